@@ -1,0 +1,112 @@
+package reporting
+
+// FieldType is the type of a field's value.
+type FieldType string
+
+// Field types.
+const (
+	TypeInt     FieldType = "int"
+	TypeDecimal FieldType = "decimal"
+	TypePercent FieldType = "percent"
+	TypeChoice  FieldType = "choice"
+	TypeDate    FieldType = "date"
+	TypeText    FieldType = "text"
+)
+
+// Aggregate says how a field consolidates over units.
+type Aggregate string
+
+// Aggregations.
+const (
+	AggSum   Aggregate = "sum"
+	AggAvg   Aggregate = "avg"
+	AggMin   Aggregate = "min"
+	AggMax   Aggregate = "max"
+	AggCount Aggregate = "count"
+	AggNone  Aggregate = "none"
+)
+
+// Severity of a cross-field rule.
+type Severity string
+
+// Severities. A warning is accepted when the clerk explains it in the note.
+const (
+	SeverityError   Severity = "error"
+	SeverityWarning Severity = "warning"
+)
+
+// Form is one version of a report definition, as written in
+// templates/forms/*.yaml and stored (as JSON) in form_versions.definition.
+type Form struct {
+	Code        string     `yaml:"code" json:"code"`
+	Title       string     `yaml:"title" json:"title"`
+	Description string     `yaml:"description" json:"description,omitempty"`
+	UnitKinds   []UnitKind `yaml:"unit_kinds" json:"unit_kinds"`
+	Schedules   []Schedule `yaml:"schedules" json:"schedules"`
+	Sections    []Section  `yaml:"sections" json:"sections"`
+	Rules       []Rule     `yaml:"rules" json:"rules,omitempty"`
+
+	// Set when loaded from the database.
+	VersionID int64 `yaml:"-" json:"-"`
+	Version   int   `yaml:"-" json:"-"`
+}
+
+// Section is a titled group of fields ("IV. Ban Thanh tra nhân dân").
+type Section struct {
+	Title  string  `yaml:"title" json:"title"`
+	Fields []Field `yaml:"fields" json:"fields"`
+}
+
+// Field is one value a unit reports.
+type Field struct {
+	Code      string    `yaml:"code" json:"code"`
+	Label     string    `yaml:"label" json:"label"`
+	Type      FieldType `yaml:"type" json:"type"`
+	Unit      string    `yaml:"unit" json:"unit,omitempty"` // unit of measure: cuộc, người, đồng, …
+	Required  bool      `yaml:"required" json:"required,omitempty"`
+	Min       *float64  `yaml:"min" json:"min,omitempty"`
+	Max       *float64  `yaml:"max" json:"max,omitempty"`
+	Choices   []string  `yaml:"choices" json:"choices,omitempty"`
+	MaxLength int       `yaml:"max_length" json:"max_length,omitempty"`
+	Aggregate Aggregate `yaml:"aggregate" json:"aggregate"`
+	Help      string    `yaml:"help" json:"help,omitempty"`
+}
+
+// Rule is a cross-field check: an expression over field codes that must be
+// true, with the Vietnamese message shown when it is not.
+type Rule struct {
+	Expr     string   `yaml:"expr" json:"expr"`
+	Message  string   `yaml:"message" json:"message"`
+	Severity Severity `yaml:"severity" json:"severity,omitempty"`
+}
+
+// Fields lists every field in order.
+func (f *Form) Fields() []Field {
+	var out []Field
+	for _, s := range f.Sections {
+		out = append(out, s.Fields...)
+	}
+	return out
+}
+
+// Field finds a field by code.
+func (f *Form) Field(code string) (Field, bool) {
+	for _, s := range f.Sections {
+		for _, fl := range s.Fields {
+			if fl.Code == code {
+				return fl, true
+			}
+		}
+	}
+	return Field{}, false
+}
+
+// Obliges reports whether units of kind k file this form.
+func (f *Form) Obliges(k UnitKind) bool {
+	for _, x := range f.UnitKinds {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
