@@ -1,0 +1,96 @@
+// Package scheduler runs baocao's periodic jobs (opening periods, and later
+// flagging deadlines and reminders) with gocron, on one leader instance at a
+// time. Every job is a func(ctx, now) error, so the CLI can run it once with
+// any clock.
+package scheduler
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/go-co-op/gocron/v2"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Job is one periodic task. Run gets the moment it runs for.
+type Job struct {
+	Name string
+	Run  func(ctx context.Context, now time.Time) error
+}
+
+// Options configure a Scheduler.
+type Options struct {
+	// Tick is how often every job runs.
+	Tick time.Duration
+	// Location is the time zone of the schedule.
+	Location *time.Location
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+	// Logger receives job outcomes.
+	Logger *slog.Logger
+}
+
+// Scheduler runs jobs on the instance that holds the leader lock.
+type Scheduler struct {
+	cron   gocron.Scheduler
+	leader *Leader
+	log    *slog.Logger
+}
+
+// New builds a scheduler whose jobs run every opts.Tick, first at start.
+func New(pool *pgxpool.Pool, opts Options, jobs ...Job) (*Scheduler, error) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	leader := NewLeader(pool, LeaderLockKey, opts.Logger)
+	cron, err := gocron.NewScheduler(
+		gocron.WithLocation(opts.Location),
+		gocron.WithDistributedElector(leader),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("create scheduler: %w", err)
+	}
+	s := &Scheduler{cron: cron, leader: leader, log: opts.Logger}
+	for _, j := range jobs {
+		_, err := cron.NewJob(
+			gocron.DurationJob(opts.Tick),
+			gocron.NewTask(s.runner(j, opts.Now)),
+			gocron.WithName(j.Name),
+			gocron.WithSingletonMode(gocron.LimitModeReschedule),
+			gocron.WithStartAt(gocron.WithStartImmediately()),
+		)
+		if err != nil {
+			return nil, fmt.Errorf("schedule job %s: %w", j.Name, err)
+		}
+	}
+	return s, nil
+}
+
+func (s *Scheduler) runner(j Job, now func() time.Time) func(ctx context.Context) {
+	return func(ctx context.Context) {
+		start := time.Now()
+		if err := j.Run(ctx, now()); err != nil {
+			s.log.ErrorContext(ctx, "scheduled job failed", "job", j.Name, "err", err)
+			return
+		}
+		s.log.DebugContext(ctx, "scheduled job done", "job", j.Name, "duration", time.Since(start))
+	}
+}
+
+// Start begins running jobs in the background.
+func (s *Scheduler) Start() { s.cron.Start() }
+
+// Shutdown stops the jobs, waits for running ones, and gives up leadership.
+func (s *Scheduler) Shutdown(ctx context.Context) error {
+	err := s.cron.ShutdownWithContext(ctx)
+	s.leader.Resign(ctx)
+	if err != nil {
+		return fmt.Errorf("stop scheduler: %w", err)
+	}
+	return nil
+}

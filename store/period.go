@@ -1,0 +1,184 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"baocao/reporting"
+)
+
+// PeriodRow is a stored period with its obligation counts.
+type PeriodRow struct {
+	ID            int64
+	FormCode      string
+	FormVersionID int64
+	FormVersion   int
+	Periodicity   reporting.Periodicity
+	Key, Label    string
+	DataFrom      time.Time
+	DataTo        time.Time
+	OpensAt       time.Time
+	Deadline      time.Time
+	LocksAt       time.Time
+	Obligations   int
+}
+
+// OpenResult counts what OpenPeriods created.
+type OpenResult struct {
+	Periods     int
+	Obligations int
+}
+
+// OpenPeriods stores the given periods of form (opened from its version
+// form.VersionID) that do not exist yet, each with one obligation per unit
+// of the form's kinds active on the period's first day, recording the unit
+// version in effect that day. One transaction per period: a period never
+// exists without its obligations. Running it again, or twice at once,
+// creates nothing new: the period insert is ON CONFLICT DO NOTHING and only
+// the session that inserted it adds the obligations.
+func (s *Store) OpenPeriods(ctx context.Context, form reporting.Form, periods []reporting.Period) (OpenResult, error) {
+	var res OpenResult
+	existing, err := s.periodKeys(ctx, form.Code)
+	if err != nil {
+		return res, err
+	}
+	for _, p := range periods {
+		if existing[p.Key] {
+			continue
+		}
+		err := s.InTx(ctx, func(tx *Store) error {
+			id, created, err := tx.insertPeriod(ctx, form, p)
+			if err != nil || !created {
+				return err
+			}
+			n, err := tx.insertObligations(ctx, id, form, p)
+			if err != nil {
+				return err
+			}
+			res.Periods++
+			res.Obligations += int(n)
+			return nil
+		})
+		if err != nil {
+			return res, fmt.Errorf("open period %s %s: %w", form.Code, p.Key, err)
+		}
+	}
+	return res, nil
+}
+
+func (s *Store) periodKeys(ctx context.Context, formCode string) (map[string]bool, error) {
+	rows, err := s.q.Query(ctx, `SELECT key FROM periods WHERE form_code = $1`, formCode)
+	if err != nil {
+		return nil, fmt.Errorf("list periods of %s: %w", formCode, err)
+	}
+	keys, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("list periods of %s: %w", formCode, err)
+	}
+	m := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		m[k] = true
+	}
+	return m, nil
+}
+
+func (s *Store) insertPeriod(ctx context.Context, form reporting.Form, p reporting.Period) (id int64, created bool, err error) {
+	err = s.q.QueryRow(ctx, `
+		INSERT INTO periods (form_code, form_version_id, periodicity, key, label,
+		                     data_from, data_to, opens_at, deadline, locks_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+		ON CONFLICT DO NOTHING
+		RETURNING id`,
+		form.Code, form.VersionID, string(p.Periodicity), p.Key, p.Label,
+		p.DataFrom, p.DataTo, p.OpensAt, p.Deadline, p.LocksAt).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("insert period: %w", err)
+	}
+	return id, true, nil
+}
+
+// insertObligations is one set-based statement: the deadline of each unit
+// kind comes in as a pair of arrays joined against the unit versions.
+func (s *Store) insertObligations(ctx context.Context, periodID int64, form reporting.Form, p reporting.Period) (int64, error) {
+	kinds := make([]string, 0, len(form.UnitKinds))
+	deadlines := make([]time.Time, 0, len(form.UnitKinds))
+	for _, k := range form.UnitKinds {
+		kinds = append(kinds, string(k))
+		deadlines = append(deadlines, p.DeadlineFor(k))
+	}
+	tag, err := s.q.Exec(ctx, `
+		INSERT INTO obligations (period_id, unit_code, unit_version_id, deadline)
+		SELECT $1, u.code, v.id, k.deadline
+		FROM units u
+		JOIN unit_versions v ON v.unit_code = u.code
+		     AND v.valid_from <= $2 AND (v.valid_until IS NULL OR v.valid_until >= $2)
+		JOIN unnest($3::text[], $4::timestamptz[]) AS k (kind, deadline) ON k.kind = v.kind
+		WHERE u.active_from <= $2 AND (u.active_until IS NULL OR u.active_until >= $2)
+		ON CONFLICT DO NOTHING`,
+		periodID, p.DataFrom, kinds, deadlines)
+	if err != nil {
+		return 0, fmt.Errorf("insert obligations: %w", err)
+	}
+	return tag.RowsAffected(), nil
+}
+
+// PeriodFilter narrows Periods.
+type PeriodFilter struct {
+	FormCode string // "" for every form
+}
+
+// Periods lists stored periods, newest data window first.
+func (s *Store) Periods(ctx context.Context, f PeriodFilter) ([]PeriodRow, error) {
+	rows, err := s.q.Query(ctx, `
+		SELECT p.id, p.form_code, p.form_version_id, fv.version, p.periodicity, p.key, p.label,
+		       p.data_from, p.data_to, p.opens_at, p.deadline, p.locks_at,
+		       (SELECT count(*) FROM obligations o WHERE o.period_id = p.id)
+		FROM periods p JOIN form_versions fv ON fv.id = p.form_version_id
+		WHERE $1 = '' OR p.form_code = $1
+		ORDER BY p.data_to DESC, p.form_code, p.periodicity`, f.FormCode)
+	if err != nil {
+		return nil, fmt.Errorf("list periods: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, scanPeriod)
+	if err != nil {
+		return nil, fmt.Errorf("list periods: %w", err)
+	}
+	return out, nil
+}
+
+// Period reads one period by id.
+func (s *Store) Period(ctx context.Context, id int64) (PeriodRow, error) {
+	rows, err := s.q.Query(ctx, `
+		SELECT p.id, p.form_code, p.form_version_id, fv.version, p.periodicity, p.key, p.label,
+		       p.data_from, p.data_to, p.opens_at, p.deadline, p.locks_at,
+		       (SELECT count(*) FROM obligations o WHERE o.period_id = p.id)
+		FROM periods p JOIN form_versions fv ON fv.id = p.form_version_id
+		WHERE p.id = $1`, id)
+	if err != nil {
+		return PeriodRow{}, fmt.Errorf("read period %d: %w", id, err)
+	}
+	p, err := pgx.CollectExactlyOneRow(rows, scanPeriod)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return PeriodRow{}, reporting.Errorf(reporting.ENOTFOUND, "Không tìm thấy kỳ báo cáo số %d.", id)
+	}
+	if err != nil {
+		return PeriodRow{}, fmt.Errorf("read period %d: %w", id, err)
+	}
+	return p, nil
+}
+
+func scanPeriod(row pgx.CollectableRow) (PeriodRow, error) {
+	var p PeriodRow
+	var periodicity string
+	err := row.Scan(&p.ID, &p.FormCode, &p.FormVersionID, &p.FormVersion, &periodicity, &p.Key, &p.Label,
+		&p.DataFrom, &p.DataTo, &p.OpensAt, &p.Deadline, &p.LocksAt, &p.Obligations)
+	p.Periodicity = reporting.Periodicity(periodicity)
+	return p, err
+}

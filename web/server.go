@@ -1,0 +1,84 @@
+// Package web is baocao's HTTP interface: the route table, handlers, the
+// JSON API and (later) the server-rendered pages, with one mapping from
+// domain errors to HTTP statuses.
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"baocao/store"
+)
+
+// Options configure the web server.
+type Options struct {
+	// Store is the database.
+	Store *store.Store
+	// Logger receives request and error logs.
+	Logger *slog.Logger
+	// Version is the build's version string, shown by /healthz.
+	Version string
+}
+
+// Server serves baocao over HTTP.
+type Server struct {
+	opts Options
+	log  *slog.Logger
+	http *http.Server
+	ln   net.Listener
+}
+
+// New builds a server; call Listen then Serve, or ListenAndServe.
+func New(opts Options) *Server {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	s := &Server{opts: opts, log: opts.Logger}
+	s.http = &http.Server{
+		Handler:           s.routes(),
+		ReadHeaderTimeout: 10 * time.Second,
+		// Uploads come over slow commune links: allow long bodies.
+		ReadTimeout:  10 * time.Minute,
+		WriteTimeout: 10 * time.Minute,
+		IdleTimeout:  2 * time.Minute,
+		ErrorLog:     slog.NewLogLogger(opts.Logger.Handler(), slog.LevelWarn),
+	}
+	return s
+}
+
+// Handler is the server's whole route table, for tests.
+func (s *Server) Handler() http.Handler { return s.http.Handler }
+
+// Listen binds addr ("127.0.0.1:0" picks a free port).
+func (s *Server) Listen(addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	s.ln = ln
+	return nil
+}
+
+// Addr is the bound address.
+func (s *Server) Addr() string { return s.ln.Addr().String() }
+
+// Serve answers requests until Shutdown.
+func (s *Server) Serve() error {
+	if err := s.http.Serve(s.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve http: %w", err)
+	}
+	return nil
+}
+
+// Shutdown stops accepting requests and waits for running ones.
+func (s *Server) Shutdown(ctx context.Context) error {
+	if err := s.http.Shutdown(ctx); err != nil {
+		return fmt.Errorf("shut down http: %w", err)
+	}
+	return nil
+}
