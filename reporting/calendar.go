@@ -1,0 +1,125 @@
+package reporting
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Holiday is a day off besides weekends, as the administrator keeps them:
+// public holidays, the days given in lieu when one falls on a weekend, and
+// days swapped off by the Government. Day is a civil date (see Day).
+type Holiday struct {
+	Day  time.Time
+	Name string
+}
+
+// Calendar tells working days from days off: Saturdays, Sundays and the
+// holidays it was built with. The zero Calendar knows weekends only.
+//
+// Every date going in or out is a civil date; only the date of a time.Time
+// argument counts (in that value's own location), so callers pass midnight
+// UTC as Day does.
+type Calendar struct {
+	holidays map[time.Time]bool
+}
+
+// NewCalendar builds a calendar whose days off are weekends plus holidays.
+func NewCalendar(holidays []time.Time) Calendar {
+	c := Calendar{holidays: make(map[time.Time]bool, len(holidays))}
+	for _, d := range holidays {
+		c.holidays[civil(d)] = true
+	}
+	return c
+}
+
+// civil normalises d to its civil date at midnight UTC, the form map keys
+// and comparisons rely on.
+func civil(d time.Time) time.Time { return Day(d.Date()) }
+
+// IsWorkingDay reports whether d is neither a weekend day nor a holiday.
+func (c Calendar) IsWorkingDay(d time.Time) bool {
+	d = civil(d)
+	if wd := d.Weekday(); wd == time.Saturday || wd == time.Sunday {
+		return false
+	}
+	return !c.holidays[d]
+}
+
+// AddWorkingDays is the n-th working day strictly after d: with n = 1 and d
+// a Friday before an ordinary weekend, the Monday. For n < 1 it is d itself.
+func (c Calendar) AddWorkingDays(d time.Time, n int) time.Time {
+	d = civil(d)
+	for n > 0 {
+		d = d.AddDate(0, 0, 1)
+		if c.IsWorkingDay(d) {
+			n--
+		}
+	}
+	return d
+}
+
+// NextWorkingDay is d when d is a working day, else the first working day
+// after it: where a time limit ending on a day off ends (Civil Code 2015
+// Art. 148(5)).
+func (c Calendar) NextWorkingDay(d time.Time) time.Time {
+	d = civil(d)
+	for !c.IsWorkingDay(d) {
+		d = d.AddDate(0, 0, 1)
+	}
+	return d
+}
+
+// ParseHolidaysCSV reads holidays from CSV with the header "day,name" and a
+// row per day ("2026-02-16,Tết Nguyên đán Bính Ngọ"), dates as YYYY-MM-DD.
+// A leading UTF-8 byte-order mark (spreadsheets write one) is ignored. Errors
+// name the row as a spreadsheet shows it, the header being row 1. The result
+// is sorted by day; a day listed twice is an error, because which name
+// should win is not ours to guess.
+func ParseHolidaysCSV(r io.Reader) ([]Holiday, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = 2
+	header, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, errors.New("holidays CSV is empty: want the header day,name")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("holidays CSV header: %w", err)
+	}
+	header[0] = strings.TrimPrefix(header[0], "\uFEFF")
+	if strings.TrimSpace(header[0]) != "day" || strings.TrimSpace(header[1]) != "name" {
+		return nil, fmt.Errorf("holidays CSV header: got %q, want day,name", strings.Join(header, ","))
+	}
+	var out []Holiday
+	seen := map[time.Time]int{}
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			// csv.ParseError already says "record on line N".
+			return nil, fmt.Errorf("holidays CSV: %w", err)
+		}
+		row, _ := cr.FieldPos(0)
+		day, err := time.Parse(time.DateOnly, strings.TrimSpace(rec[0]))
+		if err != nil {
+			return nil, fmt.Errorf("holidays CSV row %d: day %q is not a date like 2026-02-17", row, rec[0])
+		}
+		name := strings.TrimSpace(rec[1])
+		if name == "" {
+			return nil, fmt.Errorf("holidays CSV row %d: day %s has no name", row, rec[0])
+		}
+		if prev, ok := seen[day]; ok {
+			return nil, fmt.Errorf("holidays CSV row %d: day %s already listed on row %d", row, rec[0], prev)
+		}
+		seen[day] = row
+		out = append(out, Holiday{Day: day, Name: name})
+	}
+	slices.SortFunc(out, func(a, b Holiday) int { return a.Day.Compare(b.Day) })
+	return out, nil
+}
