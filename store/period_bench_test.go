@@ -28,7 +28,6 @@ func seedProvince(b *testing.B, st *store.Store, n int) {
 	}
 }
 
-
 // BenchmarkOpenPeriod10k opens one period for 10,000 units (the issue's
 // target: ≤ 0.5 s); BenchmarkBareInsert10k inserts the same number of
 // obligation rows from a plain generate_series, the floor the database sets.
