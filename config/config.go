@@ -84,6 +84,9 @@ type Log struct {
 	Format string `mapstructure:"format" yaml:"format"` // json or text
 }
 
+// DefaultDataDir is data_dir's default, relative to the working directory.
+const DefaultDataDir = "baocao-data"
+
 // defaults, in one place. Every key needs one (possibly empty) so that
 // viper sees its environment variable.
 var defaults = map[string]any{
@@ -92,7 +95,7 @@ var defaults = map[string]any{
 	"http.base_url":     "",
 	"time_zone":         "Asia/Ho_Chi_Minh",
 	"secret":            "",
-	"data_dir":          "baocao-data",
+	"data_dir":          DefaultDataDir,
 	"smtp.host":         "",
 	"smtp.port":         25,
 	"smtp.username":     "",
