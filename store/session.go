@@ -1,0 +1,146 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"baocao/reporting"
+)
+
+// Sessions are signed-in browsers and API tokens alike: a random token
+// handed to the client once, of which only the SHA-256 is stored, so a
+// leaked database (or backup) holds no usable token. A browser session
+// lasts the web server's session TTL; an API token for scripts is the same
+// thing with a long TTL (`baocao users token EMAIL --ttl 720h`), revoked by
+// DeleteSession, by a password change or by disabling the user.
+// Expiry is fixed at creation (no sliding renewal): a token's lifetime is
+// what was granted, whoever holds it.
+
+// The Vietnamese messages of sessions.
+const (
+	msgSessionExpired = "Phiên làm việc đã hết hạn, xin đăng nhập lại."
+	msgSessionLocked  = "Tài khoản của bạn đã bị khóa. Xin liên hệ quản trị viên."
+)
+
+// sessionTokenBytes is the token's entropy: 256 bits.
+const sessionTokenBytes = 32
+
+// hashToken is what sessions.token_hash holds for token: the SHA-256 of the
+// token as the client sends it.
+func hashToken(token string) []byte {
+	h := sha256.Sum256([]byte(token))
+	return h[:]
+}
+
+// CreateSession signs userID in until now+ttl and returns the token to give
+// the client (43 URL-safe characters) and its expiry.
+func (s *Store) CreateSession(ctx context.Context, userID int64, ttl time.Duration, now time.Time) (token string, expires time.Time, err error) {
+	if ttl <= 0 {
+		return "", time.Time{}, fmt.Errorf("create session for user %d: ttl %s is not positive", userID, ttl)
+	}
+	b := make([]byte, sessionTokenBytes)
+	if _, err := rand.Read(b); err != nil {
+		return "", time.Time{}, fmt.Errorf("create session for user %d: %w", userID, err)
+	}
+	token = base64.RawURLEncoding.EncodeToString(b)
+	expires = now.Add(ttl).Truncate(time.Microsecond) // PostgreSQL's precision
+	_, err = s.q.Exec(ctx, `
+		INSERT INTO sessions (token_hash, user_id, created_at, expires_at)
+		VALUES ($1, $2, $3, $4)`, hashToken(token), userID, now, expires)
+	if err != nil {
+		return "", time.Time{}, fmt.Errorf("create session for user %d: %w", userID, err)
+	}
+	return token, expires, nil
+}
+
+// SessionUser is the user signed in with token at now. An unknown or
+// expired token is an EUNAUTHORIZED *reporting.Error asking to sign in
+// again; so is a session of a user disabled since, with its own message.
+func (s *Store) SessionUser(ctx context.Context, token string, now time.Time) (reporting.User, error) {
+	rows, err := s.q.Query(ctx, `
+		SELECT `+userColumns+`
+		FROM sessions s
+		JOIN users u ON u.id = s.user_id
+		WHERE s.token_hash = $1 AND s.expires_at > $2`, hashToken(token), now)
+	if err != nil {
+		return reporting.User{}, fmt.Errorf("look up session: %w", err)
+	}
+	u, err := pgx.CollectExactlyOneRow(rows, scanUser)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return reporting.User{}, reporting.Errorf(reporting.EUNAUTHORIZED, msgSessionExpired)
+	}
+	if err != nil {
+		return reporting.User{}, fmt.Errorf("look up session: %w", err)
+	}
+	if !u.Active {
+		return reporting.User{}, reporting.Errorf(reporting.EUNAUTHORIZED, msgSessionLocked)
+	}
+	return u, nil
+}
+
+// DeleteSession signs token out. Deleting an unknown token is no error:
+// signing out twice is signed out.
+func (s *Store) DeleteSession(ctx context.Context, token string) error {
+	if _, err := s.q.Exec(ctx, `DELETE FROM sessions WHERE token_hash = $1`, hashToken(token)); err != nil {
+		return fmt.Errorf("delete session: %w", err)
+	}
+	return nil
+}
+
+// DeleteExpiredSessions removes the sessions expired at now and says how
+// many; a periodic job keeps the table small.
+func (s *Store) DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error) {
+	tag, err := s.q.Exec(ctx, `DELETE FROM sessions WHERE expires_at <= $1`, now)
+	if err != nil {
+		return 0, fmt.Errorf("delete expired sessions: %w", err)
+	}
+	return tag.RowsAffected(), nil
+}
+
+func (s *Store) deleteUserSessions(ctx context.Context, userID int64) error {
+	if _, err := s.q.Exec(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID); err != nil {
+		return fmt.Errorf("end sessions of user %d: %w", userID, err)
+	}
+	return nil
+}
+
+// Audit actions of signing in, recorded by the web server, and counted by
+// LoginFailures for throttling.
+const (
+	ActionLogin       = "auth.login"
+	ActionLoginFailed = "auth.login_failed"
+	ActionLogout      = "auth.logout"
+	// ObjectLogin is the object type of sign-in events; their object id is
+	// the e-mail typed, lower-cased, whether or not such a user exists.
+	ObjectLogin = "login"
+)
+
+// LoginFailures counts the failed sign-ins for email after since and after
+// the last successful one, and gives the earliest of them (zero when
+// none): throttling after N failures in a window reads the audit trail, so
+// every instance behind a load balancer sees the same count.
+func (s *Store) LoginFailures(ctx context.Context, email string, since time.Time) (n int, first time.Time, err error) {
+	var firstAt *time.Time
+	err = s.q.QueryRow(ctx, `
+		SELECT count(*), min(at)
+		FROM audit_events
+		WHERE object_type = $1 AND object_id = $2 AND action = $3
+		  AND at > greatest($4, (
+		      SELECT max(at) FROM audit_events
+		      WHERE object_type = $1 AND object_id = $2 AND action = $5))`,
+		ObjectLogin, email, ActionLoginFailed, since, ActionLogin).Scan(&n, &firstAt)
+	if err != nil {
+		return 0, time.Time{}, fmt.Errorf("count failed sign-ins of %s: %w", email, err)
+	}
+	if firstAt != nil {
+		first = *firstAt
+	}
+	return n, first, nil
+}
