@@ -120,6 +120,7 @@ func Flags(fs *pflag.FlagSet) {
 	fs.String("time-zone", "", "time zone of deadlines (time_zone)")
 	fs.String("data-dir", "", "folder for the demo's local data (data_dir)")
 	fs.String("log-level", "", "debug, info, warn or error (log.level)")
+	fs.String("log-format", "", "json or text (log.format)")
 }
 
 var flagKeys = map[string]string{
@@ -128,6 +129,7 @@ var flagKeys = map[string]string{
 	"time-zone":    "time_zone",
 	"data-dir":     "data_dir",
 	"log-level":    "log.level",
+	"log-format":   "log.format",
 }
 
 // Load reads the configuration from the file, the environment (environ,

@@ -1,0 +1,150 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"baocao/reporting"
+	"baocao/scheduler"
+	"baocao/store"
+	"baocao/templates"
+)
+
+// demoData is the demo province: Bình Phước's real 2024 units, the merged
+// province after the 2025 reform, and Vietnam's public holidays.
+//
+//go:embed demo/*.csv
+var demoData embed.FS
+
+func newDemoCmd(a *app) *cobra.Command {
+	var noServe bool
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Start baocao with a demo province, provisioning PostgreSQL when none is configured",
+		Long: `Start baocao with a working demo province. With no database.url it uses the
+local PostgreSQL server (database "baocao") or provisions a private cluster
+under data_dir from the machine's PostgreSQL binaries. It then loads the
+forms, Vietnam's public holidays, the units of Bình Phước (2024) and of the
+merged Đồng Nai (from 1 July 2025), opens every due period, and serves.
+Running it again duplicates nothing.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			st, err := a.openStore(ctx)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			if err := a.ensureSecret(); err != nil {
+				return err
+			}
+			if err := a.seedDemo(ctx, st, time.Now()); err != nil {
+				return err
+			}
+			if noServe {
+				return nil
+			}
+			return a.run(ctx, st, func(url string) {
+				fmt.Fprintf(a.out, "\nbaocao demo is running at %s (health: %s/healthz). Ctrl-C stops it.\n", url, url)
+			})
+		},
+	}
+	cmd.Flags().BoolVar(&noServe, "no-serve", false, "load the demo data and exit")
+	return cmd
+}
+
+// ensureSecret gives the demo a server secret kept in data_dir, so templates
+// it signed stay valid across restarts.
+func (a *app) ensureSecret() error {
+	if a.cfg.Secret != "" {
+		return nil
+	}
+	path := a.cfg.Abs("secret")
+	if b, err := os.ReadFile(path); err == nil && len(bytes.TrimSpace(b)) >= 32 {
+		a.cfg.Secret = string(bytes.TrimSpace(b))
+		return nil
+	}
+	buf := make([]byte, 32)
+	if _, err := rand.Read(buf); err != nil {
+		return fmt.Errorf("generate secret: %w", err)
+	}
+	a.cfg.Secret = hex.EncodeToString(buf)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("create data dir: %w", err)
+	}
+	if err := os.WriteFile(path, []byte(a.cfg.Secret+"\n"), 0o600); err != nil {
+		return fmt.Errorf("save demo secret: %w", err)
+	}
+	return nil
+}
+
+// seedDemo loads everything the demo province needs; each step is
+// idempotent, so a second run changes nothing.
+func (a *app) seedDemo(ctx context.Context, st *store.Store, now time.Time) error {
+	if err := a.syncForms(ctx, st); err != nil {
+		return err
+	}
+	hol, err := demoData.Open("demo/holidays.csv")
+	if err != nil {
+		return fmt.Errorf("open demo holidays: %w", err)
+	}
+	days, err := reporting.ParseHolidaysCSV(hol)
+	hol.Close()
+	if err != nil {
+		return fmt.Errorf("demo holidays: %w", err)
+	}
+	if _, err := st.UpsertHolidays(ctx, days); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.out, "holidays: %d days (2024–2027, Tết included)\n", len(days))
+
+	steps := []struct {
+		file      string
+		effective time.Time
+		close     bool
+	}{
+		{"demo/units-2024.csv", time.Time{}, false},
+		{"demo/units-2025.csv", reporting.Day(2025, time.July, 1), true},
+	}
+	for _, s := range steps {
+		rows, err := readDemoUnits(s.file)
+		if err != nil {
+			return err
+		}
+		res, err := st.ImportUnits(ctx, rows, store.ImportOptions{Effective: s.effective, CloseMissing: s.close, Actor: "demo"})
+		if err != nil {
+			return fmt.Errorf("import %s: %w", s.file, err)
+		}
+		fmt.Fprintf(a.out, "units %s: %d created, %d new versions, %d unchanged, %d closed\n",
+			strings.TrimPrefix(s.file, "demo/"), res.Created, res.Versioned, res.Unchanged, res.Closed)
+	}
+	res, err := scheduler.OpenDue(ctx, st, now, a.cfg.Location)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.out, "periods: %d opened now with %d obligations\n", res.Periods, res.Obligations)
+	return nil
+}
+
+func readDemoUnits(name string) ([]reporting.UnitRow, error) {
+	f, err := demoData.Open(name)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", name, err)
+	}
+	defer f.Close()
+	rows, err := templates.ReadUnitList(f, name)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	return rows, nil
+}

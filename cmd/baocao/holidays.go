@@ -1,0 +1,70 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"baocao/reporting"
+)
+
+func newHolidaysCmd(a *app) *cobra.Command {
+	cmd := &cobra.Command{Use: "holidays", Short: "The working-day calendar: days off besides weekends"}
+	imp := &cobra.Command{
+		Use:   "import FILE.csv",
+		Short: "Add or rename holidays from a CSV file with header day,name (day as YYYY-MM-DD)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			f, err := os.Open(args[0])
+			if err != nil {
+				return fmt.Errorf("open %s: %w", args[0], err)
+			}
+			defer f.Close()
+			days, err := reporting.ParseHolidaysCSV(f)
+			if err != nil {
+				return fmt.Errorf("%s: %w", args[0], err)
+			}
+			st, err := a.openStore(ctx)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			n, err := st.UpsertHolidays(ctx, days)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.out, "%d holidays stored\n", n)
+			return nil
+		},
+	}
+	var year int
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List the holidays of a year",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			st, err := a.openStore(ctx)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			hs, err := st.Holidays(ctx, reporting.Day(year, time.January, 1), reporting.Day(year, time.December, 31))
+			if err != nil {
+				return err
+			}
+			tw := tabwriter.NewWriter(a.out, 2, 4, 2, ' ', 0)
+			for _, h := range hs {
+				fmt.Fprintf(tw, "%s\t%s\t%s\n", h.Day.Format("2006-01-02"), h.Day.Weekday().String()[:3], h.Name)
+			}
+			return tw.Flush()
+		},
+	}
+	list.Flags().IntVar(&year, "year", time.Now().Year(), "the year to list")
+	cmd.AddCommand(imp, list)
+	return cmd
+}

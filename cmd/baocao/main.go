@@ -1,0 +1,160 @@
+// Command baocao is the whole service in one binary: web server, scheduler,
+// demo and the administrator's command line. Every scheduled job can be run
+// once from here with --at to set the clock.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"baocao/config"
+	"baocao/reporting"
+	"baocao/store"
+	"baocao/store/pglocal"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	root := newRootCmd(os.Stdout, os.Stderr, os.Environ())
+	if err := root.ExecuteContext(ctx); err != nil {
+		fmt.Fprintln(os.Stderr, "baocao:", err)
+		os.Exit(1)
+	}
+}
+
+// app is what every command shares: configuration, logger, output.
+type app struct {
+	cfg     *config.Config
+	log     *slog.Logger
+	out     io.Writer
+	errOut  io.Writer
+	environ []string
+}
+
+func newRootCmd(out, errOut io.Writer, environ []string) *cobra.Command {
+	a := &app{out: out, errOut: errOut, environ: environ}
+	root := &cobra.Command{
+		Use:   "baocao",
+		Short: "Periodic reporting on grassroots democracy: schedules, Excel templates, compliance, reports",
+		Long: `baocao runs a province's periodic reporting regime: it opens reporting periods
+on schedule, hands each unit a signed Excel template, validates and stores uploads,
+tracks who is late or missing, reminds them by e-mail and builds consolidated reports.
+
+Configuration comes from baocao.yaml, BAOCAO_* environment variables and flags
+(see README.md); "baocao config" prints the effective values.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := config.Load(cmd.Flags(), a.environ)
+			if err != nil {
+				return err
+			}
+			a.cfg = cfg
+			a.log = newLogger(errOut, cfg.Log)
+			slog.SetDefault(a.log)
+			return nil
+		},
+	}
+	root.SetOut(out)
+	root.SetErr(errOut)
+	config.Flags(root.PersistentFlags())
+	root.AddCommand(
+		newServeCmd(a), newDemoCmd(a), newMigrateCmd(a), newConfigCmd(a),
+		newUnitsCmd(a), newFormsCmd(a), newPeriodsCmd(a), newHolidaysCmd(a), newDBCmd(a),
+	)
+	return root
+}
+
+func newLogger(w io.Writer, c config.Log) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(c.Level))
+	opts := &slog.HandlerOptions{Level: level}
+	if c.Format == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// openStore connects to the configured database, or, when none is
+// configured, to the one the demo uses (a local server's "baocao" database
+// or the private cluster in data_dir), and applies pending migrations.
+func (a *app) openStore(ctx context.Context) (*store.Store, error) {
+	url := a.cfg.Database.URL
+	if url == "" {
+		res, err := pglocal.Ensure(ctx, pglocal.Options{DataDir: a.pgDataDir(), Logger: a.log})
+		if err != nil {
+			return nil, fmt.Errorf("no database.url configured and no local PostgreSQL available: %w", err)
+		}
+		a.log.InfoContext(ctx, "using local database", "source", res.Source)
+		url = res.URL
+	}
+	st, err := store.Open(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
+// pgDataDir is where the private cluster lives: under data_dir, except
+// when running as root with the default data_dir, where the cluster's
+// unprivileged owner (postgres) could not reach a folder under a private
+// home; then the system location /var/lib/baocao/postgres.
+func (a *app) pgDataDir() string {
+	if os.Geteuid() == 0 && a.cfg.DataDir == config.DefaultDataDir {
+		return "/var/lib/baocao/postgres"
+	}
+	return a.cfg.Abs("postgres")
+}
+
+// parseAt reads a --at moment: RFC 3339, "2006-01-02 15:04" or a date
+// (local midnight) in the configured zone; empty is now.
+func (a *app) parseAt(s string) (time.Time, error) {
+	if s == "" {
+		return time.Now(), nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	for _, layout := range []string{"2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02"} {
+		if t, err := time.ParseInLocation(layout, s, a.cfg.Location); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("--at %q: use 2026-07-01, \"2026-07-01 08:00\" or RFC 3339", s)
+}
+
+// parseDay reads a civil date YYYY-MM-DD.
+func parseDay(flag, s string) (time.Time, error) {
+	t, err := time.Parse("2006-01-02", strings.TrimSpace(s))
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%s %q: use YYYY-MM-DD", flag, s)
+	}
+	return reporting.Day(t.Date()), nil
+}
+
+// userError prints the Vietnamese message of a domain error as it is.
+func userError(err error) error {
+	var e *reporting.Error
+	if errors.As(err, &e) {
+		return errors.New(e.Message)
+	}
+	return err
+}

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"baocao/scheduler"
+	"baocao/store"
+)
+
+func newPeriodsCmd(a *app) *cobra.Command {
+	cmd := &cobra.Command{Use: "periods", Short: "Open and list reporting periods"}
+	var at string
+	open := &cobra.Command{
+		Use:   "open",
+		Short: "Open every period due at --at (default now) with its obligations, as the scheduler tick does",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			now, err := a.parseAt(at)
+			if err != nil {
+				return err
+			}
+			st, err := a.openStore(ctx)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			if err := a.syncForms(ctx, st); err != nil {
+				return err
+			}
+			res, err := scheduler.OpenDue(ctx, st, now, a.cfg.Location)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.out, "opened %d periods with %d obligations at %s\n", res.Periods, res.Obligations, now.In(a.cfg.Location).Format("2006-01-02 15:04 MST"))
+			return nil
+		},
+	}
+	open.Flags().StringVar(&at, "at", "", "the moment to open periods for (2026-07-01, \"2026-07-01 08:00\", RFC 3339)")
+	var form string
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List stored periods",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			st, err := a.openStore(ctx)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			ps, err := st.Periods(ctx, store.PeriodFilter{FormCode: form})
+			if err != nil {
+				return err
+			}
+			tw := tabwriter.NewWriter(a.out, 2, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tFORM\tV\tKEY\tLABEL\tDATA\tDEADLINE\tLOCKS\tUNITS")
+			for _, p := range ps {
+				fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%s\t%s..%s\t%s\t%s\t%d\n", p.ID, p.FormCode, p.FormVersion, p.Key, p.Label,
+					p.DataFrom.Format("02/01/2006"), p.DataTo.Format("02/01/2006"),
+					p.Deadline.In(a.cfg.Location).Format("02/01/2006 15:04"), p.LocksAt.In(a.cfg.Location).Format("02/01/2006"), p.Obligations)
+			}
+			return tw.Flush()
+		},
+	}
+	list.Flags().StringVar(&form, "form", "", "only this form's periods")
+	cmd.AddCommand(open, list)
+	return cmd
+}

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"baocao/scheduler"
+	"baocao/store"
+	"baocao/web"
+)
+
+func newServeCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "serve",
+		Short: "Run the web server and the scheduler",
+		Long: `Run the web server and, unless scheduler.enabled is false, the scheduler.
+Migrations are applied and the embedded forms loaded first. Needs database.url
+and secret. Stops gracefully on SIGTERM or Ctrl-C.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if a.cfg.Database.URL == "" {
+				return errors.New("config: database.url: required by serve (set BAOCAO_DATABASE_URL; `baocao demo` runs without one)")
+			}
+			if a.cfg.Secret == "" {
+				return errors.New("config: secret: required by serve (set BAOCAO_SECRET to 32+ random characters)")
+			}
+			ctx := cmd.Context()
+			st, err := a.openStore(ctx)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			if err := a.syncForms(ctx, st); err != nil {
+				return err
+			}
+			return a.run(ctx, st, nil)
+		},
+	}
+}
+
+// run serves HTTP and runs the scheduler until ctx ends, then shuts both
+// down gracefully. ready, when set, is called once the server listens.
+func (a *app) run(ctx context.Context, st *store.Store, ready func(url string)) error {
+	srv := web.New(web.Options{Store: st, Logger: a.log, Version: version})
+	if err := srv.Listen(a.cfg.HTTP.Listen); err != nil {
+		return err
+	}
+	var sched *scheduler.Scheduler
+	if a.cfg.Scheduler.Enabled {
+		var err error
+		sched, err = scheduler.New(st.Pool(), scheduler.Options{
+			Tick: a.cfg.Scheduler.Tick, Location: a.cfg.Location, Logger: a.log,
+		}, scheduler.OpenPeriods(st, a.cfg.Location, a.log))
+		if err != nil {
+			return err
+		}
+		sched.Start()
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve() }()
+	a.log.InfoContext(ctx, "baocao listening", "addr", srv.Addr(), "url", a.cfg.BaseURLOr(), "version", version)
+	if ready != nil {
+		ready(a.cfg.BaseURLOr())
+	}
+	var serveErr error
+	select {
+	case <-ctx.Done():
+	case serveErr = <-errc:
+	}
+	a.log.Info("shutting down")
+	shutCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var errs []error
+	if err := srv.Shutdown(shutCtx); err != nil {
+		errs = append(errs, err)
+	}
+	if sched != nil {
+		if err := sched.Shutdown(shutCtx); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if serveErr != nil {
+		errs = append(errs, serveErr)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}

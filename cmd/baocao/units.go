@@ -1,0 +1,150 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"baocao/reporting"
+	"baocao/store"
+	"baocao/templates"
+)
+
+func newUnitsCmd(a *app) *cobra.Command {
+	cmd := &cobra.Command{Use: "units", Short: "Import, list and merge reporting units"}
+
+	var effective string
+	var closeMissing bool
+	imp := &cobra.Command{
+		Use:   "import FILE.xlsx|FILE.csv",
+		Short: "Import a unit list in one transaction (header code,name,kind,parent_code,email,active_from,active_until)",
+		Long: `Import a unit list (.xlsx, first sheet, or .csv) in one transaction.
+A new code creates a unit; a known code whose name, kind, parent or e-mails
+differ gets a new version from --effective (history is kept). With
+--close-missing, units active on --effective that the file does not list are
+closed the day before. Any bad row rejects the whole file, listing every
+problem by row number; nothing is stored then. Units are never deleted.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			var eff time.Time
+			if effective != "" {
+				var err error
+				if eff, err = parseDay("--effective", effective); err != nil {
+					return err
+				}
+			}
+			f, err := os.Open(args[0])
+			if err != nil {
+				return fmt.Errorf("open %s: %w", args[0], err)
+			}
+			defer f.Close()
+			rows, err := templates.ReadUnitList(f, filepath.Base(args[0]))
+			if err != nil {
+				return userError(err)
+			}
+			st, err := a.openStore(ctx)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			res, err := st.ImportUnits(ctx, rows, store.ImportOptions{Effective: eff, CloseMissing: closeMissing, Actor: "cli"})
+			if err != nil {
+				return userError(err)
+			}
+			fmt.Fprintf(a.out, "%s: %d rows; %d created, %d new versions, %d unchanged, %d closed\n",
+				args[0], len(rows), res.Created, res.Versioned, res.Unchanged, res.Closed)
+			return nil
+		},
+	}
+	imp.Flags().StringVar(&effective, "effective", "", "date the rows take effect, YYYY-MM-DD (default: the file's active_from)")
+	imp.Flags().BoolVar(&closeMissing, "close-missing", false, "the file is the full list: close units it does not name")
+
+	var at string
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "Print the unit tree as of a day (default today)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			day := reporting.DayOf(time.Now(), a.cfg.Location)
+			if at != "" {
+				var err error
+				if day, err = parseDay("--at", at); err != nil {
+					return err
+				}
+			}
+			st, err := a.openStore(ctx)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			units, err := st.UnitsAt(ctx, day)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.out, "%d units active on %s\n", len(units), day.Format("2006-01-02"))
+			return reporting.FormatUnitTree(a.out, units)
+		},
+	}
+	list.Flags().StringVar(&at, "at", "", "the day, YYYY-MM-DD")
+
+	history := &cobra.Command{
+		Use:   "history CODE",
+		Short: "Print every version of one unit",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			st, err := a.openStore(ctx)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			vs, err := st.UnitHistory(ctx, args[0])
+			if err != nil {
+				return userError(err)
+			}
+			for _, v := range vs {
+				until := "…"
+				if v.ValidUntil != nil {
+					until = v.ValidUntil.Format("2006-01-02")
+				}
+				fmt.Fprintf(a.out, "%s..%s\t%s\t%s\tparent %s\n", v.ValidFrom.Format("2006-01-02"), until, v.Name, v.Kind, v.ParentCode)
+			}
+			return nil
+		},
+	}
+
+	var basis string
+	merge := &cobra.Command{
+		Use:   "merge OLD NEW --effective DATE",
+		Short: "Record that unit OLD continues as unit NEW from DATE (a merger), so history shows under NEW",
+		Args:  cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			eff, err := parseDay("--effective", effective)
+			if err != nil {
+				return err
+			}
+			st, err := a.openStore(ctx)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			if err := st.RecordSuccession(ctx, args[0], args[1], eff, basis); err != nil {
+				return userError(err)
+			}
+			fmt.Fprintf(a.out, "%s continues as %s from %s\n", args[0], args[1], eff.Format("2006-01-02"))
+			return nil
+		},
+	}
+	merge.Flags().StringVar(&effective, "effective", "", "date of the merger, YYYY-MM-DD (required)")
+	merge.Flags().StringVar(&basis, "basis", "", "legal basis, e.g. Nghị quyết 1662/NQ-UBTVQH15")
+	_ = merge.MarkFlagRequired("effective")
+
+	cmd.AddCommand(imp, list, history, merge)
+	return cmd
+}
