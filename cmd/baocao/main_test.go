@@ -1,0 +1,147 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"baocao/store/storetest"
+)
+
+// runCLI runs the root command as a user would, with env as the whole
+// environment.
+func runCLI(ctx context.Context, t *testing.T, env []string, args ...string) (string, error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	root := newRootCmd(&out, &errOut, env)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err != nil {
+		t.Logf("stderr: %s", errOut.String())
+	}
+	return out.String(), err
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func TestDemoTwiceDuplicatesNothing(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	env := []string{"BAOCAO_DATABASE_URL=" + storetest.NewDB(t), "BAOCAO_DATA_DIR=" + t.TempDir(), "BAOCAO_LOG_LEVEL=warn"}
+	first, err := runCLI(ctx, t, env, "demo", "--no-serve")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(first, "141 created") || strings.Contains(first, "periods: 0 opened") {
+		t.Fatalf("first demo run:\n%s", first)
+	}
+	second, err := runCLI(ctx, t, env, "demo", "--no-serve")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"0 created, 0 new versions, 141 unchanged, 0 closed", "0 created, 0 new versions, 59 unchanged, 0 closed", "periods: 0 opened now with 0 obligations"} {
+		if !strings.Contains(second, want) {
+			t.Fatalf("second demo run lacks %q:\n%s", want, second)
+		}
+	}
+}
+
+func TestServeAnswersHealthzAndStopsGracefully(t *testing.T) {
+	t.Parallel()
+	addr := freeAddr(t)
+	env := []string{
+		"BAOCAO_DATABASE_URL=" + storetest.NewDB(t), "BAOCAO_HTTP_LISTEN=" + addr,
+		"BAOCAO_SECRET=" + strings.Repeat("s", 40), "BAOCAO_LOG_LEVEL=warn",
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := runCLI(ctx, t, env, "serve")
+		done <- err
+	}()
+	var resp *http.Response
+	var err error
+	for range 100 {
+		resp, err = http.Get("http://" + addr + "/healthz")
+		if err == nil {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatalf("healthz never answered: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("healthz %d", resp.StatusCode)
+	}
+	cancel() // what SIGTERM does through signal.NotifyContext
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve ended with %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+}
+
+func TestServeRefusesBadConfigurationNamingTheKey(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		env  []string
+		want string
+	}{
+		{[]string{"BAOCAO_SECRET=" + strings.Repeat("s", 40)}, "database.url"},
+		{[]string{"BAOCAO_DATABASE_URL=postgres://x@127.0.0.1/x"}, "secret"},
+		{[]string{"BAOCAO_TIME_ZONE=Mars/Olympus"}, "time_zone"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.want, func(t *testing.T) {
+			t.Parallel()
+			_, err := runCLI(context.Background(), t, tt.env, "serve")
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error %v, want one naming %s", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestPeriodsOpenAtAndList(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	env := []string{"BAOCAO_DATABASE_URL=" + storetest.NewDB(t), "BAOCAO_LOG_LEVEL=warn"}
+	out, err := runCLI(ctx, t, env, "periods", "open", "--at", "2024-06-01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// No units yet: periods open, no obligations.
+	if !strings.Contains(out, "with 0 obligations") {
+		t.Fatalf("periods open: %s", out)
+	}
+	out, err = runCLI(ctx, t, env, "periods", "list", "--form", "DCCS-XA")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// By 1/6/2024: H1 2024 and the annual 2024 (data from 15/12/2023).
+	for _, want := range []string{"2024-H1", "6 tháng đầu năm 2024", "Năm 2024"} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("periods list lacks %s:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "2024-H2") {
+		t.Fatalf("2024-H2 opened before 15/6/2024? it opens on its data window's first day:\n%s", out)
+	}
+}
