@@ -23,6 +23,11 @@ type Options struct {
 	Logger *slog.Logger
 	// Version is the build's version string, shown by /healthz.
 	Version string
+	// SessionTTL is how long a browser sign-in lasts; zero is
+	// DefaultSessionTTL.
+	SessionTTL time.Duration
+	// Now is the clock for sessions and login throttling; nil is time.Now.
+	Now func() time.Time
 }
 
 // Server serves baocao over HTTP.

@@ -1,0 +1,402 @@
+package web
+
+// Authentication, sessions and CSRF.
+//
+// A client proves who it is with a session token, sent either as
+// "Authorization: Bearer <token>" (scripts, API tokens from `baocao users
+// token`) or as the cookie baocao_session (browsers; HttpOnly,
+// SameSite=Lax, Secure over https). The authenticate middleware resolves it
+// once per request and puts the user in the request context (userFrom);
+// handlers that need one call s.requireUser.
+//
+// CSRF: a cookie-authenticated unsafe request (anything but GET, HEAD,
+// OPTIONS, TRACE) must show it comes from our own pages: the browser's
+// Sec-Fetch-Site "same-origin", or else an Origin (or, without Origin, a
+// Referer) whose host is the request's Host, or an X-CSRF-Token header equal
+// to the session's CSRF token (returned by login and /api/v1/me; derived
+// from the session token, so it needs no storage and cannot be computed
+// without the cookie). A request with none of these is refused, including
+// a POST without Origin. Bearer requests are exempt: a browser never adds
+// that header by itself. Behind a reverse proxy the proxy must pass the
+// Host header through, or clients must send X-CSRF-Token.
+//
+// Login throttling: after loginMaxFailures failed sign-ins for one e-mail
+// within loginWindow (counted since that e-mail's last successful sign-in),
+// login answers 429 until the oldest of them leaves the window, whatever the
+// password. Failures are audit events in PostgreSQL, so the limit holds
+// across every instance behind a load balancer; two attempts racing at the
+// limit may both be let through, which bounds the error at the number of
+// concurrent requests.
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"baocao/reporting"
+	"baocao/store"
+)
+
+// SessionCookie is the name of the browser session cookie.
+const SessionCookie = "baocao_session"
+
+// DefaultSessionTTL is how long a browser sign-in lasts when
+// Options.SessionTTL is zero: a working day and then some.
+const DefaultSessionTTL = 12 * time.Hour
+
+// Login throttling (see the file comment).
+const (
+	loginMaxFailures = 5
+	loginWindow      = 15 * time.Minute
+)
+
+// The Vietnamese messages of authentication, in one place for review.
+const (
+	msgLoginRequired  = "Bạn cần đăng nhập để tiếp tục."
+	msgLoginMissing   = "Xin nhập e-mail và mật khẩu."
+	msgLoginUnreadble = "Không đọc được thông tin đăng nhập."
+	msgLoginThrottled = "Bạn đã đăng nhập sai quá %d lần. Xin thử lại sau %d phút."
+	msgCrossOrigin    = "Yêu cầu bị từ chối vì không xác định được trang gửi đi. Xin tải lại trang rồi thử lại."
+)
+
+// now is the server's clock.
+func (s *Server) now() time.Time {
+	if s.opts.Now != nil {
+		return s.opts.Now()
+	}
+	return time.Now()
+}
+
+func (s *Server) sessionTTL() time.Duration {
+	if s.opts.SessionTTL > 0 {
+		return s.opts.SessionTTL
+	}
+	return DefaultSessionTTL
+}
+
+// auth is what the middleware learnt about a request's credentials.
+type auth struct {
+	user      reporting.User
+	ok        bool   // user is signed in
+	err       error  // why a credential presented was refused (expired, …)
+	token     string // the session token presented
+	viaCookie bool
+}
+
+type authKey struct{}
+
+// userFrom is the signed-in user of a request's context, if any.
+func userFrom(ctx context.Context) (reporting.User, bool) {
+	a, _ := ctx.Value(authKey{}).(*auth)
+	if a == nil || !a.ok {
+		return reporting.User{}, false
+	}
+	return a.user, true
+}
+
+func authFrom(ctx context.Context) *auth {
+	if a, _ := ctx.Value(authKey{}).(*auth); a != nil {
+		return a
+	}
+	return &auth{}
+}
+
+// credential is the session token a request carries: the bearer token, or
+// else the session cookie.
+func credential(r *http.Request) (token string, viaCookie bool) {
+	if h := r.Header.Get("Authorization"); h != "" {
+		scheme, tok, _ := strings.Cut(h, " ")
+		if strings.EqualFold(scheme, "Bearer") {
+			return strings.TrimSpace(tok), false
+		}
+	}
+	if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
+		return c.Value, true
+	}
+	return "", false
+}
+
+// authenticate resolves the request's credential into the context and
+// enforces the CSRF rule on cookie-authenticated unsafe requests. It never
+// refuses a request for lacking a user: handlers decide (requireUser).
+func (s *Server) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a := &auth{}
+		a.token, a.viaCookie = credential(r)
+		if a.token != "" {
+			a.user, a.err = s.opts.Store.SessionUser(r.Context(), a.token, s.now())
+			a.ok = a.err == nil
+		}
+		if a.viaCookie && reporting.ErrorCode(a.err) == reporting.EUNAUTHORIZED {
+			clearSessionCookie(w, r) // stale: stop sending it
+		}
+		if a.ok && a.viaCookie && !safeMethod(r.Method) && !s.csrfOK(r, a.token) {
+			s.writeError(w, r, reporting.Errorf(reporting.EFORBIDDEN, msgCrossOrigin))
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), authKey{}, a)))
+	})
+}
+
+// requireUser is the signed-in user, or false after answering 401 (with
+// the reason: not signed in, or the session expired) or 500.
+func (s *Server) requireUser(w http.ResponseWriter, r *http.Request) (reporting.User, bool) {
+	a := authFrom(r.Context())
+	if a.ok {
+		return a.user, true
+	}
+	err := a.err
+	if err == nil {
+		err = reporting.Errorf(reporting.EUNAUTHORIZED, msgLoginRequired)
+	}
+	if reporting.ErrorCode(err) == reporting.EUNAUTHORIZED {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="baocao"`)
+	}
+	s.writeError(w, r, err)
+	return reporting.User{}, false
+}
+
+// requireRole is requireUser for users of one of roles; others get 403.
+func (s *Server) requireRole(w http.ResponseWriter, r *http.Request, roles ...reporting.Role) (reporting.User, bool) {
+	u, ok := s.requireUser(w, r)
+	if !ok {
+		return u, false
+	}
+	if err := reporting.AuthorizeRole(u, roles...); err != nil {
+		s.writeError(w, r, err)
+		return reporting.User{}, false
+	}
+	return u, true
+}
+
+func safeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions || m == http.MethodTrace
+}
+
+// csrfToken is the CSRF token of a session: a one-way function of its
+// token, so only a holder of the cookie (our page, rendered for it) has it.
+func csrfToken(sessionToken string) string {
+	h := sha256.Sum256([]byte("baocao csrf v1\x00" + sessionToken))
+	return base64.RawURLEncoding.EncodeToString(h[:])
+}
+
+// csrfOK applies the CSRF rule of the file comment.
+func (s *Server) csrfOK(r *http.Request, sessionToken string) bool {
+	if t := r.Header.Get("X-CSRF-Token"); t != "" &&
+		subtle.ConstantTimeCompare([]byte(t), []byte(csrfToken(sessionToken))) == 1 {
+		return true
+	}
+	same, known := sameOrigin(r)
+	return known && same
+}
+
+// sameOrigin tells whether the browser says r comes from our own origin;
+// known is false when the request carries no such evidence (curl, or a
+// browser that hides it).
+func sameOrigin(r *http.Request) (same, known bool) {
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "same-origin":
+		return true, true
+	case "same-site", "cross-site":
+		return false, true
+	}
+	from := r.Header.Get("Origin")
+	if from == "" {
+		from = r.Header.Get("Referer")
+	}
+	if from == "" {
+		return false, false
+	}
+	u, err := url.Parse(from)
+	if err != nil || u.Host == "" { // including Origin: null
+		return false, true
+	}
+	return strings.EqualFold(u.Host, r.Host), true
+}
+
+// secureRequest tells whether the client reached us over https, directly or
+// through a TLS-terminating proxy. A forged header only makes the cookie
+// Secure, which harms no one but the forger.
+func secureRequest(r *http.Request) bool {
+	return r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
+}
+
+func setSessionCookie(w http.ResponseWriter, r *http.Request, token string, expires time.Time, now time.Time) {
+	http.SetCookie(w, &http.Cookie{
+		Name: SessionCookie, Value: token, Path: "/",
+		Expires: expires, MaxAge: int(expires.Sub(now).Seconds()),
+		HttpOnly: true, Secure: secureRequest(r), SameSite: http.SameSiteLaxMode,
+	})
+}
+
+func clearSessionCookie(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, &http.Cookie{
+		Name: SessionCookie, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: secureRequest(r), SameSite: http.SameSiteLaxMode,
+	})
+}
+
+// userJSON is a user as the API shows it.
+type userJSON struct {
+	ID        int64          `json:"id"`
+	Email     string         `json:"email"`
+	Name      string         `json:"name"`
+	Role      reporting.Role `json:"role"`
+	RoleLabel string         `json:"role_label"`
+	UnitCode  string         `json:"unit_code,omitempty"`
+	Active    bool           `json:"active"`
+}
+
+func toUserJSON(u reporting.User) userJSON {
+	return userJSON{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role, RoleLabel: u.Role.Label(), UnitCode: u.UnitCode, Active: u.Active}
+}
+
+type loginRequest struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+type loginResponse struct {
+	Token     string    `json:"token"`
+	ExpiresAt time.Time `json:"expires_at"`
+	CSRFToken string    `json:"csrf_token"`
+	User      userJSON  `json:"user"`
+}
+
+// readLogin reads {email, password} as JSON or as a form.
+func readLogin(w http.ResponseWriter, r *http.Request) (loginRequest, error) {
+	var req loginRequest
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if mt == "application/json" {
+		if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+			return req, reporting.Errorf(reporting.EINVALID, msgLoginUnreadble)
+		}
+	} else {
+		if err := r.ParseForm(); err != nil {
+			return req, reporting.Errorf(reporting.EINVALID, msgLoginUnreadble)
+		}
+		req.Email, req.Password = r.PostForm.Get("email"), r.PostForm.Get("password")
+	}
+	req.Email = strings.ToLower(strings.TrimSpace(req.Email))
+	if req.Email == "" || req.Password == "" {
+		return req, reporting.Errorf(reporting.EINVALID, msgLoginMissing)
+	}
+	if len(req.Email) > 254 {
+		req.Email = req.Email[:254] // an audit key, not an address: keep it bounded
+	}
+	return req, nil
+}
+
+// handleLogin signs a user in: POST {email, password} (JSON or form) →
+// 200 {token, expires_at, csrf_token, user} and the session cookie.
+func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
+	// Signing a victim's browser into an attacker's account is a CSRF too.
+	if same, known := sameOrigin(r); known && !same {
+		s.writeError(w, r, reporting.Errorf(reporting.EFORBIDDEN, msgCrossOrigin))
+		return
+	}
+	req, err := readLogin(w, r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	ctx, st, now := r.Context(), s.opts.Store, s.now()
+	n, first, err := st.LoginFailures(ctx, req.Email, now.Add(-loginWindow))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if n >= loginMaxFailures {
+		wait := max(first.Add(loginWindow).Sub(now), time.Second)
+		minutes := int((wait + time.Minute - 1) / time.Minute)
+		w.Header().Set("Retry-After", fmt.Sprint(int((wait+time.Second-1)/time.Second)))
+		writeJSON(w, http.StatusTooManyRequests, map[string]string{
+			"error": "too_many_requests", "message": fmt.Sprintf(msgLoginThrottled, loginMaxFailures, minutes),
+		})
+		return
+	}
+	event := store.AuditEvent{At: now, Actor: req.Email, ObjectType: store.ObjectLogin, ObjectID: req.Email,
+		Details: map[string]string{"remote_addr": r.RemoteAddr, "user_agent": r.UserAgent()}}
+	u, err := st.Authenticate(ctx, req.Email, req.Password)
+	if reporting.ErrorCode(err) == reporting.EUNAUTHORIZED {
+		event.Action = store.ActionLoginFailed
+		if aerr := st.Audit(ctx, event); aerr != nil {
+			err = aerr
+		}
+	}
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var (
+		token   string
+		expires time.Time
+	)
+	err = st.InTx(ctx, func(tx *store.Store) error {
+		var err error
+		if token, expires, err = tx.CreateSession(ctx, u.ID, s.sessionTTL(), now); err != nil {
+			return err
+		}
+		event.Action = store.ActionLogin
+		return tx.Audit(ctx, event)
+	})
+	if err != nil {
+		s.writeError(w, r, fmt.Errorf("sign in %s: %w", u.Email, err))
+		return
+	}
+	setSessionCookie(w, r, token, expires, now)
+	writeJSON(w, http.StatusOK, loginResponse{Token: token, ExpiresAt: expires, CSRFToken: csrfToken(token), User: toUserJSON(u)})
+}
+
+// handleLogout ends the session presented (cookie or bearer) and clears
+// the cookie: 204. Without a valid session there is nothing to end, which
+// is not an error.
+func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
+	a := authFrom(r.Context())
+	if a.ok {
+		ctx := r.Context()
+		err := s.opts.Store.InTx(ctx, func(tx *store.Store) error {
+			if err := tx.DeleteSession(ctx, a.token); err != nil {
+				return err
+			}
+			return tx.Audit(ctx, store.AuditEvent{At: s.now(), Actor: a.user.Email, Action: store.ActionLogout,
+				ObjectType: store.ObjectLogin, ObjectID: a.user.Email})
+		})
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+	}
+	if a.viaCookie {
+		clearSessionCookie(w, r)
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+type meResponse struct {
+	User userJSON `json:"user"`
+	// CSRFToken is for cookie sessions, whose pages send it as X-CSRF-Token.
+	CSRFToken string `json:"csrf_token,omitempty"`
+}
+
+// handleMe answers the signed-in user.
+func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) {
+	u, ok := s.requireUser(w, r)
+	if !ok {
+		return
+	}
+	resp := meResponse{User: toUserJSON(u)}
+	if a := authFrom(r.Context()); a.viaCookie {
+		resp.CSRFToken = csrfToken(a.token)
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
