@@ -171,21 +171,10 @@ func CanReview(u User, unitCode string, ancestors []string) bool {
 }
 
 // CanViewUnit reports whether u may see unitCode's obligations and
-// submissions: admins and inspectors everywhere, a supervisor its unit and
-// subtree, a clerk its unit.
+// submissions: whoever may file or review them, so admins and inspectors
+// everywhere, a supervisor its unit and subtree, a clerk its unit.
 func CanViewUnit(u User, unitCode string, ancestors []string) bool {
-	if !u.Active {
-		return false
-	}
-	switch u.Role {
-	case RoleAdmin, RoleInspector:
-		return true
-	case RoleSupervisor:
-		return u.UnitCode == unitCode || inSubtree(u.UnitCode, unitCode, ancestors)
-	case RoleClerk:
-		return u.UnitCode == unitCode
-	}
-	return false
+	return CanFileFor(u, unitCode, ancestors) || CanReview(u, unitCode, ancestors)
 }
 
 // inSubtree reports whether unitCode lies strictly below root.
