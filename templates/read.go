@@ -1,0 +1,669 @@
+package templates
+
+import (
+	"archive/zip"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/richardlehane/mscfb"
+	"github.com/xuri/excelize/v2"
+
+	"baocao/reporting"
+)
+
+// Defaults of ReadOptions.
+const (
+	// DefaultMaxBytes caps an upload: a filled template is tens of KB.
+	DefaultMaxBytes = 10 << 20
+	// DefaultUnzipSizeLimit caps the sum of a workbook's unzipped parts
+	// (excelize's own default is 16 GB).
+	DefaultUnzipSizeLimit = 64 << 20
+	// DefaultUnzipXMLSizeLimit caps any one unzipped part. excelize spills
+	// larger sheets to temporary files; Read refuses them instead.
+	DefaultUnzipXMLSizeLimit = 16 << 20
+	// maxZipEntries: a template has about twenty parts.
+	maxZipEntries = 1000
+	// maxProlog is how far into an XML part Read looks for the root
+	// element, refusing a DOCTYPE or ENTITY before it.
+	maxProlog = 64 << 10
+)
+
+// ReadOptions says how to read an upload. The zero value of a limit means
+// its default.
+type ReadOptions struct {
+	// Secret verifies the _meta HMAC; the one Build signed with.
+	Secret []byte
+	// MaxBytes is the largest file accepted (DefaultMaxBytes).
+	MaxBytes int64
+	// UnzipSizeLimit caps the unzipped size of the whole workbook and
+	// UnzipXMLSizeLimit that of any one part (see the defaults).
+	UnzipSizeLimit, UnzipXMLSizeLimit int64
+	// Form returns the form version the verified Meta names. An
+	// *reporting.Error it returns (unknown or withdrawn version, say) is
+	// shown to the clerk as a template problem; any other error is
+	// returned by Read. Nil: Read stops after verifying the Meta.
+	Form func(Meta) (reporting.Form, error)
+}
+
+func (o ReadOptions) withDefaults() ReadOptions {
+	if o.MaxBytes <= 0 {
+		o.MaxBytes = DefaultMaxBytes
+	}
+	if o.UnzipSizeLimit <= 0 {
+		o.UnzipSizeLimit = DefaultUnzipSizeLimit
+	}
+	if o.UnzipXMLSizeLimit <= 0 {
+		o.UnzipXMLSizeLimit = min(DefaultUnzipXMLSizeLimit, o.UnzipSizeLimit)
+	}
+	return o
+}
+
+// Filled is what Read found in an upload.
+type Filled struct {
+	// Meta is the template's verified identity; zero when the file was
+	// refused before it could be verified.
+	Meta Meta
+	// Values holds every field of the form by code, empty ones included,
+	// each with the cell it was read from.
+	Values map[string]reporting.Value
+	// Notes holds the non-empty notes ("Ghi chú / giải trình") by code.
+	Notes map[string]string
+	// Problems lists everything wrong, in sheet order: file and template
+	// problems, then field and rule problems. The file is acceptable when
+	// none is blocking (see Blocking).
+	Problems []reporting.Problem
+	// Cause is the parser's error or panic behind a file problem, for the
+	// logs; the clerk sees only the problem's message.
+	Cause error
+}
+
+// Blocking reports whether the upload must be refused.
+func (f *Filled) Blocking() bool { return reporting.Blocking(f.Problems) }
+
+// Read reads a filled template: it refuses what is not a plain .xlsx made
+// from one of our templates (too big, .xls, encrypted, .xlsm, .ods, zip
+// bombs, XML entity declarations, a parser panic), verifies the _meta HMAC,
+// reads each field through its defined name (or, when a program dropped
+// the names, the layout's address), converts values by the field's type
+// and validates them with reporting.Validate.
+//
+// Every problem the clerk can fix comes back in Filled.Problems with a nil
+// error; the error is for what the clerk cannot fix (reading r failed, an
+// empty secret, the form lookup failed).
+func Read(r io.Reader, opts ReadOptions) (*Filled, error) {
+	opts = opts.withDefaults()
+	if len(opts.Secret) == 0 {
+		return nil, errors.New("read template: empty secret")
+	}
+	data, err := io.ReadAll(io.LimitReader(r, opts.MaxBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("read template: read upload: %w", err)
+	}
+	if int64(len(data)) > opts.MaxBytes {
+		return refused(reporting.ProblemFile, fmt.Sprintf(msgTooLarge, sizeText(opts.MaxBytes)), nil), nil
+	}
+	if msg, cause := sniff(data, opts); msg != "" {
+		return refused(reporting.ProblemFile, msg, cause), nil
+	}
+	return parse(data, opts)
+}
+
+func refused(code, msg string, cause error) *Filled {
+	return &Filled{
+		Problems: []reporting.Problem{{Code: code, Severity: reporting.SeverityError, Message: msg}},
+		Cause:    cause,
+	}
+}
+
+func sizeText(n int64) string {
+	if n >= 1<<20 && n%(1<<20) == 0 {
+		return fmt.Sprintf("%d MB", n>>20)
+	}
+	return fmt.Sprintf("%d KB", (n+1023)>>10)
+}
+
+var (
+	oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
+	zipMagic = []byte("PK\x03\x04")
+)
+
+// sniff refuses, before any XML parser sees the file, what is not a
+// workbook Read can safely open. It returns the message, "" when the file
+// may be opened.
+func sniff(data []byte, opts ReadOptions) (string, error) {
+	switch {
+	case len(data) == 0:
+		return msgEmptyFile, nil
+	case bytes.HasPrefix(data, oleMagic):
+		return oleKind(data)
+	case !bytes.HasPrefix(data, zipMagic):
+		return msgNotXLSX, nil
+	}
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return msgNotXLSX, fmt.Errorf("open zip: %w", err)
+	}
+	if len(zr.File) > maxZipEntries {
+		return msgCorrupt, fmt.Errorf("%d zip entries", len(zr.File))
+	}
+	var total uint64
+	for _, e := range zr.File {
+		total += e.UncompressedSize64
+		if e.UncompressedSize64 > uint64(opts.UnzipXMLSizeLimit) || total > uint64(opts.UnzipSizeLimit) {
+			return fmt.Sprintf(msgZipBomb, sizeText(opts.UnzipSizeLimit)), fmt.Errorf("entry %s inflates to %d bytes", e.Name, e.UncompressedSize64)
+		}
+	}
+	for _, e := range zr.File {
+		name := strings.ToLower(e.Name)
+		switch {
+		case name == "mimetype":
+			head, _ := readHead(e, 128)
+			if bytes.Contains(head, []byte("opendocument")) {
+				return msgODS, nil
+			}
+		case name == "xl/vbaproject.bin" || strings.HasSuffix(name, ".bin") && strings.Contains(name, "vba"):
+			return msgXLSM, nil
+		}
+		switch path.Ext(name) {
+		case ".xml", ".rels", ".vml":
+		default:
+			continue
+		}
+		prolog, err := readProlog(e)
+		if err != nil {
+			return msgCorrupt, fmt.Errorf("read %s: %w", e.Name, err)
+		}
+		if declaresEntities(prolog) {
+			return fmt.Sprintf(msgXMLEntity, e.Name), nil
+		}
+		if name == "[content_types].xml" {
+			// The prolog of this small part is read whole.
+			body, err := readHead(e, 1<<20)
+			if err != nil {
+				return msgCorrupt, fmt.Errorf("read %s: %w", e.Name, err)
+			}
+			if bytes.Contains(bytes.ToLower(body), []byte("macroenabled")) {
+				return msgXLSM, nil
+			}
+		}
+	}
+	return "", nil
+}
+
+// oleKind tells an encrypted OOXML file (a password set in Excel or
+// LibreOffice: the package sits in an "EncryptedPackage" stream next to
+// "EncryptionInfo") from an Excel 97-2003 workbook ("Workbook" or "Book")
+// and from any other compound file.
+func oleKind(data []byte) (string, error) {
+	doc, err := mscfb.New(bytes.NewReader(data))
+	if err != nil {
+		return msgOLE, fmt.Errorf("read compound file: %w", err)
+	}
+	msg := msgOLE
+	for e, err := doc.Next(); err == nil; e, err = doc.Next() {
+		switch e.Name {
+		case "EncryptionInfo", "EncryptedPackage":
+			return msgEncrypted, nil
+		case "Workbook", "Book":
+			msg = msgXLS
+		}
+	}
+	return msg, nil
+}
+
+func readHead(e *zip.File, n int64) ([]byte, error) {
+	rc, err := e.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	return io.ReadAll(io.LimitReader(rc, n))
+}
+
+// readProlog returns an XML part up to its root element's start tag (or
+// the whole part, when shorter than maxProlog). A DOCTYPE can only stand
+// there; an entity reference later on is an error to encoding/xml, which
+// expands no entity it was not given.
+func readProlog(e *zip.File) ([]byte, error) {
+	rc, err := e.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	buf := make([]byte, 0, 512)
+	chunk := make([]byte, 512)
+	for len(buf) < maxProlog {
+		n, err := rc.Read(chunk)
+		buf = append(buf, chunk[:n]...)
+		if rootStart(buf) >= 0 || err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return buf, nil // a prolog this long is checked as far as it goes
+}
+
+// rootStart is the index of the first element start tag ("<" and a name),
+// or -1.
+func rootStart(b []byte) int {
+	for i := 0; i+1 < len(b); i++ {
+		if b[i] == '<' {
+			c := b[i+1]
+			if c != '?' && c != '!' && c != '/' {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+func declaresEntities(prolog []byte) bool {
+	upper := bytes.ToUpper(prolog)
+	return bytes.Contains(upper, []byte("<!DOCTYPE")) || bytes.Contains(upper, []byte("<!ENTITY"))
+}
+
+// parse opens the workbook and reads it; a panic in the parser is a
+// refusal of the file, not a crash.
+func parse(data []byte, opts ReadOptions) (out *Filled, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = refused(reporting.ProblemFile, msgCorrupt, fmt.Errorf("excelize panic: %v", r)), nil
+		}
+	}()
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
+		UnzipSizeLimit:    opts.UnzipSizeLimit,
+		UnzipXMLSizeLimit: opts.UnzipXMLSizeLimit,
+		RawCellValue:      true,
+	})
+	if err != nil {
+		return refused(reporting.ProblemFile, msgCorrupt, fmt.Errorf("open workbook: %w", err)), nil
+	}
+	defer f.Close()
+	wr := &workbookReader{f: f, sheets: f.GetSheetList()}
+	return wr.read(opts)
+}
+
+// workbookReader reads one opened workbook.
+type workbookReader struct {
+	f        *excelize.File
+	sheets   []string
+	date1904 bool
+}
+
+func (wr *workbookReader) read(opts ReadOptions) (*Filled, error) {
+	meta, p := wr.meta(opts.Secret)
+	if p != nil {
+		return &Filled{Problems: []reporting.Problem{*p}}, nil
+	}
+	out := &Filled{Meta: meta}
+	if opts.Form == nil {
+		return out, nil
+	}
+	form, err := opts.Form(meta)
+	var userErr *reporting.Error
+	switch {
+	case errors.As(err, &userErr):
+		out.Problems = append(out.Problems, templateProblem(userErr.Message))
+		return out, nil
+	case err != nil:
+		return nil, fmt.Errorf("read template: form version %d: %w", meta.FormVersionID, err)
+	case form.Code != meta.FormCode || form.VersionID != 0 && form.VersionID != meta.FormVersionID:
+		out.Problems = append(out.Problems, templateProblem(fmt.Sprintf(msgFormMismatch, form.Code, form.Version)))
+		return out, nil
+	}
+	if props, err := wr.f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
+		wr.date1904 = *props.Date1904
+	}
+
+	out.Values = make(map[string]reporting.Value, len(form.Fields()))
+	out.Notes = map[string]string{}
+	cells, located := wr.locate(form)
+	if err := wr.parseSheets(cells); err != nil {
+		return refused(reporting.ProblemFile, msgCorrupt, err), nil
+	}
+	out.Problems = append(out.Problems, located...)
+	flagged := map[string]bool{}
+	for _, p := range located {
+		flagged[p.Field] = true
+	}
+	for _, fl := range form.Fields() {
+		at, ok := cells[fl.Code]
+		if !ok {
+			continue
+		}
+		v, err := wr.value(fl, at.sheet, at.value)
+		if err != nil {
+			out.Problems = append(out.Problems, fieldProblem(fl, at.sheet, at.value, fmt.Sprintf(msgUnreadableValue, at.value, fl.Label)))
+			flagged[fl.Code] = true
+		}
+		out.Values[fl.Code] = v
+		if at.note != "" {
+			if note := wr.text(at.sheet, at.note); note != "" {
+				out.Notes[fl.Code] = note
+			}
+		}
+	}
+	for _, p := range reporting.Validate(form, out.Values, out.Notes) {
+		if p.Code == reporting.ProblemRequired && flagged[p.Field] {
+			continue // its cell is already reported missing or unreadable
+		}
+		out.Problems = append(out.Problems, p)
+	}
+	return out, nil
+}
+
+// parseSheets makes excelize parse every sheet holding an input cell, so
+// that a sheet it cannot parse refuses the file once rather than making
+// every cell on it unreadable.
+func (wr *workbookReader) parseSheets(cells map[string]fieldCells) error {
+	seen := map[string]bool{}
+	for _, c := range cells {
+		if seen[c.sheet] {
+			continue
+		}
+		seen[c.sheet] = true
+		if _, err := wr.f.GetCellValue(c.sheet, "A1"); err != nil {
+			return fmt.Errorf("parse sheet %s: %w", c.sheet, err)
+		}
+	}
+	return nil
+}
+
+func templateProblem(msg string) reporting.Problem {
+	return reporting.Problem{Code: reporting.ProblemTemplate, Severity: reporting.SeverityError, Message: msg}
+}
+
+func fieldProblem(fl reporting.Field, sheet, cell, msg string) reporting.Problem {
+	p := templateProblem(msg)
+	p.Sheet, p.Cell, p.Field, p.Label = sheet, cell, fl.Code, fl.Label
+	return p
+}
+
+// meta reads and verifies the _meta sheet.
+func (wr *workbookReader) meta(secret []byte) (Meta, *reporting.Problem) {
+	if !slices.Contains(wr.sheets, SheetMeta) {
+		p := templateProblem(msgNoMeta)
+		return Meta{}, &p
+	}
+	rows, err := wr.f.GetRows(SheetMeta, excelize.Options{RawCellValue: true})
+	if err != nil {
+		p := refused(reporting.ProblemFile, msgCorrupt, nil).Problems[0]
+		return Meta{}, &p
+	}
+	m, mac, bad := parseMeta(rows)
+	if len(bad) > 0 {
+		p := templateProblem(fmt.Sprintf(msgMetaIncomplete, strings.Join(slices.Compact(slices.Sorted(slices.Values(bad))), ", ")))
+		return Meta{}, &p
+	}
+	if VerifyMeta(m, mac, secret) != nil {
+		p := templateProblem(msgMetaAltered)
+		return Meta{}, &p
+	}
+	if m.Layout != LayoutVersion {
+		p := templateProblem(fmt.Sprintf(msgLayoutUnknown, m.Layout))
+		return Meta{}, &p
+	}
+	return m, nil
+}
+
+// fieldCells is where a field's value and note are.
+type fieldCells struct{ sheet, value, note string }
+
+// locate finds each field's cells through its defined names, or through
+// the layout when the workbook has no f_ name at all (a program dropped
+// them); then the label beside each cell must still be the field's, or
+// the rows were moved. Fields it cannot place come back as problems.
+func (wr *workbookReader) locate(form reporting.Form) (map[string]fieldCells, []reporting.Problem) {
+	names := map[string]string{}
+	named := false
+	for _, dn := range wr.f.GetDefinedName() {
+		if dn.Scope != "Workbook" {
+			continue
+		}
+		names[dn.Name] = dn.RefersTo
+		named = named || strings.HasPrefix(dn.Name, nameValuePrefix)
+	}
+	out := map[string]fieldCells{}
+	var problems []reporting.Problem
+	lay := newLayout(form)
+	for _, fl := range form.Fields() {
+		ref, ok := names[ValueName(fl.Code)]
+		if !named || !ok {
+			row := lay.fieldRow[fl.Code]
+			if !slices.Contains(wr.sheets, SheetReport) {
+				problems = append(problems, fieldProblem(fl, "", "", fmt.Sprintf(msgNoSheet, SheetReport, fl.Label)))
+				continue
+			}
+			if !wr.labelAt(fl, row) {
+				problems = append(problems, fieldProblem(fl, SheetReport, cell(colValue, row), fmt.Sprintf(msgLayoutChanged, SheetReport, row, fl.Label)))
+				continue
+			}
+			out[fl.Code] = fieldCells{SheetReport, cell(colValue, row), cell(colNote, row)}
+			continue
+		}
+		sheet, c, ok := parseRef(ref)
+		switch {
+		case !ok:
+			problems = append(problems, fieldProblem(fl, "", "", fmt.Sprintf(msgBrokenName, fl.Label, ValueName(fl.Code))))
+			continue
+		case !slices.Contains(wr.sheets, sheet):
+			problems = append(problems, fieldProblem(fl, "", "", fmt.Sprintf(msgNoSheet, sheet, fl.Label)))
+			continue
+		}
+		fc := fieldCells{sheet: sheet, value: c}
+		if ns, nc, ok := parseRef(names[NoteName(fl.Code)]); ok && ns == sheet {
+			fc.note = nc
+		}
+		out[fl.Code] = fc
+	}
+	return out, problems
+}
+
+// labelAt reports whether row holds fl's label (with or without the
+// required mark).
+func (wr *workbookReader) labelAt(fl reporting.Field, row int) bool {
+	got := strings.TrimSuffix(wr.text(SheetReport, cell(colLabel, row)), strings.TrimSpace(txtRequiredMark))
+	return strings.TrimSpace(got) == CleanText(fl.Label)
+}
+
+// parseRef splits a defined name's single-cell reference, 'Báo cáo'!$D$12
+// or Sheet1!D12, into sheet and A1 cell.
+func parseRef(ref string) (sheet, c string, ok bool) {
+	i := strings.LastIndex(ref, "!")
+	if i <= 0 {
+		return "", "", false
+	}
+	sheet, c = ref[:i], strings.ReplaceAll(ref[i+1:], "$", "")
+	if strings.HasPrefix(sheet, "'") && strings.HasSuffix(sheet, "'") && len(sheet) >= 2 {
+		sheet = strings.ReplaceAll(sheet[1:len(sheet)-1], "''", "'")
+	}
+	if from, to, isRange := strings.Cut(c, ":"); isRange {
+		if from != to {
+			return "", "", false
+		}
+		c = from
+	}
+	if _, _, err := excelize.CellNameToCoordinates(c); err != nil {
+		return "", "", false
+	}
+	return sheet, c, true
+}
+
+// text is a cell's content as clean text; a number as the spreadsheet
+// would show it in General format.
+func (wr *workbookReader) text(sheet, c string) string {
+	raw, err := wr.f.GetCellValue(sheet, c, excelize.Options{RawCellValue: true})
+	if err != nil {
+		return ""
+	}
+	if t, _ := wr.f.GetCellType(sheet, c); isNumericCell(t) {
+		if n, ok := FloatNumber(raw); ok {
+			return n
+		}
+	}
+	return CleanText(raw)
+}
+
+func isNumericCell(t excelize.CellType) bool {
+	return t == excelize.CellTypeUnset || t == excelize.CellTypeNumber
+}
+
+// value reads one field's cell and converts it by the field's type. A
+// value that does not convert keeps only Raw, for Validate to report.
+func (wr *workbookReader) value(fl reporting.Field, sheet, c string) (reporting.Value, error) {
+	v := reporting.Value{Sheet: sheet, Cell: c}
+	raw, err := wr.f.GetCellValue(sheet, c, excelize.Options{RawCellValue: true})
+	if err != nil {
+		return v, fmt.Errorf("cell %s!%s: %w", sheet, c, err)
+	}
+	typ, err := wr.f.GetCellType(sheet, c)
+	if err != nil {
+		return v, fmt.Errorf("cell %s!%s: %w", sheet, c, err)
+	}
+	if v.Formula, err = wr.f.GetCellFormula(sheet, c); err != nil {
+		return v, fmt.Errorf("cell %s!%s: %w", sheet, c, err)
+	}
+	if typ == excelize.CellTypeBool {
+		raw = map[string]string{"1": "TRUE", "0": "FALSE"}[strings.TrimSpace(raw)]
+	}
+	numeric := isNumericCell(typ)
+	v.Raw = CleanText(raw)
+	if v.Raw == "" {
+		return v, nil
+	}
+	switch fl.Type {
+	case reporting.TypeInt, reporting.TypeDecimal, reporting.TypePercent:
+		if numeric {
+			v.Num, _ = FloatNumber(raw)
+			if fl.Type == reporting.TypePercent && v.Num != "" && wr.percentFormat(sheet, c) {
+				// 45% typed into a cell Excel then formatted as a
+				// percentage is stored as 0.45.
+				f, _ := v.Float()
+				v.Num = floatCanonical(f * 100)
+			}
+		} else {
+			v.Num, _ = ParseNumber(v.Raw, fl.Type)
+		}
+	case reporting.TypeDate:
+		var (
+			d  time.Time
+			ok bool
+		)
+		switch {
+		case numeric:
+			d, ok = SerialDate(raw, wr.date1904)
+		case typ == excelize.CellTypeDate && len(v.Raw) >= 10:
+			d, ok = ParseDate(v.Raw[:10])
+		default:
+			d, ok = ParseDate(v.Raw)
+		}
+		if ok {
+			v.Date = &d
+			v.Raw = reporting.FormatDate(d)
+		}
+	case reporting.TypeChoice:
+		v.Text = v.Raw
+		if numeric {
+			v.Text, _ = FloatNumber(raw)
+		}
+		if c, ok := MatchChoice(v.Text, fl.Choices); ok {
+			v.Text = c
+		}
+	case reporting.TypeText:
+		v.Text = v.Raw
+		if numeric {
+			v.Text, _ = FloatNumber(raw)
+		}
+	}
+	return v, nil
+}
+
+// percentFormat reports whether a cell's number format shows a percentage.
+func (wr *workbookReader) percentFormat(sheet, c string) bool {
+	id, err := wr.f.GetCellStyle(sheet, c)
+	if err != nil {
+		return false
+	}
+	st, err := wr.f.GetStyle(id)
+	if err != nil || st == nil {
+		return false
+	}
+	return st.NumFmt == 9 || st.NumFmt == 10 || st.CustomNumFmt != nil && strings.Contains(*st.CustomNumFmt, "%")
+}
+
+// Annotate returns an uploaded workbook with each problem's cells filled
+// red and a comment holding its messages, so the clerk corrects the file
+// in place. Problems without a cell (file and template problems) mark
+// nothing. The file must be one Read could open.
+func Annotate(file []byte, problems []reporting.Problem) (out []byte, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, fmt.Errorf("annotate workbook: excelize panic: %v", r)
+		}
+	}()
+	f, err := excelize.OpenReader(bytes.NewReader(file), excelize.Options{UnzipSizeLimit: DefaultUnzipSizeLimit, UnzipXMLSizeLimit: DefaultUnzipXMLSizeLimit})
+	if err != nil {
+		return nil, fmt.Errorf("annotate workbook: open: %w", err)
+	}
+	defer f.Close()
+
+	type at struct{ sheet, cell string }
+	var order []at
+	messages := map[at][]string{}
+	for _, p := range problems {
+		cells := p.Cells
+		if len(cells) == 0 && p.Cell != "" {
+			cells = []string{p.Cell}
+		}
+		for _, c := range cells {
+			if p.Sheet == "" || c == "" {
+				continue
+			}
+			k := at{p.Sheet, c}
+			if _, seen := messages[k]; !seen {
+				order = append(order, k)
+			}
+			messages[k] = append(messages[k], p.Message)
+		}
+	}
+	styles := map[int]int{} // original style → marked style
+	for _, k := range order {
+		id, err := f.GetCellStyle(k.sheet, k.cell)
+		if err != nil {
+			return nil, fmt.Errorf("annotate %s!%s: %w", k.sheet, k.cell, err)
+		}
+		marked, ok := styles[id]
+		if !ok {
+			st, err := f.GetStyle(id)
+			if err != nil {
+				return nil, fmt.Errorf("annotate %s!%s: style: %w", k.sheet, k.cell, err)
+			}
+			st.Fill = excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"FFC7CE"}}
+			if marked, err = f.NewStyle(st); err != nil {
+				return nil, fmt.Errorf("annotate %s!%s: style: %w", k.sheet, k.cell, err)
+			}
+			styles[id] = marked
+		}
+		if err := f.SetCellStyle(k.sheet, k.cell, k.cell, marked); err != nil {
+			return nil, fmt.Errorf("annotate %s!%s: %w", k.sheet, k.cell, err)
+		}
+		_ = f.DeleteComment(k.sheet, k.cell) // a comment from an earlier round
+		text := strings.Join(messages[k], "\n")
+		if err := f.AddComment(k.sheet, excelize.Comment{Cell: k.cell, Author: txtDocCreator, Text: text, Width: 360, Height: uint(60 + 30*len(messages[k]))}); err != nil {
+			return nil, fmt.Errorf("annotate %s!%s: comment: %w", k.sheet, k.cell, err)
+		}
+	}
+	buf, err := f.WriteToBuffer()
+	if err != nil {
+		return nil, fmt.Errorf("annotate workbook: write: %w", err)
+	}
+	return buf.Bytes(), nil
+}
