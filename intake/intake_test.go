@@ -1,0 +1,361 @@
+package intake_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"baocao/intake"
+	"baocao/reporting"
+	"baocao/scheduler"
+	"baocao/store"
+	"baocao/store/storetest"
+	"baocao/templates"
+)
+
+var hcm, _ = time.LoadLocation("Asia/Ho_Chi_Minh")
+
+const formYAML = `code: TEST-IN
+title: Báo cáo thử kết quả thực hiện dân chủ ở cơ sở
+unit_kinds: [commune_pc]
+schedules:
+  - periodicity: half_year
+    since: "2025-12-15"
+    deadline: {after_cutoff_working_days: 2}
+sections:
+  - title: I. Ban Thanh tra nhân dân
+    fields:
+      - {code: giam_sat, label: Số cuộc giám sát, type: int, unit: cuộc, min: 0, max: 500, required: true, aggregate: sum}
+      - {code: kien_nghi, label: Số kiến nghị, type: int, unit: kiến nghị, min: 0, aggregate: sum}
+      - {code: da_giai_quyet, label: Số kiến nghị đã được giải quyết, type: int, min: 0, aggregate: sum}
+      - {code: tien_thu_hoi, label: Số tiền kiến nghị thu hồi, type: decimal, unit: đồng, min: 0, aggregate: sum}
+  - title: II. Đánh giá chung
+    fields:
+      - {code: tu_danh_gia, label: Tự đánh giá, type: choice, choices: [Tốt, Khá, Trung bình, Yếu], required: true, aggregate: count}
+      - {code: kho_khan, label: "Khó khăn, vướng mắc", type: text, max_length: 2000}
+rules:
+  - {expr: "da_giai_quyet <= kien_nghi", message: "Số kiến nghị đã giải quyết không được lớn hơn số kiến nghị"}
+  - {expr: "giam_sat <= 50", severity: warning, message: "Hơn 50 cuộc giám sát trong 6 tháng là bất thường"}
+`
+
+var secret = []byte("intake test secret of enough length!")
+
+type fixture struct {
+	st       *store.Store
+	in       *intake.Intake
+	now      time.Time
+	periodID int64
+	unit     reporting.Unit
+	other    reporting.Unit
+	clerk    reporting.User
+	admin    reporting.User
+}
+
+func setup(t *testing.T, src string) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	st := storetest.Open(t)
+	ff, err := templates.ParseForm("test-in.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SyncForms(ctx, []store.FormSource{{Definition: ff.Form, Source: string(ff.Source), Checksum: ff.Checksum}}); err != nil {
+		t.Fatal(err)
+	}
+	fx := &fixture{st: st, now: time.Date(2026, time.June, 10, 9, 0, 0, 0, hcm)}
+	prov := storetest.Unit(t, st, &storetest.UnitOpts{Kind: reporting.KindProvince, Name: "UBND tỉnh Thử"})
+	fx.unit = storetest.Unit(t, st, &storetest.UnitOpts{Parent: prov.Code, Name: "UBND phường Tân Phú"})
+	fx.other = storetest.Unit(t, st, &storetest.UnitOpts{Parent: prov.Code, Name: "UBND xã Tiến Hưng"})
+	fx.clerk = storetest.User(t, st, &storetest.UserOpts{Role: reporting.RoleClerk, UnitCode: fx.unit.Code})
+	fx.admin = reporting.User{Email: "admin", Role: reporting.RoleAdmin, Active: true}
+	if _, err := scheduler.OpenDue(ctx, st, fx.now, hcm); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Pool().QueryRow(ctx, `SELECT id FROM periods WHERE form_code = 'TEST-IN' AND key = '2026-H1'`).Scan(&fx.periodID); err != nil {
+		t.Fatal(err)
+	}
+	fx.in = intake.New(st, intake.Options{Secret: secret, Location: hcm, Now: func() time.Time { return fx.now }})
+	return fx
+}
+
+func (fx *fixture) template(t *testing.T, unit string) []byte {
+	t.Helper()
+	tp, err := fx.in.Template(context.Background(), fx.admin, fx.periodID, unit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tp.Data
+}
+
+func fill(t *testing.T, data []byte, values map[string]any, notes map[string]string) []byte {
+	t.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	set := func(name string, v any) {
+		for _, dn := range f.GetDefinedName() {
+			if dn.Name == name {
+				sheet, cell, _ := strings.Cut(strings.ReplaceAll(dn.RefersTo, "$", ""), "!")
+				if err := f.SetCellValue(strings.Trim(sheet, "'"), cell, v); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+		}
+		t.Fatalf("no defined name %s", name)
+	}
+	for code, v := range values {
+		set(templates.ValueName(code), v)
+	}
+	for code, n := range notes {
+		set(templates.NoteName(code), n)
+	}
+	buf, err := f.WriteToBuffer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func valid() map[string]any {
+	return map[string]any{"giam_sat": 12, "kien_nghi": 7, "da_giai_quyet": 5, "tien_thu_hoi": "12.345.678.901,25",
+		"tu_danh_gia": "Khá", "kho_khan": "Thiếu kinh phí cho Ban Thanh tra nhân dân."}
+}
+
+func (fx *fixture) counts(t *testing.T) [3]int {
+	t.Helper()
+	var c [3]int
+	err := fx.st.Pool().QueryRow(context.Background(), `SELECT (SELECT count(*) FROM submissions), (SELECT count(*) FROM submission_values),
+		(SELECT count(*) FROM audit_events WHERE action = 'submission.upload')`).Scan(&c[0], &c[1], &c[2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestSubmitStoresExactValuesVersionsAndStatus(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	fx := setup(t, formYAML)
+	file := fill(t, fx.template(t, fx.unit.Code), valid(), nil)
+
+	res, err := fx.in.Submit(ctx, intake.Upload{User: fx.clerk, FileName: "bao cao.xlsx", Body: bytes.NewReader(file)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Submission.Version != 1 || res.Duplicate || res.Status != "submitted" || res.Submission.Late {
+		t.Fatalf("first upload: %+v", res)
+	}
+	values, _, err := fx.st.SubmissionValues(ctx, res.Submission.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"giam_sat": "12", "kien_nghi": "7", "da_giai_quyet": "5", "tien_thu_hoi": "12345678901.25"}
+	for code, num := range want {
+		if values[code].Num != num {
+			t.Errorf("%s stored as %q, want %q", code, values[code].Num, num)
+		}
+	}
+	if values["tu_danh_gia"].Text != "Khá" || values["kho_khan"].Text != "Thiếu kinh phí cho Ban Thanh tra nhân dân." {
+		t.Errorf("text values %+v", values)
+	}
+	_, stored, err := fx.st.SubmissionFile(ctx, res.Submission.ID)
+	if err != nil || !bytes.Equal(stored, file) {
+		t.Fatalf("original bytes not kept (err %v)", err)
+	}
+
+	// The identical file again: reported, nothing stored.
+	before := fx.counts(t)
+	dup, err := fx.in.Submit(ctx, intake.Upload{User: fx.clerk, Body: bytes.NewReader(file)})
+	if err != nil || !dup.Duplicate || dup.Submission.ID != res.Submission.ID || !strings.Contains(dup.Message, "giống hệt") {
+		t.Fatalf("duplicate upload: %+v, %v", dup, err)
+	}
+	if fx.counts(t) != before {
+		t.Fatal("a duplicate stored something")
+	}
+
+	// A corrected file after the deadline (16/6/2026): version 2, late, but
+	// the obligation keeps its on-time status from version 1.
+	fx.now = time.Date(2026, time.June, 17, 0, 0, 1, 0, hcm)
+	v := valid()
+	v["giam_sat"] = 13
+	second, err := fx.in.Submit(ctx, intake.Upload{User: fx.clerk, Body: bytes.NewReader(fill(t, fx.template(t, fx.unit.Code), v, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.Submission.Version != 2 || !second.Submission.Late || second.Status != "submitted" {
+		t.Fatalf("second version: %+v", second)
+	}
+	all, err := fx.st.Submissions(ctx, fx.periodID, fx.unit.Code)
+	if err != nil || len(all) != 2 {
+		t.Fatalf("versions kept: %d, %v", len(all), err)
+	}
+}
+
+func TestSubmitLateFirstVersionMarksTheObligationLate(t *testing.T) {
+	t.Parallel()
+	fx := setup(t, formYAML)
+	fx.now = time.Date(2026, time.June, 16, 23, 59, 59, 0, hcm) // still on time
+	file := fill(t, fx.template(t, fx.unit.Code), valid(), nil)
+	fx.now = time.Date(2026, time.June, 17, 0, 0, 0, 0, hcm) // local midnight: late
+	res, err := fx.in.Submit(context.Background(), intake.Upload{User: fx.clerk, Body: bytes.NewReader(file)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Submission.Late || res.Status != "late" || !strings.Contains(res.Message, "sau hạn") {
+		t.Fatalf("late upload: %+v", res)
+	}
+}
+
+func TestSubmitRefusesAndStoresNothing(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		prepare   func(t *testing.T, fx *fixture) []byte
+		user      func(fx *fixture) reporting.User
+		forbidden bool
+		wantCode  string
+		wantText  string
+	}{
+		{
+			name: "another unit's template from this unit's clerk",
+			prepare: func(t *testing.T, fx *fixture) []byte {
+				return fill(t, fx.template(t, fx.other.Code), valid(), nil)
+			},
+			forbidden: true, wantText: "không có quyền nộp báo cáo cho UBND xã Tiến Hưng",
+		},
+		{
+			name: "locked period",
+			prepare: func(t *testing.T, fx *fixture) []byte {
+				f := fill(t, fx.template(t, fx.unit.Code), valid(), nil)
+				fx.now = fx.now.AddDate(0, 3, 0)
+				return f
+			},
+			wantCode: reporting.ProblemTemplate, wantText: "đã khóa sổ",
+		},
+		{
+			name: "old form version after a new one is active",
+			prepare: func(t *testing.T, fx *fixture) []byte {
+				f := fill(t, fx.template(t, fx.unit.Code), valid(), nil)
+				ff, err := templates.ParseForm("test-in.yaml", []byte(strings.Replace(formYAML, "Tự đánh giá", "Tự đánh giá chung", 1)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := fx.st.SyncForms(context.Background(), []store.FormSource{{Definition: ff.Form, Source: string(ff.Source), Checksum: ff.Checksum}}); err != nil {
+					t.Fatal(err)
+				}
+				return f
+			},
+			wantCode: reporting.ProblemTemplate, wantText: "phiên bản 1, nhưng biểu mẫu đã có phiên bản 2",
+		},
+		{
+			name: "number out of range",
+			prepare: func(t *testing.T, fx *fixture) []byte {
+				v := valid()
+				v["giam_sat"] = 501
+				return fill(t, fx.template(t, fx.unit.Code), v, nil)
+			},
+			wantCode: reporting.ProblemRange, wantText: "Số cuộc giám sát",
+		},
+		{
+			name: "broken cross-field rule names both fields",
+			prepare: func(t *testing.T, fx *fixture) []byte {
+				v := valid()
+				v["da_giai_quyet"] = 9
+				return fill(t, fx.template(t, fx.unit.Code), v, nil)
+			},
+			wantCode: reporting.ProblemRule, wantText: "kiến nghị",
+		},
+		{
+			name: "unexplained warning",
+			prepare: func(t *testing.T, fx *fixture) []byte {
+				v := valid()
+				v["giam_sat"] = 60
+				return fill(t, fx.template(t, fx.unit.Code), v, nil)
+			},
+			wantCode: reporting.ProblemWarning, wantText: "bất thường",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			fx := setup(t, formYAML)
+			file := tt.prepare(t, fx)
+			before := fx.counts(t)
+			_, err := fx.in.Submit(context.Background(), intake.Upload{User: fx.clerk, Body: bytes.NewReader(file)})
+			if after := fx.counts(t); after != before {
+				t.Fatalf("rows before %v, after %v", before, after)
+			}
+			if tt.forbidden {
+				if reporting.ErrorCode(err) != reporting.EFORBIDDEN || !strings.Contains(reporting.ErrorMessage(err), tt.wantText) {
+					t.Fatalf("got %v, want forbidden mentioning %q", err, tt.wantText)
+				}
+				return
+			}
+			var pe *intake.ProblemsError
+			if !errors.As(err, &pe) {
+				t.Fatalf("got %v, want a ProblemsError", err)
+			}
+			for _, p := range pe.Problems {
+				if p.Code == tt.wantCode && strings.Contains(p.Message, tt.wantText) {
+					return
+				}
+			}
+			t.Fatalf("problems %+v lack code %s with %q", pe.Problems, tt.wantCode, tt.wantText)
+		})
+	}
+}
+
+func TestExplainedWarningIsAcceptedAndKept(t *testing.T) {
+	t.Parallel()
+	fx := setup(t, formYAML)
+	v := valid()
+	v["giam_sat"] = 60
+	file := fill(t, fx.template(t, fx.unit.Code), v, map[string]string{"giam_sat": "Năm nay có đợt giám sát chuyên đề đất đai."})
+	res, err := fx.in.Submit(context.Background(), intake.Upload{User: fx.clerk, Body: bytes.NewReader(file)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Warnings) != 1 || res.Warnings[0].Note == "" {
+		t.Fatalf("warnings %+v, want the explained one", res.Warnings)
+	}
+	_, notes, err := fx.st.SubmissionValues(context.Background(), res.Submission.ID)
+	if err != nil || notes["giam_sat"] != "Năm nay có đợt giám sát chuyên đề đất đai." {
+		t.Fatalf("note stored %q, %v", notes["giam_sat"], err)
+	}
+}
+
+func TestDryRunAnswersLikeSubmitAndStoresNothing(t *testing.T) {
+	t.Parallel()
+	fx := setup(t, formYAML)
+	file := fill(t, fx.template(t, fx.unit.Code), valid(), nil)
+	before := fx.counts(t)
+	res, err := fx.in.Submit(context.Background(), intake.Upload{User: fx.clerk, Body: bytes.NewReader(file), DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.DryRun || res.Submission.Version != 1 || res.Status != "submitted" || fx.counts(t) != before {
+		t.Fatalf("dry run: %+v", res)
+	}
+	bad := valid()
+	bad["giam_sat"] = "nhiều"
+	_, err = fx.in.Submit(context.Background(), intake.Upload{User: fx.clerk, Body: bytes.NewReader(fill(t, fx.template(t, fx.unit.Code), bad, nil)), DryRun: true})
+	var pe *intake.ProblemsError
+	if !errors.As(err, &pe) || pe.Problems[0].Code != reporting.ProblemType {
+		t.Fatalf("dry run of a bad file: %v", err)
+	}
+}
+
+func TestASCIIName(t *testing.T) {
+	t.Parallel()
+	if got := intake.ASCIIName("Báo cáo DCCS-XA 6 tháng đầu năm 2026 - UBND phường Đông Xoài.xlsx"); got != "Bao cao DCCS-XA 6 thang dau nam 2026 - UBND phuong Dong Xoai.xlsx" {
+		t.Fatal(got)
+	}
+}

@@ -1,0 +1,73 @@
+package intake
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"golang.org/x/text/unicode/norm"
+
+	"baocao/reporting"
+	"baocao/templates"
+)
+
+// Template is a signed workbook for one unit and period.
+type Template struct {
+	Data []byte
+	// FileName is the Vietnamese name ("Báo cáo DCCS-XA 6 tháng đầu năm
+	// 2026 - UBND phường Tân Phú.xlsx"); ASCIIName is the same without
+	// diacritics, for old clients (RFC 6266 filename=).
+	FileName, ASCIIName string
+}
+
+// Template builds the workbook unit files for period, with the form's
+// current version, for a user who may see that unit.
+func (in *Intake) Template(ctx context.Context, u reporting.User, periodID int64, unitCode string) (Template, error) {
+	obl, err := in.st.Obligation(ctx, periodID, unitCode)
+	if err != nil {
+		return Template{}, err
+	}
+	ancestors, err := in.st.UnitAncestors(ctx, obl.UnitCode, obl.DataFrom)
+	if err != nil {
+		return Template{}, err
+	}
+	if err := reporting.AuthorizeView(u, obl.UnitCode, ancestors); err != nil {
+		return Template{}, err
+	}
+	form, err := in.st.FormByCode(ctx, obl.FormCode)
+	if err != nil {
+		return Template{}, err
+	}
+	data, err := templates.Build(templates.BuildInput{
+		Form:     form,
+		Unit:     templates.Unit{Code: obl.UnitCode, Name: obl.UnitName, ParentName: obl.ParentName},
+		Period:   templates.Period{ID: obl.PeriodID, Key: obl.PeriodKey, Label: obl.PeriodLabel, DataFrom: obl.DataFrom, DataTo: obl.DataTo, Deadline: obl.Deadline},
+		IssuedAt: in.opts.Now(),
+		Location: in.loc(),
+		Secret:   in.opts.Secret,
+	})
+	if err != nil {
+		return Template{}, fmt.Errorf("build template %s/%d/%s: %w", form.Code, periodID, unitCode, err)
+	}
+	name := norm.NFC.String(fmt.Sprintf("Báo cáo %s %s - %s.xlsx", form.Code, obl.PeriodLabel, obl.UnitName))
+	return Template{Data: data, FileName: name, ASCIIName: ASCIIName(name)}, nil
+}
+
+// ASCIIName strips Vietnamese diacritics (đ → d) and keeps a safe file name.
+func ASCIIName(s string) string {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(s) {
+		switch {
+		case r == 'đ':
+			b.WriteByte('d')
+		case r == 'Đ':
+			b.WriteByte('D')
+		case r >= 0x300 && r <= 0x36f: // combining marks
+		case r < 0x80 && r != '"' && r != '\\' && r != '/' && r >= 0x20:
+			b.WriteRune(r)
+		case r >= 0x80:
+			b.WriteByte('_')
+		}
+	}
+	return b.String()
+}
