@@ -121,7 +121,16 @@ func (s *Sink) Messages() []Received {
 
 // Close stops listening and drops open connections. Messages stay readable.
 func (s *Sink) Close() error {
-	if err := s.srv.Close(); err != nil && !errors.Is(err, smtp.ErrServerClosed) {
+	err := s.srv.Close()
+	if errors.Is(err, smtp.ErrServerClosed) || errors.Is(err, net.ErrClosed) {
+		err = nil
+	}
+	// The server knows the listener only once its Serve goroutine has
+	// started; close it here too, so the port is shut when Close returns.
+	if lerr := s.ln.Close(); lerr != nil && !errors.Is(lerr, net.ErrClosed) && err == nil {
+		err = lerr
+	}
+	if err != nil {
 		return fmt.Errorf("close mail sink: %w", err)
 	}
 	return nil

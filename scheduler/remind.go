@@ -1,0 +1,373 @@
+package scheduler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"baocao/mail"
+	"baocao/reporting"
+	"baocao/store"
+)
+
+// RemindOptions configure enqueueing reminders.
+type RemindOptions struct {
+	// Location is the time zone of deadlines and reminder times.
+	Location *time.Location
+	// BaseURL is the public address the e-mails link to,
+	// "https://baocao.dongnai.gov.vn" (no trailing slash needed).
+	BaseURL string
+}
+
+// EnqueueResult counts what one enqueue pass stored.
+type EnqueueResult struct {
+	// Enqueued counts new outbox rows, the undeliverable ones included.
+	Enqueued int
+	// NoAddress counts reminders stored as failed at once because the unit
+	// has no e-mail address: the outbox shows them to the administrator.
+	NoAddress int
+}
+
+// noAddressReason is last_error of a reminder for a unit without e-mail.
+const noAddressReason = "the unit has no e-mail address; add one to its unit version"
+
+// Remind is the tick job that enqueues every reminder that has come due.
+func Remind(st *store.Store, opts RemindOptions, log *slog.Logger) Job {
+	return Job{Name: "remind", Run: func(ctx context.Context, now time.Time) error {
+		res, err := EnqueueReminders(ctx, st, now, opts)
+		if err != nil {
+			return err
+		}
+		if res.Enqueued > 0 {
+			log.InfoContext(ctx, "reminders enqueued", "reminders", res.Enqueued, "no_address", res.NoAddress, "at", now)
+		}
+		return nil
+	}}
+}
+
+// EnqueueReminders stores, for each obligation still owing a report in an
+// open period, the reminder its schedule says is due at now
+// (reporting.Schedule.DueReminder: only the latest whose time has come, and
+// no "due in" once the deadline has passed), measured from that
+// obligation's own deadline, so extensions move its reminders. Each
+// (period, unit, kind) is stored once ever, whatever the number of ticks or
+// instances. Overdue reminders copy the supervisor unit.
+func EnqueueReminders(ctx context.Context, st *store.Store, now time.Time, opts RemindOptions) (EnqueueResult, error) {
+	var res EnqueueResult
+	deadlines, err := st.OwingDeadlines(ctx, now)
+	if err != nil {
+		return res, fmt.Errorf("enqueue reminders: %w", err)
+	}
+	forms := map[int64]reporting.Form{}
+	var due []store.ReminderDue
+	for _, d := range deadlines {
+		f, ok := forms[d.FormVersionID]
+		if !ok {
+			if f, err = st.FormVersion(ctx, d.FormVersionID); err != nil {
+				return res, fmt.Errorf("enqueue reminders: %w", err)
+			}
+			forms[d.FormVersionID] = f
+		}
+		sch, err := f.ScheduleFor(d.Periodicity)
+		if err != nil {
+			return res, fmt.Errorf("enqueue reminders for period %d: %w", d.PeriodID, err)
+		}
+		if r, ok := sch.DueReminder(d.Deadline, now, opts.Location); ok {
+			due = append(due, store.ReminderDue{PeriodID: d.PeriodID, Deadline: d.Deadline, Kind: r.Kind, DueAt: r.At})
+		}
+	}
+	targets, err := st.ReminderTargets(ctx, due)
+	if err != nil {
+		return res, fmt.Errorf("enqueue reminders: %w", err)
+	}
+	return enqueue(ctx, st, targets, now, opts, store.EnqueueOptions{})
+}
+
+// SendNow enqueues a reminder to one unit for a period now, on behalf of
+// actor (an inspector), as the kind reporting.ManualReminderKind: one a
+// day at most. It reports whether a new reminder was stored (false: one
+// went out today already). A unit that owes nothing, or a locked period,
+// is an error the user sees.
+func SendNow(ctx context.Context, st *store.Store, periodID int64, unitCode, actor string, now time.Time, opts RemindOptions) (bool, error) {
+	if err := checkRemindable(ctx, st, periodID, now); err != nil {
+		return false, err
+	}
+	targets, err := st.ObligationTargets(ctx, periodID, unitCode)
+	if err != nil {
+		return false, fmt.Errorf("send reminder now: %w", err)
+	}
+	if len(targets) == 0 {
+		return false, reporting.Errorf(reporting.ENOTFOUND, msgNoObligation, unitCode, periodID)
+	}
+	if !slices.Contains(reporting.OwingStatuses, targets[0].Status) {
+		return false, reporting.Errorf(reporting.ECONFLICT, msgNothingOwed, targets[0].UnitName)
+	}
+	res, err := enqueueManual(ctx, st, targets, actor, now, opts)
+	return res.Enqueued > 0, err
+}
+
+// RemindMissing enqueues a manual reminder (see SendNow) to every unit that
+// still owes the period's report, and reports how many were stored.
+func RemindMissing(ctx context.Context, st *store.Store, periodID int64, actor string, now time.Time, opts RemindOptions) (EnqueueResult, error) {
+	if err := checkRemindable(ctx, st, periodID, now); err != nil {
+		return EnqueueResult{}, err
+	}
+	all, err := st.ObligationTargets(ctx, periodID, "")
+	if err != nil {
+		return EnqueueResult{}, fmt.Errorf("remind missing units: %w", err)
+	}
+	owing := slices.DeleteFunc(all, func(t store.ReminderTarget) bool {
+		return !slices.Contains(reporting.OwingStatuses, t.Status)
+	})
+	return enqueueManual(ctx, st, owing, actor, now, opts)
+}
+
+// Messages a user sees, in Vietnamese.
+const (
+	msgNoObligation  = "Đơn vị %s không có nghĩa vụ báo cáo trong kỳ báo cáo số %d."
+	msgNothingOwed   = "%s đã gửi báo cáo kỳ này hoặc được miễn; không cần nhắc."
+	msgPeriodLocked  = "Kỳ báo cáo %s đã khoá sổ; không gửi nhắc nhở được nữa."
+	msgPeriodNotOpen = "Kỳ báo cáo %s chưa mở."
+)
+
+func checkRemindable(ctx context.Context, st *store.Store, periodID int64, now time.Time) error {
+	p, err := st.Period(ctx, periodID)
+	if err != nil {
+		return err
+	}
+	switch {
+	case now.Before(p.OpensAt):
+		return reporting.Errorf(reporting.ECONFLICT, msgPeriodNotOpen, p.Label)
+	case !now.Before(p.LocksAt):
+		return reporting.Errorf(reporting.ECONFLICT, msgPeriodLocked, p.Label)
+	}
+	return nil
+}
+
+func enqueueManual(ctx context.Context, st *store.Store, targets []store.ReminderTarget, actor string, now time.Time, opts RemindOptions) (EnqueueResult, error) {
+	if actor == "" {
+		return EnqueueResult{}, errors.New("manual reminder: actor is required for the audit trail")
+	}
+	kind := reporting.ManualReminderKind(now, opts.Location)
+	for i := range targets {
+		targets[i].Kind, targets[i].DueAt = kind, now
+	}
+	return enqueue(ctx, st, targets, now, opts, store.EnqueueOptions{Actor: actor})
+}
+
+// enqueue writes each target's message and stores them in one statement.
+func enqueue(ctx context.Context, st *store.Store, targets []store.ReminderTarget, now time.Time, opts RemindOptions, eo store.EnqueueOptions) (EnqueueResult, error) {
+	var res EnqueueResult
+	if len(targets) == 0 {
+		return res, nil
+	}
+	rows := make([]store.NewReminder, 0, len(targets))
+	noAddress := map[int]bool{}
+	for i, t := range targets {
+		r, err := newReminder(t, now, opts)
+		if err != nil {
+			return res, fmt.Errorf("enqueue reminders: %w", err)
+		}
+		if r.Undeliverable != "" {
+			noAddress[i] = true
+		}
+		rows = append(rows, r)
+	}
+	n, err := st.EnqueueReminders(ctx, rows, now, eo)
+	if err != nil {
+		return res, err
+	}
+	res.Enqueued = n
+	// Exact when nothing raced us, which is every tick but a twin's.
+	res.NoAddress = min(len(noAddress), n)
+	return res, nil
+}
+
+// newReminder writes the reminder for t as of now. Overdue reminders copy
+// the supervisor unit, since by then the unit's own clerk has not acted.
+func newReminder(t store.ReminderTarget, now time.Time, opts RemindOptions) (store.NewReminder, error) {
+	overdue := now.After(t.Deadline)
+	var cc []string
+	if overdue {
+		cc = slices.DeleteFunc(slices.Clone(t.SupervisorEmails), func(a string) bool { return slices.Contains(t.Emails, a) })
+	}
+	c, err := mail.Reminder(mail.ReminderData{
+		UnitName:           t.UnitName,
+		FormTitle:          t.FormTitle,
+		PeriodLabel:        t.PeriodLabel,
+		Deadline:           t.Deadline,
+		Status:             t.Status,
+		Link:               unitPeriodURL(opts.BaseURL, t.UnitCode, t.PeriodID),
+		Now:                now,
+		Location:           opts.Location,
+		CopiedToSupervisor: len(cc) > 0,
+	})
+	if err != nil {
+		return store.NewReminder{}, fmt.Errorf("reminder for %s in period %d: %w", t.UnitCode, t.PeriodID, err)
+	}
+	r := store.NewReminder{
+		PeriodID: t.PeriodID, UnitCode: t.UnitCode, Kind: t.Kind, DueAt: t.DueAt,
+		Recipients: t.Emails, Cc: cc, Subject: c.Subject, BodyText: c.Text, BodyHTML: c.HTML,
+	}
+	if len(t.Emails) == 0 {
+		r.Undeliverable = noAddressReason
+	}
+	return r, nil
+}
+
+// unitPeriodURL is the unit's page for a period: {base}/units/{unit}/periods/{id}.
+func unitPeriodURL(base, unit string, periodID int64) string {
+	return strings.TrimRight(base, "/") + "/units/" + url.PathEscape(unit) + "/periods/" + strconv.FormatInt(periodID, 10)
+}
+
+// OutboxOptions configure delivery. Zero fields take the defaults below.
+type OutboxOptions struct {
+	// MaxAttempts is how many tries a reminder gets before it is failed;
+	// default 8 (about two hours of an unreachable server with the default
+	// backoff).
+	MaxAttempts int
+	// Backoff is the wait after the first failed try, doubling after each
+	// next one up to MaxBackoff; defaults 1 minute and 1 hour.
+	Backoff, MaxBackoff time.Duration
+	// Lease is how long a claimed reminder belongs to its sender before
+	// another may take it; default 5 minutes. It must be well above the
+	// SMTP timeout: a sender stops claiming work it cannot finish within
+	// half of it.
+	Lease time.Duration
+	// Batch is how many reminders one claim takes; default 20.
+	Batch int
+	// From is the sender address (smtp.from); Message-IDs take its
+	// domain, <reminder-42@snv.gov.vn> (see mail.MessageID).
+	From string
+}
+
+func (o OutboxOptions) withDefaults() OutboxOptions {
+	if o.MaxAttempts <= 0 {
+		o.MaxAttempts = 8
+	}
+	if o.Backoff <= 0 {
+		o.Backoff = time.Minute
+	}
+	if o.MaxBackoff <= 0 {
+		o.MaxBackoff = time.Hour
+	}
+	if o.Lease <= 0 {
+		o.Lease = 5 * time.Minute
+	}
+	if o.Batch <= 0 {
+		o.Batch = 20
+	}
+	return o
+}
+
+// backoff is the wait after failed attempt number n (from 1).
+func (o OutboxOptions) backoff(n int) time.Duration {
+	d := o.Backoff
+	for i := 1; i < n && d < o.MaxBackoff; i++ {
+		d *= 2
+	}
+	return min(d, o.MaxBackoff)
+}
+
+// DeliverResult counts what one delivery pass did.
+type DeliverResult struct {
+	Sent    int // accepted by the SMTP server
+	Retried int // failed for now, queued again with backoff
+	Failed  int // given up: a permanent refusal or the last attempt
+}
+
+// SendOutbox is the tick job that delivers due reminders. It is safe to run
+// on several instances at once (see DeliverOutbox).
+func SendOutbox(st *store.Store, sender mail.Sender, opts OutboxOptions, log *slog.Logger) Job {
+	return Job{Name: "send-outbox", Run: func(ctx context.Context, now time.Time) error {
+		res, err := DeliverOutbox(ctx, st, sender, now, opts, log)
+		if res != (DeliverResult{}) {
+			log.InfoContext(ctx, "outbox delivered", "sent", res.Sent, "retried", res.Retried, "failed", res.Failed)
+		}
+		return err
+	}}
+}
+
+// DeliverOutbox sends every reminder due at now: it claims a batch
+// (store.ClaimReminders, committed before anything is sent), sends each
+// with a Message-ID derived from the row, marks it sent, requeued with
+// backoff or failed, and claims again until nothing is due. Several
+// senders may run at once; each row goes to one of them.
+func DeliverOutbox(ctx context.Context, st *store.Store, sender mail.Sender, now time.Time, opts OutboxOptions, log *slog.Logger) (DeliverResult, error) {
+	opts = opts.withDefaults()
+	var res DeliverResult
+	// Elapsed time is measured on the monotonic clock, not now: now is the
+	// moment the rows are due for, while the lease runs in real time.
+	start := time.Now()
+	for {
+		if time.Since(start) > opts.Lease/2 {
+			return res, nil // the next tick goes on, with fresh leases
+		}
+		batch, err := st.ClaimReminders(ctx, now, opts.Lease, opts.Batch)
+		if err != nil {
+			return res, fmt.Errorf("deliver outbox: %w", err)
+		}
+		if len(batch) == 0 {
+			return res, nil
+		}
+		batchStart := time.Since(start)
+		for i, r := range batch {
+			if ctx.Err() != nil || time.Since(start)-batchStart > opts.Lease/2 {
+				// Hand back what this sender will not reach within its
+				// lease, rather than risk sending it after another took it.
+				err := st.ReleaseReminders(context.WithoutCancel(ctx), batch[i:], now)
+				return res, errors.Join(ctx.Err(), err)
+			}
+			outcome, err := deliverOne(ctx, st, sender, r, now, opts, log)
+			if err != nil {
+				return res, err
+			}
+			switch outcome {
+			case store.ReminderSent:
+				res.Sent++
+			case store.ReminderQueued:
+				res.Retried++
+			case store.ReminderFailed:
+				res.Failed++
+			}
+		}
+	}
+}
+
+// ReminderMessageID is the Message-ID (without brackets) reminder id is
+// always sent with: the same on every attempt, so a copy sent twice after a
+// crash is recognisably the same message.
+func ReminderMessageID(id int64, from string) string {
+	return mail.MessageID("reminder-"+strconv.FormatInt(id, 10), from)
+}
+
+// deliverOne sends one claimed reminder and records the outcome.
+func deliverOne(ctx context.Context, st *store.Store, sender mail.Sender, r store.Reminder, now time.Time, opts OutboxOptions, log *slog.Logger) (store.ReminderStatus, error) {
+	id := ReminderMessageID(r.ID, opts.From)
+	err := sender.Send(ctx, mail.Message{
+		ID: id, To: r.Recipients, Cc: r.Cc, Subject: r.Subject, Text: r.BodyText, HTML: r.BodyHTML,
+	})
+	// The outcome is recorded even when ctx ends now: the message's fate is
+	// known and must not be forgotten.
+	mctx := context.WithoutCancel(ctx)
+	attrs := []any{"reminder", r.ID, "unit", r.UnitCode, "period", r.PeriodID, "kind", r.Kind, "attempt", r.Attempts}
+	switch {
+	case err == nil:
+		return store.ReminderSent, st.MarkReminderSent(mctx, r.ID, "<"+id+">", now)
+	case mail.IsPermanent(err) || r.Attempts >= opts.MaxAttempts:
+		log.WarnContext(ctx, "reminder failed for good", append(attrs, "err", err)...)
+		_, ferr := st.FailReminder(mctx, r.ID, r.Attempts, err.Error())
+		return store.ReminderFailed, ferr
+	default:
+		next := now.Add(opts.backoff(r.Attempts))
+		log.InfoContext(ctx, "reminder not sent; will retry", append(attrs, "err", err, "next_try_at", next)...)
+		_, rerr := st.RetryReminder(mctx, r.ID, r.Attempts, err.Error(), next)
+		return store.ReminderQueued, rerr
+	}
+}
