@@ -10,5 +10,9 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /api/v1/login", s.handleLogin)
 	mux.HandleFunc("POST /api/v1/logout", s.handleLogout)
 	mux.HandleFunc("GET /api/v1/me", s.handleMe)
+	mux.HandleFunc("GET /units/{unit}/periods/{period}/template.xlsx", s.handleTemplate)
+	mux.HandleFunc("POST /api/v1/submissions", s.handleSubmit)
+	mux.HandleFunc("GET /api/v1/submissions/{id}", s.handleSubmission)
+	mux.HandleFunc("GET /api/v1/submissions/{id}/file", s.handleSubmissionFile)
 	return s.logRequests(s.authenticate(mux))
 }

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"time"
 
+	"baocao/intake"
 	"baocao/store"
 )
 
@@ -28,6 +29,10 @@ type Options struct {
 	SessionTTL time.Duration
 	// Now is the clock for sessions and login throttling; nil is time.Now.
 	Now func() time.Time
+	// Intake files uploads and issues templates.
+	Intake *intake.Intake
+	// MaxUploadBytes caps an upload's request body.
+	MaxUploadBytes int64
 }
 
 // Server serves baocao over HTTP.

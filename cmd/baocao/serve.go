@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"baocao/intake"
 	"baocao/scheduler"
 	"baocao/store"
 	"baocao/web"
@@ -45,7 +46,10 @@ and secret. Stops gracefully on SIGTERM or Ctrl-C.`,
 // run serves HTTP and runs the scheduler until ctx ends, then shuts both
 // down gracefully. ready, when set, is called once the server listens.
 func (a *app) run(ctx context.Context, st *store.Store, ready func(url string)) error {
-	srv := web.New(web.Options{Store: st, Logger: a.log, Version: version})
+	srv := web.New(web.Options{
+		Store: st, Logger: a.log, Version: version,
+		Intake: a.intake(st), MaxUploadBytes: a.cfg.Upload.MaxBytes,
+	})
 	if err := srv.Listen(a.cfg.HTTP.Listen); err != nil {
 		return err
 	}
@@ -90,4 +94,9 @@ func (a *app) run(ctx context.Context, st *store.Store, ready func(url string)) 
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// intake builds the upload pipeline from the configuration.
+func (a *app) intake(st *store.Store) *intake.Intake {
+	return intake.New(st, intake.Options{Secret: []byte(a.cfg.Secret), MaxBytes: a.cfg.Upload.MaxBytes, Location: a.cfg.Location})
 }
