@@ -133,7 +133,7 @@ func Reminder(d ReminderData) (Content, error) {
 	}
 	v.Status = statusLabel(d.Status, overdue)
 	var c Content
-	c.Subject = fmt.Sprintf(subjectFormat, tag, d.PeriodLabel, d.UnitName, when, deadline.Format(shortDateLayout))
+	c.Subject = fmt.Sprintf(subjectFormat, tag, midSentence(d.PeriodLabel), d.UnitName, when, deadline.Format(shortDateLayout))
 	var b bytes.Buffer
 	if err := reminderText.Execute(&b, v); err != nil {
 		return c, fmt.Errorf("render reminder text: %w", err)
@@ -155,6 +155,18 @@ func calendarDays(a, b time.Time) int {
 	da := time.Date(ay, am, ad, 0, 0, 0, 0, time.UTC)
 	db := time.Date(by, bm, bd, 0, 0, 0, 0, time.UTC)
 	return int(db.Sub(da).Hours() / 24)
+}
+
+// midSentence writes a period label as it reads after "Báo cáo": "Quý I
+// năm 2026" becomes "quý I năm 2026", "Năm 2026" "năm 2026"; labels that
+// do not start with a period word ("6 tháng đầu năm 2026") stay as they are.
+func midSentence(label string) string {
+	for _, w := range []string{"Tháng ", "Quý ", "Năm "} {
+		if rest, ok := strings.CutPrefix(label, w); ok {
+			return strings.ToLower(w) + rest
+		}
+	}
+	return label
 }
 
 func statusLabel(status string, overdue bool) string {

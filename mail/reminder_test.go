@@ -59,6 +59,26 @@ func TestReminderSaysHowLongIsLeftOrHowLateItIs(t *testing.T) {
 	}
 }
 
+func TestReminderSubjectReadsTheLabelMidSentence(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ label, want string }{
+		{"Quý I năm 2026", "Báo cáo quý I năm 2026 – "},
+		{"Tháng 3 năm 2026", "Báo cáo tháng 3 năm 2026 – "},
+		{"Năm 2026", "Báo cáo năm 2026 – "},
+		{"9 tháng năm 2026", "Báo cáo 9 tháng năm 2026 – "},
+	}
+	for _, tt := range tests {
+		c, err := bmail.Reminder(bmail.ReminderData{UnitName: "Sở Nội vụ", PeriodLabel: tt.label, Status: "pending",
+			Deadline: time.Date(2026, 12, 16, 23, 59, 0, 0, hcm), Now: time.Date(2026, 12, 9, 8, 0, 0, 0, hcm), Location: hcm})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(c.Subject, tt.want) {
+			t.Errorf("label %q: subject %q lacks %q", tt.label, c.Subject, tt.want)
+		}
+	}
+}
+
 func TestReminderHTMLEscapesNamesAndTellsAboutTheCopy(t *testing.T) {
 	t.Parallel()
 	c, err := bmail.Reminder(bmail.ReminderData{
