@@ -8,40 +8,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
 	"baocao/intake"
 	"baocao/reporting"
 	"baocao/scheduler"
 	"baocao/store"
 	"baocao/store/storetest"
-	"baocao/templates"
 )
 
 var hcm, _ = time.LoadLocation("Asia/Ho_Chi_Minh")
 
-const formYAML = `code: TEST-IN
-title: Báo cáo thử kết quả thực hiện dân chủ ở cơ sở
-unit_kinds: [commune_pc]
-schedules:
-  - periodicity: half_year
-    since: "2025-12-15"
-    deadline: {after_cutoff_working_days: 2}
-sections:
-  - title: I. Ban Thanh tra nhân dân
-    fields:
-      - {code: giam_sat, label: Số cuộc giám sát, type: int, unit: cuộc, min: 0, max: 500, required: true, aggregate: sum}
-      - {code: kien_nghi, label: Số kiến nghị, type: int, unit: kiến nghị, min: 0, aggregate: sum}
-      - {code: da_giai_quyet, label: Số kiến nghị đã được giải quyết, type: int, min: 0, aggregate: sum}
-      - {code: tien_thu_hoi, label: Số tiền kiến nghị thu hồi, type: decimal, unit: đồng, min: 0, aggregate: sum}
-  - title: II. Đánh giá chung
-    fields:
-      - {code: tu_danh_gia, label: Tự đánh giá, type: choice, choices: [Tốt, Khá, Trung bình, Yếu], required: true, aggregate: count}
-      - {code: kho_khan, label: "Khó khăn, vướng mắc", type: text, max_length: 2000}
-rules:
-  - {expr: "da_giai_quyet <= kien_nghi", message: "Số kiến nghị đã giải quyết không được lớn hơn số kiến nghị"}
-  - {expr: "giam_sat <= 50", severity: warning, message: "Hơn 50 cuộc giám sát trong 6 tháng là bất thường"}
-`
+const formYAML = storetest.SmallFormYAML
 
 var secret = []byte("intake test secret of enough length!")
 
@@ -60,13 +36,7 @@ func setup(t *testing.T, src string) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	st := storetest.Open(t)
-	ff, err := templates.ParseForm("test-in.yaml", []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.SyncForms(ctx, []store.FormSource{{Definition: ff.Form, Source: string(ff.Source), Checksum: ff.Checksum}}); err != nil {
-		t.Fatal(err)
-	}
+	storetest.SyncFormYAML(t, st, "test-in.yaml", src)
 	fx := &fixture{st: st, now: time.Date(2026, time.June, 10, 9, 0, 0, 0, hcm)}
 	prov := storetest.Unit(t, st, &storetest.UnitOpts{Kind: reporting.KindProvince, Name: "UBND tỉnh Thử"})
 	fx.unit = storetest.Unit(t, st, &storetest.UnitOpts{Parent: prov.Code, Name: "UBND phường Tân Phú"})
@@ -92,42 +62,9 @@ func (fx *fixture) template(t *testing.T, unit string) []byte {
 	return tp.Data
 }
 
-func fill(t *testing.T, data []byte, values map[string]any, notes map[string]string) []byte {
-	t.Helper()
-	f, err := excelize.OpenReader(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	set := func(name string, v any) {
-		for _, dn := range f.GetDefinedName() {
-			if dn.Name == name {
-				sheet, cell, _ := strings.Cut(strings.ReplaceAll(dn.RefersTo, "$", ""), "!")
-				if err := f.SetCellValue(strings.Trim(sheet, "'"), cell, v); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-		}
-		t.Fatalf("no defined name %s", name)
-	}
-	for code, v := range values {
-		set(templates.ValueName(code), v)
-	}
-	for code, n := range notes {
-		set(templates.NoteName(code), n)
-	}
-	buf, err := f.WriteToBuffer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
+var fill = storetest.Fill
 
-func valid() map[string]any {
-	return map[string]any{"giam_sat": 12, "kien_nghi": 7, "da_giai_quyet": 5, "tien_thu_hoi": "12.345.678.901,25",
-		"tu_danh_gia": "Khá", "kho_khan": "Thiếu kinh phí cho Ban Thanh tra nhân dân."}
-}
+var valid = storetest.SmallFormValues
 
 func (fx *fixture) counts(t *testing.T) [3]int {
 	t.Helper()
@@ -244,13 +181,7 @@ func TestSubmitRefusesAndStoresNothing(t *testing.T) {
 			name: "old form version after a new one is active",
 			prepare: func(t *testing.T, fx *fixture) []byte {
 				f := fill(t, fx.template(t, fx.unit.Code), valid(), nil)
-				ff, err := templates.ParseForm("test-in.yaml", []byte(strings.Replace(formYAML, "Tự đánh giá", "Tự đánh giá chung", 1)))
-				if err != nil {
-					t.Fatal(err)
-				}
-				if _, err := fx.st.SyncForms(context.Background(), []store.FormSource{{Definition: ff.Form, Source: string(ff.Source), Checksum: ff.Checksum}}); err != nil {
-					t.Fatal(err)
-				}
+				storetest.SyncFormYAML(t, fx.st, "test-in.yaml", strings.Replace(formYAML, "Tự đánh giá", "Tự đánh giá chung", 1))
 				return f
 			},
 			wantCode: reporting.ProblemTemplate, wantText: "phiên bản 1, nhưng biểu mẫu đã có phiên bản 2",
