@@ -62,7 +62,7 @@ func newUpEnv(t *testing.T, maxBytes int64) *upEnv {
 	if err := srv.Listen("127.0.0.1:0"); err != nil {
 		t.Fatal(err)
 	}
-	go srv.Serve() //nolint:errcheck
+	go srv.Serve()                                           //nolint:errcheck
 	t.Cleanup(func() { srv.Shutdown(context.Background()) }) //nolint:errcheck
 	e.base = "http://" + srv.Addr()
 	return e
