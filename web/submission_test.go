@@ -35,7 +35,7 @@ type upEnv struct {
 	other    string
 }
 
-func newUpEnv(t *testing.T, maxBytes int64) *upEnv {
+func newUpEnv(t testing.TB, maxBytes int64) *upEnv {
 	t.Helper()
 	ctx := context.Background()
 	st := storetest.Open(t)
@@ -68,7 +68,7 @@ func newUpEnv(t *testing.T, maxBytes int64) *upEnv {
 	return e
 }
 
-func (e *upEnv) do(t *testing.T, method, path string, body io.Reader, contentType string) (*http.Response, []byte) {
+func (e *upEnv) do(t testing.TB, method, path string, body io.Reader, contentType string) (*http.Response, []byte) {
 	t.Helper()
 	req, err := http.NewRequest(method, e.base+path, body)
 	if err != nil {
@@ -90,7 +90,7 @@ func (e *upEnv) do(t *testing.T, method, path string, body io.Reader, contentTyp
 	return resp, b
 }
 
-func (e *upEnv) template(t *testing.T, unit string) []byte {
+func (e *upEnv) template(t testing.TB, unit string) []byte {
 	t.Helper()
 	resp, b := e.do(t, "GET", fmt.Sprintf("/units/%s/periods/%d/template.xlsx", unit, e.periodID), nil, "")
 	if resp.StatusCode != http.StatusOK {
@@ -99,7 +99,7 @@ func (e *upEnv) template(t *testing.T, unit string) []byte {
 	return b
 }
 
-func multipartBody(t *testing.T, name string, file []byte) (*bytes.Buffer, string) {
+func multipartBody(t testing.TB, name string, file []byte) (*bytes.Buffer, string) {
 	t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
@@ -112,13 +112,13 @@ func multipartBody(t *testing.T, name string, file []byte) (*bytes.Buffer, strin
 	return &buf, mw.FormDataContentType()
 }
 
-func (e *upEnv) upload(t *testing.T, query string, file []byte) (*http.Response, []byte) {
+func (e *upEnv) upload(t testing.TB, query string, file []byte) (*http.Response, []byte) {
 	t.Helper()
 	body, ct := multipartBody(t, "báo cáo.xlsx", file)
 	return e.do(t, "POST", "/api/v1/submissions"+query, body, ct)
 }
 
-func (e *upEnv) submissions(t *testing.T) int {
+func (e *upEnv) submissions(t testing.TB) int {
 	t.Helper()
 	var n int
 	if err := e.st.Pool().QueryRow(context.Background(), `SELECT count(*) FROM submissions`).Scan(&n); err != nil {
@@ -256,4 +256,30 @@ func TestKilledUploadLeavesNothing(t *testing.T) {
 	if resp, b := e.upload(t, "", file); resp.StatusCode != http.StatusCreated {
 		t.Fatalf("upload after the killed one: %d %s", resp.StatusCode, b)
 	}
+}
+
+// BenchmarkHTTPUpload100 posts 100 different filled templates one after the
+// other to the running server (each a new version: open, verify, validate,
+// store) and reports uploads per second.
+// go test -run '^$' -bench HTTPUpload100 -benchtime 1x ./web/
+func BenchmarkHTTPUpload100(b *testing.B) {
+	e := newUpEnv(b, 0)
+	tmpl := e.template(b, e.unit)
+	files := make([][]byte, 100)
+	for i := range files {
+		v := storetest.SmallFormValues()
+		v["giam_sat"] = i % 50
+		v["kho_khan"] = fmt.Sprintf("Lần nộp %d", i)
+		files[i] = storetest.Fill(b, tmpl, v, nil)
+	}
+	b.ResetTimer()
+	start := time.Now()
+	for range b.N {
+		for _, f := range files {
+			if resp, body := e.upload(b, "", f); resp.StatusCode != http.StatusCreated && resp.StatusCode != http.StatusOK {
+				b.Fatalf("upload: %d %s", resp.StatusCode, body)
+			}
+		}
+	}
+	b.ReportMetric(float64(100*b.N)/time.Since(start).Seconds(), "uploads/s")
 }
