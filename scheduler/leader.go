@@ -74,7 +74,10 @@ func (l *Leader) Resign(ctx context.Context) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.conn != nil {
-		l.conn.Close(ctx) //nolint:errcheck // closing the session releases the lock
+		// Unlock first: a closed session's locks go only once the backend
+		// has exited, and the next leader should not wait for that.
+		l.conn.Exec(ctx, `SELECT pg_advisory_unlock($1)`, l.key) //nolint:errcheck
+		l.conn.Close(ctx)                                        //nolint:errcheck
 		l.conn = nil
 	}
 }

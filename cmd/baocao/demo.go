@@ -133,6 +133,52 @@ func (a *app) seedDemo(ctx context.Context, st *store.Store, now time.Time) erro
 		return err
 	}
 	fmt.Fprintf(a.out, "periods: %d opened now with %d obligations\n", res.Periods, res.Obligations)
+	if err := a.seedDemoUsers(ctx, st); err != nil {
+		return err
+	}
+	start := time.Now()
+	filed, err := a.fillDemoSubmissions(ctx, st, now, reporting.Day(2025, time.June, 1))
+	if err != nil {
+		return err
+	}
+	if filed > 0 {
+		fmt.Fprintf(a.out, "submissions: %d reports filed through the upload pipeline for periods since mid-2025 (%s)\n", filed, time.Since(start).Round(time.Second))
+	}
+	return nil
+}
+
+// demoPassword signs every demo user in; the demo prints it.
+const demoPassword = "baocao-demo-2026"
+
+// demoUsers are one user of each role.
+var demoUsers = []store.NewUser{
+	{Email: "admin@demo.baocao.vn", Name: "Quản trị hệ thống", Role: reporting.RoleAdmin},
+	{Email: "thanhtra@demo.baocao.vn", Name: "Nguyễn Thị Thanh", Role: reporting.RoleInspector},
+	{Email: "dongxoai@demo.baocao.vn", Name: "Trần Văn Giám (TP Đồng Xoài, 2024)", Role: reporting.RoleSupervisor, UnitCode: "689"},
+	{Email: "binhphuoc@demo.baocao.vn", Name: "Lê Thị Văn (Phường Bình Phước)", Role: reporting.RoleClerk, UnitCode: "25195"},
+	{Email: "sonoivu@demo.baocao.vn", Name: "Phạm Minh Nội (Sở Nội vụ)", Role: reporting.RoleClerk, UnitCode: "70.S02"},
+}
+
+func (a *app) seedDemoUsers(ctx context.Context, st *store.Store) error {
+	created := 0
+	for _, u := range demoUsers {
+		if _, err := st.UserByEmail(ctx, u.Email); err == nil {
+			continue
+		}
+		u.Password = demoPassword
+		if _, err := st.CreateUser(ctx, u); err != nil {
+			return fmt.Errorf("demo user %s: %w", u.Email, err)
+		}
+		created++
+	}
+	fmt.Fprintf(a.out, "users: %d created; every demo user signs in with password %q:\n", created, demoPassword)
+	for _, u := range demoUsers {
+		unit := ""
+		if u.UnitCode != "" {
+			unit = " of unit " + u.UnitCode
+		}
+		fmt.Fprintf(a.out, "  %-26s %s%s\n", u.Email, u.Role, unit)
+	}
 	return nil
 }
 

@@ -74,7 +74,7 @@ Configuration comes from baocao.yaml, BAOCAO_* environment variables and flags
 	config.Flags(root.PersistentFlags())
 	root.AddCommand(
 		newServeCmd(a), newDemoCmd(a), newMigrateCmd(a), newConfigCmd(a),
-		newUnitsCmd(a), newFormsCmd(a), newPeriodsCmd(a), newHolidaysCmd(a), newDBCmd(a), newUsersCmd(a), newTemplateCmd(a), newSubmitCmd(a),
+		newUnitsCmd(a), newFormsCmd(a), newPeriodsCmd(a), newHolidaysCmd(a), newDBCmd(a), newUsersCmd(a), newTemplateCmd(a), newSubmitCmd(a), newRemindCmd(a), newOutboxCmd(a),
 	)
 	return root
 }

@@ -53,12 +53,20 @@ func (a *app) run(ctx context.Context, st *store.Store, ready func(url string)) 
 	if err := srv.Listen(a.cfg.HTTP.Listen); err != nil {
 		return err
 	}
+	sender, _, stopMail, err := a.mailSender()
+	if err != nil {
+		return err
+	}
+	defer stopMail() //nolint:errcheck
 	var sched *scheduler.Scheduler
 	if a.cfg.Scheduler.Enabled {
-		var err error
 		sched, err = scheduler.New(st.Pool(), scheduler.Options{
 			Tick: a.cfg.Scheduler.Tick, Location: a.cfg.Location, Logger: a.log,
-		}, scheduler.OpenPeriods(st, a.cfg.Location, a.log))
+		},
+			scheduler.OpenPeriods(st, a.cfg.Location, a.log),
+			scheduler.Remind(st, a.remindOptions(), a.log),
+			scheduler.SendOutbox(st, sender, a.outboxOptions(), a.log),
+		)
 		if err != nil {
 			return err
 		}

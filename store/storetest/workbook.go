@@ -1,12 +1,8 @@
 package storetest
 
 import (
-	"bytes"
 	"context"
-	"strings"
 	"testing"
-
-	"github.com/xuri/excelize/v2"
 
 	"baocao/reporting"
 	"baocao/store"
@@ -64,32 +60,9 @@ func SyncFormYAML(t testing.TB, st *store.Store, name, src string) reporting.For
 // defined names, as a program filling it would, and returns the file.
 func Fill(t testing.TB, data []byte, values map[string]any, notes map[string]string) []byte {
 	t.Helper()
-	f, err := excelize.OpenReader(bytes.NewReader(data))
+	out, err := templates.FillValues(data, values, notes)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	set := func(name string, v any) {
-		for _, dn := range f.GetDefinedName() {
-			if dn.Name == name {
-				sheet, cell, _ := strings.Cut(strings.ReplaceAll(dn.RefersTo, "$", ""), "!")
-				if err := f.SetCellValue(strings.Trim(sheet, "'"), cell, v); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-		}
-		t.Fatalf("no defined name %s", name)
-	}
-	for code, v := range values {
-		set(templates.ValueName(code), v)
-	}
-	for code, n := range notes {
-		set(templates.NoteName(code), n)
-	}
-	buf, err := f.WriteToBuffer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return out
 }
