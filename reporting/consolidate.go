@@ -1,0 +1,648 @@
+package reporting
+
+import (
+	"cmp"
+	"math/big"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// This file holds the consolidated report of one form for one period: what
+// every obliged unit reported (its counting submission: the latest version
+// not returned), the aggregates per parent unit, per unit kind and for the
+// province, the comparison with earlier periods and the compliance counts.
+// The store fills it (aggregating in SQL); the Excel and PDF writers read it.
+// A unit without a counting submission has no values: it shows as "not
+// reported", never as zeros, and it takes no part in averages.
+
+// User-facing texts of consolidated reports, in Vietnamese, kept together
+// for review.
+const (
+	msgNotReported     = "Chưa báo cáo"
+	msgProvinceTotal   = "TỔNG CỘNG TOÀN TỈNH"
+	msgNoParent        = "(không có đơn vị cấp trên)"
+)
+
+// NotReported is how a unit without a counting submission is shown in
+// place of its values.
+const NotReported = msgNotReported
+
+// Places after the decimal point of computed values. Averages keep four
+// (two are shown; the rest keeps a re-average honest), percentages of
+// change two. PostgreSQL rounds the same way (half away from zero).
+const (
+	AvgPlaces     = 4
+	PercentPlaces = 2
+)
+
+// Decimal is an exact decimal number in canonical text (see
+// IsCanonicalNumber): sums of money keep every digit. "" means no value.
+type Decimal string
+
+// ParseDecimal reads a decimal as PostgreSQL's numeric prints it
+// ("1234.50", "-3", "0.0000") into canonical form.
+func ParseDecimal(s string) (Decimal, bool) {
+	if s == "" {
+		return "", true
+	}
+	intPart, frac, _ := strings.Cut(strings.TrimPrefix(s, "-"), ".")
+	if intPart == "" || !allDigits(intPart) || !allDigits(frac) {
+		return "", false
+	}
+	r, ok := new(big.Rat).SetString(s)
+	if !ok {
+		return "", false
+	}
+	return ratDecimal(r, len(frac)), true
+}
+
+// DecimalInt is n as a Decimal.
+func DecimalInt(n int64) Decimal { return Decimal(strconv.FormatInt(n, 10)) }
+
+// ratDecimal rounds r to places and makes it canonical.
+func ratDecimal(r *big.Rat, places int) Decimal {
+	s := r.FloatString(places)
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	if s == "-0" {
+		s = "0"
+	}
+	return Decimal(s)
+}
+
+// Valid reports whether d holds a value.
+func (d Decimal) Valid() bool { return d != "" }
+
+// String is the canonical text; "" when there is no value.
+func (d Decimal) String() string { return string(d) }
+
+// Float64 is the nearest float64: what a spreadsheet stores. Exact for up
+// to 15 significant digits.
+func (d Decimal) Float64() float64 {
+	f, _ := strconv.ParseFloat(string(d), 64)
+	return f
+}
+
+// Places is the number of digits after the decimal point.
+func (d Decimal) Places() int {
+	if _, frac, ok := strings.Cut(string(d), "."); ok {
+		return len(frac)
+	}
+	return 0
+}
+
+// Format writes d the Vietnamese way, rounded to places ("12.345,6").
+func (d Decimal) Format(places int) string {
+	if !d.Valid() {
+		return ""
+	}
+	return FormatNumber(string(ratDecimal(d.rat(), places)))
+}
+
+func (d Decimal) rat() *big.Rat {
+	r, ok := new(big.Rat).SetString(string(d))
+	if !ok {
+		return new(big.Rat)
+	}
+	return r
+}
+
+// Sign is -1, 0 or +1.
+func (d Decimal) Sign() int { return d.rat().Sign() }
+
+// Cmp compares d and e as numbers.
+func (d Decimal) Cmp(e Decimal) int { return d.rat().Cmp(e.rat()) }
+
+// Add is d+e, exactly.
+func (d Decimal) Add(e Decimal) Decimal {
+	return ratDecimal(new(big.Rat).Add(d.rat(), e.rat()), max(d.Places(), e.Places()))
+}
+
+// Sub is d-e, exactly; no value when either has none.
+func (d Decimal) Sub(e Decimal) Decimal {
+	if !d.Valid() || !e.Valid() {
+		return ""
+	}
+	return ratDecimal(new(big.Rat).Sub(d.rat(), e.rat()), max(d.Places(), e.Places()))
+}
+
+// Ratio is d/e×100 rounded to PercentPlaces; no value when either has none
+// or e is 0: a percentage of nothing is not a number a reader should see.
+func (d Decimal) Ratio(e Decimal) Decimal {
+	if !d.Valid() || !e.Valid() || e.Sign() == 0 {
+		return ""
+	}
+	r := new(big.Rat).Quo(d.rat(), e.rat())
+	return ratDecimal(r.Mul(r, big.NewRat(100, 1)), PercentPlaces)
+}
+
+// UnitScope is which units a consolidated report covers: every unit, or
+// the listed codes (a supervisor's subtree, expanded by whoever authorised
+// the request).
+type UnitScope struct {
+	All   bool
+	Codes []string
+}
+
+// AllUnits is the scope of inspectors and administrators.
+var AllUnits = UnitScope{All: true}
+
+// FieldValue is one reported value of a counting submission. Which part is
+// set follows the field's type: Num for int, decimal and percent, Text for
+// choice and text, Day for date.
+type FieldValue struct {
+	Num  Decimal
+	Text string
+	Day  time.Time
+}
+
+// Empty reports whether nothing was reported.
+func (v FieldValue) Empty() bool { return !v.Num.Valid() && v.Text == "" && v.Day.IsZero() }
+
+// UnitReport is one obligation of the period: the unit as it was when the
+// period opened, how it filed and, when a submission counts, its values.
+type UnitReport struct {
+	Code       string
+	Name       string
+	Kind       UnitKind
+	ParentCode string // "" for none
+	ParentName string
+	// Status is obligations.status; StatusReason explains an exemption.
+	Status       Status
+	StatusReason string
+	Deadline     time.Time
+	// FirstSubmittedAt and LastSubmittedAt bound the uploads; zero when
+	// there are none. Versions counts them.
+	FirstSubmittedAt time.Time
+	LastSubmittedAt  time.Time
+	Versions         int
+	// CountedVersion is the version whose values count; 0 when none does.
+	CountedVersion int
+	// The latest review of any version: decision, reviewer's name, time.
+	ReviewDecision Decision
+	Reviewer       string
+	ReviewedAt     time.Time
+	// Values holds the counting submission's values in Consolidation.Fields
+	// order; nil when no submission counts.
+	Values []FieldValue
+}
+
+// Reported reports whether a submission counts for the unit.
+func (u *UnitReport) Reported() bool { return u.Values != nil }
+
+// OnTime reports whether the first version came by the deadline.
+func (u *UnitReport) OnTime() bool {
+	return !u.FirstSubmittedAt.IsZero() && !u.FirstSubmittedAt.After(u.Deadline)
+}
+
+// DaysLate is how many days (a day started counts whole) the first version
+// came after the deadline or, while nothing is in, the deadline is past at
+// now, as the compliance pages count them; 0 for an exempt unit.
+func (u *UnitReport) DaysLate(now time.Time) int {
+	if u.Status == StatusExempt {
+		return 0
+	}
+	var first *time.Time
+	if !u.FirstSubmittedAt.IsZero() {
+		first = &u.FirstSubmittedAt
+	}
+	return DaysLate(u.Deadline, first, now)
+}
+
+// Aggregated is one field consolidated over a group of units.
+type Aggregated struct {
+	// Value is the sum, average, minimum or maximum, as the field says;
+	// no value when no unit of the group gave one.
+	Value Decimal
+	// Count is how many units of the group gave a value.
+	Count int
+	// Choices counts the units per choice, in Field.Choices order, for
+	// choice fields.
+	Choices []int
+}
+
+// GroupLevel says what a group gathers.
+type GroupLevel string
+
+// Group levels.
+const (
+	LevelParent   GroupLevel = "parent"   // the units of one kind under one parent
+	LevelKind     GroupLevel = "kind"     // all units of one kind
+	LevelProvince GroupLevel = "province" // every unit
+)
+
+// Group is the consolidation of a set of units.
+type Group struct {
+	Level      GroupLevel
+	Kind       UnitKind // for parent and kind groups
+	ParentCode string   // for parent groups
+	ParentName string
+	// Obliged counts the obligations in the group, Reported those with a
+	// counting submission.
+	Obliged  int
+	Reported int
+	// Values holds one aggregate per field, in Consolidation.Fields order.
+	Values []Aggregated
+}
+
+// Label names the group in Vietnamese.
+func (g *Group) Label() string {
+	switch g.Level {
+	case LevelProvince:
+		return msgProvinceTotal
+	case LevelKind:
+		return g.Kind.Label()
+	}
+	if g.ParentName == "" {
+		return msgNoParent
+	}
+	return g.ParentName
+}
+
+// Baseline is an earlier period's province total, to compare with.
+type Baseline struct {
+	PeriodID int64
+	Key      string
+	Label    string
+	Total    Group
+}
+
+// Consolidation is the consolidated report of one form for one period.
+type Consolidation struct {
+	Form Form
+	// Fields is Form.Fields(), the order of every Values slice.
+	Fields   []Field
+	PeriodID int64
+	Period   Period
+	// Province is the name of the root unit, for titles.
+	Province     string
+	AcceptedOnly bool
+	Scope        UnitScope
+	// Units is every obligation in scope, in tree order: by kind (as
+	// UnitKinds), parent code, unit code.
+	Units []UnitReport
+	// Groups holds the kind groups and, after each, its parent groups, in
+	// Units order.
+	Groups []Group
+	// Total is the province.
+	Total Group
+	// Previous is the period before of the same form and periodicity,
+	// YearAgo the same period a year earlier; nil when not stored.
+	Previous *Baseline
+	YearAgo  *Baseline
+}
+
+// FieldIndex is the position of the field code in Fields, or -1.
+func (c *Consolidation) FieldIndex(code string) int {
+	return slices.IndexFunc(c.Fields, func(f Field) bool { return f.Code == code })
+}
+
+// Group finds a group: Group(LevelKind, k, "") or Group(LevelParent, k,
+// parent); nil when absent.
+func (c *Consolidation) Group(level GroupLevel, kind UnitKind, parent string) *Group {
+	if level == LevelProvince {
+		return &c.Total
+	}
+	for i := range c.Groups {
+		g := &c.Groups[i]
+		if g.Level == level && g.Kind == kind && (level == LevelKind || g.ParentCode == parent) {
+			return g
+		}
+	}
+	return nil
+}
+
+// Computed reports whether a field consolidates to a number over units.
+func Computed(f Field) bool {
+	switch f.Aggregate {
+	case AggSum, AggAvg, AggMin, AggMax:
+		return true
+	}
+	return false
+}
+
+// AggregateValues consolidates one field's values over units, as the field says.
+// It is the in-memory twin of the store's SQL and follows the same rules:
+// empty values take no part; an average is rounded to AvgPlaces.
+func AggregateValues(f Field, values []FieldValue) Aggregated {
+	var a Aggregated
+	if f.Type == TypeChoice {
+		a.Choices = make([]int, len(f.Choices))
+	}
+	var sum, best *big.Rat
+	places := 0
+	for _, v := range values {
+		if v.Empty() {
+			continue
+		}
+		a.Count++
+		if f.Type == TypeChoice {
+			if i := slices.Index(f.Choices, v.Text); i >= 0 {
+				a.Choices[i]++
+			}
+			continue
+		}
+		if !v.Num.Valid() {
+			continue
+		}
+		r := v.Num.rat()
+		places = max(places, v.Num.Places())
+		switch f.Aggregate {
+		case AggSum, AggAvg:
+			if sum == nil {
+				sum = new(big.Rat)
+			}
+			sum.Add(sum, r)
+		case AggMin:
+			if best == nil || r.Cmp(best) < 0 {
+				best = r
+			}
+		case AggMax:
+			if best == nil || r.Cmp(best) > 0 {
+				best = r
+			}
+		}
+	}
+	switch {
+	case f.Aggregate == AggSum && sum != nil:
+		a.Value = ratDecimal(sum, places)
+	case f.Aggregate == AggAvg && sum != nil:
+		a.Value = ratDecimal(sum.Quo(sum, big.NewRat(int64(a.Count), 1)), AvgPlaces)
+	case (f.Aggregate == AggMin || f.Aggregate == AggMax) && best != nil:
+		a.Value = ratDecimal(best, places)
+	}
+	return a
+}
+
+// kindRank orders kinds as UnitKinds does; unknown kinds last.
+func kindRank(k UnitKind) int {
+	if i := slices.Index(UnitKinds, k); i >= 0 {
+		return i
+	}
+	return len(UnitKinds)
+}
+
+// SortUnits puts units in tree order: kind, parent code, unit code.
+func SortUnits(units []UnitReport) {
+	slices.SortStableFunc(units, func(a, b UnitReport) int {
+		return cmp.Or(cmp.Compare(kindRank(a.Kind), kindRank(b.Kind)),
+			cmp.Compare(a.ParentCode, b.ParentCode), cmp.Compare(a.Code, b.Code))
+	})
+}
+
+// ComputeGroups fills Groups and Total from Units in memory, with
+// AggregateValues. The store computes the same in SQL; this serves data that
+// never was in the database and checks the SQL in tests. Units must be in
+// tree order (SortUnits).
+func (c *Consolidation) ComputeGroups() {
+	c.Groups = c.Groups[:0]
+	column := make([]FieldValue, 0, len(c.Units))
+	aggregate := func(g *Group, units []UnitReport) {
+		g.Obliged = len(units)
+		g.Values = make([]Aggregated, len(c.Fields))
+		for _, u := range units {
+			if u.Reported() {
+				g.Reported++
+			}
+		}
+		for fi, f := range c.Fields {
+			column = column[:0]
+			for _, u := range units {
+				if u.Reported() {
+					column = append(column, u.Values[fi])
+				}
+			}
+			g.Values[fi] = AggregateValues(f, column)
+		}
+	}
+	c.Total = Group{Level: LevelProvince}
+	aggregate(&c.Total, c.Units)
+	for ks := 0; ks < len(c.Units); {
+		kind := c.Units[ks].Kind
+		ke := ks
+		for ke < len(c.Units) && c.Units[ke].Kind == kind {
+			ke++
+		}
+		kg := Group{Level: LevelKind, Kind: kind}
+		aggregate(&kg, c.Units[ks:ke])
+		c.Groups = append(c.Groups, kg)
+		for ps := ks; ps < ke; {
+			u := c.Units[ps]
+			pe := ps
+			for pe < ke && c.Units[pe].ParentCode == u.ParentCode {
+				pe++
+			}
+			pg := Group{Level: LevelParent, Kind: kind, ParentCode: u.ParentCode, ParentName: u.ParentName}
+			aggregate(&pg, c.Units[ps:pe])
+			c.Groups = append(c.Groups, pg)
+			ps = pe
+		}
+		ks = ke
+	}
+}
+
+// RowType says what a row of the summary table holds.
+type RowType int
+
+// Summary rows: the province total first, then per kind its total, per
+// parent its subtotal (left out when the kind has one parent only: it would
+// repeat the kind's total) and the units.
+const (
+	RowProvince RowType = iota
+	RowKind
+	RowParent
+	RowUnit
+)
+
+// Row is one line of the summary table.
+type Row struct {
+	Type RowType
+	// Number is the row's STT: roman per kind, arabic per unit within its
+	// kind; "" for the province and parent rows.
+	Number string
+	Label  string
+	Unit   *UnitReport // unit rows
+	Group  *Group      // every other row
+}
+
+// Rows lays out the summary table: units grouped by kind and parent with
+// subtotals, after the province total. Rows point into c.
+func (c *Consolidation) Rows() []Row {
+	rows := make([]Row, 0, len(c.Units)+len(c.Groups)+1)
+	rows = append(rows, Row{Type: RowProvince, Label: c.Total.Label(), Group: &c.Total})
+	kindNo := 0
+	for gi := 0; gi < len(c.Groups); gi++ {
+		kg := &c.Groups[gi]
+		if kg.Level != LevelKind {
+			continue
+		}
+		kindNo++
+		rows = append(rows, Row{Type: RowKind, Number: roman(kindNo), Label: kg.Label(), Group: kg})
+		var parents []*Group
+		for gj := gi + 1; gj < len(c.Groups) && c.Groups[gj].Level == LevelParent; gj++ {
+			parents = append(parents, &c.Groups[gj])
+		}
+		unitNo := 0
+		for _, pg := range parents {
+			if len(parents) > 1 {
+				rows = append(rows, Row{Type: RowParent, Label: pg.Label(), Group: pg})
+			}
+			for ui := range c.Units {
+				u := &c.Units[ui]
+				if u.Kind == kg.Kind && u.ParentCode == pg.ParentCode {
+					unitNo++
+					rows = append(rows, Row{Type: RowUnit, Number: strconv.Itoa(unitNo), Label: u.Name, Unit: u})
+				}
+			}
+		}
+	}
+	return rows
+}
+
+func roman(n int) string {
+	vals := []int{1000, 900, 500, 400, 100, 90, 50, 40, 10, 9, 5, 4, 1}
+	syms := []string{"M", "CM", "D", "CD", "C", "XC", "L", "XL", "X", "IX", "V", "IV", "I"}
+	var b strings.Builder
+	for i, v := range vals {
+		for n >= v {
+			b.WriteString(syms[i])
+			n -= v
+		}
+	}
+	return b.String()
+}
+
+// Change compares a value with a base: Delta = value − base, Percent =
+// Delta / base × 100 (no value when the base is 0 or missing, and for
+// percentage fields, whose change is in points: a relative change of a
+// rate would mislead).
+type Change struct {
+	Base    Decimal
+	Delta   Decimal
+	Percent Decimal
+}
+
+func changeFrom(v, base Decimal) Change {
+	d := v.Sub(base)
+	return Change{Base: base, Delta: d, Percent: d.Ratio(base)}
+}
+
+// Comparison is one computed field's province total against the previous
+// period and the same period a year earlier.
+type Comparison struct {
+	Field   Field
+	Current Decimal
+	// Previous and YearAgo have no Base when the period or the value is
+	// missing.
+	Previous Change
+	YearAgo  Change
+}
+
+// Comparisons compares every computed field's province total with the
+// baselines.
+func (c *Consolidation) Comparisons() []Comparison {
+	var out []Comparison
+	for fi, f := range c.Fields {
+		if !Computed(f) {
+			continue
+		}
+		cur := c.Total.Values[fi].Value
+		cmp := Comparison{
+			Field:    f,
+			Current:  cur,
+			Previous: changeFrom(cur, baseValue(c.Previous, fi)),
+			YearAgo:  changeFrom(cur, baseValue(c.YearAgo, fi)),
+		}
+		if f.Type == TypePercent {
+			cmp.Previous.Percent, cmp.YearAgo.Percent = "", ""
+		}
+		out = append(out, cmp)
+	}
+	return out
+}
+
+func baseValue(b *Baseline, fi int) Decimal {
+	if b == nil || fi >= len(b.Total.Values) {
+		return ""
+	}
+	return b.Total.Values[fi].Value
+}
+
+// Compliance counts how the units filed.
+type Compliance struct {
+	// Obliged counts the obligations, exempt ones included.
+	Obliged int
+	Exempt  int
+	// OnTime and Late split the units that sent anything by their first
+	// version; NotSent counts the others, exempt ones left out.
+	OnTime, Late, NotSent int
+	// Returned counts obligations waiting for a new version, Accepted
+	// those whose report was accepted.
+	Returned, Accepted int
+	// Reported counts units with a counting submission.
+	Reported int
+	// ByStatus counts obligations.status values.
+	ByStatus map[Status]int
+}
+
+// Due is the number of units that had to report: the obliged, less the
+// exempt.
+func (c Compliance) Due() int { return c.Obliged - c.Exempt }
+
+// OnTimePercent is OnTime / Due × 100 (no value when none was due).
+func (c Compliance) OnTimePercent() Decimal {
+	return DecimalInt(int64(c.OnTime)).Ratio(DecimalInt(int64(c.Due())))
+}
+
+// Compliance counts how the units in c filed.
+func (c *Consolidation) Compliance() Compliance { return CountCompliance(c.Units) }
+
+// CountCompliance counts how some units filed (say, one kind's).
+func CountCompliance(units []UnitReport) Compliance {
+	out := Compliance{ByStatus: map[Status]int{}}
+	for i := range units {
+		u := &units[i]
+		out.Obliged++
+		out.ByStatus[u.Status]++
+		switch {
+		case u.Status == StatusExempt:
+			out.Exempt++
+		case u.FirstSubmittedAt.IsZero():
+			out.NotSent++
+		case u.OnTime():
+			out.OnTime++
+		default:
+			out.Late++
+		}
+		switch u.Status {
+		case StatusReturned:
+			out.Returned++
+		case StatusAccepted:
+			out.Accepted++
+		}
+		if u.Reported() {
+			out.Reported++
+		}
+	}
+	return out
+}
+
+// FormatValue writes a unit's or group's number for reading: grouped
+// thousands, two decimals for averages and decimals, one for percentages.
+func FormatValue(f Field, d Decimal) string {
+	return d.Format(ValuePlaces(f))
+}
+
+// ValuePlaces is how many decimals a field's consolidated value shows.
+func ValuePlaces(f Field) int {
+	switch {
+	case f.Type == TypePercent:
+		return 1
+	case f.Type == TypeDecimal, f.Aggregate == AggAvg:
+		return 2
+	}
+	return 0
+}
