@@ -20,9 +20,9 @@ import (
 // User-facing texts of consolidated reports, in Vietnamese, kept together
 // for review.
 const (
-	msgNotReported     = "Chưa báo cáo"
-	msgProvinceTotal   = "TỔNG CỘNG TOÀN TỈNH"
-	msgNoParent        = "(không có đơn vị cấp trên)"
+	msgNotReported   = "Chưa báo cáo"
+	msgProvinceTotal = "TỔNG CỘNG TOÀN TỈNH"
+	msgNoParent      = "(không có đơn vị cấp trên)"
 )
 
 // NotReported is how a unit without a counting submission is shown in
