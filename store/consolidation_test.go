@@ -1,0 +1,564 @@
+package store_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/unicode/norm"
+
+	"baocao/reporting"
+	"baocao/reporting/pdf"
+	"baocao/reporting/xlsx"
+	"baocao/store"
+	"baocao/store/storetest"
+)
+
+var ict = time.FixedZone("ICT", 7*3600)
+
+// consolidationForm has one field per aggregation rule.
+var consolidationForm = reporting.Form{
+	Code: "TH-TEST", Title: "Báo cáo thử tổng hợp dân chủ ở cơ sở",
+	UnitKinds: []reporting.UnitKind{reporting.KindDistrictPC, reporting.KindCommunePC},
+	Sections: []reporting.Section{
+		{Title: "I. Ban Thanh tra nhân dân", Fields: []reporting.Field{
+			{Code: "so_cuoc", Label: "Số cuộc giám sát", Type: reporting.TypeInt, Unit: "cuộc", Aggregate: reporting.AggSum},
+			{Code: "tien", Label: "Số tiền kiến nghị thu hồi", Type: reporting.TypeDecimal, Unit: "đồng", Aggregate: reporting.AggSum},
+			{Code: "ty_le", Label: "Tỷ lệ nội dung đã công khai", Type: reporting.TypePercent, Unit: "%", Aggregate: reporting.AggAvg},
+			{Code: "it_nhat", Label: "Số thôn ít nhất", Type: reporting.TypeInt, Unit: "thôn", Aggregate: reporting.AggMin},
+			{Code: "nhieu_nhat", Label: "Số thôn nhiều nhất", Type: reporting.TypeInt, Unit: "thôn", Aggregate: reporting.AggMax},
+		}},
+		{Title: "II. Đánh giá", Fields: []reporting.Field{
+			{Code: "danh_gia", Label: "Tự đánh giá", Type: reporting.TypeChoice, Choices: []string{"Tốt", "Khá", "Trung bình", "Yếu"}, Aggregate: reporting.AggCount},
+			{Code: "ngay", Label: "Ngày hội nghị", Type: reporting.TypeDate, Aggregate: reporting.AggNone},
+			{Code: "kho_khan", Label: "Khó khăn, vướng mắc", Type: reporting.TypeText, Aggregate: reporting.AggNone},
+		}},
+	},
+}
+
+// injection is what a clerk typed into a text field.
+const injection = `=HYPERLINK("http://evil.example","Bấm vào")`
+
+// nfdTanPhu is a commune's old name as a Mac keyboard gives it.
+var nfdTanPhu = norm.NFD.String("Phường Tân Phú")
+
+// h1 opens H1 2025 (data 15/12/2024–14/6/2025, due 17/6/2025) with the
+// periods before it and a day in 2026, under the province's two trees.
+type seeded struct {
+	st                           *store.Store
+	h1, h2Prev, h1Prev, h1New    int64
+	deadline                     time.Time
+	reviewer                     string
+	returnedOnly, missingCommune string
+	formVersionID                int64
+	periodOf                     map[string]int64
+}
+
+func half(key, label string, from, to time.Time) reporting.Period {
+	deadline := time.Date(to.Year(), to.Month(), to.Day()+3, 23, 59, 59, 0, ict)
+	return reporting.Period{
+		Periodicity: reporting.HalfYear, Key: key, Label: label, DataFrom: from, DataTo: to,
+		OpensAt: time.Date(to.Year(), to.Month(), to.Day()+1, 0, 0, 0, 0, ict), Deadline: deadline, LocksAt: deadline.AddDate(0, 0, 30),
+	}
+}
+
+func seedConsolidation(t *testing.T) *seeded {
+	t.Helper()
+	ctx := context.Background()
+	st := storetest.Open(t)
+	exec := func(sql string, args ...any) {
+		t.Helper()
+		if _, err := st.Pool().Exec(ctx, sql, args...); err != nil {
+			t.Fatalf("%v\n%s", err, sql)
+		}
+	}
+	// The tree before the 2025 reform: districts over communes. Tân Phú
+	// lives on from 1/7/2025 as Bình Phước, directly under the province.
+	exec(`
+		INSERT INTO units (code, active_from, active_until) VALUES
+		  ('75', '2020-01-01', NULL), ('731', '2020-01-01', '2025-06-30'), ('732', '2020-01-01', '2025-06-30'),
+		  ('25195', '2020-01-01', NULL), ('25198', '2020-01-01', '2025-06-30'), ('25210', '2020-01-01', '2025-06-30'),
+		  ('25213', '2020-01-01', '2025-06-30'), ('25216', '2020-01-01', '2025-06-30')`)
+	exec(`
+		INSERT INTO unit_versions (unit_code, valid_from, valid_until, name, kind, parent_code) VALUES
+		  ('75', '2020-01-01', NULL, 'Tỉnh Đồng Nai', 'province', NULL),
+		  ('731', '2020-01-01', '2025-06-30', 'Thành phố Đồng Xoài', 'district_pc', '75'),
+		  ('732', '2020-01-01', '2025-06-30', 'Huyện Đồng Phú', 'district_pc', '75'),
+		  ('25195', '2020-01-01', '2025-06-30', $1, 'commune_pc', '731'),
+		  ('25195', '2025-07-01', NULL, 'Phường Bình Phước', 'commune_pc', '75'),
+		  ('25198', '2020-01-01', '2025-06-30', 'Phường Tân Bình', 'commune_pc', '731'),
+		  ('25210', '2020-01-01', '2025-06-30', 'Xã Tân Lập', 'commune_pc', '732'),
+		  ('25213', '2020-01-01', '2025-06-30', 'Xã Thuận Lợi', 'commune_pc', '732'),
+		  ('25216', '2020-01-01', '2025-06-30', 'Xã Đồng Tâm', 'commune_pc', '732')`, nfdTanPhu)
+
+	synced, err := st.SyncForms(ctx, []store.FormSource{{Definition: consolidationForm, Source: "# test", Checksum: "test-1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := consolidationForm
+	form.VersionID = synced[0].VersionID
+	periods := []reporting.Period{
+		half("2024-H1", "6 tháng đầu năm 2024", reporting.Day(2023, 12, 15), reporting.Day(2024, 6, 14)),
+		half("2024-H2", "6 tháng cuối năm 2024", reporting.Day(2024, 6, 15), reporting.Day(2024, 12, 14)),
+		half("2025-H1", "6 tháng đầu năm 2025", reporting.Day(2024, 12, 15), reporting.Day(2025, 6, 14)),
+		half("2026-H1", "6 tháng đầu năm 2026", reporting.Day(2025, 12, 15), reporting.Day(2026, 6, 14)),
+	}
+	if _, err := st.OpenPeriods(ctx, form, periods); err != nil {
+		t.Fatal(err)
+	}
+	s := &seeded{st: st, formVersionID: form.VersionID, periodOf: map[string]int64{}, deadline: periods[2].Deadline,
+		reviewer: "Nguyễn Thị Kiểm", returnedOnly: "25198", missingCommune: "25216"}
+	rows, err := st.Pool().Query(ctx, `SELECT key, id FROM periods WHERE form_code = 'TH-TEST'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var key string
+		var id int64
+		if err := rows.Scan(&key, &id); err != nil {
+			t.Fatal(err)
+		}
+		s.periodOf[key] = id
+	}
+	s.h1, s.h2Prev, s.h1Prev, s.h1New = s.periodOf["2025-H1"], s.periodOf["2024-H2"], s.periodOf["2024-H1"], s.periodOf["2026-H1"]
+
+	var reviewer int64
+	if err := st.Pool().QueryRow(ctx, `INSERT INTO users (email, name, role) VALUES ('kiem.tra@example.vn', $1, 'inspector') RETURNING id`,
+		s.reviewer).Scan(&reviewer); err != nil {
+		t.Fatal(err)
+	}
+	onTime, late := s.deadline.Add(-48*time.Hour), time.Date(2025, 6, 19, 10, 0, 0, 0, ict)
+	v := func(kv ...string) map[string]string {
+		m := map[string]string{}
+		for i := 0; i < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return m
+	}
+	review := func(sub int64, decision string) {
+		exec(`INSERT INTO reviews (submission_id, reviewer_id, decision, reason, created_at) VALUES ($1, $2, $3, $4, $5)`,
+			sub, reviewer, decision, map[string]string{"returned": "Số liệu chưa khớp"}[decision], s.deadline.Add(24*time.Hour))
+	}
+	// H1 2025.
+	review(s.submit(t, s.h1, "731", 1, onTime, v("so_cuoc", "3", "tien", "2500000000.75", "ty_le", "100", "it_nhat", "5", "nhieu_nhat", "5", "danh_gia", "Tốt")), "accepted")
+	s.submit(t, s.h1, "732", 1, onTime, v("so_cuoc", "2", "tien", "0.25", "it_nhat", "7", "nhieu_nhat", "7", "danh_gia", "Khá"))
+	s.submit(t, s.h1, "25195", 1, late, v("so_cuoc", "10", "tien", "1234567.5", "ty_le", "95", "it_nhat", "3", "nhieu_nhat", "12",
+		"danh_gia", "Khá", "ngay", "2025-03-05", "kho_khan", injection))
+	review(s.submit(t, s.h1, "25198", 1, onTime, v("so_cuoc", "500", "danh_gia", "Yếu")), "returned")
+	s.submit(t, s.h1, "25210", 1, onTime, v("so_cuoc", "4", "tien", "1000000.5", "ty_le", "80", "it_nhat", "4", "nhieu_nhat", "9",
+		"danh_gia", "Tốt", "kho_khan", "+cộng -trừ @gọi"))
+	review(s.submit(t, s.h1, "25210", 2, onTime.Add(time.Hour), v("so_cuoc", "999", "tien", "999", "ty_le", "1", "danh_gia", "Yếu")), "returned")
+	review(s.submit(t, s.h1, "25213", 1, onTime, v("so_cuoc", "6", "tien", "0", "ty_le", "90", "it_nhat", "6", "nhieu_nhat", "6", "danh_gia", "Trung bình")), "accepted")
+	exec(`UPDATE obligations o SET status = x.status FROM (VALUES
+		('731', 'accepted'), ('732', 'submitted'), ('25195', 'late'), ('25198', 'returned'),
+		('25210', 'returned'), ('25213', 'accepted'), ('25216', 'missing')) AS x (unit, status)
+		WHERE o.period_id = $1 AND o.unit_code = x.unit`, s.h1)
+	// The periods to compare with, and the new tree's.
+	s.submit(t, s.h2Prev, "25195", 1, onTime.AddDate(0, -6, 0), v("so_cuoc", "8"))
+	s.submit(t, s.h2Prev, "25210", 1, onTime.AddDate(0, -6, 0), v("so_cuoc", "2"))
+	s.submit(t, s.h1Prev, "25213", 1, onTime.AddDate(-1, 0, 0), v("so_cuoc", "0"))
+	s.submit(t, s.h1New, "25195", 1, onTime.AddDate(1, 0, 0), v("so_cuoc", "7"))
+	return s
+}
+
+// submit stores a version with values typed by the form's fields.
+func (s *seeded) submit(t *testing.T, period int64, unit string, version int, at time.Time, values map[string]string) int64 {
+	t.Helper()
+	ctx := context.Background()
+	var id int64
+	err := s.st.Pool().QueryRow(ctx, `
+		INSERT INTO submissions (period_id, unit_code, version, form_version_id, file, sha256, file_name, size, uploaded_at, late)
+		SELECT $1, $2, $3::integer, $4, '\x00'::bytea, sha256(convert_to($2 || '/' || $3::integer, 'UTF8')), 'bao-cao.xlsx', 1, $5, $5 > o.deadline
+		FROM obligations o WHERE o.period_id = $1 AND o.unit_code = $2
+		RETURNING id`, period, unit, version, s.formVersionID, at).Scan(&id)
+	if err != nil {
+		t.Fatalf("submit %s v%d: %v", unit, version, err)
+	}
+	var codes, nums, txts, days []string
+	for code, val := range values {
+		f, ok := consolidationForm.Field(code)
+		if !ok {
+			t.Fatalf("no field %s", code)
+		}
+		codes = append(codes, code)
+		n, x, d := "", "", ""
+		switch f.Type {
+		case reporting.TypeChoice, reporting.TypeText:
+			x = val
+		case reporting.TypeDate:
+			d = val
+		default:
+			n = val
+		}
+		nums, txts, days = append(nums, n), append(txts, x), append(days, d)
+	}
+	_, err = s.st.Pool().Exec(ctx, `
+		INSERT INTO submission_values (submission_id, field_code, num, txt, day)
+		SELECT $1, c, NULLIF(n, '')::numeric, NULLIF(x, ''), NULLIF(d, '')::date
+		FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS v (c, n, x, d)`, id, codes, nums, txts, days)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// figures is a group's aggregates as text: so_cuoc, tien, ty_le, it_nhat,
+// nhieu_nhat, choice counts, reported/obliged.
+func figures(g *reporting.Group) string {
+	if g == nil {
+		return "<no group>"
+	}
+	v := g.Values
+	return fmt.Sprintf("%s %s %s %s %s %v %d/%d", v[0].Value, v[1].Value, v[2].Value, v[3].Value, v[4].Value, v[5].Choices, g.Reported, g.Obliged)
+}
+
+func TestConsolidation(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := seedConsolidation(t)
+	c, err := s.st.Consolidate(ctx, store.ConsolidationQuery{FormCode: "TH-TEST", Period: "2025-H1", Scope: reporting.AllUnits})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("aggregates by the field's rule, without units that did not report", func(t *testing.T) {
+		t.Parallel()
+		for _, tc := range []struct {
+			name  string
+			group *reporting.Group
+			want  string
+		}{
+			// Tân Phú only: Tân Bình's only version was returned.
+			{"communes of Đồng Xoài", c.Group(reporting.LevelParent, reporting.KindCommunePC, "731"),
+				"10 1234567.5 95 3 12 [0 1 0 0] 1/2"},
+			// Tân Lập's version 1 (its version 2 was returned) and Thuận
+			// Lợi; Đồng Tâm sent nothing and is left out of the average.
+			{"communes of Đồng Phú", c.Group(reporting.LevelParent, reporting.KindCommunePC, "732"),
+				"10 1000000.5 85 4 9 [1 0 1 0] 2/3"},
+			{"all communes", c.Group(reporting.LevelKind, reporting.KindCommunePC, ""),
+				"20 2234568 88.3333 3 12 [1 1 1 0] 3/5"},
+			// Đồng Phú left the rate empty: the average is Đồng Xoài's.
+			{"districts", c.Group(reporting.LevelKind, reporting.KindDistrictPC, ""),
+				"5 2500000001 100 5 7 [1 1 0 0] 2/2"},
+			{"province", &c.Total, "25 2502234569 91.25 3 12 [2 2 1 0] 5/7"},
+		} {
+			if got := figures(tc.group); got != tc.want {
+				t.Errorf("%s: %s, want %s", tc.name, got, tc.want)
+			}
+		}
+	})
+
+	t.Run("units as their obligations recorded them", func(t *testing.T) {
+		t.Parallel()
+		var got []string
+		for _, u := range c.Units {
+			line := fmt.Sprintf("%s %s <%s> %s v%d", u.Code, u.Name, u.ParentName, u.Status, u.CountedVersion)
+			if !u.Reported() {
+				line += " " + reporting.NotReported
+			}
+			got = append(got, line)
+		}
+		want := []string{
+			"731 Thành phố Đồng Xoài <Tỉnh Đồng Nai> accepted v1",
+			"732 Huyện Đồng Phú <Tỉnh Đồng Nai> submitted v1",
+			"25195 " + nfdTanPhu + " <Thành phố Đồng Xoài> late v1",
+			"25198 Phường Tân Bình <Thành phố Đồng Xoài> returned v0 " + reporting.NotReported,
+			"25210 Xã Tân Lập <Huyện Đồng Phú> returned v1",
+			"25213 Xã Thuận Lợi <Huyện Đồng Phú> accepted v1",
+			"25216 Xã Đồng Tâm <Huyện Đồng Phú> missing v0 " + reporting.NotReported,
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("units:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+		tanPhu := c.Units[2]
+		if tanPhu.Values[c.FieldIndex("kho_khan")].Text != injection || !tanPhu.Values[c.FieldIndex("ngay")].Day.Equal(reporting.Day(2025, 3, 5)) {
+			t.Errorf("Tân Phú's text and date: %+v", tanPhu.Values)
+		}
+		if tanPhu.DaysLate(time.Now()) != 2 || c.Units[0].Reviewer != s.reviewer || c.Units[0].ReviewDecision != reporting.DecisionAccepted {
+			t.Errorf("Tân Phú %d days late, Đồng Xoài reviewed by %q (%s)", tanPhu.DaysLate(time.Now()), c.Units[0].Reviewer, c.Units[0].ReviewDecision)
+		}
+	})
+
+	t.Run("SQL and in-memory aggregation agree", func(t *testing.T) {
+		t.Parallel()
+		mem := *c
+		mem.Groups = nil
+		mem.ComputeGroups()
+		if figures(&mem.Total) != figures(&c.Total) || len(mem.Groups) != len(c.Groups) {
+			t.Fatalf("in memory %s (%d groups), SQL %s (%d groups)", figures(&mem.Total), len(mem.Groups), figures(&c.Total), len(c.Groups))
+		}
+		for i := range mem.Groups {
+			if a, b := figures(&mem.Groups[i]), figures(&c.Groups[i]); a != b || mem.Groups[i].Label() != c.Groups[i].Label() {
+				t.Errorf("group %d %s: in memory %s, SQL %s", i, c.Groups[i].Label(), a, b)
+			}
+		}
+	})
+
+	t.Run("compared with the previous period and a year earlier", func(t *testing.T) {
+		t.Parallel()
+		if c.Previous == nil || c.Previous.Key != "2024-H2" || c.YearAgo == nil || c.YearAgo.Key != "2024-H1" {
+			t.Fatalf("baselines %+v, %+v", c.Previous, c.YearAgo)
+		}
+		got := c.Comparisons()[0] // so_cuoc: 25 against 8+2 and 0
+		if got.Previous != (reporting.Change{Base: "10", Delta: "15", Percent: "150"}) ||
+			got.YearAgo != (reporting.Change{Base: "0", Delta: "25"}) {
+			t.Fatalf("so_cuoc comparison %+v", got)
+		}
+		if got := c.Comparisons()[2]; got.Previous != (reporting.Change{}) { // nobody gave a rate before
+			t.Fatalf("ty_le against a period without it: %+v", got.Previous)
+		}
+	})
+
+	t.Run("compliance counts the statuses", func(t *testing.T) {
+		t.Parallel()
+		got := c.Compliance()
+		byStatus := statusCounts(t, s.st, s.h1)
+		if fmt.Sprint(got.ByStatus) != fmt.Sprint(byStatus) || got.OnTime != 5 || got.Late != 1 || got.NotSent != 1 || got.Reported != 5 {
+			t.Fatalf("compliance %+v; statuses in the database %v", got, byStatus)
+		}
+	})
+}
+
+func statusCounts(t *testing.T, st *store.Store, period int64) map[reporting.Status]int {
+	t.Helper()
+	rows, err := st.Pool().Query(context.Background(), `SELECT status, count(*) FROM obligations WHERE period_id = $1 GROUP BY status`, period)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[reporting.Status]int{}
+	for rows.Next() {
+		var s string
+		var n int
+		if err := rows.Scan(&s, &n); err != nil {
+			t.Fatal(err)
+		}
+		out[reporting.Status(s)] = n
+	}
+	return out
+}
+
+func TestConsolidationOptions(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := seedConsolidation(t)
+	for _, tc := range []struct {
+		name string
+		q    store.ConsolidationQuery
+		want string // province total
+	}{
+		{"accepted only", store.ConsolidationQuery{Period: "2025-H1", AcceptedOnly: true, Scope: reporting.AllUnits},
+			"9 2500000000.75 95 5 6 [1 0 1 0] 2/7"},
+		{"a supervisor's subtree", store.ConsolidationQuery{Period: "2025-H1", Scope: reporting.UnitScope{Codes: []string{"732", "25210", "25213", "25216"}}},
+			"12 1000000.75 85 4 9 [1 1 1 0] 3/4"},
+		{"by period id", store.ConsolidationQuery{Period: fmt.Sprint(s.h1), Scope: reporting.AllUnits},
+			"25 2502234569 91.25 3 12 [2 2 1 0] 5/7"},
+		// After the reform Tân Phú is Bình Phước, under the province.
+		{"the new tree", store.ConsolidationQuery{Period: "2026-H1", Scope: reporting.AllUnits},
+			"7     [0 0 0 0] 1/1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			tc.q.FormCode = "TH-TEST"
+			c, err := s.st.Consolidate(ctx, tc.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := figures(&c.Total); got != tc.want {
+				t.Fatalf("province %s, want %s", got, tc.want)
+			}
+		})
+	}
+	c, err := s.st.Consolidate(ctx, store.ConsolidationQuery{FormCode: "TH-TEST", Period: "2026-H1", Scope: reporting.AllUnits})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u := c.Units[0]; u.Name != "Phường Bình Phước" || u.ParentName != "Tỉnh Đồng Nai" || c.Groups[1].ParentCode != "75" {
+		t.Fatalf("2026 unit %s under %s, group %+v", u.Name, u.ParentName, c.Groups[1])
+	}
+	for _, q := range []store.ConsolidationQuery{
+		{FormCode: "TH-TEST", Period: "2031-H1", Scope: reporting.AllUnits},
+		{FormCode: "TH-TEST", Period: "2025-H1"}, // no scope: nothing to see
+	} {
+		if _, err := s.st.Consolidate(ctx, q); reporting.ErrorCode(err) == reporting.EINTERNAL {
+			t.Errorf("%+v: %v, want a user error", q, err)
+		}
+	}
+}
+
+// TestConsolidatedWorkbook reads the generated workbook back: every total,
+// subtotal and average is the hand computation of the seeded values, units
+// that did not report show as such, the compliance sheet matches the
+// statuses stored, and user text is inert.
+func TestConsolidatedWorkbook(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := seedConsolidation(t)
+	c, err := s.st.Consolidate(ctx, store.ConsolidationQuery{FormCode: "TH-TEST", Period: "2025-H1", Scope: reporting.AllUnits})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	now := time.Date(2025, 6, 25, 8, 0, 0, 0, ict)
+	if err := xlsx.Write(ctx, &buf, c, xlsx.Options{Now: now, Location: ict}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	raw := excelize.Options{RawCellValue: true}
+
+	// Columns: STT, unit, reported; so_cuoc, tien, ty_le, it_nhat,
+	// nhieu_nhat, danh_gia × 4 choices, ngay. Dates are serial days.
+	march5 := fmt.Sprint(int(reporting.Day(2025, 3, 5).Sub(reporting.Day(1899, 12, 30)).Hours() / 24))
+	want := [][]string{
+		{"", "TỔNG CỘNG TOÀN TỈNH", "5/7", "25", "2502234569", "91.25", "3", "12", "2", "2", "1", "0", ""},
+		{"I", "UBND cấp huyện", "2/2", "5", "2500000001", "100", "5", "7", "1", "1", "0", "0", ""},
+		{"1", "Thành phố Đồng Xoài", "", "3", "2500000000.75", "100", "5", "5", "1", "", "", "", ""},
+		{"2", "Huyện Đồng Phú", "", "2", "0.25", "", "7", "7", "", "1", "", "", ""},
+		{"II", "UBND cấp xã", "3/5", "20", "2234568", "88.3333", "3", "12", "1", "1", "1", "0", ""},
+		{"", "Thành phố Đồng Xoài", "1/2", "10", "1234567.5", "95", "3", "12", "0", "1", "0", "0", ""},
+		{"1", nfdTanPhu, "", "10", "1234567.5", "95", "3", "12", "", "1", "", "", march5},
+		{"2", "Phường Tân Bình", reporting.NotReported, "", "", "", "", "", "", "", "", "", ""},
+		{"", "Huyện Đồng Phú", "2/3", "10", "1000000.5", "85", "4", "9", "1", "0", "1", "0", ""},
+		{"3", "Xã Tân Lập", "", "4", "1000000.5", "80", "4", "9", "1", "", "", "", ""},
+		{"4", "Xã Thuận Lợi", "", "6", "0", "90", "6", "6", "", "", "1", "", ""},
+		{"5", "Xã Đồng Tâm", reporting.NotReported, "", "", "", "", "", "", "", "", "", ""},
+	}
+	rows, err := f.GetRows("Tổng hợp", raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 7+len(want) {
+		t.Fatalf("summary has %d rows, want 7 header rows and %d", len(rows), len(want))
+	}
+	for i, w := range want {
+		got := pad(rows[7+i], len(w))
+		if !slices.Equal(got, w) {
+			t.Errorf("summary row %d:\n got %q\nwant %q", 8+i, got, w)
+		}
+	}
+
+	// Compliance: one row per obligation, statuses as stored.
+	comp, err := f.GetRows("Tình hình nộp báo cáo", raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	labels := map[string]int{}
+	for _, r := range comp[4:] {
+		labels[pad(r, 16)[5]]++
+		if pad(r, 16)[1] == "25195" && (pad(r, 16)[10] != "2" || pad(r, 16)[11] != "1") {
+			t.Errorf("Tân Phú: %q, want 2 days late and version 1 counted", r)
+		}
+		if pad(r, 16)[1] == "731" && (r[12] != s.reviewer || r[13] != reporting.DecisionAccepted.Label()) {
+			t.Errorf("Đồng Xoài's review: %q", r)
+		}
+	}
+	wantLabels := map[string]int{}
+	for status, n := range statusCounts(t, s.st, s.h1) {
+		wantLabels[status.Label()] += n
+	}
+	if fmt.Sprint(labels) != fmt.Sprint(wantLabels) {
+		t.Errorf("compliance sheet statuses %v, database %v", labels, wantLabels)
+	}
+
+	// Still missing: the returned-only and the silent commune.
+	var missing []string
+	miss, _ := f.GetRows("Đơn vị chưa nộp", raw)
+	for _, r := range miss[4:] {
+		missing = append(missing, r[1])
+	}
+	if !slices.Equal(missing, []string{s.returnedOnly, s.missingCommune}) {
+		t.Errorf("missing units %q", missing)
+	}
+
+	// Comparison of so_cuoc: 25 against 10 (+15, 150%) and 0 (+25, no %).
+	cmp, _ := f.GetRows("So sánh", raw)
+	if got := pad(cmp[4], 10)[3:]; !slices.Equal(got, []string{"25", "10", "15", "150", "0", "25", ""}) {
+		t.Errorf("so_cuoc comparison %q", got)
+	}
+
+	// The clerk's formula is a string cell.
+	texts, _ := f.GetRows("Ý kiến của đơn vị", raw)
+	found := false
+	for i, r := range texts {
+		if len(r) > 4 && r[4] == injection {
+			found = true
+			cell, _ := excelize.CoordinatesToCellName(5, i+1)
+			formula, _ := f.GetCellFormula("Ý kiến của đơn vị", cell)
+			typ, _ := f.GetCellType("Ý kiến của đơn vị", cell)
+			if formula != "" || typ != excelize.CellTypeInlineString {
+				t.Errorf("%s: formula %q, type %v", cell, formula, typ)
+			}
+		}
+	}
+	if !found {
+		t.Error("the injected text is not in the free-text sheet")
+	}
+}
+
+func pad(row []string, n int) []string {
+	out := make([]string, n)
+	copy(out, row)
+	return out
+}
+
+// TestConsolidatedReportPDF extracts the PDF's text: title, names with
+// their diacritics (the NFD name comes out NFC), totals and changes.
+func TestConsolidatedReportPDF(t *testing.T) {
+	t.Parallel()
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("pdftotext is required in CI: apt-get install -y poppler-utils")
+		}
+		t.Skip("pdftotext not installed (apt-get install -y poppler-utils)")
+	}
+	ctx := context.Background()
+	s := seedConsolidation(t)
+	c, err := s.st.Consolidate(ctx, store.ConsolidationQuery{FormCode: "TH-TEST", Period: "2025-H1", Scope: reporting.AllUnits})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "bao-cao.pdf")
+	out, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := pdf.Options{Number: "15/BC-UBND", Signer: "Trần Văn Hưng", Date: time.Date(2025, 7, 2, 9, 0, 0, 0, ict), Location: ict}
+	if err := pdf.Write(ctx, out, c, opts); err != nil {
+		t.Fatal(err)
+	}
+	out.Close()
+	text, err := exec.Command("pdftotext", "-enc", "UTF-8", path, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	flat := strings.Join(strings.Fields(string(text)), " ")
+	for _, want := range []string{
+		"BÁO CÁO", "Kết quả thực hiện dân chủ ở cơ sở 6 tháng đầu năm 2025", "TỈNH ĐỒNG NAI",
+		"Đồng Nai, ngày 02 tháng 7 năm 2025", "Số: 15/BC-UBND",
+		"có 7 đơn vị phải gửi báo cáo", "5 đơn vị gửi báo cáo đúng hạn (đạt 71,4%), 1 đơn vị gửi muộn, 1 đơn vị chưa gửi báo cáo",
+		"Số cuộc giám sát: 25 cuộc, tăng 15 cuộc (+150%) so với kỳ trước, tăng 25 cuộc so với cùng kỳ năm trước",
+		"Số tiền kiến nghị thu hồi: 2.502.234.569 đồng",
+		"Tỷ lệ nội dung đã công khai: bình quân 91,3%",
+		"Tự đánh giá: Tốt 2 đơn vị, Khá 2 đơn vị, Trung bình 1 đơn vị, Yếu 0 đơn vị",
+		"Phường Tân Phú", "Xã Đồng Tâm", "Thành phố Đồng Xoài", "Huyện Đồng Phú", "Trần Văn Hưng",
+	} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("PDF text lacks %q", want)
+		}
+	}
+	if strings.Contains(string(text), nfdTanPhu) {
+		t.Error("the NFD name came out decomposed")
+	}
+}
