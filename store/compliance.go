@@ -1,0 +1,404 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"baocao/reporting"
+)
+
+// Compliance queries: who has reported, who is late, who is missing — for
+// a period (counts and rates rolled up the unit tree), for a unit (its
+// history) and for a form (units × periods). Each is one set-based
+// statement.
+//
+// Status at a moment. obligations.status is kept current by uploads
+// (InsertSubmission), reviews, exemptions, extensions and the deadline tick
+// (FlagMissing). Between two ticks a stored "pending" may already be
+// missing, and a question about a past moment must not count what came
+// after it. So the queries derive the status at the moment asked about
+// (effectiveStatus): an obligation whose first version is not in by then is
+// pending or missing by its deadline; otherwise the stored status stands
+// (review outcomes are taken as they are now). This is reporting.StatusAt
+// in SQL; the tests check the two agree.
+
+// effectiveStatus is the status of obligation o at moment at (a parameter
+// such as "$2"), as reporting.StatusAt computes it.
+func effectiveStatus(at string) string {
+	return `CASE
+		WHEN o.status = 'exempt' THEN 'exempt'
+		WHEN o.first_submitted_at IS NULL OR o.first_submitted_at > ` + at + ` THEN
+		     CASE WHEN ` + at + ` > o.deadline THEN 'missing' ELSE 'pending' END
+		ELSE o.status END`
+}
+
+// subtreeCTE is a recursive CTE "subtree (period_id, code)": for each
+// period of CTE p (id, data_from), the unit root (a parameter) and every
+// unit below it, as the unit versions in effect on the period's first day
+// draw the tree — the versions its obligations recorded. A district's
+// subtree in 2024 holds its communes; in 2026, after the reform, nothing.
+// It is empty when root is the empty string. UNION (not UNION ALL) stops
+// at a cycle in bad data.
+func subtreeCTE(root string) string {
+	return `subtree (period_id, code) AS (
+		SELECT p.id, ` + root + `::text FROM p WHERE ` + root + ` <> ''
+		UNION
+		SELECT s.period_id, v.unit_code
+		FROM subtree s
+		JOIN p ON p.id = s.period_id
+		JOIN unit_versions v ON v.parent_code = s.code
+		     AND v.valid_from <= p.data_from AND (v.valid_until IS NULL OR v.valid_until >= p.data_from)
+	)`
+}
+
+// ComplianceScope is what a compliance query shows: everything, or a
+// subtree (its root included), or one unit. The zero value shows nothing,
+// so a forgotten scope leaks nothing.
+type ComplianceScope struct {
+	All bool
+	// Subtree is the root of a visible subtree, as the tree was in each
+	// period.
+	Subtree string
+	// Unit is one visible unit.
+	Unit string
+}
+
+// Everything is the scope of inspectors, administrators and the CLI.
+var Everything = ComplianceScope{All: true}
+
+// ScopeOf is what u may see of compliance, as reporting.CanViewUnit has
+// it: admins and inspectors everything, a supervisor its unit and the
+// units below it, a clerk its unit. An inactive user sees nothing.
+func ScopeOf(u reporting.User) ComplianceScope {
+	if !u.Active {
+		return ComplianceScope{}
+	}
+	switch u.Role {
+	case reporting.RoleAdmin, reporting.RoleInspector:
+		return Everything
+	case reporting.RoleSupervisor:
+		return ComplianceScope{Subtree: u.UnitCode}
+	case reporting.RoleClerk:
+		return ComplianceScope{Unit: u.UnitCode}
+	}
+	return ComplianceScope{}
+}
+
+// scopeFilter keeps obligation o when the scope parameters (all, unit,
+// and the subtree CTE built from the root) allow it.
+func scopeFilter(all, unit string) string {
+	return `(` + all + ` OR o.unit_code = ` + unit + ` OR (o.period_id, o.unit_code) IN (SELECT period_id, code FROM subtree))`
+}
+
+// ComplianceCounts counts a group of obligations by status at a moment.
+type ComplianceCounts struct {
+	Obliged   int `json:"obliged"`
+	Pending   int `json:"pending"`
+	Submitted int `json:"submitted"`
+	Late      int `json:"late"`
+	Missing   int `json:"missing"`
+	Returned  int `json:"returned"`
+	Accepted  int `json:"accepted"`
+	Exempt    int `json:"exempt"`
+	// OnTime counts the obligations (exempt ones aside) whose first version
+	// came by the deadline, whatever became of it since (accepted,
+	// returned); FiledLate those whose first version came after it.
+	OnTime    int `json:"on_time"`
+	FiledLate int `json:"filed_late"`
+	// OnTimeRate is OnTime / (Obliged − Exempt); FiledRate is
+	// (OnTime + FiledLate) / (Obliged − Exempt).
+	OnTimeRate float64 `json:"on_time_rate"`
+	FiledRate  float64 `json:"filed_rate"`
+}
+
+func (c *ComplianceCounts) rates() {
+	due := c.Obliged - c.Exempt
+	c.OnTimeRate = reporting.Rate(c.OnTime, due)
+	c.FiledRate = reporting.Rate(c.OnTime+c.FiledLate, due)
+}
+
+// ComplianceGroup is the counts of the units under one parent, or of one
+// unit kind.
+type ComplianceGroup struct {
+	// Code is the parent unit's code ("" for units without a parent) or
+	// the kind; Name the parent's name on the period's first day, or the
+	// kind's Vietnamese label.
+	Code string `json:"code"`
+	Name string `json:"name"`
+	ComplianceCounts
+}
+
+// Compliance is a period's compliance at a moment: the total of the
+// province, per parent unit (as the obligations' unit versions have it: per
+// district in 2024, the province itself in 2026) and per unit kind.
+type Compliance struct {
+	Period   PeriodRow         `json:"-"`
+	PeriodID int64             `json:"period_id"`
+	At       time.Time         `json:"at"`
+	Total    ComplianceCounts  `json:"total"`
+	ByParent []ComplianceGroup `json:"by_parent"`
+	ByKind   []ComplianceGroup `json:"by_kind"`
+}
+
+// PeriodCompliance counts the obligations of period periodID in scope by
+// their status at moment at, for the province, per parent unit and per
+// unit kind, in one statement with GROUPING SETS. Parents and kinds come in
+// code order.
+func (s *Store) PeriodCompliance(ctx context.Context, periodID int64, at time.Time, scope ComplianceScope) (Compliance, error) {
+	p, err := s.Period(ctx, periodID)
+	if err != nil {
+		return Compliance{}, err
+	}
+	c := Compliance{Period: p, PeriodID: p.ID, At: at, ByParent: []ComplianceGroup{}, ByKind: []ComplianceGroup{}}
+	rows, err := s.q.Query(ctx, `
+		WITH RECURSIVE p AS (SELECT id, data_from FROM periods WHERE id = $1),
+		`+subtreeCTE("$3")+`,
+		ob AS (
+			SELECT v.kind, v.parent_code, pv.name AS parent_name, o.first_submitted_at, o.deadline,
+			       `+effectiveStatus("$2")+` AS status
+			FROM p
+			JOIN obligations o ON o.period_id = p.id
+			JOIN unit_versions v ON v.id = o.unit_version_id
+			LEFT JOIN unit_versions pv ON pv.unit_code = v.parent_code
+			     AND pv.valid_from <= p.data_from AND (pv.valid_until IS NULL OR pv.valid_until >= p.data_from)
+			WHERE `+scopeFilter("$4", "$5")+`
+		)
+		SELECT GROUPING (parent_code), GROUPING (kind),
+		       coalesce(parent_code, ''), coalesce(parent_name, ''), coalesce(kind, ''),
+		       count(*),
+		       count(*) FILTER (WHERE status = 'pending'),
+		       count(*) FILTER (WHERE status = 'submitted'),
+		       count(*) FILTER (WHERE status = 'late'),
+		       count(*) FILTER (WHERE status = 'missing'),
+		       count(*) FILTER (WHERE status = 'returned'),
+		       count(*) FILTER (WHERE status = 'accepted'),
+		       count(*) FILTER (WHERE status = 'exempt'),
+		       count(*) FILTER (WHERE status <> 'exempt' AND first_submitted_at <= $2 AND first_submitted_at <= deadline),
+		       count(*) FILTER (WHERE status <> 'exempt' AND first_submitted_at <= $2 AND first_submitted_at > deadline)
+		FROM ob
+		GROUP BY GROUPING SETS ((), (parent_code, parent_name), (kind))
+		ORDER BY 1, 2, 3, 5`,
+		p.ID, at, scope.Subtree, scope.All, scope.Unit)
+	if err != nil {
+		return Compliance{}, fmt.Errorf("compliance of period %d: %w", periodID, err)
+	}
+	var (
+		gParent, gKind           int
+		parent, parentName, kind string
+		n                        ComplianceCounts
+	)
+	_, err = pgx.ForEachRow(rows, []any{&gParent, &gKind, &parent, &parentName, &kind,
+		&n.Obliged, &n.Pending, &n.Submitted, &n.Late, &n.Missing, &n.Returned, &n.Accepted, &n.Exempt, &n.OnTime, &n.FiledLate,
+	}, func() error {
+		n.rates()
+		switch {
+		case gParent == 1 && gKind == 1:
+			c.Total = n
+		case gParent == 0:
+			c.ByParent = append(c.ByParent, ComplianceGroup{Code: parent, Name: parentName, ComplianceCounts: n})
+		default:
+			c.ByKind = append(c.ByKind, ComplianceGroup{Code: kind, Name: reporting.UnitKind(kind).Label(), ComplianceCounts: n})
+		}
+		return nil
+	})
+	if err != nil {
+		return Compliance{}, fmt.Errorf("compliance of period %d: %w", periodID, err)
+	}
+	return c, nil
+}
+
+// HistoryRow is one period of a unit's history.
+type HistoryRow struct {
+	PeriodID    int64     `json:"period_id"`
+	FormCode    string    `json:"form_code"`
+	PeriodKey   string    `json:"period_key"`
+	PeriodLabel string    `json:"period_label"`
+	DataFrom    time.Time `json:"data_from"`
+	DataTo      time.Time `json:"data_to"`
+	// UnitName and ParentCode are the unit as the period recorded it.
+	UnitName   string           `json:"unit_name"`
+	ParentCode string           `json:"parent_code"`
+	Deadline   time.Time        `json:"deadline"`
+	Status     reporting.Status `json:"status"`
+	// StatusLabel is Status in Vietnamese; StatusReason why it was
+	// returned or exempted.
+	StatusLabel      string     `json:"status_label"`
+	StatusReason     string     `json:"status_reason"`
+	FirstSubmittedAt *time.Time `json:"first_submitted_at"`
+	LastSubmittedAt  *time.Time `json:"last_submitted_at"`
+	Versions         int        `json:"versions"`
+	// DaysLate is reporting.DaysLate: of the first version, or of the
+	// moment asked about while nothing is in; 0 for an exempt unit.
+	DaysLate int `json:"days_late"`
+}
+
+// ObligationHistory lists unit unitCode's obligations in scope over every
+// form and period, newest period first, each with its status at moment at
+// and what had come in by then. An empty list is not an error: a unit
+// outside the scope, or one that never owed a report.
+func (s *Store) ObligationHistory(ctx context.Context, unitCode string, at time.Time, scope ComplianceScope) ([]HistoryRow, error) {
+	rows, err := s.q.Query(ctx, `
+		WITH RECURSIVE p AS (
+			SELECT p.id, p.data_from FROM periods p JOIN obligations o ON o.period_id = p.id WHERE o.unit_code = $1
+		),
+		`+subtreeCTE("$3")+`
+		SELECT pr.id, pr.form_code, pr.key, pr.label, pr.data_from, pr.data_to, v.name, coalesce(v.parent_code, ''),
+		       o.deadline, st.status, o.status_reason,
+		       CASE WHEN o.first_submitted_at <= $2 THEN o.first_submitted_at END,
+		       sub.last_at, coalesce(sub.versions, 0),
+		       CASE WHEN st.status = 'exempt' THEN 0
+		            ELSE greatest(0, ceil(extract(epoch FROM
+		                 (CASE WHEN o.first_submitted_at <= $2 THEN o.first_submitted_at ELSE $2 END) - o.deadline) / 86400))::int
+		       END
+		FROM obligations o
+		JOIN periods pr ON pr.id = o.period_id
+		JOIN unit_versions v ON v.id = o.unit_version_id
+		CROSS JOIN LATERAL (SELECT `+effectiveStatus("$2")+` AS status) st
+		LEFT JOIN LATERAL (
+			SELECT max(s.uploaded_at) AS last_at, count(*) AS versions
+			FROM submissions s
+			WHERE s.period_id = o.period_id AND s.unit_code = o.unit_code AND s.uploaded_at <= $2
+		) sub ON true
+		WHERE o.unit_code = $1 AND `+scopeFilter("$4", "$5")+`
+		ORDER BY pr.data_from DESC, pr.form_code, pr.id`,
+		unitCode, at, scope.Subtree, scope.All, scope.Unit)
+	if err != nil {
+		return nil, fmt.Errorf("history of unit %s: %w", unitCode, err)
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (HistoryRow, error) {
+		var h HistoryRow
+		err := row.Scan(&h.PeriodID, &h.FormCode, &h.PeriodKey, &h.PeriodLabel, &h.DataFrom, &h.DataTo, &h.UnitName, &h.ParentCode,
+			&h.Deadline, &h.Status, &h.StatusReason, &h.FirstSubmittedAt, &h.LastSubmittedAt, &h.Versions, &h.DaysLate)
+		h.StatusLabel = h.Status.Label()
+		return h, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("history of unit %s: %w", unitCode, err)
+	}
+	return out, nil
+}
+
+// MatrixPeriod is one column of a form's matrix.
+type MatrixPeriod struct {
+	ID       int64     `json:"id"`
+	Key      string    `json:"key"`
+	Label    string    `json:"label"`
+	DataFrom time.Time `json:"data_from"`
+	DataTo   time.Time `json:"data_to"`
+	Deadline time.Time `json:"deadline"`
+}
+
+// MatrixRow is one unit of a form's matrix.
+type MatrixRow struct {
+	UnitCode string `json:"unit_code"`
+	// UnitName, Kind, ParentCode and ParentName are the unit as its latest
+	// period in the matrix recorded it.
+	UnitName   string             `json:"unit_name"`
+	Kind       reporting.UnitKind `json:"kind"`
+	ParentCode string             `json:"parent_code"`
+	ParentName string             `json:"parent_name"`
+	// Statuses has one entry per column of Matrix.Periods: the status at
+	// the moment asked about, or "" where the unit owed nothing.
+	Statuses []reporting.Status `json:"statuses"`
+}
+
+// Matrix is a form's units × periods statuses.
+type Matrix struct {
+	FormCode string         `json:"form_code"`
+	At       time.Time      `json:"at"`
+	Periods  []MatrixPeriod `json:"periods"`
+	Rows     []MatrixRow    `json:"rows"`
+}
+
+// FormMatrix is the status at moment at of every unit in scope in every
+// period of form formCode whose data window ends between from and to
+// (zero: no bound), periods oldest first, units by parent and code. Two
+// statements: the periods (the columns), then every cell in one pass,
+// aggregated per unit in PostgreSQL.
+func (s *Store) FormMatrix(ctx context.Context, formCode string, from, to, at time.Time, scope ComplianceScope) (Matrix, error) {
+	m := Matrix{FormCode: formCode, At: at, Periods: []MatrixPeriod{}, Rows: []MatrixRow{}}
+	var fromDay, toDay *time.Time
+	if !from.IsZero() {
+		d := civilDate(from)
+		fromDay = &d
+	}
+	if !to.IsZero() {
+		d := civilDate(to)
+		toDay = &d
+	}
+	rows, err := s.q.Query(ctx, `
+		SELECT id, key, label, data_from, data_to, deadline FROM periods
+		WHERE form_code = $1 AND ($2::date IS NULL OR data_to >= $2) AND ($3::date IS NULL OR data_to <= $3)
+		ORDER BY data_from, periodicity, id`, formCode, fromDay, toDay)
+	if err != nil {
+		return m, fmt.Errorf("matrix of form %s: periods: %w", formCode, err)
+	}
+	m.Periods, err = pgx.CollectRows(rows, pgx.RowToStructByPos[MatrixPeriod])
+	if err != nil {
+		return m, fmt.Errorf("matrix of form %s: periods: %w", formCode, err)
+	}
+	if len(m.Periods) == 0 {
+		return m, nil
+	}
+	ids := make([]int64, len(m.Periods))
+	for i, p := range m.Periods {
+		ids[i] = p.ID
+	}
+	// Cells come per unit as two aligned arrays: the column numbers the
+	// unit has an obligation in, and its statuses there.
+	rows, err = s.q.Query(ctx, `
+		WITH RECURSIVE p AS (
+			SELECT x.id, x.ord, pp.data_from
+			FROM unnest($1::bigint[]) WITH ORDINALITY AS x (id, ord)
+			JOIN periods pp ON pp.id = x.id
+		),
+		`+subtreeCTE("$3")+`,
+		cells AS (
+			SELECT o.unit_code, p.ord, p.data_from, v.name, v.kind, v.parent_code, `+effectiveStatus("$2")+` AS status
+			FROM p
+			JOIN obligations o ON o.period_id = p.id
+			JOIN unit_versions v ON v.id = o.unit_version_id
+			WHERE `+scopeFilter("$4", "$5")+`
+		),
+		units AS (
+			SELECT unit_code,
+			       (array_agg(name ORDER BY ord DESC))[1] AS name,
+			       (array_agg(kind ORDER BY ord DESC))[1] AS kind,
+			       (array_agg(parent_code ORDER BY ord DESC))[1] AS parent_code,
+			       max(data_from) AS day,
+			       array_agg(ord::int ORDER BY ord) AS cols,
+			       array_agg(status ORDER BY ord) AS statuses
+			FROM cells
+			GROUP BY unit_code
+		)
+		SELECT u.unit_code, u.name, u.kind, coalesce(u.parent_code, ''), coalesce(pv.name, ''), u.cols, u.statuses
+		FROM units u
+		LEFT JOIN unit_versions pv ON pv.unit_code = u.parent_code
+		     AND pv.valid_from <= u.day AND (pv.valid_until IS NULL OR pv.valid_until >= u.day)
+		ORDER BY u.parent_code COLLATE "C" NULLS FIRST, u.unit_code COLLATE "C"`,
+		ids, at, scope.Subtree, scope.All, scope.Unit)
+	if err != nil {
+		return m, fmt.Errorf("matrix of form %s: %w", formCode, err)
+	}
+	var (
+		r        MatrixRow
+		cols     []int32
+		statuses []string
+	)
+	_, err = pgx.ForEachRow(rows, []any{&r.UnitCode, &r.UnitName, &r.Kind, &r.ParentCode, &r.ParentName, &cols, &statuses}, func() error {
+		row := r
+		row.Statuses = make([]reporting.Status, len(m.Periods))
+		for i, c := range cols {
+			row.Statuses[c-1] = reporting.Status(statuses[i])
+		}
+		m.Rows = append(m.Rows, row)
+		return nil
+	})
+	if err != nil {
+		return m, fmt.Errorf("matrix of form %s: %w", formCode, err)
+	}
+	return m, nil
+}

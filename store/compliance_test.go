@@ -1,0 +1,465 @@
+package store_test
+
+import (
+	"cmp"
+	"context"
+	"crypto/rand"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"baocao/reporting"
+	"baocao/scheduler"
+	"baocao/store"
+	"baocao/store/storetest"
+)
+
+var vnZone = func() *time.Location {
+	l, err := time.LoadLocation("Asia/Ho_Chi_Minh")
+	if err != nil {
+		panic(err)
+	}
+	return l
+}()
+
+// complianceFormYAML is the small test form filed by communes and agencies
+// alike, so that compliance splits by kind.
+var complianceFormYAML = strings.Replace(strings.Replace(storetest.SmallFormYAML,
+	"code: TEST-IN", "code: TEST-CP", 1),
+	"unit_kinds: [commune_pc]", "unit_kinds: [commune_pc, agency]", 1)
+
+// plan is what a unit of the simulated period does.
+type plan int
+
+const (
+	earlyBird plan = iota // files two days before the deadline
+	onTime                // files the day before
+	lastHour              // files in the last hour
+	late                  // files two days after the deadline
+	never                 // files nothing
+)
+
+// cpFixture is a simulated half-year period of 30 units: a province with
+// three districts of nine communes each and three agencies directly under
+// the province. Unit i follows plan i%5.
+type cpFixture struct {
+	st        *store.Store
+	periodID  int64
+	versionID int64
+	deadline  time.Time
+	locksAt   time.Time
+	province  string
+	districts []string
+	units     []reporting.Unit // the 30 obliged units, in plan order
+}
+
+func (fx *cpFixture) plan(i int) plan { return plan(i % 5) }
+
+// filingTime is when unit i files its first version under its plan.
+func (fx *cpFixture) filingTime(i int) (time.Time, bool) {
+	switch fx.plan(i) {
+	case earlyBird:
+		return fx.deadline.Add(-48 * time.Hour), true
+	case onTime:
+		return fx.deadline.Add(-24 * time.Hour), true
+	case lastHour:
+		return fx.deadline.Add(-time.Hour), true
+	case late:
+		return fx.deadline.Add(48 * time.Hour), true
+	}
+	return time.Time{}, false
+}
+
+func newCPFixture(t testing.TB) *cpFixture {
+	t.Helper()
+	ctx := context.Background()
+	st := storetest.Open(t)
+	storetest.SyncFormYAML(t, st, "test-cp.yaml", complianceFormYAML)
+	fx := &cpFixture{st: st}
+	fx.province = storetest.Unit(t, st, &storetest.UnitOpts{Kind: reporting.KindProvince, Name: "UBND tỉnh Thử"}).Code
+	for d := range 3 {
+		fx.districts = append(fx.districts, storetest.Unit(t, st, &storetest.UnitOpts{
+			Kind: reporting.KindDistrictPC, Parent: fx.province, Name: fmt.Sprintf("UBND huyện %d", d+1)}).Code)
+	}
+	for i := range 30 {
+		o := &storetest.UnitOpts{Name: fmt.Sprintf("Đơn vị %02d", i)}
+		if i < 27 {
+			o.Parent = fx.districts[i/9]
+		} else {
+			o.Kind, o.Parent = reporting.KindAgency, fx.province
+		}
+		fx.units = append(fx.units, storetest.Unit(t, st, o))
+	}
+	opened := time.Date(2026, time.June, 10, 9, 0, 0, 0, vnZone)
+	if _, err := scheduler.OpenDue(ctx, st, opened, vnZone); err != nil {
+		t.Fatal(err)
+	}
+	err := st.Pool().QueryRow(ctx, `SELECT id, form_version_id, deadline, locks_at FROM periods WHERE form_code = 'TEST-CP' AND key = '2026-H1'`).
+		Scan(&fx.periodID, &fx.versionID, &fx.deadline, &fx.locksAt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fx.deadline = fx.deadline.In(vnZone)
+	return fx
+}
+
+// file stores a new version of unit's report at `at`.
+func (fx *cpFixture) file(t testing.TB, unit string, at time.Time) store.SubmitResult {
+	t.Helper()
+	res, err := fx.st.InsertSubmission(context.Background(), store.NewSubmission{
+		PeriodID: fx.periodID, UnitCode: unit, FormVersionID: fx.versionID, File: []byte(rand.Text()),
+		FileName: "bao-cao.xlsx", Actor: "test", UploadedAt: at,
+		Values: map[string]reporting.Value{"giam_sat": {Num: "3"}},
+	})
+	if err != nil {
+		t.Fatalf("file %s at %s: %v", unit, at, err)
+	}
+	return res
+}
+
+// fileDueBy files every planned first version due by `at` that is not in.
+func (fx *cpFixture) fileDueBy(t testing.TB, at time.Time, done map[int]bool) {
+	t.Helper()
+	for i, u := range fx.units {
+		if when, ok := fx.filingTime(i); ok && !when.After(at) && !done[i] {
+			fx.file(t, u.Code, when)
+			done[i] = true
+		}
+	}
+}
+
+func (fx *cpFixture) compliance(t testing.TB, at time.Time) store.Compliance {
+	t.Helper()
+	c, err := fx.st.PeriodCompliance(context.Background(), fx.periodID, at, store.Everything)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func (fx *cpFixture) storedStatuses(t testing.TB) map[string]int {
+	t.Helper()
+	rows, err := fx.st.Pool().Query(context.Background(), `SELECT status, count(*) FROM obligations WHERE period_id = $1 GROUP BY status`, fx.periodID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var s string
+		var n int
+		if err := rows.Scan(&s, &n); err != nil {
+			t.Fatal(err)
+		}
+		out[s] = n
+	}
+	return out
+}
+
+// counts is the shape the hand counts are written in.
+type counts struct{ obliged, pending, submitted, late, missing, returned, accepted, exempt, onTime, filedLate int }
+
+func countsOf(c store.ComplianceCounts) counts {
+	return counts{c.Obliged, c.Pending, c.Submitted, c.Late, c.Missing, c.Returned, c.Accepted, c.Exempt, c.OnTime, c.FiledLate}
+}
+
+func groupsOf(gs []store.ComplianceGroup) map[string]counts {
+	out := map[string]counts{}
+	for _, g := range gs {
+		out[g.Code] = countsOf(g.ComplianceCounts)
+	}
+	return out
+}
+
+// TestSimulatedPeriodWithAMovingClock walks a period of 30 units through
+// its deadline: statuses at each moment, the deadline tick, late filings,
+// and rates against a hand count (plans by i%5; see cpFixture):
+//
+//	district 1 (units 0–8):  on time 0,1,2,5,6,7; late 3,8;  never 4
+//	district 2 (units 9–17): on time 10,11,12,15,16,17; late 13; never 9,14
+//	district 3 (18–26):      on time 20,21,22,25,26; late 18,23; never 19,24
+//	agencies (27–29):        on time 27; late 28; never 29
+func TestSimulatedPeriodWithAMovingClock(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	fx := newCPFixture(t)
+	filed := map[int]bool{}
+
+	// The day before the deadline: the early birds are in.
+	at := fx.deadline.Add(-24*time.Hour - time.Minute)
+	fx.fileDueBy(t, at, filed)
+	c := fx.compliance(t, at)
+	if got, want := countsOf(c.Total), (counts{obliged: 30, pending: 24, submitted: 6, onTime: 6}); got != want {
+		t.Fatalf("day before: %+v, want %+v", got, want)
+	}
+
+	// The deadline's last second: every on-time plan is in.
+	at = fx.deadline
+	fx.fileDueBy(t, at, filed)
+	c = fx.compliance(t, at)
+	if got, want := countsOf(c.Total), (counts{obliged: 30, pending: 12, submitted: 18, onTime: 18}); got != want {
+		t.Fatalf("at the deadline: %+v, want %+v", got, want)
+	}
+
+	// An hour after the deadline, before any tick: the query already
+	// derives missing; the stored statuses still say pending.
+	at = fx.deadline.Add(time.Hour)
+	c = fx.compliance(t, at)
+	if got, want := countsOf(c.Total), (counts{obliged: 30, missing: 12, submitted: 18, onTime: 18}); got != want {
+		t.Fatalf("after the deadline: %+v, want %+v", got, want)
+	}
+	if s := fx.storedStatuses(t); s["pending"] != 12 || s["missing"] != 0 {
+		t.Fatalf("stored before the tick: %v", s)
+	}
+	for range 2 { // the tick, twice: the second changes nothing
+		if _, err := scheduler.FlagMissing(ctx, fx.st, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if s := fx.storedStatuses(t); s["missing"] != 12 || s["pending"] != 0 || s["submitted"] != 18 {
+		t.Fatalf("stored after the tick: %v", s)
+	}
+
+	// Three days on, the late ones have filed; the rest never will.
+	at = fx.deadline.Add(72 * time.Hour)
+	fx.fileDueBy(t, at, filed)
+	for i, u := range fx.units {
+		if fx.plan(i) == late {
+			var sub store.Submission
+			subs, err := fx.st.Submissions(ctx, fx.periodID, u.Code)
+			if err != nil || len(subs) != 1 {
+				t.Fatalf("%s: %v, %v", u.Code, subs, err)
+			}
+			if sub = subs[0]; !sub.Late {
+				t.Errorf("%s's version after the deadline not marked late", u.Code)
+			}
+		}
+	}
+	if s := fx.storedStatuses(t); s["missing"] != 6 || s["late"] != 6 || s["submitted"] != 18 {
+		t.Fatalf("stored at the end: %v", s)
+	}
+	c = fx.compliance(t, at)
+	if got, want := countsOf(c.Total), (counts{obliged: 30, submitted: 18, late: 6, missing: 6, onTime: 18, filedLate: 6}); got != want {
+		t.Fatalf("end: %+v, want %+v", got, want)
+	}
+	if c.Total.OnTimeRate != 18.0/30 || c.Total.FiledRate != 24.0/30 {
+		t.Fatalf("rates %v, %v; want 0.6, 0.8", c.Total.OnTimeRate, c.Total.FiledRate)
+	}
+	wantParents := map[string]counts{
+		fx.districts[0]: {obliged: 9, submitted: 6, late: 2, missing: 1, onTime: 6, filedLate: 2},
+		fx.districts[1]: {obliged: 9, submitted: 6, late: 1, missing: 2, onTime: 6, filedLate: 1},
+		fx.districts[2]: {obliged: 9, submitted: 5, late: 2, missing: 2, onTime: 5, filedLate: 2},
+		fx.province:     {obliged: 3, submitted: 1, late: 1, missing: 1, onTime: 1, filedLate: 1},
+	}
+	if got := groupsOf(c.ByParent); fmt.Sprint(got) != fmt.Sprint(wantParents) {
+		t.Fatalf("per parent:\n got %v\nwant %v", got, wantParents)
+	}
+	for _, g := range c.ByParent {
+		if g.Code == fx.districts[0] && (g.Name != "UBND huyện 1" || g.OnTimeRate != 6.0/9) {
+			t.Errorf("district 1 group %+v", g)
+		}
+	}
+	wantKinds := map[string]counts{
+		"commune_pc": {obliged: 27, submitted: 17, late: 5, missing: 5, onTime: 17, filedLate: 5},
+		"agency":     {obliged: 3, submitted: 1, late: 1, missing: 1, onTime: 1, filedLate: 1},
+	}
+	if got := groupsOf(c.ByKind); fmt.Sprint(got) != fmt.Sprint(wantKinds) {
+		t.Fatalf("per kind:\n got %v\nwant %v", got, wantKinds)
+	}
+
+	// The past is asked about with what had come in by then: at the
+	// deadline the late ones were not in, whatever is stored now.
+	c = fx.compliance(t, fx.deadline)
+	if got, want := countsOf(c.Total), (counts{obliged: 30, pending: 12, submitted: 18, onTime: 18}); got != want {
+		t.Fatalf("the deadline, asked afterwards: %+v, want %+v", got, want)
+	}
+
+	// Reviews change statuses but not timeliness; an exemption leaves the
+	// rate's denominator.
+	admin := reporting.User{Email: "admin", Role: reporting.RoleAdmin, Active: true}
+	review := func(unit int, d reporting.Decision) {
+		t.Helper()
+		subs, err := fx.st.Submissions(ctx, fx.periodID, fx.units[unit].Code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := fx.st.Review(ctx, store.ReviewInput{SubmissionID: subs[len(subs)-1].ID, Reviewer: admin, Decision: d,
+			Reason: "Thiếu số liệu mục I", Now: at}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	review(0, reporting.DecisionAccepted) // on time
+	review(3, reporting.DecisionAccepted) // late
+	review(1, reporting.DecisionReturned) // on time
+	if err := fx.st.Exempt(ctx, fx.periodID, fx.units[4].Code, "Đơn vị bị ngập lụt, UBND tỉnh cho miễn", admin, at); err != nil {
+		t.Fatal(err)
+	}
+	c = fx.compliance(t, at)
+	if got, want := countsOf(c.Total), (counts{obliged: 30, submitted: 16, late: 5, missing: 5, returned: 1, accepted: 2, exempt: 1, onTime: 18, filedLate: 6}); got != want {
+		t.Fatalf("after reviews: %+v, want %+v", got, want)
+	}
+	if c.Total.OnTimeRate != 18.0/29 {
+		t.Fatalf("on-time rate %v, want 18/29", c.Total.OnTimeRate)
+	}
+}
+
+// TestQueriesAgreeWithStatusAt checks the SQL status against
+// reporting.StatusAt from each unit's facts, at moments around the
+// deadline, through a unit's history.
+func TestQueriesAgreeWithStatusAt(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	fx := newCPFixture(t)
+	fx.fileDueBy(t, fx.deadline.Add(72*time.Hour), map[int]bool{})
+	admin := reporting.User{Email: "admin", Role: reporting.RoleAdmin, Active: true}
+	decisions := map[int]reporting.Decision{5: reporting.DecisionAccepted, 8: reporting.DecisionReturned}
+	for i, d := range decisions {
+		subs, _ := fx.st.Submissions(ctx, fx.periodID, fx.units[i].Code)
+		if _, err := fx.st.Review(ctx, store.ReviewInput{SubmissionID: subs[0].ID, Reviewer: admin, Decision: d, Reason: "Sai mẫu",
+			Now: fx.deadline.Add(73 * time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	moments := []time.Time{fx.deadline.Add(-36 * time.Hour), fx.deadline, fx.deadline.Add(time.Second), fx.deadline.Add(100 * time.Hour)}
+	for i, u := range fx.units[:10] {
+		f := reporting.ObligationFacts{Deadline: fx.deadline, LatestDecision: decisions[i]}
+		if when, ok := fx.filingTime(i); ok {
+			f.FirstSubmittedAt = &when
+		}
+		for _, at := range moments {
+			h, err := fx.st.ObligationHistory(ctx, u.Code, at, store.Everything)
+			if err != nil || len(h) != 1 {
+				t.Fatalf("history of %s: %v, %v", u.Code, h, err)
+			}
+			if want := reporting.StatusAt(f, at); h[0].Status != want {
+				t.Errorf("unit %d (%v) at %s: SQL says %s, StatusAt %s", i, fx.plan(i), at.Format(time.DateTime), h[0].Status, want)
+			}
+			if want := reporting.DaysLate(fx.deadline, f.FirstSubmittedAt, at); h[0].DaysLate != want {
+				t.Errorf("unit %d at %s: %d days late, want %d", i, at.Format(time.DateTime), h[0].DaysLate, want)
+			}
+		}
+	}
+}
+
+func TestObligationHistoryAndScopes(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	fx := newCPFixture(t)
+	fx.fileDueBy(t, fx.deadline.Add(72*time.Hour), map[int]bool{})
+	at := fx.deadline.Add(72 * time.Hour)
+	unit3 := fx.units[3] // district 1, filed late by two days
+	tests := []struct {
+		name  string
+		unit  string
+		scope store.ComplianceScope
+		rows  int
+	}{
+		{"everything", unit3.Code, store.Everything, 1},
+		{"its district's subtree", unit3.Code, store.ComplianceScope{Subtree: fx.districts[0]}, 1},
+		{"the province's subtree", unit3.Code, store.ComplianceScope{Subtree: fx.province}, 1},
+		{"another district's subtree", unit3.Code, store.ComplianceScope{Subtree: fx.districts[1]}, 0},
+		{"the unit itself", unit3.Code, store.ComplianceScope{Unit: unit3.Code}, 1},
+		{"another unit", unit3.Code, store.ComplianceScope{Unit: fx.units[4].Code}, 0},
+		{"the zero scope", unit3.Code, store.ComplianceScope{}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h, err := fx.st.ObligationHistory(ctx, tt.unit, at, tt.scope)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(h) != tt.rows {
+				t.Fatalf("%d rows, want %d", len(h), tt.rows)
+			}
+			if tt.rows == 0 {
+				return
+			}
+			r := h[0]
+			if r.Status != reporting.StatusLate || r.StatusLabel != reporting.StatusLate.Label() || r.DaysLate != 2 || r.Versions != 1 ||
+				r.FirstSubmittedAt == nil || r.LastSubmittedAt == nil || r.PeriodKey != "2026-H1" || r.ParentCode != fx.districts[0] {
+				t.Fatalf("history row %+v", r)
+			}
+		})
+	}
+	// Scoped compliance: a district sees its nine communes, a clerk one.
+	for _, tt := range []struct {
+		scope   store.ComplianceScope
+		obliged int
+	}{
+		{store.ComplianceScope{Subtree: fx.districts[2]}, 9},
+		{store.ComplianceScope{Unit: unit3.Code}, 1},
+		{store.ComplianceScope{}, 0},
+	} {
+		c, err := fx.st.PeriodCompliance(ctx, fx.periodID, at, tt.scope)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Total.Obliged != tt.obliged {
+			t.Errorf("scope %+v: %d obliged, want %d", tt.scope, c.Total.Obliged, tt.obliged)
+		}
+	}
+	if _, err := fx.st.PeriodCompliance(ctx, 99999, at, store.Everything); reporting.ErrorCode(err) != reporting.ENOTFOUND {
+		t.Fatalf("unknown period: %v", err)
+	}
+}
+
+func TestFormMatrix(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	fx := newCPFixture(t)
+	fx.fileDueBy(t, fx.deadline.Add(72*time.Hour), map[int]bool{})
+	// A second period, the next half-year, opened later.
+	if _, err := scheduler.OpenDue(ctx, fx.st, time.Date(2026, time.December, 20, 9, 0, 0, 0, vnZone), vnZone); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, time.December, 31, 9, 0, 0, 0, vnZone)
+	m, err := fx.st.FormMatrix(ctx, "TEST-CP", reporting.Day(2026, time.January, 1), reporting.Day(2026, time.December, 31), at, store.Everything)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Periods) != 2 || m.Periods[0].Key != "2026-H1" || m.Periods[1].Key != "2026-H2" {
+		t.Fatalf("periods %+v", m.Periods)
+	}
+	if len(m.Rows) != 30 {
+		t.Fatalf("%d rows, want 30", len(m.Rows))
+	}
+	byCode := map[string]store.MatrixRow{}
+	for _, r := range m.Rows {
+		byCode[r.UnitCode] = r
+	}
+	want := map[plan]reporting.Status{earlyBird: reporting.StatusSubmitted, onTime: reporting.StatusSubmitted, lastHour: reporting.StatusSubmitted,
+		late: reporting.StatusLate, never: reporting.StatusMissing}
+	for i, u := range fx.units {
+		r := byCode[u.Code]
+		// H2 2026's deadline (mid December) has passed at the end of the
+		// year with nothing in.
+		if len(r.Statuses) != 2 || r.Statuses[0] != want[fx.plan(i)] || r.Statuses[1] != reporting.StatusMissing {
+			t.Errorf("unit %d: %+v", i, r)
+		}
+	}
+	first := byCode[fx.units[0].Code]
+	if first.ParentCode != fx.districts[0] || first.ParentName != "UBND huyện 1" || first.Kind != reporting.KindCommunePC || first.UnitName == "" {
+		t.Errorf("first row %+v", first)
+	}
+	// Rows go by parent, then code, so each parent's units stay together.
+	if !slices.IsSortedFunc(m.Rows, func(a, b store.MatrixRow) int {
+		return cmp.Or(cmp.Compare(a.ParentCode, b.ParentCode), cmp.Compare(a.UnitCode, b.UnitCode))
+	}) {
+		t.Error("rows not in parent, code order")
+	}
+	// A narrower window, a scope, and a form with nothing.
+	m, err = fx.st.FormMatrix(ctx, "TEST-CP", reporting.Day(2026, time.July, 1), reporting.Day(2026, time.December, 31), at,
+		store.ComplianceScope{Subtree: fx.districts[1]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Periods) != 1 || len(m.Rows) != 9 || len(m.Rows[0].Statuses) != 1 {
+		t.Fatalf("second half, district 2: %d periods, %d rows", len(m.Periods), len(m.Rows))
+	}
+	m, err = fx.st.FormMatrix(ctx, "NO-SUCH", time.Time{}, time.Time{}, at, store.Everything)
+	if err != nil || len(m.Periods) != 0 || len(m.Rows) != 0 {
+		t.Fatalf("unknown form: %+v, %v", m, err)
+	}
+}
