@@ -19,6 +19,10 @@ type ConsolidationQuery struct {
 	Period   string
 	// AcceptedOnly counts only submissions an inspector accepted.
 	AcceptedOnly bool
+	// At is the moment the report describes (the caller's now): statuses
+	// are as at it, the way the compliance pages derive them, and only
+	// versions uploaded by then count.
+	At time.Time
 	// Scope is the units the reader may see.
 	Scope reporting.UnitScope
 }
@@ -31,9 +35,9 @@ const (
 
 // countingSQL picks, for each obligation of period $1 in scope ($2: all
 // units, or the codes $3), the submission whose values count: its latest
-// version on which no review returned it and, with $4, which a review
-// accepted. Every consolidation query starts with it, so the per-unit
-// values and the aggregates agree.
+// version uploaded by $5 on which no review returned it and, with $4,
+// which a review accepted. Every consolidation query starts with it, so
+// the per-unit values and the aggregates agree.
 const countingSQL = `
 	WITH ob AS (
 		SELECT o.unit_code, v.kind, COALESCE(v.parent_code, '') AS parent_code
@@ -44,7 +48,7 @@ const countingSQL = `
 		SELECT DISTINCT ON (s.unit_code) s.unit_code, s.id, s.version
 		FROM submissions s
 		JOIN ob ON ob.unit_code = s.unit_code
-		WHERE s.period_id = $1
+		WHERE s.period_id = $1 AND s.uploaded_at <= $5
 		  AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.submission_id = s.id AND r.decision = 'returned')
 		  AND (NOT $4::boolean OR EXISTS (SELECT 1 FROM reviews r WHERE r.submission_id = s.id AND r.decision = 'accepted'))
 		ORDER BY s.unit_code, s.version DESC
@@ -60,6 +64,9 @@ const countingSQL = `
 func (s *Store) Consolidate(ctx context.Context, q ConsolidationQuery) (*reporting.Consolidation, error) {
 	if !q.Scope.All && len(q.Scope.Codes) == 0 {
 		return nil, reporting.Errorf(reporting.EFORBIDDEN, msgConsolidationScopeEmpty)
+	}
+	if q.At.IsZero() {
+		return nil, fmt.Errorf("consolidate %s %s: no moment given", q.FormCode, q.Period)
 	}
 	var c *reporting.Consolidation
 	err := s.snapshot(ctx, func(tx *Store) error {
@@ -161,18 +168,19 @@ func (s *Store) provinceName(ctx context.Context, d time.Time) (string, error) {
 }
 
 func scopeArgs(periodID int64, q ConsolidationQuery) []any {
-	return []any{periodID, q.Scope.All, q.Scope.Codes, q.AcceptedOnly}
+	return []any{periodID, q.Scope.All, q.Scope.Codes, q.AcceptedOnly, q.At}
 }
 
 // consolidationUnits reads every obligation in scope: the unit and parent
-// as they were when the period opened, status, uploads, latest review and
+// as they were when the period opened, status at q.At (effectiveStatus, as
+// the compliance queries have it), uploads by then, latest review and
 // which version counts.
 func (s *Store) consolidationUnits(ctx context.Context, q ConsolidationQuery, p PeriodRow) ([]reporting.UnitReport, error) {
 	rows, err := s.q.Query(ctx, countingSQL+`,
 	uploads AS (
 		SELECT s.unit_code, min(s.uploaded_at) AS first_at, max(s.uploaded_at) AS last_at, count(*) AS n
 		FROM submissions s JOIN ob ON ob.unit_code = s.unit_code
-		WHERE s.period_id = $1
+		WHERE s.period_id = $1 AND s.uploaded_at <= $5
 		GROUP BY s.unit_code
 	), last_review AS (
 		SELECT DISTINCT ON (s.unit_code) s.unit_code, r.decision, COALESCE(u.name, '') AS reviewer, r.created_at
@@ -180,12 +188,12 @@ func (s *Store) consolidationUnits(ctx context.Context, q ConsolidationQuery, p 
 		JOIN ob ON ob.unit_code = s.unit_code
 		JOIN reviews r ON r.submission_id = s.id
 		LEFT JOIN users u ON u.id = r.reviewer_id
-		WHERE s.period_id = $1
+		WHERE s.period_id = $1 AND s.uploaded_at <= $5
 		ORDER BY s.unit_code, r.created_at DESC, r.id DESC
 	)
 	SELECT o.unit_code, v.name, v.kind, COALESCE(v.parent_code, ''), COALESCE(pv.name, ''),
-	       o.status, o.status_reason, o.deadline,
-	       COALESCE(o.first_submitted_at, up.first_at), up.last_at, COALESCE(up.n, 0),
+	       `+effectiveStatus("$5")+`, o.status_reason, o.deadline,
+	       CASE WHEN o.first_submitted_at <= $5 THEN o.first_submitted_at END, up.last_at, COALESCE(up.n, 0),
 	       COALESCE(c.version, 0), COALESCE(lr.decision, ''), COALESCE(lr.reviewer, ''), lr.created_at
 	FROM obligations o
 	JOIN ob ON ob.unit_code = o.unit_code
@@ -193,7 +201,7 @@ func (s *Store) consolidationUnits(ctx context.Context, q ConsolidationQuery, p 
 	LEFT JOIN LATERAL (
 		SELECT name FROM unit_versions x
 		WHERE x.unit_code = v.parent_code
-		ORDER BY (x.valid_from <= $5 AND (x.valid_until IS NULL OR x.valid_until >= $5)) DESC, x.valid_from DESC
+		ORDER BY (x.valid_from <= $6 AND (x.valid_until IS NULL OR x.valid_until >= $6)) DESC, x.valid_from DESC
 		LIMIT 1
 	) pv ON true
 	LEFT JOIN counting c ON c.unit_code = o.unit_code
@@ -374,11 +382,11 @@ func (s *Store) consolidationGroups(ctx context.Context, q ConsolidationQuery, p
 		}
 	}
 	rows, err = s.q.Query(ctx, countingSQL+`,
-	f AS (SELECT * FROM unnest($5::text[], $6::text[]) AS f (code, agg))
+	f AS (SELECT * FROM unnest($6::text[], $7::text[]) AS f (code, agg))
 	SELECT GROUPING(ob.kind, ob.parent_code), COALESCE(ob.kind, ''), COALESCE(ob.parent_code, ''), f.code,
 	       COALESCE(trim_scale(CASE f.agg
 	           WHEN 'sum' THEN sum(sv.num)
-	           WHEN 'avg' THEN round(avg(sv.num), $7)
+	           WHEN 'avg' THEN round(avg(sv.num), $8)
 	           WHEN 'min' THEN min(sv.num)
 	           WHEN 'max' THEN max(sv.num) END)::text, ''),
 	       count(sv.num)
@@ -414,7 +422,7 @@ func (s *Store) consolidationGroups(ctx context.Context, q ConsolidationQuery, p
 	FROM ob
 	JOIN counting c ON c.unit_code = ob.unit_code
 	JOIN submission_values sv ON sv.submission_id = c.id
-	WHERE sv.field_code = ANY ($5::text[]) AND sv.txt <> ''
+	WHERE sv.field_code = ANY ($6::text[]) AND sv.txt <> ''
 	GROUP BY GROUPING SETS ((ob.kind, ob.parent_code, sv.field_code, sv.txt), (ob.kind, sv.field_code, sv.txt), (sv.field_code, sv.txt))`,
 		append(args, choiceCodes)...)
 	if err != nil {

@@ -22,7 +22,11 @@ import (
 	"baocao/store/storetest"
 )
 
-var ict = time.FixedZone("ICT", 7*3600)
+var (
+	ict = time.FixedZone("ICT", 7*3600)
+	// reportAt is when the reports are made: after every seeded upload.
+	reportAt = time.Date(2026, time.July, 1, 8, 0, 0, 0, ict)
+)
 
 // consolidationForm has one field per aggregation rule.
 var consolidationForm = reporting.Form{
@@ -166,6 +170,10 @@ func seedConsolidation(t *testing.T) *seeded {
 	s.submit(t, s.h2Prev, "25210", 1, onTime.AddDate(0, -6, 0), v("so_cuoc", "2"))
 	s.submit(t, s.h1Prev, "25213", 1, onTime.AddDate(-1, 0, 0), v("so_cuoc", "0"))
 	s.submit(t, s.h1New, "25195", 1, onTime.AddDate(1, 0, 0), v("so_cuoc", "7"))
+	// As an upload does, record when each obligation's first version came.
+	exec(`UPDATE obligations o SET first_submitted_at = f.at
+		FROM (SELECT period_id, unit_code, min(uploaded_at) AS at FROM submissions GROUP BY 1, 2) f
+		WHERE o.period_id = f.period_id AND o.unit_code = f.unit_code`)
 	return s
 }
 
@@ -224,7 +232,7 @@ func TestConsolidation(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s := seedConsolidation(t)
-	c, err := s.st.Consolidate(ctx, store.ConsolidationQuery{FormCode: "TH-TEST", Period: "2025-H1", Scope: reporting.AllUnits})
+	c, err := s.st.Consolidate(ctx, store.ConsolidationQuery{FormCode: "TH-TEST", Period: "2025-H1", Scope: reporting.AllUnits, At: reportAt})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -355,14 +363,17 @@ func TestConsolidationOptions(t *testing.T) {
 		q    store.ConsolidationQuery
 		want string // province total
 	}{
-		{"accepted only", store.ConsolidationQuery{Period: "2025-H1", AcceptedOnly: true, Scope: reporting.AllUnits},
+		// Before Tân Phú's late report came on 19/6: not counted yet.
+		{"as at 18/6/2025", store.ConsolidationQuery{Period: "2025-H1", Scope: reporting.AllUnits, At: time.Date(2025, 6, 18, 12, 0, 0, 0, ict)},
+			"15 2501000001.5 90 4 9 [2 1 1 0] 4/7"},
+		{"accepted only", store.ConsolidationQuery{Period: "2025-H1", AcceptedOnly: true, Scope: reporting.AllUnits, At: reportAt},
 			"9 2500000000.75 95 5 6 [1 0 1 0] 2/7"},
-		{"a supervisor's subtree", store.ConsolidationQuery{Period: "2025-H1", Scope: reporting.UnitScope{Codes: []string{"732", "25210", "25213", "25216"}}},
+		{"a supervisor's subtree", store.ConsolidationQuery{Period: "2025-H1", Scope: reporting.UnitScope{Codes: []string{"732", "25210", "25213", "25216"}}, At: reportAt},
 			"12 1000000.75 85 4 9 [1 1 1 0] 3/4"},
-		{"by period id", store.ConsolidationQuery{Period: fmt.Sprint(s.h1), Scope: reporting.AllUnits},
+		{"by period id", store.ConsolidationQuery{Period: fmt.Sprint(s.h1), Scope: reporting.AllUnits, At: reportAt},
 			"25 2502234569 91.25 3 12 [2 2 1 0] 5/7"},
 		// After the reform Tân Phú is Bình Phước, under the province.
-		{"the new tree", store.ConsolidationQuery{Period: "2026-H1", Scope: reporting.AllUnits},
+		{"the new tree", store.ConsolidationQuery{Period: "2026-H1", Scope: reporting.AllUnits, At: reportAt},
 			"7     [0 0 0 0] 1/1"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -377,7 +388,7 @@ func TestConsolidationOptions(t *testing.T) {
 			}
 		})
 	}
-	c, err := s.st.Consolidate(ctx, store.ConsolidationQuery{FormCode: "TH-TEST", Period: "2026-H1", Scope: reporting.AllUnits})
+	c, err := s.st.Consolidate(ctx, store.ConsolidationQuery{FormCode: "TH-TEST", Period: "2026-H1", Scope: reporting.AllUnits, At: reportAt})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -385,8 +396,8 @@ func TestConsolidationOptions(t *testing.T) {
 		t.Fatalf("2026 unit %s under %s, group %+v", u.Name, u.ParentName, c.Groups[1])
 	}
 	for _, q := range []store.ConsolidationQuery{
-		{FormCode: "TH-TEST", Period: "2031-H1", Scope: reporting.AllUnits},
-		{FormCode: "TH-TEST", Period: "2025-H1"}, // no scope: nothing to see
+		{FormCode: "TH-TEST", Period: "2031-H1", Scope: reporting.AllUnits, At: reportAt},
+		{FormCode: "TH-TEST", Period: "2025-H1", At: reportAt}, // no scope: nothing to see
 	} {
 		if _, err := s.st.Consolidate(ctx, q); reporting.ErrorCode(err) == reporting.EINTERNAL {
 			t.Errorf("%+v: %v, want a user error", q, err)
@@ -402,7 +413,7 @@ func TestConsolidatedWorkbook(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s := seedConsolidation(t)
-	c, err := s.st.Consolidate(ctx, store.ConsolidationQuery{FormCode: "TH-TEST", Period: "2025-H1", Scope: reporting.AllUnits})
+	c, err := s.st.Consolidate(ctx, store.ConsolidationQuery{FormCode: "TH-TEST", Period: "2025-H1", Scope: reporting.AllUnits, At: reportAt})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -471,6 +482,24 @@ func TestConsolidatedWorkbook(t *testing.T) {
 	if fmt.Sprint(labels) != fmt.Sprint(wantLabels) {
 		t.Errorf("compliance sheet statuses %v, database %v", labels, wantLabels)
 	}
+	pc, err := s.st.PeriodCompliance(ctx, s.h1, reportAt, store.Everything)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := pc.Total
+	fromQuery := map[string]int{}
+	for status, count := range map[reporting.Status]int{
+		reporting.StatusPending: n.Pending, reporting.StatusSubmitted: n.Submitted, reporting.StatusLate: n.Late,
+		reporting.StatusMissing: n.Missing, reporting.StatusReturned: n.Returned, reporting.StatusAccepted: n.Accepted,
+		reporting.StatusExempt: n.Exempt,
+	} {
+		if count > 0 {
+			fromQuery[status.Label()] = count
+		}
+	}
+	if fmt.Sprint(labels) != fmt.Sprint(fromQuery) {
+		t.Errorf("compliance sheet statuses %v, compliance query %v", labels, fromQuery)
+	}
 
 	// Still missing: the returned-only and the silent commune.
 	var missing []string
@@ -525,7 +554,7 @@ func TestConsolidatedReportPDF(t *testing.T) {
 	}
 	ctx := context.Background()
 	s := seedConsolidation(t)
-	c, err := s.st.Consolidate(ctx, store.ConsolidationQuery{FormCode: "TH-TEST", Period: "2025-H1", Scope: reporting.AllUnits})
+	c, err := s.st.Consolidate(ctx, store.ConsolidationQuery{FormCode: "TH-TEST", Period: "2025-H1", Scope: reporting.AllUnits, At: reportAt})
 	if err != nil {
 		t.Fatal(err)
 	}
