@@ -78,18 +78,12 @@ func (o Options) withDefaults(c *reporting.Consolidation) Options {
 			o.Location = time.FixedZone("ICT", 7*3600)
 		}
 	}
-	province := strings.TrimSpace(c.Province)
+	territory := territory(c.Province)
 	if o.Issuer == "" {
-		o.Issuer = fmt.Sprintf(txtIssuerDefault, strings.ToUpper(province))
+		o.Issuer = fmt.Sprintf(txtIssuerDefault, strings.ToUpper(territory))
 	}
 	if o.Place == "" {
-		o.Place = province
-		for _, p := range strings.Split(txtPlacePrefixes, "|") {
-			if len(o.Place) > len(p) && strings.EqualFold(o.Place[:len(p)], p) {
-				o.Place = o.Place[len(p):]
-				break
-			}
-		}
+		o.Place = trimPrefixFold(territory, txtPlacePrefixes)
 	}
 	if o.Subject == "" {
 		o.Subject = fmt.Sprintf(txtSubject, lowerFirst(c.Period.Label))
@@ -107,6 +101,24 @@ func (o Options) withDefaults(c *reporting.Consolidation) Options {
 		o.Progress = func(int, int) {}
 	}
 	return o
+}
+
+// territory is the province's name as a territory ("tỉnh Đồng Nai") from
+// its root unit's name, which may name the committee ("UBND tỉnh Đồng
+// Nai") or the province ("Tỉnh Đồng Nai").
+func territory(province string) string {
+	return lowerFirst(trimPrefixFold(strings.TrimSpace(nfc(province)), txtBodyPrefixes))
+}
+
+// trimPrefixFold removes the first of the "|"-separated prefixes s starts
+// with, ignoring case.
+func trimPrefixFold(s, prefixes string) string {
+	for _, p := range strings.Split(prefixes, "|") {
+		if len(s) > len(p) && strings.EqualFold(s[:len(p)], p) {
+			return s[len(p):]
+		}
+	}
+	return s
 }
 
 func lowerFirst(s string) string {

@@ -129,6 +129,23 @@ func TestDateLine(t *testing.T) {
 	}
 }
 
+func TestDefaultsFollowTheProvince(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		province, issuer, place string
+	}{
+		{"Tỉnh Đồng Nai", "ỦY BAN NHÂN DÂN\nTỈNH ĐỒNG NAI", "Đồng Nai"},
+		{"UBND tỉnh Bình Phước", "ỦY BAN NHÂN DÂN\nTỈNH BÌNH PHƯỚC", "Bình Phước"},
+		{norm.NFD.String("Ủy ban nhân dân tỉnh Lâm Đồng"), "ỦY BAN NHÂN DÂN\nTỈNH LÂM ĐỒNG", "Lâm Đồng"},
+		{"Thành phố Hồ Chí Minh", "ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HỒ CHÍ MINH", "Hồ Chí Minh"},
+	} {
+		o := Options{}.withDefaults(&reporting.Consolidation{Province: tc.province})
+		if o.Issuer != tc.issuer || o.Place != tc.place {
+			t.Errorf("%q: issuer %q, place %q; want %q, %q", tc.province, o.Issuer, o.Place, tc.issuer, tc.place)
+		}
+	}
+}
+
 // nfdName is a commune's name as a Mac keyboard or some CSV exports give
 // it: decomposed, tone marks as separate combining characters.
 var nfdName = norm.NFD.String("Phường Tân Phú Ưng Hoà")

@@ -30,8 +30,8 @@ func (r *report) write(ctx context.Context) error {
 	r.compliance(ctx)
 	r.results()
 	closing := lowerFirst(r.opts.Subject)
-	if r.c.Province != "" {
-		closing += fmt.Sprintf(txtOnTerritory, lowerFirst(r.c.Province))
+	if t := territory(r.c.Province); t != "" {
+		closing += fmt.Sprintf(txtOnTerritory, t)
 	}
 	d.paragraph(fmt.Sprintf(txtClosing, closing), body)
 	r.signature()

@@ -22,7 +22,8 @@ const (
 	txtRecipient2    = "Thường trực HĐND tỉnh;"
 	txtRecipient3    = "Chủ tịch, các Phó Chủ tịch UBND tỉnh;"
 	txtRecipient4    = "Lưu: VT."
-	txtPlacePrefixes = "Tỉnh |Thành phố |UBND tỉnh |UBND thành phố " // stripped from the province name to get the place
+	txtPlacePrefixes = "tỉnh |thành phố "                        // stripped from the territory to get the place
+	txtBodyPrefixes  = "UBND |Ủy ban nhân dân |Uỷ ban nhân dân " // stripped from the root unit's name to get the territory
 
 	txtSec1        = "I. TÌNH HÌNH GỬI BÁO CÁO"
 	txtSec1Para    = "Thực hiện chế độ báo cáo %s theo biểu mẫu “%s”, có %d đơn vị phải gửi báo cáo%s. Đến thời điểm tổng hợp (%s), %d đơn vị gửi báo cáo đúng hạn (đạt %s%%), %d đơn vị gửi muộn, %d đơn vị chưa gửi báo cáo; %d đơn vị có báo cáo bị trả lại để hoàn thiện; %d báo cáo đã được chấp nhận."

@@ -122,7 +122,7 @@ func (b *book) summary(ctx context.Context, sw *excelize.StreamWriter) error {
 		if err = sw.SetRow(cellName(1, n), r.values); err != nil {
 			return err
 		}
-		if i%progressEvery == 0 {
+		if i > 0 && i%progressEvery == 0 {
 			b.opts.Progress(i, len(rows))
 			if err := ctx.Err(); err != nil {
 				return err
