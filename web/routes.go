@@ -14,5 +14,12 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /api/v1/submissions", s.handleSubmit)
 	mux.HandleFunc("GET /api/v1/submissions/{id}", s.handleSubmission)
 	mux.HandleFunc("GET /api/v1/submissions/{id}/file", s.handleSubmissionFile)
+	mux.HandleFunc("POST /api/v1/submissions/{id}/review", s.handleReview)
+	mux.HandleFunc("GET /api/v1/periods/{id}/compliance", s.handlePeriodCompliance)
+	mux.HandleFunc("POST /api/v1/periods/{id}/exemptions", s.handleExempt)
+	mux.HandleFunc("DELETE /api/v1/periods/{id}/exemptions/{unit}", s.handleUnexempt)
+	mux.HandleFunc("POST /api/v1/periods/{id}/extensions", s.handleExtend)
+	mux.HandleFunc("GET /api/v1/units/{code}/history", s.handleUnitHistory)
+	mux.HandleFunc("GET /api/v1/forms/{code}/matrix", s.handleFormMatrix)
 	return s.logRequests(s.authenticate(mux))
 }

@@ -1,0 +1,169 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"baocao/reporting"
+	"baocao/store"
+)
+
+// The actions on obligations: reviewing a submission, exempting a unit and
+// extending deadlines. The store checks who may do what (a reviewer of
+// the unit; inspectors and admins for exemptions and extensions).
+
+// maxActionBody caps the JSON of an action: a reason and a list of units.
+const maxActionBody = 1 << 20
+
+// readJSON decodes r's body into v, refusing unknown fields.
+func readJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxActionBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return reporting.Errorf(reporting.EINVALID, msgBadJSON)
+	}
+	return nil
+}
+
+type reviewRequest struct {
+	// Decision is "accepted" or "returned" (also "accept", "return").
+	Decision string `json:"decision"`
+	Reason   string `json:"reason"`
+}
+
+// handleReview answers POST /api/v1/submissions/{id}/review.
+func (s *Server) handleReview(w http.ResponseWriter, r *http.Request) {
+	u, ok := s.requireUser(w, r)
+	if !ok {
+		return
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.writeError(w, r, reporting.Errorf(reporting.EINVALID, msgBadSubmission, r.PathValue("id")))
+		return
+	}
+	var req reviewRequest
+	if err := readJSON(w, r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	d, err := reporting.ParseDecision(req.Decision)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	res, err := s.opts.Store.Review(r.Context(), store.ReviewInput{
+		SubmissionID: id, Reviewer: u, Decision: d, Reason: req.Reason, Now: s.now(), BaseURL: s.opts.BaseURL,
+	})
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
+type exemptionRequest struct {
+	Unit   string `json:"unit"`
+	Reason string `json:"reason"`
+}
+
+// obligationJSON is an obligation's status after an action.
+type obligationJSON struct {
+	PeriodID    int64            `json:"period_id"`
+	Unit        string           `json:"unit"`
+	Status      reporting.Status `json:"status"`
+	StatusLabel string           `json:"status_label"`
+}
+
+func newObligationJSON(periodID int64, unit string, st reporting.Status) obligationJSON {
+	return obligationJSON{PeriodID: periodID, Unit: unit, Status: st, StatusLabel: st.Label()}
+}
+
+// handleExempt answers POST /api/v1/periods/{id}/exemptions.
+func (s *Server) handleExempt(w http.ResponseWriter, r *http.Request) {
+	u, ok := s.requireUser(w, r)
+	if !ok {
+		return
+	}
+	id, ok := s.periodID(w, r)
+	if !ok {
+		return
+	}
+	var req exemptionRequest
+	if err := readJSON(w, r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	req.Unit = strings.TrimSpace(req.Unit)
+	if req.Unit == "" {
+		s.writeError(w, r, reporting.Errorf(reporting.EINVALID, msgNoUnit))
+		return
+	}
+	if err := s.opts.Store.Exempt(r.Context(), id, req.Unit, req.Reason, u, s.now()); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, newObligationJSON(id, req.Unit, reporting.StatusExempt))
+}
+
+// handleUnexempt answers DELETE /api/v1/periods/{id}/exemptions/{unit}.
+func (s *Server) handleUnexempt(w http.ResponseWriter, r *http.Request) {
+	u, ok := s.requireUser(w, r)
+	if !ok {
+		return
+	}
+	id, ok := s.periodID(w, r)
+	if !ok {
+		return
+	}
+	unit := r.PathValue("unit")
+	st, err := s.opts.Store.Unexempt(r.Context(), id, unit, u, s.now())
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, newObligationJSON(id, unit, st))
+}
+
+type extensionRequest struct {
+	// Units and Subtree say whose deadline moves (see store.ExtendInput).
+	Units   []string `json:"units"`
+	Subtree string   `json:"subtree"`
+	// Deadline is the new deadline, RFC 3339 with its offset.
+	Deadline string `json:"deadline"`
+	Reason   string `json:"reason"`
+}
+
+// handleExtend answers POST /api/v1/periods/{id}/extensions.
+func (s *Server) handleExtend(w http.ResponseWriter, r *http.Request) {
+	u, ok := s.requireUser(w, r)
+	if !ok {
+		return
+	}
+	id, ok := s.periodID(w, r)
+	if !ok {
+		return
+	}
+	var req extensionRequest
+	if err := readJSON(w, r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	deadline, err := time.Parse(time.RFC3339, strings.TrimSpace(req.Deadline))
+	if err != nil {
+		s.writeError(w, r, reporting.Errorf(reporting.EINVALID, msgBadDeadline, req.Deadline))
+		return
+	}
+	res, err := s.opts.Store.Extend(r.Context(), store.ExtendInput{
+		PeriodID: id, UnitCodes: req.Units, Subtree: strings.TrimSpace(req.Subtree), NewDeadline: deadline,
+		Reason: req.Reason, Actor: u, Now: s.now(),
+	})
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"period_id": id, "deadline": deadline, "extended": res})
+}
