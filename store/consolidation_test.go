@@ -430,33 +430,55 @@ func TestConsolidatedWorkbook(t *testing.T) {
 	raw := excelize.Options{RawCellValue: true}
 
 	// Columns: STT, unit, reported; so_cuoc, tien, ty_le, it_nhat,
-	// nhieu_nhat, danh_gia × 4 choices, ngay. Dates are serial days.
+	// nhieu_nhat, danh_gia (the answer; on total rows how many answered),
+	// ngay (a serial day).
 	march5 := fmt.Sprint(int(reporting.Day(2025, 3, 5).Sub(reporting.Day(1899, 12, 30)).Hours() / 24))
 	want := [][]string{
-		{"", "TỔNG CỘNG TOÀN TỈNH", "5/7", "25", "2502234569", "91.25", "3", "12", "2", "2", "1", "0", ""},
-		{"I", "UBND cấp huyện", "2/2", "5", "2500000001", "100", "5", "7", "1", "1", "0", "0", ""},
-		{"1", "Thành phố Đồng Xoài", "", "3", "2500000000.75", "100", "5", "5", "1", "", "", "", ""},
-		{"2", "Huyện Đồng Phú", "", "2", "0.25", "", "7", "7", "", "1", "", "", ""},
-		{"II", "UBND cấp xã", "3/5", "20", "2234568", "88.3333", "3", "12", "1", "1", "1", "0", ""},
-		{"", "Thành phố Đồng Xoài", "1/2", "10", "1234567.5", "95", "3", "12", "0", "1", "0", "0", ""},
-		{"1", nfdTanPhu, "", "10", "1234567.5", "95", "3", "12", "", "1", "", "", march5},
-		{"2", "Phường Tân Bình", reporting.NotReported, "", "", "", "", "", "", "", "", "", ""},
-		{"", "Huyện Đồng Phú", "2/3", "10", "1000000.5", "85", "4", "9", "1", "0", "1", "0", ""},
-		{"3", "Xã Tân Lập", "", "4", "1000000.5", "80", "4", "9", "1", "", "", "", ""},
-		{"4", "Xã Thuận Lợi", "", "6", "0", "90", "6", "6", "", "", "1", "", ""},
-		{"5", "Xã Đồng Tâm", reporting.NotReported, "", "", "", "", "", "", "", "", "", ""},
+		{"", "TỔNG CỘNG TOÀN TỈNH", "5/7", "25", "2502234569", "91.25", "3", "12", "5", ""},
+		{"I", "UBND cấp huyện", "2/2", "5", "2500000001", "100", "5", "7", "2", ""},
+		{"1", "Thành phố Đồng Xoài", "", "3", "2500000000.75", "100", "5", "5", "Tốt", ""},
+		{"2", "Huyện Đồng Phú", "", "2", "0.25", "", "7", "7", "Khá", ""},
+		{"II", "UBND cấp xã", "3/5", "20", "2234568", "88.3333", "3", "12", "3", ""},
+		{"", "Thành phố Đồng Xoài", "1/2", "10", "1234567.5", "95", "3", "12", "1", ""},
+		{"1", nfdTanPhu, "", "10", "1234567.5", "95", "3", "12", "Khá", march5},
+		{"2", "Phường Tân Bình", reporting.NotReported, "", "", "", "", "", "", ""},
+		{"", "Huyện Đồng Phú", "2/3", "10", "1000000.5", "85", "4", "9", "2", ""},
+		{"3", "Xã Tân Lập", "", "4", "1000000.5", "80", "4", "9", "Tốt", ""},
+		{"4", "Xã Thuận Lợi", "", "6", "0", "90", "6", "6", "Trung bình", ""},
+		{"5", "Xã Đồng Tâm", reporting.NotReported, "", "", "", "", "", "", ""},
 	}
 	rows, err := f.GetRows("Tổng hợp", raw)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 7+len(want) {
-		t.Fatalf("summary has %d rows, want 7 header rows and %d", len(rows), len(want))
+	if len(rows) != 6+len(want) {
+		t.Fatalf("summary has %d rows, want 6 header rows and %d", len(rows), len(want))
 	}
 	for i, w := range want {
-		got := pad(rows[7+i], len(w))
+		got := pad(rows[6+i], len(w))
 		if !slices.Equal(got, w) {
-			t.Errorf("summary row %d:\n got %q\nwant %q", 8+i, got, w)
+			t.Errorf("summary row %d:\n got %q\nwant %q", 7+i, got, w)
+		}
+	}
+
+	// Answers counted per choice (Tốt, Khá, Trung bình, Yếu) per group.
+	choices, err := f.GetRows("Thống kê lựa chọn", raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantChoices := [][]string{
+		{"", "TỔNG CỘNG TOÀN TỈNH", "5/7", "2", "2", "1", "0"},
+		{"I", "UBND cấp huyện", "2/2", "1", "1", "0", "0"},
+		{"II", "UBND cấp xã", "3/5", "1", "1", "1", "0"},
+		{"", "Thành phố Đồng Xoài", "1/2", "0", "1", "0", "0"},
+		{"", "Huyện Đồng Phú", "2/3", "1", "0", "1", "0"},
+	}
+	if len(choices) != 4+len(wantChoices) {
+		t.Fatalf("choice sheet has %d rows", len(choices))
+	}
+	for i, w := range wantChoices {
+		if got := pad(choices[4+i], len(w)); !slices.Equal(got, w) {
+			t.Errorf("choice row %d:\n got %q\nwant %q", 5+i, got, w)
 		}
 	}
 

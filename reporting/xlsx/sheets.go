@@ -107,6 +107,45 @@ func number(d reporting.Decimal) any {
 	return d.Float64()
 }
 
+// choices counts, per group (province, kind, parent), the units that gave
+// each answer of each choice field.
+func (b *book) choices(ctx context.Context, sw *excelize.StreamWriter) error {
+	type choiceCol struct{ field, choice int }
+	cols := []column{{txtColNo, 6, fmtText}, {txtColUnit, 36, fmtText}, {txtColReported, 13, fmtText}}
+	var cc []choiceCol
+	for fi, f := range b.c.Fields {
+		if f.Type != reporting.TypeChoice {
+			continue
+		}
+		for ci, ch := range f.Choices {
+			cc = append(cc, choiceCol{fi, ci})
+			cols = append(cols, column{fmt.Sprintf(txtChoiceCol, f.Label, ch), 14, fmtInt})
+		}
+	}
+	var groups []reporting.Row
+	for _, r := range b.c.Rows() {
+		if r.Type != reporting.RowUnit {
+			groups = append(groups, r)
+		}
+	}
+	i := 0
+	return b.simpleTable(ctx, sw, sheetChoices, fmt.Sprintf(txtChoicesHead, strings.ToUpper(b.c.Period.Label)), cols, func(row []any) bool {
+		if i == len(groups) {
+			return false
+		}
+		g := groups[i]
+		i++
+		row[0], row[1] = nilIfEmpty(g.Number), g.Label
+		row[2] = fmt.Sprintf(txtReportedOf, g.Group.Reported, g.Group.Obliged)
+		for k, c := range cc {
+			if counts := g.Group.Values[c.field].Choices; counts != nil {
+				row[3+k] = counts[c.choice]
+			}
+		}
+		return true
+	})
+}
+
 // texts lists every non-empty text answer, unit by unit, field by field.
 func (b *book) texts(ctx context.Context, sw *excelize.StreamWriter) error {
 	cols := []column{

@@ -11,39 +11,36 @@ import (
 	"baocao/reporting"
 )
 
-// The summary sheet's layout: rows 1–2 title, 4–7 header (section, field,
-// choice, column number), data from row 8; columns A–C are number, unit
-// and how many reported, fields from D.
+// The summary sheet's layout: rows 1–2 title, 4–6 header (section, field,
+// column number), data from row 7; columns A–C are number, unit and how
+// many reported, then one column per field.
 const (
 	summaryHeaderTop = 4
-	summaryHeaderEnd = 7
+	summaryHeaderEnd = 6
 	summaryFirstData = summaryHeaderEnd + 1
 	summaryFixedCols = 3
 )
 
-// summaryColumn is one field column of the summary: a computed number, one
-// choice of a choice field (units that chose it: 1 per unit, counted in
-// totals) or a date (units only).
+// summaryColumn is one field's column in the summary: a computed number, a
+// choice (the unit's answer; on total rows the count of units that
+// answered, the field's "count" rule — the count per choice has its own
+// sheet) or a date (units only). Text fields have their own sheet.
 type summaryColumn struct {
 	field  int // index in Consolidation.Fields
-	choice int // index in Field.Choices; -1 for other columns
 	format numFmt
+	choice bool
 }
 
-// SummaryColumns lists the summary's field columns; text fields have their
-// own sheet.
 func summaryColumns(c *reporting.Consolidation) []summaryColumn {
 	var cols []summaryColumn
 	for fi, f := range c.Fields {
 		switch {
 		case reporting.Computed(f):
-			cols = append(cols, summaryColumn{field: fi, choice: -1, format: valueFormat(f)})
+			cols = append(cols, summaryColumn{field: fi, format: valueFormat(f)})
 		case f.Type == reporting.TypeChoice:
-			for ci := range f.Choices {
-				cols = append(cols, summaryColumn{field: fi, choice: ci, format: fmtInt})
-			}
+			cols = append(cols, summaryColumn{field: fi, format: fmtInt, choice: true})
 		case f.Type == reporting.TypeDate:
-			cols = append(cols, summaryColumn{field: fi, choice: -1, format: fmtDate})
+			cols = append(cols, summaryColumn{field: fi, format: fmtDate})
 		}
 	}
 	return cols
@@ -65,12 +62,13 @@ func valueFormat(f reporting.Field) numFmt {
 // totals are not sums, how they are computed.
 func fieldHeader(f reporting.Field) string {
 	h := f.Label
-	if f.Unit != "" && f.Unit != "%" {
-		h += " (" + f.Unit + ")"
-	} else if f.Type == reporting.TypeChoice {
-		h += " " + txtChoiceUnit
-	} else if f.Unit == "%" {
+	switch {
+	case f.Type == reporting.TypeChoice:
+		return h + " " + txtChoiceHeader
+	case f.Unit == "%":
 		h += " (%)"
+	case f.Unit != "":
+		h += " (" + f.Unit + ")"
 	}
 	switch f.Aggregate {
 	case reporting.AggAvg:
@@ -105,7 +103,10 @@ func (b *book) summary(ctx context.Context, sw *excelize.StreamWriter) error {
 	if err := b.summaryHeader(sw, cols, width); err != nil {
 		return err
 	}
-	if err := b.printTitles(sheetSummary, summaryHeaderTop, summaryHeaderEnd); err != nil {
+	if err := b.printTitles(sheetSummary, summaryHeaderTop, summaryHeaderEnd, summaryFixedCols); err != nil {
+		return err
+	}
+	if err := b.fitWidth(sheetSummary, 6+36+13+13*float64(len(cols))); err != nil {
 		return err
 	}
 
@@ -119,7 +120,7 @@ func (b *book) summary(ctx context.Context, sw *excelize.StreamWriter) error {
 		} else {
 			b.groupRow(r, line, cols)
 		}
-		if err = sw.SetRow(cellName(1, n), r.values); err != nil {
+		if err = sw.SetRow(cellName(1, n), r.values, b.rowOpts(0)); err != nil {
 			return err
 		}
 		if i > 0 && i%progressEvery == 0 {
@@ -133,11 +134,11 @@ func (b *book) summary(ctx context.Context, sw *excelize.StreamWriter) error {
 	return nil
 }
 
-// summaryHeader writes rows 4–7: sections, fields, choices, column numbers,
+// summaryHeader writes rows 4–6: sections, fields, column numbers,
 // merging what spans.
 func (b *book) summaryHeader(sw *excelize.StreamWriter, cols []summaryColumn, width int) error {
 	c := b.c
-	rows := [4]*row{newRow(width), newRow(width), newRow(width), newRow(width)}
+	rows := [3]*row{newRow(width), newRow(width), newRow(width)}
 	for _, r := range rows {
 		for i := range width {
 			r.set(i, b.st.header, nil)
@@ -151,54 +152,35 @@ func (b *book) summaryHeader(sw *excelize.StreamWriter, cols []summaryColumn, wi
 	}
 	for i, t := range []string{txtColNo, txtColUnit, txtColReported} {
 		rows[0].set(i, b.st.header, t)
-		merge(i+1, summaryHeaderTop, i+1, summaryHeaderTop+2)
+		merge(i+1, summaryHeaderTop, i+1, summaryHeaderTop+1)
 	}
-	// Sections and fields span consecutive columns.
-	section := func(fi int) int {
-		n := 0
-		for si, s := range c.Form.Sections {
-			if fi < n+len(s.Fields) {
-				return si
-			}
-			n += len(s.Fields)
+	// A section spans its fields' consecutive columns.
+	section := make([]int, len(c.Fields))
+	for si, n := 0, 0; si < len(c.Form.Sections); si++ {
+		for range c.Form.Sections[si].Fields {
+			section[n] = si
+			n++
 		}
-		return -1
 	}
 	for i := 0; i < len(cols); {
-		si := section(cols[i].field)
+		si := section[cols[i].field]
 		j := i
-		for j < len(cols) && section(cols[j].field) == si {
+		for j < len(cols) && section[cols[j].field] == si {
 			j++
 		}
-		if si >= 0 {
-			rows[0].set(summaryFixedCols+i, b.st.headerLeft, c.Form.Sections[si].Title)
-		}
+		rows[0].set(summaryFixedCols+i, b.st.headerLeft, c.Form.Sections[si].Title)
 		merge(summaryFixedCols+i+1, summaryHeaderTop, summaryFixedCols+j, summaryHeaderTop)
 		i = j
 	}
-	for i := 0; i < len(cols); {
-		f := c.Fields[cols[i].field]
-		j := i
-		for j < len(cols) && cols[j].field == cols[i].field {
-			j++
-		}
-		rows[1].set(summaryFixedCols+i, b.st.header, fieldHeader(f))
-		if cols[i].choice < 0 {
-			merge(summaryFixedCols+i+1, summaryHeaderTop+1, summaryFixedCols+i+1, summaryHeaderTop+2)
-		} else {
-			merge(summaryFixedCols+i+1, summaryHeaderTop+1, summaryFixedCols+j, summaryHeaderTop+1)
-			for k := i; k < j; k++ {
-				rows[2].set(summaryFixedCols+k, b.st.header, f.Choices[cols[k].choice])
-			}
-		}
-		i = j
+	for i, col := range cols {
+		rows[1].set(summaryFixedCols+i, b.st.header, fieldHeader(c.Fields[col.field]))
 	}
 	for i := range width {
-		rows[3].set(i, b.st.header, "("+strconv.Itoa(i+1)+")")
+		rows[2].set(i, b.st.header, "("+strconv.Itoa(i+1)+")")
 	}
-	heights := [4]float64{30, 90, 30, 16}
+	heights := [3]float64{30, 105, 16}
 	for i, r := range rows {
-		if err := sw.SetRow(cellName(1, summaryHeaderTop+i), r.values, excelize.RowOpts{Height: heights[i]}); err != nil {
+		if err := sw.SetRow(cellName(1, summaryHeaderTop+i), r.values, b.rowOpts(heights[i])); err != nil {
 			return err
 		}
 	}
@@ -217,8 +199,9 @@ var rowClasses = map[reporting.RowType]rowClass{
 	reporting.RowUnit:     classUnit,
 }
 
-// groupRow fills a total row: aggregates, choice counts, no dates. A field
-// no unit of the group reported stays empty, not 0.
+// groupRow fills a total row: aggregates, the count of units that
+// answered each choice field, no dates. A field no unit of the group
+// reported stays empty, not 0.
 func (b *book) groupRow(r *row, line reporting.Row, cols []summaryColumn) {
 	st := &b.st.cell[rowClasses[line.Type]]
 	g := line.Group
@@ -229,9 +212,9 @@ func (b *book) groupRow(r *row, line reporting.Row, cols []summaryColumn) {
 		a := g.Values[col.field]
 		var v any
 		switch {
-		case col.choice >= 0 && a.Choices != nil:
-			v = a.Choices[col.choice]
-		case col.choice < 0 && a.Value.Valid():
+		case col.choice:
+			v = a.Count
+		case a.Value.Valid():
 			v = a.Value.Float64()
 		}
 		r.set(summaryFixedCols+i, st[col.format], v)
@@ -257,19 +240,16 @@ func (b *book) unitRow(r *row, line reporting.Row, cols []summaryColumn) {
 	for i, col := range cols {
 		v := u.Values[col.field]
 		var x any
+		format := col.format
 		switch {
-		case col.choice >= 0:
-			if v.Text == b.c.Fields[col.field].Choices[col.choice] {
-				x = 1
-			}
+		case col.choice:
+			x, format = nilIfEmpty(v.Text), fmtText // an answer from the form's list, as text
 		case col.format == fmtDate:
-			if !v.Day.IsZero() {
-				x = v.Day
-			}
+			x = serial(v.Day)
 		case v.Num.Valid():
 			x = v.Num.Float64()
 		}
-		r.set(summaryFixedCols+i, st[col.format], x)
+		r.set(summaryFixedCols+i, st[format], x)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"time"
 
@@ -27,6 +28,7 @@ const (
 	sheetCompliance = "Tình hình nộp báo cáo"
 	sheetMissing    = "Đơn vị chưa nộp"
 	sheetCompare    = "So sánh"
+	sheetChoices    = "Thống kê lựa chọn"
 	sheetTexts      = "Ý kiến của đơn vị"
 
 	txtTitle          = "BÁO CÁO TỔNG HỢP: %s"
@@ -41,7 +43,7 @@ const (
 	txtAggAvg         = "bình quân"
 	txtAggMin         = "nhỏ nhất"
 	txtAggMax         = "lớn nhất"
-	txtChoiceUnit     = "(đơn vị)"
+	txtChoiceHeader   = "(dòng cộng: số đơn vị trả lời)"
 	txtColCode        = "Mã đơn vị"
 	txtColParent      = "Đơn vị cấp trên"
 	txtColKind        = "Loại đơn vị"
@@ -69,6 +71,8 @@ const (
 	txtColPercent     = "Tỷ lệ tăng, giảm (%)"
 	txtNoPeriod       = "(chưa có kỳ này)"
 	txtTextsHead      = "Ý KIẾN, KHÓ KHĂN, ĐỀ XUẤT CỦA CÁC ĐƠN VỊ — %s"
+	txtChoicesHead    = "THỐNG KÊ CÁC LỰA CHỌN THEO LOẠI ĐƠN VỊ VÀ ĐƠN VỊ CẤP TRÊN — %s"
+	txtChoiceCol      = "%s: %s (đơn vị)" // field label, choice
 	txtColContent     = "Nội dung"
 	txtPageFooter     = "&CTrang &P/&N"
 	txtProperties     = "Báo cáo tổng hợp %s — %s"
@@ -131,6 +135,7 @@ func Write(ctx context.Context, w io.Writer, c *reporting.Consolidation, opts Op
 		{sheetCompliance, b.compliance},
 		{sheetMissing, b.missing},
 		{sheetCompare, b.compare},
+		{sheetChoices, b.choices},
 		{sheetTexts, b.texts},
 	}
 	for i, s := range steps {
@@ -201,6 +206,8 @@ const (
 )
 
 type styleSet struct {
+	// plain is every row's default style (see rowOpts).
+	plain                               int
 	title, subtitle, header, headerLeft int
 	cell                                [nClasses][nFmts]int
 }
@@ -233,6 +240,7 @@ func (b *book) styles() error {
 		id, err = b.f.NewStyle(s)
 		return id
 	}
+	b.st.plain = mk(&excelize.Style{Font: font(11, false, false)})
 	b.st.title = mk(&excelize.Style{Font: font(14, true, false), Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}})
 	b.st.subtitle = mk(&excelize.Style{Font: font(12, false, true), Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}})
 	header := func(h string) *excelize.Style {
@@ -257,17 +265,14 @@ func (b *book) styles() error {
 	return err
 }
 
-// printSetup prints every sheet on A4 landscape, fit to the page width,
-// with page numbers in the footer.
+// printSetup prints every sheet on A4 landscape with page numbers in the
+// footer; how many pages wide is set once the columns are known (fitWidth).
 func (b *book) printSetup(sheet string) error {
 	yes := true
 	if err := b.f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &yes}); err != nil {
 		return err
 	}
-	a4, landscape, wide, tall := 9, "landscape", 1, 0
-	if err := b.f.SetPageLayout(sheet, &excelize.PageLayoutOptions{
-		Size: &a4, Orientation: &landscape, FitToWidth: &wide, FitToHeight: &tall,
-	}); err != nil {
+	if err := b.fitWidth(sheet, 0); err != nil {
 		return err
 	}
 	// Margins in inches: 2 cm at top, bottom and right, 2.5 cm binding
@@ -294,15 +299,37 @@ func (b *book) properties() error {
 	})
 }
 
-// local turns an instant into the wall-clock time of the report's zone, as
-// a spreadsheet holds times (no zone); zero stays zero.
+// excelEpoch is day 0 of spreadsheet serial dates (1900 system, with its
+// phantom 29 February 1900 folded in).
+var excelEpoch = time.Date(1899, time.December, 30, 0, 0, 0, 0, time.UTC)
+
+// local is an instant as a spreadsheet holds it: the wall-clock time in the
+// report's zone as a serial date (days since excelEpoch, the time of day as
+// the fraction); zero is no value. Serials rather than time.Time spare the
+// StreamWriter a conversion per cell.
 func (b *book) local(t time.Time) any {
 	if t.IsZero() {
 		return nil
 	}
 	y, m, d := t.In(b.opts.Location).Date()
 	hh, mm, ss := t.In(b.opts.Location).Clock()
-	return time.Date(y, m, d, hh, mm, ss, 0, time.UTC)
+	return serial(time.Date(y, m, d, hh, mm, ss, 0, time.UTC))
+}
+
+// serial is a wall-clock time held in UTC (a civil date is its midnight,
+// see reporting.Day) as a serial date; zero is no value.
+func serial(wall time.Time) any {
+	if wall.IsZero() {
+		return nil
+	}
+	return wall.Sub(excelEpoch).Hours() / 24
+}
+
+// rowOpts gives a row the plain default style: empty cells beside the
+// table stay unbordered, and excelize skips looking up column styles for
+// every cell (it does when a row has none).
+func (b *book) rowOpts(height float64) excelize.RowOpts {
+	return excelize.RowOpts{StyleID: b.st.plain, Height: height}
 }
 
 // periodLine is the period, its data window and how submissions count.
@@ -323,14 +350,14 @@ func cell(style int, v any) excelize.Cell { return excelize.Cell{StyleID: style,
 // title writes the merged title and subtitle rows over cols columns.
 func (b *book) title(sw *excelize.StreamWriter, cols int, head, sub string) error {
 	last, _ := excelize.CoordinatesToCellName(cols, 1)
-	if err := sw.SetRow("A1", []any{cell(b.st.title, head)}, excelize.RowOpts{Height: 36}); err != nil {
+	if err := sw.SetRow("A1", []any{cell(b.st.title, head)}, b.rowOpts(36)); err != nil {
 		return err
 	}
 	if err := sw.MergeCell("A1", last); err != nil {
 		return err
 	}
 	last, _ = excelize.CoordinatesToCellName(cols, 2)
-	if err := sw.SetRow("A2", []any{cell(b.st.subtitle, sub)}, excelize.RowOpts{Height: 32}); err != nil {
+	if err := sw.SetRow("A2", []any{cell(b.st.subtitle, sub)}, b.rowOpts(32)); err != nil {
 		return err
 	}
 	return sw.MergeCell("A2", last)
@@ -355,10 +382,17 @@ func (b *book) simpleTable(ctx context.Context, sw *excelize.StreamWriter, sheet
 	for i, col := range cols {
 		r.set(i, b.st.header, col.title)
 	}
-	if err := sw.SetRow("A4", r.values, excelize.RowOpts{Height: 32}); err != nil {
+	if err := sw.SetRow("A4", r.values, b.rowOpts(32)); err != nil {
 		return err
 	}
-	if err := b.printTitles(sheet, 4, 4); err != nil {
+	if err := b.printTitles(sheet, 4, 4, 0); err != nil {
+		return err
+	}
+	width := 0.0
+	for _, col := range cols {
+		width += col.width
+	}
+	if err := b.fitWidth(sheet, width); err != nil {
 		return err
 	}
 	values := make([]any, len(cols))
@@ -375,7 +409,7 @@ func (b *book) simpleTable(ctx context.Context, sw *excelize.StreamWriter, sheet
 				return err
 			}
 		}
-		if err := sw.SetRow(cellName(1, n), r.values); err != nil {
+		if err := sw.SetRow(cellName(1, n), r.values, b.rowOpts(0)); err != nil {
 			return err
 		}
 	}
@@ -414,11 +448,34 @@ func cellName(col, row int) string {
 	return n
 }
 
-// printTitles repeats rows first..last on every printed page.
-func (b *book) printTitles(sheet string, first, last int) error {
-	return b.f.SetDefinedName(&excelize.DefinedName{
-		Name:     "_xlnm.Print_Titles",
-		RefersTo: fmt.Sprintf("'%s'!$%d:$%d", strings.ReplaceAll(sheet, "'", "''"), first, last),
-		Scope:    sheet,
+// Column widths (in character units) an A4 landscape page holds at 100%,
+// and the smallest print scale worth reading.
+const (
+	pageWidthChars = 135.0
+	minPrintScale  = 0.6
+)
+
+// fitWidth fits a sheet whose columns add up to width characters to as
+// many pages wide as keep the print at minPrintScale or larger (one page
+// for most sheets; a 50-field summary takes a few), any number tall. The
+// page set-up is written when the sheet is flushed, so this may follow
+// the stream's creation.
+func (b *book) fitWidth(sheet string, width float64) error {
+	a4, landscape, tall := 9, "landscape", 0
+	wide := max(1, int(math.Ceil(width/(pageWidthChars/minPrintScale))))
+	return b.f.SetPageLayout(sheet, &excelize.PageLayoutOptions{
+		Size: &a4, Orientation: &landscape, FitToWidth: &wide, FitToHeight: &tall,
 	})
+}
+
+// printTitles repeats rows first..last, and the first cols columns (0 for
+// none), on every printed page.
+func (b *book) printTitles(sheet string, first, last, cols int) error {
+	quoted := "'" + strings.ReplaceAll(sheet, "'", "''") + "'"
+	refers := fmt.Sprintf("%s!$%d:$%d", quoted, first, last)
+	if cols > 0 {
+		lastCol, _ := excelize.ColumnNumberToName(cols)
+		refers = fmt.Sprintf("%s!$A:$%s,%s", quoted, lastCol, refers)
+	}
+	return b.f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: refers, Scope: sheet})
 }
