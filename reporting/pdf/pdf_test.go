@@ -264,6 +264,8 @@ func TestReportText(t *testing.T) {
 		"có 40 đơn vị phải gửi báo cáo",
 		fmt.Sprintf("Số cuộc giám sát của Ban Thanh tra nhân dân: %s cuộc", total),
 		"so với kỳ trước",
+		// A rate changes in points, without a relative percentage.
+		"Tỷ lệ nội dung đã công khai: bình quân 89,7%, giảm 0,3 điểm phần trăm so với kỳ trước;",
 		norm.NFC.String(nfdName), "Xã Ấp Ỷ Ễ Ữ Ợ Ặ Ẫ Ỡ Ỳ Đoàn Kết", "Thành phố Đồng Xoài",
 		"Nơi nhận:", "- Như trên;", "- Thường trực HĐND tỉnh;", "- Lưu: VT.",
 		"TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Văn Lợi",

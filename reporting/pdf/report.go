@@ -13,9 +13,10 @@ import (
 
 // report lays out one consolidation.
 type report struct {
-	d    *doc
-	c    *reporting.Consolidation
-	opts Options
+	d           *doc
+	c           *reporting.Consolidation
+	opts        Options
+	comparisons map[string]reporting.Comparison // by field code
 }
 
 func (r *report) write(ctx context.Context) error {
@@ -24,6 +25,11 @@ func (r *report) write(ctx context.Context) error {
 	d.pdf.SetTitle(nfc(title), true)
 	d.pdf.SetSubject(nfc(r.c.Form.Title+" — "+r.c.Period.Label), true)
 	d.pdf.SetAuthor(nfc(strings.ReplaceAll(r.opts.Issuer, "\n", " ")), true)
+
+	r.comparisons = map[string]reporting.Comparison{}
+	for _, cmp := range r.c.Comparisons() {
+		r.comparisons[cmp.Field.Code] = cmp
+	}
 
 	d.page("P")
 	r.heading()
@@ -243,18 +249,14 @@ func (r *report) fieldSentence(fi int) string {
 		s += txtMaxOf + " "
 	}
 	s += withUnit(f, reporting.FormatValue(f, a.Value))
+	cmp := r.comparisons[f.Code]
 	for _, b := range []struct {
-		base *reporting.Baseline
-		vs   string
-	}{{c.Previous, txtVsPrev}, {c.YearAgo, txtVsYear}} {
-		if b.base == nil {
-			continue
+		change reporting.Change
+		vs     string
+	}{{cmp.Previous, txtVsPrev}, {cmp.YearAgo, txtVsYear}} {
+		if b.change.Base.Valid() {
+			s += ", " + changeText(f, b.change.Delta, b.change.Percent) + " " + b.vs
 		}
-		base := b.base.Total.Values[fi].Value
-		if !base.Valid() {
-			continue
-		}
-		s += ", " + changeText(f, a.Value.Sub(base), a.Value.Sub(base).Ratio(base)) + " " + b.vs
 	}
 	return s
 }
