@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -76,7 +77,7 @@ func Validate(form Form, values map[string]Value, notes map[string]string) []Pro
 	if len(form.Rules) == 0 {
 		return out
 	}
-	rs, err := CompileRules(&form)
+	rs, err := cachedRules(&form)
 	if err != nil {
 		// Definitions are validated when loaded, so this is a bug; refusing
 		// is better than accepting a report whose rules never ran.
@@ -86,6 +87,61 @@ func Validate(form Form, values map[string]Value, notes map[string]string) []Pro
 		out = append(out, ruleProblem(form, r, values, notes))
 	}
 	return out
+}
+
+// ruleSets caches compiled rules by what compiling depends on (see
+// rulesKey): an upload should run its form's rules, not compile them, and
+// a process serves few forms. The cap only guards against a flood of
+// distinct definitions.
+var ruleSets struct {
+	sync.Mutex
+	m map[string]*RuleSet
+}
+
+const maxCachedRuleSets = 256
+
+func cachedRules(f *Form) (*RuleSet, error) {
+	key := rulesKey(f)
+	ruleSets.Lock()
+	rs, ok := ruleSets.m[key]
+	ruleSets.Unlock()
+	if ok {
+		return rs, nil
+	}
+	rs, err := CompileRules(f)
+	if err != nil {
+		return nil, err
+	}
+	ruleSets.Lock()
+	defer ruleSets.Unlock()
+	if ruleSets.m == nil || len(ruleSets.m) >= maxCachedRuleSets {
+		ruleSets.m = map[string]*RuleSet{}
+	}
+	ruleSets.m[key] = rs
+	return rs, nil
+}
+
+// rulesKey is everything a compiled rule set depends on: each field's code
+// and type (the compile environment) and each rule.
+func rulesKey(f *Form) string {
+	var b strings.Builder
+	for _, s := range f.Sections {
+		for _, fl := range s.Fields {
+			b.WriteString(fl.Code)
+			b.WriteByte(':')
+			b.WriteString(string(fl.Type))
+			b.WriteByte(0)
+		}
+	}
+	for _, r := range f.Rules {
+		b.WriteByte(1)
+		b.WriteString(r.Expr)
+		b.WriteByte(0)
+		b.WriteString(r.Message)
+		b.WriteByte(0)
+		b.WriteString(string(r.Severity))
+	}
+	return b.String()
 }
 
 // checkField returns the first problem of one value, if any.

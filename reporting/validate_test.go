@@ -257,3 +257,23 @@ func TestIsCanonicalNumber(t *testing.T) {
 		}
 	}
 }
+
+// Compiled rules are cached; a form whose rules differ must not get
+// another form's.
+func TestValidateCachesRulesPerDefinition(t *testing.T) {
+	t.Parallel()
+	values := validValues()
+	values["giam_sat"] = at("D14", num("40", "40"))
+	strict := validateForm()
+	strict.Rules = []Rule{{Expr: "giam_sat <= 30", Message: "Quá 30."}}
+	loose := validateForm()
+	loose.Rules = []Rule{{Expr: "giam_sat <= 45", Message: "Quá 45."}}
+	for range 2 {
+		if ps := Validate(strict, values, nil); len(ps) != 1 || !strings.HasPrefix(ps[0].Message, "Quá 30.") {
+			t.Fatalf("strict form: %+v", ps)
+		}
+		if ps := Validate(loose, values, nil); len(ps) != 0 {
+			t.Fatalf("loose form: %+v", ps)
+		}
+	}
+}
