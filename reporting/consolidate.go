@@ -140,11 +140,13 @@ func (d Decimal) Ratio(e Decimal) Decimal {
 }
 
 // UnitScope is which units a consolidated report covers: every unit, or
-// the listed codes (a supervisor's subtree, expanded by whoever authorised
-// the request).
+// the listed codes and the subtree under Subtree (its root included, as the
+// tree was in the period: a district's communes in 2024, nothing after the
+// 2025 reform). The zero value covers nothing.
 type UnitScope struct {
-	All   bool
-	Codes []string
+	All     bool
+	Codes   []string
+	Subtree string
 }
 
 // AllUnits is the scope of inspectors and administrators.

@@ -34,16 +34,20 @@ const (
 )
 
 // countingSQL picks, for each obligation of period $1 in scope ($2: all
-// units, or the codes $3), the submission whose values count: its latest
-// version uploaded by $5 on which no review returned it and, with $4,
-// which a review accepted. Every consolidation query starts with it, so
-// the per-unit values and the aggregates agree.
-const countingSQL = `
-	WITH ob AS (
+// units; else the codes $3 and the subtree under $6, see subtreeCTE), the
+// submission whose values count: its latest version uploaded by $5 on
+// which no review returned it and, with $4, which a review accepted.
+// Every consolidation query starts with it, so the per-unit values and the
+// aggregates agree.
+var countingSQL = `
+	WITH RECURSIVE p AS (SELECT id, data_from FROM periods WHERE id = $1),
+	` + subtreeCTE("$6::text") + `,
+	ob AS (
 		SELECT o.unit_code, v.kind, COALESCE(v.parent_code, '') AS parent_code
 		FROM obligations o
 		JOIN unit_versions v ON v.id = o.unit_version_id
-		WHERE o.period_id = $1 AND ($2::boolean OR o.unit_code = ANY ($3::text[]))
+		WHERE o.period_id = $1
+		  AND ($2::boolean OR o.unit_code = ANY ($3::text[]) OR o.unit_code IN (SELECT code FROM subtree))
 	), counting AS (
 		SELECT DISTINCT ON (s.unit_code) s.unit_code, s.id, s.version
 		FROM submissions s
@@ -62,7 +66,7 @@ const countingSQL = `
 // under the unit versions their obligations recorded, so an old period
 // shows the tree of its time. Everything is read in one snapshot.
 func (s *Store) Consolidate(ctx context.Context, q ConsolidationQuery) (*reporting.Consolidation, error) {
-	if !q.Scope.All && len(q.Scope.Codes) == 0 {
+	if !q.Scope.All && len(q.Scope.Codes) == 0 && q.Scope.Subtree == "" {
 		return nil, reporting.Errorf(reporting.EFORBIDDEN, msgConsolidationScopeEmpty)
 	}
 	if q.At.IsZero() {
@@ -168,7 +172,7 @@ func (s *Store) provinceName(ctx context.Context, d time.Time) (string, error) {
 }
 
 func scopeArgs(periodID int64, q ConsolidationQuery) []any {
-	return []any{periodID, q.Scope.All, q.Scope.Codes, q.AcceptedOnly, q.At}
+	return []any{periodID, q.Scope.All, q.Scope.Codes, q.AcceptedOnly, q.At, q.Scope.Subtree}
 }
 
 // consolidationUnits reads every obligation in scope: the unit and parent
@@ -201,7 +205,7 @@ func (s *Store) consolidationUnits(ctx context.Context, q ConsolidationQuery, p 
 	LEFT JOIN LATERAL (
 		SELECT name FROM unit_versions x
 		WHERE x.unit_code = v.parent_code
-		ORDER BY (x.valid_from <= $6 AND (x.valid_until IS NULL OR x.valid_until >= $6)) DESC, x.valid_from DESC
+		ORDER BY (x.valid_from <= $7 AND (x.valid_until IS NULL OR x.valid_until >= $7)) DESC, x.valid_from DESC
 		LIMIT 1
 	) pv ON true
 	LEFT JOIN counting c ON c.unit_code = o.unit_code
@@ -382,11 +386,11 @@ func (s *Store) consolidationGroups(ctx context.Context, q ConsolidationQuery, p
 		}
 	}
 	rows, err = s.q.Query(ctx, countingSQL+`,
-	f AS (SELECT * FROM unnest($6::text[], $7::text[]) AS f (code, agg))
+	f AS (SELECT * FROM unnest($7::text[], $8::text[]) AS f (code, agg))
 	SELECT GROUPING(ob.kind, ob.parent_code), COALESCE(ob.kind, ''), COALESCE(ob.parent_code, ''), f.code,
 	       COALESCE(trim_scale(CASE f.agg
 	           WHEN 'sum' THEN sum(sv.num)
-	           WHEN 'avg' THEN round(avg(sv.num), $8)
+	           WHEN 'avg' THEN round(avg(sv.num), $9)
 	           WHEN 'min' THEN min(sv.num)
 	           WHEN 'max' THEN max(sv.num) END)::text, ''),
 	       count(sv.num)
@@ -422,7 +426,7 @@ func (s *Store) consolidationGroups(ctx context.Context, q ConsolidationQuery, p
 	FROM ob
 	JOIN counting c ON c.unit_code = ob.unit_code
 	JOIN submission_values sv ON sv.submission_id = c.id
-	WHERE sv.field_code = ANY ($6::text[]) AND sv.txt <> ''
+	WHERE sv.field_code = ANY ($7::text[]) AND sv.txt <> ''
 	GROUP BY GROUPING SETS ((ob.kind, ob.parent_code, sv.field_code, sv.txt), (ob.kind, sv.field_code, sv.txt), (sv.field_code, sv.txt))`,
 		append(args, choiceCodes)...)
 	if err != nil {

@@ -370,6 +370,10 @@ func TestConsolidationOptions(t *testing.T) {
 			"9 2500000000.75 95 5 6 [1 0 1 0] 2/7"},
 		{"a supervisor's subtree", store.ConsolidationQuery{Period: "2025-H1", Scope: reporting.UnitScope{Codes: []string{"732", "25210", "25213", "25216"}}, At: reportAt},
 			"12 1000000.75 85 4 9 [1 1 1 0] 3/4"},
+		// Đồng Phú's subtree as the 2025 tree drew it: itself and its
+		// communes.
+		{"a supervisor's subtree by its root", store.ConsolidationQuery{Period: "2025-H1", Scope: reporting.UnitScope{Subtree: "732"}, At: reportAt},
+			"12 1000000.75 85 4 9 [1 1 1 0] 3/4"},
 		{"by period id", store.ConsolidationQuery{Period: fmt.Sprint(s.h1), Scope: reporting.AllUnits, At: reportAt},
 			"25 2502234569 91.25 3 12 [2 2 1 0] 5/7"},
 		// After the reform Tân Phú is Bình Phước, under the province.
