@@ -1,0 +1,103 @@
+package main
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"baocao/reporting"
+	"baocao/scheduler"
+	"baocao/store"
+	"baocao/store/storetest"
+)
+
+// TestComplianceReviewExemptExtendFromTheCommandLine drives the inspector's
+// commands over the period of the small commune form open today (the
+// actions are stamped with the real clock): district D1 has communes c1
+// (filed) and c2 (nothing).
+func TestComplianceReviewExemptExtendFromTheCommandLine(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	url := storetest.NewDB(t)
+	st, err := store.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	hcm, _ := time.LoadLocation("Asia/Ho_Chi_Minh")
+	storetest.SyncFormYAML(t, st, "test-in.yaml", storetest.SmallFormYAML)
+	prov := storetest.Unit(t, st, &storetest.UnitOpts{Kind: reporting.KindProvince}).Code
+	d1 := storetest.Unit(t, st, &storetest.UnitOpts{Kind: reporting.KindDistrictPC, Parent: prov, Name: "UBND huyện Một"}).Code
+	c1 := storetest.Unit(t, st, &storetest.UnitOpts{Parent: d1}).Code
+	c2 := storetest.Unit(t, st, &storetest.UnitOpts{Parent: d1}).Code
+	now := time.Now()
+	if _, err := scheduler.OpenDue(ctx, st, now, hcm); err != nil {
+		t.Fatal(err)
+	}
+	var (
+		periodID, versionID int64
+		key                 string
+		deadline            time.Time
+	)
+	if err := st.Pool().QueryRow(ctx, `SELECT id, form_version_id, key, deadline FROM periods ORDER BY data_from DESC LIMIT 1`).
+		Scan(&periodID, &versionID, &key, &deadline); err != nil {
+		t.Fatal(err)
+	}
+	res, err := st.InsertSubmission(ctx, store.NewSubmission{PeriodID: periodID, UnitCode: c1, FormVersionID: versionID,
+		File: []byte("v1"), FileName: "bc.xlsx", UploadedAt: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"BAOCAO_DATABASE_URL=" + url, "BAOCAO_LOG_LEVEL=warn"}
+	pid := strconv.FormatInt(periodID, 10)
+	later := deadline.Add(48 * time.Hour).In(hcm)
+
+	steps := []struct {
+		name    string
+		args    []string
+		want    []string // in the output, or in the error when errHas
+		failing bool
+	}{
+		{"the table after the deadline", []string{"compliance", "--form", "TEST-IN", "--period", key, "--at", later.Format(time.RFC3339)},
+			[]string{"Toàn tỉnh", "by parent unit", d1 + " UBND huyện Một", "by unit kind", "50.0%"}, false},
+		{"a period by id", []string{"compliance", "--form", "TEST-IN", "--period", pid}, []string{"Toàn tỉnh"}, false},
+		{"an unknown period", []string{"compliance", "--form", "TEST-IN", "--period", "1999-H1"}, []string{"no period"}, true},
+		{"a return needs a reason", []string{"review", strconv.FormatInt(res.Submission.ID, 10), "return"}, []string{"lý do trả lại"}, true},
+		{"a return", []string{"review", "--as", "admin", strconv.FormatInt(res.Submission.ID, 10), "return", "--reason", "Thiếu mục II"},
+			[]string{"Trả lại", reporting.StatusReturned.Label(), "outbox"}, false},
+		{"an exemption", []string{"exempt", "--period", pid, "--unit", c2, "--reason", "Sáp nhập"}, []string{reporting.StatusExempt.Label()}, false},
+		{"withdrawn", []string{"exempt", "--period", pid, "--unit", c2, "--undo"}, []string{reporting.StatusPending.Label()}, false},
+		{"an extension of the district", []string{"extend", "--period", pid, "--subtree", d1, "--deadline", deadline.In(hcm).AddDate(0, 0, 3).Format(time.DateOnly),
+			"--reason", "Lũ lụt"}, []string{"deadline of 2 units", c1, c2}, false},
+		{"an earlier deadline", []string{"extend", "--period", pid, "--unit", c1, "--deadline", deadline.In(hcm).Format(time.DateOnly), "--reason", "x"},
+			[]string{"sớm hơn hạn hiện tại"}, true},
+		{"the deadline tick, long after", []string{"deadlines", "--at", deadline.AddDate(0, 0, 10).Format(time.RFC3339)},
+			[]string{"obligations flagged missing"}, false},
+	}
+	for _, s := range steps {
+		out, err := runCLI(ctx, t, env, s.args...)
+		text := out
+		if s.failing {
+			if err == nil {
+				t.Fatalf("%s: no error; output:\n%s", s.name, out)
+			}
+			text = err.Error()
+		} else if err != nil {
+			t.Fatalf("%s: %v", s.name, err)
+		}
+		for _, w := range s.want {
+			if !strings.Contains(text, w) {
+				t.Fatalf("%s: %q lacks %q", s.name, text, w)
+			}
+		}
+	}
+	var status string
+	if err := st.Pool().QueryRow(ctx, `SELECT status FROM obligations WHERE period_id = $1 AND unit_code = $2`, periodID, c2).Scan(&status); err != nil {
+		t.Fatal(err)
+	}
+	if status != "missing" {
+		t.Fatalf("c2 after the tick past its extended deadline: %s", status)
+	}
+}
