@@ -90,9 +90,7 @@ func TestBuildReportSheet(t *testing.T) {
 		}
 	}
 	for _, c := range []string{"A4", "B12", "D12"} {
-		id, _ := f.GetCellStyle(SheetReport, c)
-		st, err := f.GetStyle(id)
-		if err != nil || st.Font == nil || st.Font.Family != "Times New Roman" {
+		if st := cellStyle(t, f, SheetReport, c); st.Font == nil || st.Font.Family != "Times New Roman" {
 			t.Errorf("%s font %+v: want Times New Roman", c, st.Font)
 		}
 	}
@@ -226,14 +224,7 @@ func TestBuildProtectsAllButInputs(t *testing.T) {
 	}
 	lay := newLayout(form)
 	locked := func(c string) bool {
-		id, err := f.GetCellStyle(SheetReport, c)
-		if err != nil {
-			t.Fatal(err)
-		}
-		st, err := f.GetStyle(id)
-		if err != nil {
-			t.Fatal(err)
-		}
+		st := cellStyle(t, f, SheetReport, c)
 		return st.Protection == nil || st.Protection.Locked
 	}
 	for _, fl := range form.Fields() {

@@ -334,3 +334,39 @@ func messages(ps []reporting.Problem) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+// plainValues fills every field of any form with a value of its type that
+// passes the field's own checks: 0, 100 %, the first choice, a 2026 date.
+// The form's rules may still object.
+func plainValues(form reporting.Form) map[string]any {
+	values := map[string]any{}
+	for _, fl := range form.Fields() {
+		switch fl.Type {
+		case reporting.TypeInt, reporting.TypeDecimal:
+			values[fl.Code] = 0
+		case reporting.TypePercent:
+			values[fl.Code] = 100
+		case reporting.TypeChoice:
+			values[fl.Code] = fl.Choices[0]
+		case reporting.TypeDate:
+			values[fl.Code] = "10/01/2026"
+		case reporting.TypeText:
+			values[fl.Code] = "Không có khó khăn, vướng mắc trong kỳ."
+		}
+	}
+	return values
+}
+
+// cellStyle is the style of one cell.
+func cellStyle(t testing.TB, f *excelize.File, sheet, c string) *excelize.Style {
+	t.Helper()
+	id, err := f.GetCellStyle(sheet, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := f.GetStyle(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}

@@ -108,10 +108,67 @@ func Read(r io.Reader, opts ReadOptions) (*Filled, error) {
 	if int64(len(data)) > opts.MaxBytes {
 		return refused(reporting.ProblemFile, fmt.Sprintf(msgTooLarge, sizeText(opts.MaxBytes)), nil), nil
 	}
-	if msg, cause := sniff(data, opts); msg != "" {
-		return refused(reporting.ProblemFile, msg, cause), nil
+
+	// Everything that parses the file runs under guard: a panic in a
+	// parser is a refused file, not a crashed server. The caller's Form
+	// is called outside it, so a bug there is not blamed on the file.
+	var (
+		wr   *workbookReader
+		meta Meta
+		bad  *Filled
+	)
+	if cause := guard(func() {
+		if msg, cause := sniff(data, opts); msg != "" {
+			bad = refused(reporting.ProblemFile, msg, cause)
+			return
+		}
+		if wr, bad = openWorkbook(data, opts); bad != nil {
+			return
+		}
+		meta, bad = wr.meta(opts.Secret)
+	}); cause != nil {
+		bad = refused(reporting.ProblemFile, msgCorrupt, cause)
 	}
-	return parse(data, opts)
+	if wr != nil {
+		defer wr.f.Close()
+	}
+	if bad != nil {
+		return bad, nil
+	}
+	out := &Filled{Meta: meta}
+	if opts.Form == nil {
+		return out, nil
+	}
+	form, err := opts.Form(meta)
+	var userErr *reporting.Error
+	switch {
+	case errors.As(err, &userErr):
+		out.Problems = append(out.Problems, templateProblem(userErr.Message))
+		return out, nil
+	case err != nil:
+		return nil, fmt.Errorf("read template: form version %d: %w", meta.FormVersionID, err)
+	case form.Code != meta.FormCode || form.VersionID != 0 && form.VersionID != meta.FormVersionID:
+		out.Problems = append(out.Problems, templateProblem(fmt.Sprintf(msgFormMismatch, form.Code, form.Version)))
+		return out, nil
+	}
+	if cause := guard(func() { bad = wr.values(form, out) }); cause != nil {
+		bad = refused(reporting.ProblemFile, msgCorrupt, cause)
+	}
+	if bad != nil {
+		return bad, nil
+	}
+	return out, nil
+}
+
+// guard runs fn and returns the panic it raised, if any, as an error.
+func guard(fn func()) (cause error) {
+	defer func() {
+		if r := recover(); r != nil {
+			cause = fmt.Errorf("panic while parsing: %v", r)
+		}
+	}()
+	fn()
+	return nil
 }
 
 func refused(code, msg string, cause error) *Filled {
@@ -270,25 +327,18 @@ func declaresEntities(prolog []byte) bool {
 	return bytes.Contains(upper, []byte("<!DOCTYPE")) || bytes.Contains(upper, []byte("<!ENTITY"))
 }
 
-// parse opens the workbook and reads it; a panic in the parser is a
-// refusal of the file, not a crash.
-func parse(data []byte, opts ReadOptions) (out *Filled, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			out, err = refused(reporting.ProblemFile, msgCorrupt, fmt.Errorf("excelize panic: %v", r)), nil
-		}
-	}()
+// openWorkbook is excelize.OpenReader with Read's limits; a variable so a
+// test can make it panic.
+var openWorkbook = func(data []byte, opts ReadOptions) (*workbookReader, *Filled) {
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
 		UnzipSizeLimit:    opts.UnzipSizeLimit,
 		UnzipXMLSizeLimit: opts.UnzipXMLSizeLimit,
 		RawCellValue:      true,
 	})
 	if err != nil {
-		return refused(reporting.ProblemFile, msgCorrupt, fmt.Errorf("open workbook: %w", err)), nil
+		return nil, refused(reporting.ProblemFile, msgCorrupt, fmt.Errorf("open workbook: %w", err))
 	}
-	defer f.Close()
-	wr := &workbookReader{f: f, sheets: f.GetSheetList()}
-	return wr.read(opts)
+	return &workbookReader{f: f, sheets: f.GetSheetList()}, nil
 }
 
 // workbookReader reads one opened workbook.
@@ -298,36 +348,17 @@ type workbookReader struct {
 	date1904 bool
 }
 
-func (wr *workbookReader) read(opts ReadOptions) (*Filled, error) {
-	meta, p := wr.meta(opts.Secret)
-	if p != nil {
-		return &Filled{Problems: []reporting.Problem{*p}}, nil
-	}
-	out := &Filled{Meta: meta}
-	if opts.Form == nil {
-		return out, nil
-	}
-	form, err := opts.Form(meta)
-	var userErr *reporting.Error
-	switch {
-	case errors.As(err, &userErr):
-		out.Problems = append(out.Problems, templateProblem(userErr.Message))
-		return out, nil
-	case err != nil:
-		return nil, fmt.Errorf("read template: form version %d: %w", meta.FormVersionID, err)
-	case form.Code != meta.FormCode || form.VersionID != 0 && form.VersionID != meta.FormVersionID:
-		out.Problems = append(out.Problems, templateProblem(fmt.Sprintf(msgFormMismatch, form.Code, form.Version)))
-		return out, nil
-	}
+// values reads every field of form into out and validates them; a non-nil
+// result refuses the whole file.
+func (wr *workbookReader) values(form reporting.Form, out *Filled) *Filled {
 	if props, err := wr.f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
 		wr.date1904 = *props.Date1904
 	}
-
 	out.Values = make(map[string]reporting.Value, len(form.Fields()))
 	out.Notes = map[string]string{}
 	cells, located := wr.locate(form)
 	if err := wr.parseSheets(cells); err != nil {
-		return refused(reporting.ProblemFile, msgCorrupt, err), nil
+		return refused(reporting.ProblemFile, msgCorrupt, err)
 	}
 	out.Problems = append(out.Problems, located...)
 	flagged := map[string]bool{}
@@ -357,7 +388,7 @@ func (wr *workbookReader) read(opts ReadOptions) (*Filled, error) {
 		}
 		out.Problems = append(out.Problems, p)
 	}
-	return out, nil
+	return nil
 }
 
 // parseSheets makes excelize parse every sheet holding an input cell, so
@@ -387,29 +418,26 @@ func fieldProblem(fl reporting.Field, sheet, cell, msg string) reporting.Problem
 	return p
 }
 
-// meta reads and verifies the _meta sheet.
-func (wr *workbookReader) meta(secret []byte) (Meta, *reporting.Problem) {
+// meta reads and verifies the _meta sheet; a non-nil result refuses the
+// file.
+func (wr *workbookReader) meta(secret []byte) (Meta, *Filled) {
 	if !slices.Contains(wr.sheets, SheetMeta) {
-		p := templateProblem(msgNoMeta)
-		return Meta{}, &p
+		return Meta{}, refused(reporting.ProblemTemplate, msgNoMeta, nil)
 	}
 	rows, err := wr.f.GetRows(SheetMeta, excelize.Options{RawCellValue: true})
 	if err != nil {
-		p := refused(reporting.ProblemFile, msgCorrupt, nil).Problems[0]
-		return Meta{}, &p
+		return Meta{}, refused(reporting.ProblemFile, msgCorrupt, fmt.Errorf("read %s: %w", SheetMeta, err))
 	}
 	m, mac, bad := parseMeta(rows)
 	if len(bad) > 0 {
-		p := templateProblem(fmt.Sprintf(msgMetaIncomplete, strings.Join(slices.Compact(slices.Sorted(slices.Values(bad))), ", ")))
-		return Meta{}, &p
+		msg := fmt.Sprintf(msgMetaIncomplete, strings.Join(slices.Compact(slices.Sorted(slices.Values(bad))), ", "))
+		return Meta{}, refused(reporting.ProblemTemplate, msg, nil)
 	}
-	if VerifyMeta(m, mac, secret) != nil {
-		p := templateProblem(msgMetaAltered)
-		return Meta{}, &p
+	if err := VerifyMeta(m, mac, secret); err != nil {
+		return Meta{}, refused(reporting.ProblemTemplate, msgMetaAltered, err)
 	}
 	if m.Layout != LayoutVersion {
-		p := templateProblem(fmt.Sprintf(msgLayoutUnknown, m.Layout))
-		return Meta{}, &p
+		return Meta{}, refused(reporting.ProblemTemplate, fmt.Sprintf(msgLayoutUnknown, m.Layout), nil)
 	}
 	return m, nil
 }

@@ -617,15 +617,7 @@ func TestAnnotate(t *testing.T) {
 			if !strings.Contains(byCell[c], p.Message) {
 				t.Errorf("comment of %s = %q, want %q", c, byCell[c], p.Message)
 			}
-			id, err := f.GetCellStyle(SheetReport, c)
-			if err != nil {
-				t.Fatal(err)
-			}
-			st, err := f.GetStyle(id)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !slices.Contains(st.Fill.Color, "FFC7CE") || st.Protection == nil || st.Protection.Locked {
+			if st := cellStyle(t, f, SheetReport, c); !slices.Contains(st.Fill.Color, "FFC7CE") || st.Protection == nil || st.Protection.Locked {
 				t.Errorf("cell %s style fill %v protection %+v: want red, still unlocked", c, st.Fill.Color, st.Protection)
 			}
 		}
@@ -651,22 +643,7 @@ func TestReadEmbeddedForms(t *testing.T) {
 			t.Parallel()
 			form := ff.Form
 			form.VersionID, form.Version = int64(100+i), 1
-			values := map[string]any{}
-			for _, fl := range form.Fields() {
-				switch fl.Type {
-				case reporting.TypeInt, reporting.TypeDecimal:
-					values[fl.Code] = 0
-				case reporting.TypePercent:
-					values[fl.Code] = 100
-				case reporting.TypeChoice:
-					values[fl.Code] = fl.Choices[0]
-				case reporting.TypeDate:
-					values[fl.Code] = "10/01/2026"
-				case reporting.TypeText:
-					values[fl.Code] = "Không có."
-				}
-			}
-			got := readFile(t, fill(t, buildTemplate(t, form), values, nil), form)
+			got := readFile(t, fill(t, buildTemplate(t, form), plainValues(form), nil), form)
 			for _, p := range got.Problems {
 				if p.Code != reporting.ProblemRule && p.Code != reporting.ProblemWarning {
 					t.Errorf("%s problem: %s", p.Code, p.Message)
@@ -679,5 +656,26 @@ func TestReadEmbeddedForms(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Not parallel: it swaps the package's opener for one that panics, as a
+// parser bug on a malformed file would.
+func TestReadTurnsAParserPanicIntoARefusal(t *testing.T) {
+	form := testForm(t)
+	data := buildTemplate(t, form)
+	saved := openWorkbook
+	t.Cleanup(func() { openWorkbook = saved })
+	openWorkbook = func([]byte, ReadOptions) (*workbookReader, *Filled) { panic("index out of range") }
+
+	got, err := Read(bytes.NewReader(data), readOptions(form))
+	if err != nil {
+		t.Fatalf("Read: %v", err)
+	}
+	if len(got.Problems) != 1 || got.Problems[0].Code != reporting.ProblemFile || !strings.Contains(got.Problems[0].Message, "bị hỏng") {
+		t.Fatalf("problems %+v, want one corrupt-file refusal", got.Problems)
+	}
+	if got.Cause == nil || !strings.Contains(got.Cause.Error(), "index out of range") {
+		t.Errorf("cause %v, want the panic for the logs", got.Cause)
 	}
 }
