@@ -305,9 +305,10 @@ func TestSimulatedPeriodWithAMovingClock(t *testing.T) {
 	}
 }
 
-// TestQueriesAgreeWithStatusAt checks the SQL status against
+// TestQueriesAgreeWithStatusAt checks the SQL statuses (of the history and
+// of the matrix, which encodes them its own way) against
 // reporting.StatusAt from each unit's facts, at moments around the
-// deadline, through a unit's history.
+// deadline.
 func TestQueriesAgreeWithStatusAt(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -322,13 +323,33 @@ func TestQueriesAgreeWithStatusAt(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	exempt := map[int]bool{4: true, 7: true} // one with nothing in, one that filed
+	for i := range exempt {
+		if err := fx.st.Exempt(ctx, fx.periodID, fx.units[i].Code, "Miễn", admin, fx.deadline.Add(74*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+	}
 	moments := []time.Time{fx.deadline.Add(-36 * time.Hour), fx.deadline, fx.deadline.Add(time.Second), fx.deadline.Add(100 * time.Hour)}
+	matrices := map[time.Time]map[string]reporting.Status{}
+	for _, at := range moments {
+		m, err := fx.st.FormMatrix(ctx, "TEST-CP", time.Time{}, time.Time{}, at, store.Everything)
+		if err != nil || len(m.Periods) != 1 {
+			t.Fatalf("matrix at %s: %d periods, %v", at, len(m.Periods), err)
+		}
+		matrices[at] = map[string]reporting.Status{}
+		for _, r := range m.Rows {
+			matrices[at][r.UnitCode] = r.Statuses[0]
+		}
+	}
 	for i, u := range fx.units[:10] {
-		f := reporting.ObligationFacts{Deadline: fx.deadline, LatestDecision: decisions[i]}
+		f := reporting.ObligationFacts{Deadline: fx.deadline, LatestDecision: decisions[i], Exempt: exempt[i]}
 		if when, ok := fx.filingTime(i); ok {
 			f.FirstSubmittedAt = &when
 		}
 		for _, at := range moments {
+			if got, want := matrices[at][u.Code], reporting.StatusAt(f, at); got != want {
+				t.Errorf("unit %d (%v) at %s: the matrix says %s, StatusAt %s", i, fx.plan(i), at.Format(time.DateTime), got, want)
+			}
 			h, err := fx.st.ObligationHistory(ctx, u.Code, at, store.Everything)
 			if err != nil || len(h) != 1 {
 				t.Fatalf("history of %s: %v, %v", u.Code, h, err)
@@ -336,7 +357,11 @@ func TestQueriesAgreeWithStatusAt(t *testing.T) {
 			if want := reporting.StatusAt(f, at); h[0].Status != want {
 				t.Errorf("unit %d (%v) at %s: SQL says %s, StatusAt %s", i, fx.plan(i), at.Format(time.DateTime), h[0].Status, want)
 			}
-			if want := reporting.DaysLate(fx.deadline, f.FirstSubmittedAt, at); h[0].DaysLate != want {
+			want := reporting.DaysLate(fx.deadline, f.FirstSubmittedAt, at)
+			if f.Exempt {
+				want = 0 // an exempt unit is never late
+			}
+			if h[0].DaysLate != want {
 				t.Errorf("unit %d at %s: %d days late, want %d", i, at.Format(time.DateTime), h[0].DaysLate, want)
 			}
 		}
