@@ -153,6 +153,11 @@ func Build(in BuildInput) ([]byte, error) {
 		}
 	}
 	b.f.SetActiveSheet(0)
+	// Locking the structure (no password, like the sheets) keeps sheets
+	// from being deleted, renamed or unhidden by a slip of the mouse.
+	if err := b.f.ProtectWorkbook(&excelize.WorkbookProtectionOptions{LockStructure: true}); err != nil {
+		return nil, fmt.Errorf("build template %s for unit %s: protect workbook: %w", in.Form.Code, in.Unit.Code, err)
+	}
 	buf, err := b.f.WriteToBuffer()
 	if err != nil {
 		return nil, fmt.Errorf("build template %s for unit %s: write: %w", in.Form.Code, in.Unit.Code, err)

@@ -222,6 +222,9 @@ func TestBuildProtectsAllButInputs(t *testing.T) {
 	if !strings.Contains(zipPart(t, data, "xl/worksheets/sheet1.xml"), `<sheetProtection `) {
 		t.Error("report sheet has no sheetProtection element")
 	}
+	if !regexp.MustCompile(`<workbookProtection[^>]*lockStructure="(1|true)"`).MatchString(zipPart(t, data, "xl/workbook.xml")) {
+		t.Error("workbook structure is not locked")
+	}
 	lay := newLayout(form)
 	locked := func(c string) bool {
 		st := cellStyle(t, f, SheetReport, c)
