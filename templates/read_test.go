@@ -452,8 +452,9 @@ func TestReadRefusesFiles(t *testing.T) {
 			if tt.opts != nil {
 				tt.opts(&opts)
 			}
+			file := tt.file(t)
 			start := time.Now()
-			got, err := Read(bytes.NewReader(tt.file(t)), opts)
+			got, err := Read(bytes.NewReader(file), opts)
 			if err != nil {
 				t.Fatalf("Read: %v", err)
 			}
