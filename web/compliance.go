@@ -26,14 +26,19 @@ const (
 	msgNoUnit      = "Xin chọn đơn vị (trường \"unit\")."
 )
 
-// periodID reads the {id} path value as a period id.
-func (s *Server) periodID(w http.ResponseWriter, r *http.Request) (int64, bool) {
+// userAndPeriod is the signed-in user and the {id} path value as a period
+// id, or false after answering the error.
+func (s *Server) userAndPeriod(w http.ResponseWriter, r *http.Request) (reporting.User, int64, bool) {
+	u, ok := s.requireUser(w, r)
+	if !ok {
+		return u, 0, false
+	}
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
 		s.writeError(w, r, reporting.Errorf(reporting.EINVALID, msgBadPeriodID, r.PathValue("id")))
-		return 0, false
+		return u, 0, false
 	}
-	return id, true
+	return u, id, true
 }
 
 // atParam is ?at=, or now.
@@ -88,11 +93,7 @@ func statusLabels() map[reporting.Status]string {
 // handlePeriodCompliance answers GET /api/v1/periods/{id}/compliance:
 // counts and rates for the province, per parent unit and per unit kind.
 func (s *Server) handlePeriodCompliance(w http.ResponseWriter, r *http.Request) {
-	u, ok := s.requireUser(w, r)
-	if !ok {
-		return
-	}
-	id, ok := s.periodID(w, r)
+	u, id, ok := s.userAndPeriod(w, r)
 	if !ok {
 		return
 	}

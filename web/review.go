@@ -84,11 +84,7 @@ func newObligationJSON(periodID int64, unit string, st reporting.Status) obligat
 
 // handleExempt answers POST /api/v1/periods/{id}/exemptions.
 func (s *Server) handleExempt(w http.ResponseWriter, r *http.Request) {
-	u, ok := s.requireUser(w, r)
-	if !ok {
-		return
-	}
-	id, ok := s.periodID(w, r)
+	u, id, ok := s.userAndPeriod(w, r)
 	if !ok {
 		return
 	}
@@ -111,11 +107,7 @@ func (s *Server) handleExempt(w http.ResponseWriter, r *http.Request) {
 
 // handleUnexempt answers DELETE /api/v1/periods/{id}/exemptions/{unit}.
 func (s *Server) handleUnexempt(w http.ResponseWriter, r *http.Request) {
-	u, ok := s.requireUser(w, r)
-	if !ok {
-		return
-	}
-	id, ok := s.periodID(w, r)
+	u, id, ok := s.userAndPeriod(w, r)
 	if !ok {
 		return
 	}
@@ -139,11 +131,7 @@ type extensionRequest struct {
 
 // handleExtend answers POST /api/v1/periods/{id}/extensions.
 func (s *Server) handleExtend(w http.ResponseWriter, r *http.Request) {
-	u, ok := s.requireUser(w, r)
-	if !ok {
-		return
-	}
-	id, ok := s.periodID(w, r)
+	u, id, ok := s.userAndPeriod(w, r)
 	if !ok {
 		return
 	}
