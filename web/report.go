@@ -93,3 +93,22 @@ func (s *Server) serveReport(w http.ResponseWriter, r *http.Request, scope repor
 	attachment(w, name, fmt.Sprintf(msgReportASCII, prefix, c.Form.Code, c.Period.Key, ext))
 	_, _ = buf.WriteTo(w)
 }
+
+// handleReportRequest serves GET /api/v1/reports/{form}/{period}.xlsx|.pdf
+// (ServeMux cannot split "{period}.xlsx", so the file name is one segment):
+// inspectors and admins get the whole province, a supervisor its subtree,
+// a clerk nothing.
+func (s *Server) handleReportRequest(w http.ResponseWriter, r *http.Request) {
+	u, ok := s.requireUser(w, r)
+	if !ok {
+		return
+	}
+	cs := store.ScopeOf(u)
+	if u.Role == reporting.RoleClerk || (!cs.All && cs.Subtree == "") {
+		s.writeError(w, r, reporting.Errorf(reporting.EFORBIDDEN, msgReportForbidden))
+		return
+	}
+	s.handleReport(w, r, reporting.UnitScope{All: cs.All, Subtree: cs.Subtree})
+}
+
+const msgReportForbidden = "Chỉ thanh tra, quản trị viên và đơn vị quản lý cấp trên được tải báo cáo tổng hợp."

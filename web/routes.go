@@ -21,5 +21,6 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /api/v1/periods/{id}/extensions", s.handleExtend)
 	mux.HandleFunc("GET /api/v1/units/{code}/history", s.handleUnitHistory)
 	mux.HandleFunc("GET /api/v1/forms/{code}/matrix", s.handleFormMatrix)
+	mux.HandleFunc("GET /api/v1/reports/{form}/{file}", s.handleReportRequest)
 	return s.logRequests(s.authenticate(mux))
 }

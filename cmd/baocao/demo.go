@@ -144,6 +144,9 @@ func (a *app) seedDemo(ctx context.Context, st *store.Store, now time.Time) erro
 	if filed > 0 {
 		fmt.Fprintf(a.out, "submissions: %d reports filed through the upload pipeline for periods since mid-2025 (%s)\n", filed, time.Since(start).Round(time.Second))
 	}
+	if _, err := scheduler.FlagMissing(ctx, st, now); err != nil {
+		return err
+	}
 	return nil
 }
 

@@ -48,7 +48,7 @@ and secret. Stops gracefully on SIGTERM or Ctrl-C.`,
 func (a *app) run(ctx context.Context, st *store.Store, ready func(url string)) error {
 	srv := web.New(web.Options{
 		Store: st, Logger: a.log, Version: version,
-		Intake: a.intake(st), MaxUploadBytes: a.cfg.Upload.MaxBytes,
+		Intake: a.intake(st), MaxUploadBytes: a.cfg.Upload.MaxBytes, BaseURL: a.cfg.BaseURLOr(),
 	})
 	if err := srv.Listen(a.cfg.HTTP.Listen); err != nil {
 		return err
@@ -64,6 +64,7 @@ func (a *app) run(ctx context.Context, st *store.Store, ready func(url string)) 
 			Tick: a.cfg.Scheduler.Tick, Location: a.cfg.Location, Logger: a.log,
 		},
 			scheduler.OpenPeriods(st, a.cfg.Location, a.log),
+			scheduler.FlagDeadlines(st, a.log),
 			scheduler.Remind(st, a.remindOptions(), a.log),
 			scheduler.SendOutbox(st, sender, a.outboxOptions(), a.log),
 		)
