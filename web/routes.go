@@ -22,5 +22,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /api/v1/units/{code}/history", s.handleUnitHistory)
 	mux.HandleFunc("GET /api/v1/forms/{code}/matrix", s.handleFormMatrix)
 	mux.HandleFunc("GET /api/v1/reports/{form}/{file}", s.handleReportRequest)
+	mux.HandleFunc("POST /api/v1/periods/{id}/reminders", s.handleRemind)
+	mux.HandleFunc("GET /api/v1/outbox", s.handleOutbox)
 	return s.logRequests(s.authenticate(mux))
 }

@@ -33,6 +33,8 @@ type Options struct {
 	Intake *intake.Intake
 	// MaxUploadBytes caps an upload's request body.
 	MaxUploadBytes int64
+	// Reminders sends reminders by hand; nil answers 409.
+	Reminders Reminders
 	// BaseURL is the public address e-mails link to; "" leaves links out.
 	BaseURL string
 }

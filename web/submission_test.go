@@ -58,7 +58,8 @@ func newUpEnv(t testing.TB, maxBytes int64) *upEnv {
 	}
 	e.token = tok
 	in := intake.New(st, intake.Options{Secret: []byte(strings.Repeat("k", 32)), MaxBytes: maxBytes, Location: hcm, Now: now})
-	srv := web.New(web.Options{Store: st, Logger: slog.New(slog.DiscardHandler), Intake: in, MaxUploadBytes: maxBytes})
+	srv := web.New(web.Options{Store: st, Logger: slog.New(slog.DiscardHandler), Intake: in, MaxUploadBytes: maxBytes, Now: now,
+		Reminders: scheduler.ManualReminders{Store: st, Opts: scheduler.RemindOptions{Location: hcm}}})
 	if err := srv.Listen("127.0.0.1:0"); err != nil {
 		t.Fatal(err)
 	}

@@ -49,6 +49,7 @@ func (a *app) run(ctx context.Context, st *store.Store, ready func(url string)) 
 	srv := web.New(web.Options{
 		Store: st, Logger: a.log, Version: version,
 		Intake: a.intake(st), MaxUploadBytes: a.cfg.Upload.MaxBytes, BaseURL: a.cfg.BaseURLOr(),
+		Reminders: scheduler.ManualReminders{Store: st, Opts: a.remindOptions()},
 	})
 	if err := srv.Listen(a.cfg.HTTP.Listen); err != nil {
 		return err
