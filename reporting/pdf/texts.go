@@ -6,7 +6,7 @@ const (
 	txtNation        = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 	txtMotto         = "Độc lập - Tự do - Hạnh phúc"
 	txtNumber        = "Số: %s"
-	txtNumberBlank   = "       /BC-"
+	txtNumberBlank   = "       /BC-UBND"
 	txtPlaceDate     = "%s, ngày %s tháng %s năm %d" // place, day, month, year
 	txtReport        = "BÁO CÁO"
 	txtSubject       = "Kết quả thực hiện dân chủ ở cơ sở %s" // period label, lower-case first letter
@@ -28,7 +28,7 @@ const (
 	txtSec1        = "I. TÌNH HÌNH GỬI BÁO CÁO"
 	txtSec1Para    = "Thực hiện chế độ báo cáo %s theo biểu mẫu “%s”, có %d đơn vị phải gửi báo cáo%s. Đến thời điểm tổng hợp (%s), %d đơn vị gửi báo cáo đúng hạn (đạt %s%%), %d đơn vị gửi muộn, %d đơn vị chưa gửi báo cáo; %d đơn vị có báo cáo bị trả lại để hoàn thiện; %d báo cáo đã được chấp nhận."
 	txtExempt      = " (trong đó %d đơn vị được miễn báo cáo)"
-	txtCounted     = "Số liệu tại báo cáo này được tổng hợp từ báo cáo của %d đơn vị (%s). Đơn vị chưa có báo cáo được tính không được tính là số 0 và không tham gia tính số bình quân."
+	txtCounted     = "Số liệu tại báo cáo này được tổng hợp từ báo cáo của %d đơn vị (%s). Đơn vị chưa có báo cáo không được tính là số 0 và không tham gia tính số bình quân."
 	txtCountAll    = "mỗi đơn vị lấy báo cáo gửi lần cuối chưa bị trả lại"
 	txtCountAcc    = "chỉ tính các báo cáo đã được chấp nhận"
 	txtByKind      = "Tình hình gửi báo cáo theo loại đơn vị:"
