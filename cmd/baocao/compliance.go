@@ -215,13 +215,7 @@ func newExemptCmd(a *app) *cobra.Command {
 		Use:   "exempt --period P --unit U --reason TEXT",
 		Short: "Exempt a unit from a period's report (--undo withdraws the exemption)",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			st, err := a.openStore(ctx)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
+		RunE: a.withStore(func(ctx context.Context, st *store.Store, _ []string) error {
 			u, err := actAs(ctx, st, as)
 			if err != nil {
 				return err
@@ -237,7 +231,7 @@ func newExemptCmd(a *app) *cobra.Command {
 			}
 			fmt.Fprintf(a.out, "unit %s, period %d: %s\n", unit, period, status.Label())
 			return nil
-		},
+		}),
 	}
 	cmd.Flags().Int64Var(&period, "period", 0, "period id (required; see periods list)")
 	cmd.Flags().StringVar(&unit, "unit", "", "unit code (required)")

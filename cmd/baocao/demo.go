@@ -38,13 +38,7 @@ forms, Vietnam's public holidays, the units of Bình Phước (2024) and of the
 merged Đồng Nai (from 1 July 2025), opens every due period, and serves.
 Running it again duplicates nothing.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			st, err := a.openStore(ctx)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
+		RunE: a.withStore(func(ctx context.Context, st *store.Store, _ []string) error {
 			if err := a.ensureSecret(); err != nil {
 				return err
 			}
@@ -57,7 +51,7 @@ Running it again duplicates nothing.`,
 			return a.run(ctx, st, func(url string) {
 				fmt.Fprintf(a.out, "\nbaocao demo is running at %s (health: %s/healthz). Ctrl-C stops it.\n", url, url)
 			})
-		},
+		}),
 	}
 	cmd.Flags().BoolVar(&noServe, "no-serve", false, "load the demo data and exit")
 	return cmd

@@ -7,10 +7,11 @@ import (
 
 	"context"
 	"fmt"
-	"golang.org/x/sync/errgroup"
 	"math"
 	"math/rand/v2"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"baocao/intake"
 	"baocao/reporting"

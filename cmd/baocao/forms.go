@@ -45,13 +45,7 @@ func newFormsCmd(a *app) *cobra.Command {
 		Use:   "list",
 		Short: "List the current version of every form",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			st, err := a.openStore(ctx)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
+		RunE: a.withStore(func(ctx context.Context, st *store.Store, _ []string) error {
 			forms, err := st.CurrentForms(ctx)
 			if err != nil {
 				return err
@@ -66,7 +60,7 @@ func newFormsCmd(a *app) *cobra.Command {
 				fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%v\t%v\t%s\n", f.Code, f.Version, len(f.Fields()), len(f.Rules), f.UnitKinds, sch, f.Title)
 			}
 			return tw.Flush()
-		},
+		}),
 	}
 	cmd.AddCommand(load, list)
 	return cmd

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"text/tabwriter"
@@ -9,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"baocao/reporting"
+	"baocao/store"
 )
 
 func newHolidaysCmd(a *app) *cobra.Command {
@@ -46,13 +48,7 @@ func newHolidaysCmd(a *app) *cobra.Command {
 		Use:   "list",
 		Short: "List the holidays of a year",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			st, err := a.openStore(ctx)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
+		RunE: a.withStore(func(ctx context.Context, st *store.Store, _ []string) error {
 			hs, err := st.Holidays(ctx, reporting.Day(year, time.January, 1), reporting.Day(year, time.December, 31))
 			if err != nil {
 				return err
@@ -62,7 +58,7 @@ func newHolidaysCmd(a *app) *cobra.Command {
 				fmt.Fprintf(tw, "%s\t%s\t%s\n", h.Day.Format("2006-01-02"), h.Day.Weekday().String()[:3], h.Name)
 			}
 			return tw.Flush()
-		},
+		}),
 	}
 	list.Flags().IntVar(&year, "year", time.Now().Year(), "the year to list")
 	cmd.AddCommand(imp, list)

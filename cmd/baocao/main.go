@@ -159,3 +159,17 @@ func userError(err error) error {
 	}
 	return err
 }
+
+// withStore is a command body that needs the database: it opens the store
+// (see openStore), runs fn and closes it.
+func (a *app) withStore(fn func(ctx context.Context, st *store.Store, args []string) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		ctx := cmd.Context()
+		st, err := a.openStore(ctx)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		return fn(ctx, st, args)
+	}
+}

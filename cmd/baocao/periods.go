@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"text/tabwriter"
 
@@ -45,13 +46,7 @@ func newPeriodsCmd(a *app) *cobra.Command {
 		Use:   "list",
 		Short: "List stored periods",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			st, err := a.openStore(ctx)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
+		RunE: a.withStore(func(ctx context.Context, st *store.Store, _ []string) error {
 			ps, err := st.Periods(ctx, store.PeriodFilter{FormCode: form})
 			if err != nil {
 				return err
@@ -64,7 +59,7 @@ func newPeriodsCmd(a *app) *cobra.Command {
 					p.Deadline.In(a.cfg.Location).Format("02/01/2006 15:04"), p.LocksAt.In(a.cfg.Location).Format("02/01/2006"), p.Obligations)
 			}
 			return tw.Flush()
-		},
+		}),
 	}
 	list.Flags().StringVar(&form, "form", "", "only this form's periods")
 	cmd.AddCommand(open, list)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -96,13 +97,7 @@ problem by row number; nothing is stored then. Units are never deleted.`,
 		Use:   "history CODE",
 		Short: "Print every version of one unit",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			st, err := a.openStore(ctx)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
+		RunE: a.withStore(func(ctx context.Context, st *store.Store, args []string) error {
 			vs, err := st.UnitHistory(ctx, args[0])
 			if err != nil {
 				return userError(err)
@@ -115,7 +110,7 @@ problem by row number; nothing is stored then. Units are never deleted.`,
 				fmt.Fprintf(a.out, "%s..%s\t%s\t%s\tparent %s\n", v.ValidFrom.Format("2006-01-02"), until, v.Name, v.Kind, v.ParentCode)
 			}
 			return nil
-		},
+		}),
 	}
 
 	var basis string

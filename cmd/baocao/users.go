@@ -78,13 +78,7 @@ line stays in the shell history.`,
 		Use:   "list",
 		Short: "List users",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			st, err := a.openStore(ctx)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
+		RunE: a.withStore(func(ctx context.Context, st *store.Store, _ []string) error {
 			users, err := st.Users(ctx)
 			if err != nil {
 				return err
@@ -95,7 +89,7 @@ line stays in the shell history.`,
 				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%v\n", u.ID, u.Email, u.Name, u.Role, u.UnitCode, u.Active)
 			}
 			return tw.Flush()
-		},
+		}),
 	}
 
 	var password string
