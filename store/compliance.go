@@ -1,10 +1,8 @@
 package store
 
 import (
-	"cmp"
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -90,10 +88,34 @@ func ScopeOf(u reporting.User) ComplianceScope {
 	return ComplianceScope{}
 }
 
-// scopeFilter keeps obligation o when the scope parameters (all, unit,
-// and the subtree CTE built from the root) allow it.
-func scopeFilter(all, unit string) string {
-	return `(` + all + ` OR o.unit_code = ` + unit + ` OR (o.period_id, o.unit_code) IN (SELECT period_id, code FROM subtree))`
+// sql is what a compliance query needs to keep obligation o in scope: a
+// CTE to follow the query's CTE p (empty, or starting with a comma), a
+// condition, and the arguments the two name, numbered from $n.
+//
+// The SQL differs by kind of scope rather than taking it all as
+// parameters: with "$all OR …" in the text, PostgreSQL's generic plan for
+// a cached statement (used from the sixth run on) cannot drop the filter
+// and the subtree CTE for an inspector, and the matrix over 10,000 units
+// took twice as long.
+func (sc ComplianceScope) sql(n int) (cte, cond string, args []any) {
+	if sc.All {
+		return "", "true", nil
+	}
+	var conds []string
+	if sc.Unit != "" {
+		conds = append(conds, fmt.Sprintf("o.unit_code = $%d", n))
+		args = append(args, sc.Unit)
+		n++
+	}
+	if sc.Subtree != "" {
+		cte = ",\n" + subtreeCTE(fmt.Sprintf("$%d::text", n))
+		conds = append(conds, "(o.period_id, o.unit_code) IN (SELECT period_id, code FROM subtree)")
+		args = append(args, sc.Subtree)
+	}
+	if len(conds) == 0 {
+		return "", "false", nil
+	}
+	return cte, "(" + strings.Join(conds, " OR ") + ")", args
 }
 
 // ComplianceCounts counts a group of obligations by status at a moment.
@@ -156,9 +178,9 @@ func (s *Store) PeriodCompliance(ctx context.Context, periodID int64, at time.Ti
 		return Compliance{}, err
 	}
 	c := Compliance{Period: p, PeriodID: p.ID, At: at, ByParent: []ComplianceGroup{}, ByKind: []ComplianceGroup{}}
+	scopeCTE, inScope, scopeArgs := scope.sql(3)
 	rows, err := s.q.Query(ctx, `
-		WITH RECURSIVE p AS (SELECT id, data_from FROM periods WHERE id = $1),
-		`+subtreeCTE("$3")+`,
+		WITH RECURSIVE p AS (SELECT id, data_from FROM periods WHERE id = $1)`+scopeCTE+`,
 		ob AS (
 			SELECT v.kind, v.parent_code, pv.name AS parent_name, o.first_submitted_at, o.deadline,
 			       `+effectiveStatus("$2")+` AS status
@@ -167,7 +189,7 @@ func (s *Store) PeriodCompliance(ctx context.Context, periodID int64, at time.Ti
 			JOIN unit_versions v ON v.id = o.unit_version_id
 			LEFT JOIN unit_versions pv ON pv.unit_code = v.parent_code
 			     AND pv.valid_from <= p.data_from AND (pv.valid_until IS NULL OR pv.valid_until >= p.data_from)
-			WHERE `+scopeFilter("$4", "$5")+`
+			WHERE `+inScope+`
 		)
 		SELECT GROUPING (parent_code), GROUPING (kind),
 		       coalesce(parent_code, ''), coalesce(parent_name, ''), coalesce(kind, ''),
@@ -184,7 +206,7 @@ func (s *Store) PeriodCompliance(ctx context.Context, periodID int64, at time.Ti
 		FROM ob
 		GROUP BY GROUPING SETS ((), (parent_code, parent_name), (kind))
 		ORDER BY 1, 2, 3, 5`,
-		p.ID, at, scope.Subtree, scope.All, scope.Unit)
+		append([]any{p.ID, at}, scopeArgs...)...)
 	if err != nil {
 		return Compliance{}, fmt.Errorf("compliance of period %d: %w", periodID, err)
 	}
@@ -243,11 +265,11 @@ type HistoryRow struct {
 // and what had come in by then. An empty list is not an error: a unit
 // outside the scope, or one that never owed a report.
 func (s *Store) ObligationHistory(ctx context.Context, unitCode string, at time.Time, scope ComplianceScope) ([]HistoryRow, error) {
+	scopeCTE, inScope, scopeArgs := scope.sql(3)
 	rows, err := s.q.Query(ctx, `
 		WITH RECURSIVE p AS (
 			SELECT p.id, p.data_from FROM periods p JOIN obligations o ON o.period_id = p.id WHERE o.unit_code = $1
-		),
-		`+subtreeCTE("$3")+`
+		)`+scopeCTE+`
 		SELECT pr.id, pr.form_code, pr.key, pr.label, pr.data_from, pr.data_to, v.name, coalesce(v.parent_code, ''),
 		       o.deadline, st.status, o.status_reason,
 		       CASE WHEN o.first_submitted_at <= $2 THEN o.first_submitted_at END,
@@ -265,9 +287,9 @@ func (s *Store) ObligationHistory(ctx context.Context, unitCode string, at time.
 			FROM submissions s
 			WHERE s.period_id = o.period_id AND s.unit_code = o.unit_code AND s.uploaded_at <= $2
 		) sub ON true
-		WHERE o.unit_code = $1 AND `+scopeFilter("$4", "$5")+`
+		WHERE o.unit_code = $1 AND `+inScope+`
 		ORDER BY pr.data_from DESC, pr.form_code, pr.id`,
-		unitCode, at, scope.Subtree, scope.All, scope.Unit)
+		append([]any{unitCode, at}, scopeArgs...)...)
 	if err != nil {
 		return nil, fmt.Errorf("history of unit %s: %w", unitCode, err)
 	}
@@ -282,221 +304,4 @@ func (s *Store) ObligationHistory(ctx context.Context, unitCode string, at time.
 		return nil, fmt.Errorf("history of unit %s: %w", unitCode, err)
 	}
 	return out, nil
-}
-
-// MatrixPeriod is one column of a form's matrix.
-type MatrixPeriod struct {
-	ID       int64     `json:"id"`
-	Key      string    `json:"key"`
-	Label    string    `json:"label"`
-	DataFrom time.Time `json:"data_from"`
-	DataTo   time.Time `json:"data_to"`
-	Deadline time.Time `json:"deadline"`
-	// Obligations counts the period's obligations, in scope or not.
-	Obligations int `json:"obligations"`
-}
-
-// MatrixRow is one unit of a form's matrix.
-type MatrixRow struct {
-	UnitCode string `json:"unit_code"`
-	// UnitName, Kind, ParentCode and ParentName are the unit as its latest
-	// period in the matrix recorded it.
-	UnitName   string             `json:"unit_name"`
-	Kind       reporting.UnitKind `json:"kind"`
-	ParentCode string             `json:"parent_code"`
-	ParentName string             `json:"parent_name"`
-	// Statuses has one entry per column of Matrix.Periods: the status at
-	// the moment asked about, or "" where the unit owed nothing.
-	Statuses []reporting.Status `json:"statuses"`
-}
-
-// Matrix is a form's units × periods statuses.
-type Matrix struct {
-	FormCode string         `json:"form_code"`
-	At       time.Time      `json:"at"`
-	Periods  []MatrixPeriod `json:"periods"`
-	Rows     []MatrixRow    `json:"rows"`
-}
-
-// FormMatrix is the status at moment at of every unit in scope in every
-// period of form formCode whose data window ends between from and to
-// (zero: no bound), periods oldest first, units by parent and code. Two
-// statements: the periods (the columns), then every cell in one pass (see
-// matrixCellsSQL).
-func (s *Store) FormMatrix(ctx context.Context, formCode string, from, to, at time.Time, scope ComplianceScope) (Matrix, error) {
-	m := Matrix{FormCode: formCode, At: at, Periods: []MatrixPeriod{}, Rows: []MatrixRow{}}
-	var fromDay, toDay *time.Time
-	if !from.IsZero() {
-		d := civilDate(from)
-		fromDay = &d
-	}
-	if !to.IsZero() {
-		d := civilDate(to)
-		toDay = &d
-	}
-	rows, err := s.q.Query(ctx, `
-		SELECT id, key, label, data_from, data_to, deadline,
-		       (SELECT count(*) FROM obligations o WHERE o.period_id = periods.id)
-		FROM periods
-		WHERE form_code = $1 AND ($2::date IS NULL OR data_to >= $2) AND ($3::date IS NULL OR data_to <= $3)
-		ORDER BY data_from, periodicity, id`, formCode, fromDay, toDay)
-	if err != nil {
-		return m, fmt.Errorf("matrix of form %s: periods: %w", formCode, err)
-	}
-	m.Periods, err = pgx.CollectRows(rows, pgx.RowToStructByPos[MatrixPeriod])
-	if err != nil {
-		return m, fmt.Errorf("matrix of form %s: periods: %w", formCode, err)
-	}
-	if len(m.Periods) == 0 {
-		return m, nil
-	}
-	ids := make([]int64, len(m.Periods))
-	for i, p := range m.Periods {
-		ids[i] = p.ID
-	}
-	words := (len(ids) + cellsPerWord - 1) / cellsPerWord
-	colOf, offset := columnMap(ids)
-	days := make([]time.Time, len(m.Periods))
-	for i, p := range m.Periods {
-		days[i] = p.DataFrom
-	}
-	rows, err = s.q.Query(ctx, matrixCellsSQL(words), ids, at, scope.Subtree, scope.All, scope.Unit, colOf, offset, days)
-	if err != nil {
-		return m, fmt.Errorf("matrix of form %s: %w", formCode, err)
-	}
-	most := 0 // units in the largest period: a size hint
-	for _, p := range m.Periods {
-		most = max(most, p.Obligations)
-	}
-	var (
-		r       MatrixRow
-		lastCol int
-		packed  = make([]int64, words)
-		dest    = []any{&r.UnitCode, &r.UnitName, &r.Kind, &r.ParentCode, &r.ParentName, &lastCol}
-		byUnit  = make(map[string]int, most) // index in m.Rows
-		lastOf  = make([]int, 0, most)       // the column each row's unit data comes from
-	)
-	m.Rows = make([]MatrixRow, 0, most)
-	for i := range packed {
-		dest = append(dest, &packed[i])
-	}
-	_, err = pgx.ForEachRow(rows, dest, func() error {
-		i, seen := byUnit[r.UnitCode]
-		if !seen {
-			i = len(m.Rows)
-			byUnit[r.UnitCode] = i
-			row := r
-			row.Statuses = make([]reporting.Status, len(ids))
-			m.Rows = append(m.Rows, row)
-			lastOf = append(lastOf, lastCol)
-		} else if lastCol > lastOf[i] {
-			// Another version of a unit already seen (it was renamed or
-			// moved): the row shows its latest.
-			statuses := m.Rows[i].Statuses
-			m.Rows[i], m.Rows[i].Statuses, lastOf[i] = r, statuses, lastCol
-		}
-		unpackCells(m.Rows[i].Statuses, packed)
-		return nil
-	})
-	if err != nil {
-		return m, fmt.Errorf("matrix of form %s: %w", formCode, err)
-	}
-	slices.SortFunc(m.Rows, func(a, b MatrixRow) int {
-		return cmp.Or(cmp.Compare(a.ParentCode, b.ParentCode), cmp.Compare(a.UnitCode, b.UnitCode))
-	})
-	return m, nil
-}
-
-// The matrix's cells travel packed: each cell is a 5-bit status code,
-// twelve to a bigint. 120,000 cells then cost PostgreSQL one bit_or per
-// obligation, grouped by unit version (an integer key), and the client
-// 10,000 small rows, which keeps 10,000 units × 12 periods within tens of
-// milliseconds.
-const (
-	cellBits     = 5
-	cellsPerWord = 12 // 60 of 64 bits
-)
-
-// A cell's code is the first letter of its status as a letter number
-// (ascii − 96: accepted 1, exempt 5, late 12, missing 13, pending 16,
-// returned 18, submitted 19), 0 where the unit owed nothing. The first
-// letters differ, which cellStatus's table checks at start.
-const cellCodeSQL = `(CASE
-		WHEN (o.first_submitted_at IS NULL OR o.first_submitted_at > $2) AND o.status <> 'exempt' THEN
-		     CASE WHEN $2 > o.deadline THEN ascii('missing') - 96 ELSE ascii('pending') - 96 END
-		ELSE ascii(o.status) - 96 END)::bigint`
-
-// cellStatus maps a cell code back to its status.
-var cellStatus = func() [1 << cellBits]reporting.Status {
-	var t [1 << cellBits]reporting.Status
-	for _, s := range reporting.Statuses {
-		c := s[0] - 'a' + 1
-		if t[c] != "" {
-			panic(fmt.Sprintf("statuses %s and %s share a cell code", t[c], s))
-		}
-		t[c] = s
-	}
-	return t
-}()
-
-// matrixCellsSQL reads, per unit version with an obligation in the periods
-// $1 (in column order) in scope, the unit, its parent's name, the last
-// column it appears in and its cells at moment $2, packed into words
-// bigints. A period's column is looked up by subscript in $6, indexed by
-// period id − $7: cheaper per obligation than a join or array_position;
-// $8 holds the columns' first days, for the parent's name.
-// The cell code is effectiveStatus, written for the packing.
-func matrixCellsSQL(words int) string {
-	const col = `($6::int[])[o.period_id - $7]`
-	var packed, cols strings.Builder
-	for w := range words {
-		filter := ""
-		if words > 1 {
-			filter = fmt.Sprintf(" FILTER (WHERE %s > %d AND %s <= %d)", col, w*cellsPerWord, col, (w+1)*cellsPerWord)
-		}
-		fmt.Fprintf(&packed, `,
-			       bit_or(%s << (%d * (%s - %d)))%s AS w%d`, cellCodeSQL, cellBits, col, w*cellsPerWord+1, filter, w)
-		fmt.Fprintf(&cols, ", coalesce(c.w%d, 0)", w)
-	}
-	return `
-		WITH RECURSIVE p AS (
-			SELECT x.id, x.ord::int AS ord, pp.data_from
-			FROM unnest($1::bigint[]) WITH ORDINALITY AS x (id, ord)
-			JOIN periods pp ON pp.id = x.id
-		),
-		` + subtreeCTE("$3") + `,
-		cells AS (
-			SELECT o.unit_version_id, max(` + col + `) AS last_col` + packed.String() + `
-			FROM obligations o
-			WHERE o.period_id = ANY ($1) AND ` + scopeFilter("$4", "$5") + `
-			GROUP BY o.unit_version_id
-		)
-		SELECT v.unit_code, v.name, v.kind, coalesce(v.parent_code, ''), coalesce(pv.name, ''), c.last_col` + cols.String() + `
-		FROM cells c
-		JOIN unit_versions v ON v.id = c.unit_version_id
-		LEFT JOIN unit_versions pv ON pv.unit_code = v.parent_code
-		     AND pv.valid_from <= ($8::date[])[c.last_col]
-		     AND (pv.valid_until IS NULL OR pv.valid_until >= ($8::date[])[c.last_col])`
-}
-
-// columnMap is matrixCellsSQL's $6 and $7: the column (from 1) of each
-// period id, at index id − offset.
-func columnMap(ids []int64) (cols []int32, offset int64) {
-	offset = slices.Min(ids) - 1
-	cols = make([]int32, slices.Max(ids)-offset)
-	for i, id := range ids {
-		cols[id-offset-1] = int32(i + 1)
-	}
-	return cols, offset
-}
-
-// unpackCells writes the statuses packed in words into the cells they
-// have a code for.
-func unpackCells(statuses []reporting.Status, words []int64) {
-	for i := range statuses {
-		code := words[i/cellsPerWord] >> (cellBits * (i % cellsPerWord)) & (1<<cellBits - 1)
-		if code != 0 {
-			statuses[i] = cellStatus[code]
-		}
-	}
 }

@@ -1,0 +1,387 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"baocao/reporting"
+)
+
+// MatrixPeriod is one column of a form's matrix.
+type MatrixPeriod struct {
+	ID       int64     `json:"id"`
+	Key      string    `json:"key"`
+	Label    string    `json:"label"`
+	DataFrom time.Time `json:"data_from"`
+	DataTo   time.Time `json:"data_to"`
+	Deadline time.Time `json:"deadline"`
+	// Obligations counts the period's obligations in scope.
+	Obligations int `json:"obligations"`
+}
+
+// MatrixRow is one unit of a form's matrix.
+type MatrixRow struct {
+	UnitCode string `json:"unit_code"`
+	// UnitName, Kind, ParentCode and ParentName are the unit as its latest
+	// period in the matrix recorded it.
+	UnitName   string             `json:"unit_name"`
+	Kind       reporting.UnitKind `json:"kind"`
+	ParentCode string             `json:"parent_code"`
+	ParentName string             `json:"parent_name"`
+	// Statuses has one entry per column of Matrix.Periods: the status at
+	// the moment asked about, or "" where the unit owed nothing.
+	Statuses []reporting.Status `json:"statuses"`
+}
+
+// Matrix is a form's units × periods statuses.
+type Matrix struct {
+	FormCode string         `json:"form_code"`
+	At       time.Time      `json:"at"`
+	Periods  []MatrixPeriod `json:"periods"`
+	Rows     []MatrixRow    `json:"rows"`
+}
+
+// FormMatrix is the status at moment at of every unit in scope in every
+// period of form formCode whose data window ends between from and to
+// (zero: no bound), periods oldest first, units by parent and code.
+//
+// It reads matrix_cells (see migration 00004), one row per unit version
+// holding the facts of each of its obligations of the form, and derives
+// each cell's status at the moment here, as effectiveStatus does in SQL:
+// grouping 120,000 obligations by unit on every request cost PostgreSQL
+// more than the 50 ms the matrix has for 10,000 units × 12 periods. Three
+// statements: the periods (the columns), the cells, the parents' names.
+func (s *Store) FormMatrix(ctx context.Context, formCode string, from, to, at time.Time, scope ComplianceScope) (Matrix, error) {
+	m := Matrix{FormCode: formCode, At: at, Periods: []MatrixPeriod{}, Rows: []MatrixRow{}}
+	var fromDay, toDay *time.Time
+	if !from.IsZero() {
+		d := civilDate(from)
+		fromDay = &d
+	}
+	if !to.IsZero() {
+		d := civilDate(to)
+		toDay = &d
+	}
+	// The periods, and the form's matrix rows, an upper bound of the
+	// matrix's rows to size it by.
+	var hint int
+	rows, err := s.q.Query(ctx, `
+		SELECT id, key, label, data_from, data_to, deadline, 0,
+		       (SELECT count(*) FROM matrix_cells WHERE form_code = $1)
+		FROM periods
+		WHERE form_code = $1 AND ($2::date IS NULL OR data_to >= $2) AND ($3::date IS NULL OR data_to <= $3)
+		ORDER BY data_from, periodicity, id`, formCode, fromDay, toDay)
+	if err != nil {
+		return m, fmt.Errorf("matrix of form %s: periods: %w", formCode, err)
+	}
+	m.Periods, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (MatrixPeriod, error) {
+		var p MatrixPeriod
+		return p, row.Scan(&p.ID, &p.Key, &p.Label, &p.DataFrom, &p.DataTo, &p.Deadline, &p.Obligations, &hint)
+	})
+	if err != nil {
+		return m, fmt.Errorf("matrix of form %s: periods: %w", formCode, err)
+	}
+	if len(m.Periods) == 0 {
+		return m, nil
+	}
+	ids := make([]int64, len(m.Periods))
+	for i, p := range m.Periods {
+		ids[i] = p.ID
+	}
+	query, args := matrixSQL(formCode, ids, scope)
+	rows, err = s.q.Query(ctx, query, args...)
+	if err != nil {
+		return m, fmt.Errorf("matrix of form %s: %w", formCode, err)
+	}
+	if scope.All {
+		m.Rows = make([]MatrixRow, 0, hint)
+	}
+	lastOf, err := readMatrixRows(rows, &m, ids, at)
+	if err != nil {
+		return m, fmt.Errorf("matrix of form %s: %w", formCode, err)
+	}
+	if err := s.nameParents(ctx, m.Rows, lastOf, m.Periods); err != nil {
+		return m, fmt.Errorf("matrix of form %s: %w", formCode, err)
+	}
+	// The rows came by unit code; a stable sort by parent keeps that order
+	// within each parent.
+	slices.SortStableFunc(m.Rows, func(a, b MatrixRow) int { return cmp.Compare(a.ParentCode, b.ParentCode) })
+	return m, nil
+}
+
+// readMatrixRows decodes matrixSQL's rows into m.Rows, one per unit, and
+// counts each period's cells, returning the column each row's unit data
+// comes from. It reads the raw column bytes: 10,000 rows through the
+// generic scan allocated and collected more than PostgreSQL took to send
+// them. Text arrives as UTF-8 in either format, bytea as is in binary
+// format, which pgx asks for; parents and kinds, a hundred-odd values, are
+// kept once each.
+func readMatrixRows(rows pgx.Rows, m *Matrix, ids []int64, at time.Time) ([]int, error) {
+	defer rows.Close()
+	for _, f := range rows.FieldDescriptions()[4:] {
+		if f.Format != pgx.BinaryFormatCode {
+			return nil, fmt.Errorf("bytea column %s not in binary format", f.Name)
+		}
+	}
+	var (
+		cols     = newColumnMap(ids)
+		atMicro  = at.UnixMicro()
+		interned = map[string]string{}
+		decoded  = make([]reporting.Status, len(ids))
+		store    []reporting.Status // backing of the rows' Statuses, allocated a chunk at a time
+		lastOf   = make([]int, 0, cap(m.Rows))
+	)
+	intern := func(b []byte) string {
+		if s, ok := interned[string(b)]; ok {
+			return s
+		}
+		s := string(b)
+		interned[s] = s
+		return s
+	}
+	for rows.Next() {
+		raw := rows.RawValues()
+		var visible []byte // nil: every period of the row is in scope
+		if len(raw) > 5 {
+			visible = raw[5]
+		}
+		clear(decoded)
+		last, err := decodeCells(decoded, raw[4], cols, visible, atMicro)
+		if err != nil {
+			return nil, fmt.Errorf("unit %s: %w", raw[0], err)
+		}
+		if last < 0 {
+			continue // no obligation in the window, or none in scope
+		}
+		n := len(m.Rows) - 1
+		if n < 0 || m.Rows[n].UnitCode != string(raw[0]) {
+			if len(store) < len(ids) {
+				store = make([]reporting.Status, 1024*len(ids))
+			}
+			m.Rows = append(m.Rows, MatrixRow{UnitCode: string(raw[0]), Statuses: store[:len(ids):len(ids)]})
+			store = store[len(ids):]
+			lastOf = append(lastOf, -1)
+			n++
+		}
+		// Rows of one unit come together; when it was renamed or moved,
+		// the row shows its version of the latest column.
+		r := &m.Rows[n]
+		if last > lastOf[n] {
+			r.UnitName, r.Kind, r.ParentCode, lastOf[n] = string(raw[1]), reporting.UnitKind(intern(raw[2])), intern(raw[3]), last
+		}
+		for c, st := range decoded {
+			if st != "" {
+				r.Statuses[c] = st
+				m.Periods[c].Obligations++
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return lastOf, nil
+}
+
+func scopeHasSubtree(sc ComplianceScope) bool { return !sc.All && sc.Subtree != "" }
+
+// matrixSQL reads the matrix_cells rows of form formCode in scope, with
+// their unit versions: $1 is the form, $2 the periods (columns) in whose
+// tree a subtree is drawn. Rows come by unit code, a unit's versions
+// oldest first. For a subtree scope a last column packs the ids of the
+// periods in which the unit was in the subtree (NULL: all of them): a
+// commune in a district's tree in 2024 but not after the reform shows
+// only 2024.
+func matrixSQL(formCode string, ids []int64, sc ComplianceScope) (string, []any) {
+	const head = `
+		SELECT v.unit_code, v.name, v.kind, coalesce(v.parent_code, ''), m.cells`
+	const order = `
+		ORDER BY v.unit_code, v.valid_from`
+	const from = `
+		FROM matrix_cells m
+		JOIN unit_versions v ON v.id = m.unit_version_id`
+	args := []any{formCode}
+	switch {
+	case sc.All:
+		return head + from + ` WHERE m.form_code = $1` + order, args
+	case sc.Subtree != "":
+		// Inner join when the subtree is all there is, so that its
+		// hundred-odd units drive the query rather than the form's rows.
+		visible, join, where := "st.visible", "JOIN", ""
+		args = append(args, ids, sc.Subtree)
+		if sc.Unit != "" {
+			visible = "CASE WHEN v.unit_code = $4 THEN NULL ELSE st.visible END"
+			join, where = "LEFT JOIN", " AND (v.unit_code = $4 OR st.code IS NOT NULL)"
+			args = append(args, sc.Unit)
+		}
+		return `
+		WITH RECURSIVE p AS (SELECT id, data_from FROM periods WHERE id = ANY ($2)),
+		` + subtreeCTE("$3::text") + head + `, ` + visible + from + `
+		` + join + ` (SELECT code, string_agg(int8send(period_id), ''::bytea) AS visible FROM subtree GROUP BY code) st
+		     ON st.code = v.unit_code
+		WHERE m.form_code = $1` + where + order, args
+	default: // one unit, or nothing when Unit is empty
+		return head + from + ` WHERE m.form_code = $1 AND v.unit_code = $2` + order, append(args, sc.Unit)
+	}
+}
+
+// The layout of a matrix_cells cell (migration 00004): period id, the
+// status's first letter as an int2, first version and deadline in
+// microseconds since 1970 (the first version math.MinInt64 while none).
+const (
+	cellSize     = 26
+	cellLetter   = 9
+	cellFirst    = 10
+	cellDeadline = 18
+	cellNoFirst  = math.MinInt64
+)
+
+// statusByLetter maps a status's first letter back to it; the first
+// letters differ, which the table checks at start.
+var statusByLetter = func() (t [128]reporting.Status) {
+	for _, s := range reporting.Statuses {
+		if t[s[0]] != "" {
+			panic(fmt.Sprintf("statuses %s and %s share a first letter", t[s[0]], s))
+		}
+		t[s[0]] = s
+	}
+	return t
+}()
+
+// decodeCells writes into statuses, by column, the status at moment at
+// (microseconds) of each cell packed in cells whose period is a column
+// and, when visible is not nil, one of the period ids packed in visible
+// (8 bytes each). It returns the last column written, -1 for none.
+func decodeCells(statuses []reporting.Status, cells []byte, cols columnMap, visible []byte, at int64) (int, error) {
+	if len(cells)%cellSize != 0 {
+		return -1, fmt.Errorf("matrix cells: %d bytes, not whole cells", len(cells))
+	}
+	last := -1
+	for c := cells; len(c) > 0; c = c[cellSize:] {
+		id := int64(binary.BigEndian.Uint64(c))
+		col := cols.column(id)
+		if col < 0 || visible != nil && !packedContains(visible, id) {
+			continue
+		}
+		stored := statusByLetter[c[cellLetter]&0x7f]
+		if stored == "" || c[cellLetter-1] != 0 {
+			return -1, fmt.Errorf("matrix cells: period %d: unknown status %#x", id, c[cellLetter-1:cellLetter+1])
+		}
+		first := int64(binary.BigEndian.Uint64(c[cellFirst:]))
+		deadline := int64(binary.BigEndian.Uint64(c[cellDeadline:]))
+		statuses[col] = cellStatusAt(stored, first, deadline, at)
+		last = max(last, col)
+	}
+	return last, nil
+}
+
+// packedContains reports whether the big-endian int8s packed in ids hold
+// id.
+func packedContains(ids []byte, id int64) bool {
+	for ; len(ids) >= 8; ids = ids[8:] {
+		if int64(binary.BigEndian.Uint64(ids)) == id {
+			return true
+		}
+	}
+	return false
+}
+
+// cellStatusAt is effectiveStatus on a decoded cell.
+func cellStatusAt(stored reporting.Status, first, deadline, at int64) reporting.Status {
+	switch {
+	case stored == reporting.StatusExempt:
+		return stored
+	case first == cellNoFirst || first > at:
+		if at > deadline {
+			return reporting.StatusMissing
+		}
+		return reporting.StatusPending
+	}
+	return stored
+}
+
+// columnMap finds the column (from 0) of a period id: a slice indexed by
+// id − offset, as the matrix looks up 120,000 cells.
+type columnMap struct {
+	offset int64
+	cols   []int32 // column + 1; 0: not a column
+}
+
+func newColumnMap(ids []int64) columnMap {
+	offset := slices.Min(ids)
+	m := columnMap{offset: offset, cols: make([]int32, slices.Max(ids)-offset+1)}
+	for i, id := range ids {
+		m.cols[id-offset] = int32(i + 1)
+	}
+	return m
+}
+
+// column is the column of period id, -1 when it is none.
+func (m columnMap) column(id int64) int {
+	if id < m.offset || id-m.offset >= int64(len(m.cols)) {
+		return -1
+	}
+	return int(m.cols[id-m.offset]) - 1
+}
+
+// nameParents sets the parent's name of every row: its parent unit's
+// version in effect on the first day of the row's last column (lastOf).
+func (s *Store) nameParents(ctx context.Context, rows []MatrixRow, lastOf []int, periods []MatrixPeriod) error {
+	var codes []string
+	for _, r := range rows {
+		if r.ParentCode != "" {
+			codes = append(codes, r.ParentCode)
+		}
+	}
+	slices.Sort(codes)
+	codes = slices.Compact(codes)
+	if len(codes) == 0 {
+		return nil
+	}
+	type version struct {
+		code, name  string
+		from, until time.Time
+	}
+	dbRows, err := s.q.Query(ctx, `
+		SELECT unit_code, name, valid_from, coalesce(valid_until, 'infinity')
+		FROM unit_versions WHERE unit_code = ANY ($1)`, codes)
+	if err != nil {
+		return fmt.Errorf("parents' names: %w", err)
+	}
+	versions, err := pgx.CollectRows(dbRows, func(row pgx.CollectableRow) (version, error) {
+		var (
+			v     version
+			until pgtype.Date
+		)
+		err := row.Scan(&v.code, &v.name, &v.from, &until)
+		v.until = until.Time
+		if until.InfinityModifier == pgtype.Infinity {
+			v.until = time.Date(9999, time.December, 31, 0, 0, 0, 0, time.UTC)
+		}
+		return v, err
+	})
+	if err != nil {
+		return fmt.Errorf("parents' names: %w", err)
+	}
+	byCode := make(map[string][]version, len(codes))
+	for _, v := range versions {
+		byCode[v.code] = append(byCode[v.code], v)
+	}
+	for i := range rows {
+		day := periods[lastOf[i]].DataFrom
+		for _, v := range byCode[rows[i].ParentCode] {
+			if !v.from.After(day) && !v.until.Before(day) {
+				rows[i].ParentName = v.name
+				break
+			}
+		}
+	}
+	return nil
+}
