@@ -62,7 +62,7 @@ func TestServeAnswersHealthzAndStopsGracefully(t *testing.T) {
 	t.Parallel()
 	addr := freeAddr(t)
 	env := []string{
-		"BAOCAO_DATABASE_URL=" + storetest.NewDB(t), "BAOCAO_HTTP_LISTEN=" + addr,
+		"BAOCAO_DATABASE_URL=" + storetest.NewDB(t), "BAOCAO_HTTP_LISTEN=" + addr, "BAOCAO_DATA_DIR=" + t.TempDir(),
 		"BAOCAO_SECRET=" + strings.Repeat("s", 40), "BAOCAO_LOG_LEVEL=warn",
 	}
 	ctx, cancel := context.WithCancel(context.Background())
