@@ -20,14 +20,8 @@ import (
 func TestComplianceReviewExemptExtendFromTheCommandLine(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	url := storetest.NewDB(t)
-	st, err := store.Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	url, st := smallFormDB(t)
 	hcm, _ := time.LoadLocation("Asia/Ho_Chi_Minh")
-	storetest.SyncFormYAML(t, st, "test-in.yaml", storetest.SmallFormYAML)
 	prov := storetest.Unit(t, st, &storetest.UnitOpts{Kind: reporting.KindProvince}).Code
 	d1 := storetest.Unit(t, st, &storetest.UnitOpts{Kind: reporting.KindDistrictPC, Parent: prov, Name: "UBND huyện Một"}).Code
 	c1 := storetest.Unit(t, st, &storetest.UnitOpts{Parent: d1}).Code

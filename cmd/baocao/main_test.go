@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"baocao/store"
 	"baocao/store/storetest"
 )
 
@@ -24,6 +25,20 @@ func runCLI(ctx context.Context, t *testing.T, env []string, args ...string) (st
 		t.Logf("stderr: %s", errOut.String())
 	}
 	return out.String(), err
+}
+
+// smallFormDB is a new test database with the small commune form loaded,
+// and a store on it closed at the end of the test.
+func smallFormDB(t *testing.T) (url string, st *store.Store) {
+	t.Helper()
+	url = storetest.NewDB(t)
+	st, err := store.Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(st.Close)
+	storetest.SyncFormYAML(t, st, "test-in.yaml", storetest.SmallFormYAML)
+	return url, st
 }
 
 func freeAddr(t *testing.T) string {

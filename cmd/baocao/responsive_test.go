@@ -12,7 +12,6 @@ import (
 
 	"baocao/reporting"
 	"baocao/scheduler"
-	"baocao/store"
 	"baocao/store/storetest"
 )
 
@@ -66,14 +65,8 @@ func (b *blackhole) close() {
 func TestServeStaysResponsiveWhileSMTPHangs(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	url := storetest.NewDB(t)
-	st, err := store.Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	url, st := smallFormDB(t)
 	hcm, _ := time.LoadLocation("Asia/Ho_Chi_Minh")
-	storetest.SyncFormYAML(t, st, "test-in.yaml", storetest.SmallFormYAML)
 	district := storetest.Unit(t, st, &storetest.UnitOpts{Kind: reporting.KindDistrictPC}).Code
 	for range 5 {
 		storetest.Unit(t, st, &storetest.UnitOpts{Parent: district})
