@@ -29,12 +29,14 @@ package web
 // concurrent requests.
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"mime"
 	"net/http"
 	"net/url"
@@ -274,17 +276,23 @@ type loginResponse struct {
 // readLogin reads {email, password} as JSON or as a form.
 func readLogin(w http.ResponseWriter, r *http.Request) (loginRequest, error) {
 	var req loginRequest
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 64<<10))
+	if err != nil {
+		return req, reporting.Errorf(reporting.EINVALID, msgLoginUnreadble)
+	}
+	// JSON when it says so, or when it looks like it: `curl -d '{…}'`
+	// labels a JSON body as a form.
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if mt == "application/json" {
-		if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+	if mt == "application/json" || bytes.HasPrefix(bytes.TrimSpace(body), []byte("{")) {
+		if err := json.Unmarshal(body, &req); err != nil {
 			return req, reporting.Errorf(reporting.EINVALID, msgLoginUnreadble)
 		}
 	} else {
-		if err := r.ParseForm(); err != nil {
+		form, err := url.ParseQuery(string(body))
+		if err != nil {
 			return req, reporting.Errorf(reporting.EINVALID, msgLoginUnreadble)
 		}
-		req.Email, req.Password = r.PostForm.Get("email"), r.PostForm.Get("password")
+		req.Email, req.Password = form.Get("email"), form.Get("password")
 	}
 	req.Email = strings.ToLower(strings.TrimSpace(req.Email))
 	if req.Email == "" || req.Password == "" {

@@ -144,6 +144,9 @@ func TestLogin(t *testing.T) {
 	}{
 		{"JSON, e-mail in capitals", func(e string) request { return jsonLogin(strings.ToUpper(e), storetest.Password) }, 200, "", false},
 		{"form", func(e string) request { return form(e, storetest.Password) }, 200, "", false},
+		{"JSON labelled a form, as curl -d sends it", func(e string) request {
+			return withHeader(jsonLogin(e, storetest.Password), "Content-Type", "application/x-www-form-urlencoded")
+		}, 200, "", false},
 		{"from our own page", func(e string) request {
 			return withHeader(jsonLogin(e, storetest.Password), "Origin", "http://example.com")
 		}, 200, "", false},
