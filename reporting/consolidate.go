@@ -2,6 +2,7 @@ package reporting
 
 import (
 	"cmp"
+	"fmt"
 	"math/big"
 	"slices"
 	"strconv"
@@ -23,6 +24,13 @@ const (
 	msgNotReported   = "Chưa báo cáo"
 	msgProvinceTotal = "TỔNG CỘNG TOÀN TỈNH"
 	msgNoParent      = "(không có đơn vị cấp trên)"
+	// Baseline notes: which period, how many units reported then and now,
+	// and how far the two periods' units differ.
+	msgBaselineReported = "So với %s (%s): %s/%s đơn vị đã báo cáo; kỳ này %s/%s."
+	msgBaselineMostly   = " Phạm vi đơn vị có thay đổi: %s đơn vị phải báo cáo ở cả hai kỳ."
+	msgBaselineOther    = " Phạm vi đơn vị khác nhau (chỉ %s đơn vị phải báo cáo ở cả hai kỳ, có thể do sắp xếp đơn vị hành chính) nên không tính tăng, giảm."
+	msgPrevious         = "kỳ trước"
+	msgYearAgo          = "cùng kỳ năm trước"
 )
 
 // NotReported is how a unit without a counting submission is shown in
@@ -270,6 +278,63 @@ type Baseline struct {
 	Key      string
 	Label    string
 	Total    Group
+	// Shared counts the units (by code, in scope) that owed both this
+	// period's report and the consolidated one.
+	Shared int
+}
+
+// UnitMatch says how an earlier period's units compare with the report's:
+// totals over different units are not a trend. After the 2025 reform a
+// province's 122 districts and communes became 40 communes, and its totals
+// "fell" by two thirds.
+type UnitMatch int
+
+const (
+	// SameUnits: the same units owed both reports.
+	SameUnits UnitMatch = iota
+	// MostlySame: nine in ten of the units or more owed both; the change is
+	// given, with the unit counts beside it.
+	MostlySame
+	// OtherUnits: the units differ more; totals are shown, not compared.
+	OtherUnits
+)
+
+// Match compares the units of baseline b with the report's.
+func (c *Consolidation) Match(b *Baseline) UnitMatch {
+	now, then := len(c.Units), b.Total.Obliged
+	switch {
+	case b.Shared == now && b.Shared == then:
+		return SameUnits
+	case b.Shared*10 >= 9*max(now, then):
+		return MostlySame
+	}
+	return OtherUnits
+}
+
+// BaselineNotes says, for each earlier period compared with, how many units
+// reported then and now and, when the units differ, how much: the context
+// a change in a total needs to be read right.
+func (c *Consolidation) BaselineNotes() []string {
+	var notes []string
+	for _, b := range []struct {
+		base *Baseline
+		what string
+	}{{c.Previous, msgPrevious}, {c.YearAgo, msgYearAgo}} {
+		if b.base == nil || b.base == c.YearAgo && c.Previous != nil && c.Previous.PeriodID == b.base.PeriodID {
+			continue // none, or the previous period is the year-earlier one too
+		}
+		n := func(i int) string { return DecimalInt(int64(i)).Format(0) }
+		note := fmt.Sprintf(msgBaselineReported, b.what, b.base.Label, n(b.base.Total.Reported), n(b.base.Total.Obliged),
+			n(c.Total.Reported), n(c.Total.Obliged))
+		switch c.Match(b.base) {
+		case MostlySame:
+			note += fmt.Sprintf(msgBaselineMostly, n(b.base.Shared))
+		case OtherUnits:
+			note += fmt.Sprintf(msgBaselineOther, n(b.base.Shared))
+		}
+		notes = append(notes, note)
+	}
+	return notes
 }
 
 // Consolidation is the consolidated report of one form for one period.
@@ -520,11 +585,13 @@ func roman(n int) string {
 // Change compares a value with a base: Delta = value − base, Percent =
 // Delta / base × 100 (no value when the base is 0 or missing, and for
 // percentage fields, whose change is in points: a relative change of a
-// rate would mislead).
+// rate would mislead). Over other units (Units is OtherUnits) there is a
+// base and no change.
 type Change struct {
 	Base    Decimal
 	Delta   Decimal
 	Percent Decimal
+	Units   UnitMatch
 }
 
 func changeFrom(v, base Decimal) Change {
@@ -555,8 +622,8 @@ func (c *Consolidation) Comparisons() []Comparison {
 		cmp := Comparison{
 			Field:    f,
 			Current:  cur,
-			Previous: changeFrom(cur, baseValue(c.Previous, fi)),
-			YearAgo:  changeFrom(cur, baseValue(c.YearAgo, fi)),
+			Previous: c.changeFrom(cur, c.Previous, fi),
+			YearAgo:  c.changeFrom(cur, c.YearAgo, fi),
 		}
 		if f.Type == TypePercent {
 			cmp.Previous.Percent, cmp.YearAgo.Percent = "", ""
@@ -566,11 +633,18 @@ func (c *Consolidation) Comparisons() []Comparison {
 	return out
 }
 
-func baseValue(b *Baseline, fi int) Decimal {
+// changeFrom compares cur with field fi of baseline b, nil for none.
+func (c *Consolidation) changeFrom(cur Decimal, b *Baseline, fi int) Change {
 	if b == nil || fi >= len(b.Total.Values) {
-		return ""
+		return changeFrom(cur, "")
 	}
-	return b.Total.Values[fi].Value
+	base, m := b.Total.Values[fi].Value, c.Match(b)
+	if m == OtherUnits {
+		return Change{Base: base, Units: m}
+	}
+	ch := changeFrom(cur, base)
+	ch.Units = m
+	return ch
 }
 
 // Compliance counts how the units filed.

@@ -162,7 +162,7 @@ func TestComputeGroupsAndRows(t *testing.T) {
 func TestComparisons(t *testing.T) {
 	t.Parallel()
 	c := sample()
-	c.Previous = &Baseline{Total: Group{Values: []Aggregated{{Value: "20"}, {Value: "0"}, {}}}}
+	c.Previous = &Baseline{Shared: 6, Total: Group{Obliged: 6, Values: []Aggregated{{Value: "20"}, {Value: "0"}, {}}}}
 	got := c.Comparisons()
 	if len(got) != 2 {
 		t.Fatalf("%d comparisons, want the two computed fields", len(got))
@@ -179,6 +179,72 @@ func TestComparisons(t *testing.T) {
 	}
 	if y := got[0].YearAgo; y != (Change{}) {
 		t.Errorf("no year-ago period, got %+v", y)
+	}
+}
+
+// TestComparisonsOverOtherUnits checks that totals over different units
+// (a reorganisation) are shown and not compared, and that the notes say
+// how many units reported in each period and how many owed both.
+func TestComparisonsOverOtherUnits(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name            string
+		obliged, shared int // the earlier period's units, and those it shares with the report's 6
+		want            Change
+		note            string
+	}{
+		{"the same units", 6, 6, Change{Base: "20", Delta: "3", Percent: "15"},
+			"So với kỳ trước (6 tháng cuối năm 2024): 4/6 đơn vị đã báo cáo; kỳ này 4/6."},
+		{"one unit replaced", 6, 5, Change{Base: "20", Units: OtherUnits},
+			"So với kỳ trước (6 tháng cuối năm 2024): 4/6 đơn vị đã báo cáo; kỳ này 4/6. Phạm vi đơn vị khác nhau (chỉ 5 đơn vị phải báo cáo ở cả hai kỳ, có thể do sắp xếp đơn vị hành chính) nên không tính tăng, giảm."},
+		{"before a reform", 122, 2, Change{Base: "20", Units: OtherUnits},
+			"So với kỳ trước (6 tháng cuối năm 2024): 4/122 đơn vị đã báo cáo; kỳ này 4/6. Phạm vi đơn vị khác nhau (chỉ 2 đơn vị phải báo cáo ở cả hai kỳ, có thể do sắp xếp đơn vị hành chính) nên không tính tăng, giảm."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c := sample()
+			c.Previous = &Baseline{Label: "6 tháng cuối năm 2024", Shared: tt.shared,
+				Total: Group{Obliged: tt.obliged, Reported: 4, Values: []Aggregated{{Value: "20"}, {Value: "90"}, {}}}}
+			if got := c.Comparisons()[0].Previous; got != tt.want {
+				t.Errorf("n vs previous = %+v, want %+v", got, tt.want)
+			}
+			if got := c.BaselineNotes(); len(got) != 1 || got[0] != tt.note {
+				t.Errorf("notes %q\nwant %q", got, tt.note)
+			}
+		})
+	}
+	if notes := sample().BaselineNotes(); len(notes) != 0 {
+		t.Errorf("notes without an earlier period: %q", notes)
+	}
+	// Nine in ten units shared: the change stands, with the counts.
+	c := &Consolidation{Units: make([]UnitReport, 10), Total: Group{Obliged: 10, Reported: 9}}
+	c.YearAgo = &Baseline{Label: "6 tháng đầu năm 2024", Shared: 9, Total: Group{Obliged: 10, Reported: 10}}
+	want := "So với cùng kỳ năm trước (6 tháng đầu năm 2024): 10/10 đơn vị đã báo cáo; kỳ này 9/10. Phạm vi đơn vị có thay đổi: 9 đơn vị phải báo cáo ở cả hai kỳ."
+	if got := c.BaselineNotes(); len(got) != 1 || got[0] != want {
+		t.Errorf("notes %q\nwant %q", got, want)
+	}
+}
+
+func TestMatch(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		now, then, shared int
+		want              UnitMatch
+	}{
+		{700, 700, 700, SameUnits},
+		{700, 701, 700, MostlySame}, // an agency closed since
+		{701, 700, 700, MostlySame}, // a new one
+		{700, 700, 630, MostlySame}, // 70 merged away, 70 new
+		{700, 700, 629, OtherUnits},
+		{40, 122, 2, OtherUnits}, // the 2025 reform
+		{40, 0, 0, OtherUnits},
+	}
+	for _, tt := range tests {
+		c := &Consolidation{Units: make([]UnitReport, tt.now)}
+		if got := c.Match(&Baseline{Shared: tt.shared, Total: Group{Obliged: tt.then}}); got != tt.want {
+			t.Errorf("%d units now, %d then, %d shared: %v, want %v", tt.now, tt.then, tt.shared, got, tt.want)
+		}
 	}
 }
 

@@ -106,14 +106,14 @@ func (s *Store) Consolidate(ctx context.Context, q ConsolidationQuery) (*reporti
 		}
 		c.Total = groups.take(reporting.LevelProvince, "", "", len(c.Fields))
 		c.Groups = groups.ordered(c.Units, len(c.Fields))
-		c.Previous, err = tx.baseline(ctx, q, c.Fields, `
+		c.Previous, err = tx.baseline(ctx, q, c, `
 			SELECT id, key, label FROM periods
 			WHERE form_code = $1 AND periodicity = $2 AND data_to < $3
 			ORDER BY data_to DESC LIMIT 1`, p.FormCode, string(p.Periodicity), p.DataFrom)
 		if err != nil {
 			return err
 		}
-		c.YearAgo, err = tx.baseline(ctx, q, c.Fields, `
+		c.YearAgo, err = tx.baseline(ctx, q, c, `
 			SELECT id, key, label FROM periods
 			WHERE form_code = $1 AND periodicity = $2 AND data_from = ($3::date - interval '1 year')::date`,
 			p.FormCode, string(p.Periodicity), p.DataFrom)
@@ -462,10 +462,12 @@ func (s *Store) consolidationGroups(ctx context.Context, q ConsolidationQuery, p
 }
 
 // baseline is the province total of the period the query finds (id, key,
-// label), aggregated with today's fields and rules over the same scope.
-// No such period is not an error: the report then has nothing to compare
-// with, and the result is nil, as Consolidation documents.
-func (s *Store) baseline(ctx context.Context, q ConsolidationQuery, fields []reporting.Field, query string, args ...any) (*reporting.Baseline, error) {
+// label), aggregated with c's fields and rules over the same scope, and
+// how many of its units (in scope) owe c's report too. No such period is
+// not an error: the report then has nothing to compare with, and the
+// result is nil, as Consolidation documents.
+func (s *Store) baseline(ctx context.Context, q ConsolidationQuery, c *reporting.Consolidation, query string, args ...any) (*reporting.Baseline, error) {
+	fields := c.Fields
 	rows, err := s.q.Query(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find baseline period: %w", err)
@@ -487,5 +489,14 @@ func (s *Store) baseline(ctx context.Context, q ConsolidationQuery, fields []rep
 		return nil, fmt.Errorf("baseline %s: %w", b.Key, err)
 	}
 	b.Total = gs.take(reporting.LevelProvince, "", "", len(fields))
+	current := make([]string, len(c.Units))
+	for i, u := range c.Units {
+		current[i] = u.Code
+	}
+	err = s.q.QueryRow(ctx, countingSQL+`
+		SELECT count(*) FROM ob WHERE unit_code = ANY ($7)`, append(scopeArgs(b.PeriodID, q), current)...).Scan(&b.Shared)
+	if err != nil {
+		return nil, fmt.Errorf("baseline %s: units shared: %w", b.Key, err)
+	}
 	return &b, nil
 }

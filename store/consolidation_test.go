@@ -399,6 +399,27 @@ func TestConsolidationOptions(t *testing.T) {
 	if u := c.Units[0]; u.Name != "Phường Bình Phước" || u.ParentName != "Tỉnh Đồng Nai" || c.Groups[1].ParentCode != "75" {
 		t.Fatalf("2026 unit %s under %s, group %+v", u.Name, u.ParentName, c.Groups[1])
 	}
+	// Across the reform, 2025-H1's seven units share one code with 2026-H1's
+	// one: the totals are shown, not compared.
+	if p := c.Previous; p == nil || p.Key != "2025-H1" || p.Total.Obliged != 7 || p.Shared != 1 || c.Match(p) != reporting.OtherUnits {
+		t.Fatalf("2026-H1's previous period %+v", p)
+	}
+	if got := c.Comparisons()[0].Previous; got != (reporting.Change{Base: "25", Units: reporting.OtherUnits}) {
+		t.Fatalf("so_cuoc against 2025-H1: %+v, want the base alone", got)
+	}
+	if notes := c.BaselineNotes(); len(notes) != 1 || !strings.Contains(notes[0], "5/7 đơn vị đã báo cáo; kỳ này 1/1") ||
+		!strings.Contains(notes[0], "không tính tăng, giảm") {
+		t.Fatalf("notes %q", notes)
+	}
+	// Before it, the same seven units: compared, nothing to note but the
+	// counts.
+	c, err = s.st.Consolidate(ctx, store.ConsolidationQuery{FormCode: "TH-TEST", Period: "2025-H1", Scope: reporting.AllUnits, At: reportAt})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := c.Previous; p == nil || p.Shared != 7 || c.Match(p) != reporting.SameUnits || c.Match(c.YearAgo) != reporting.SameUnits {
+		t.Fatalf("2025-H1's previous period %+v", p)
+	}
 	for _, q := range []store.ConsolidationQuery{
 		{FormCode: "TH-TEST", Period: "2031-H1", Scope: reporting.AllUnits, At: reportAt},
 		{FormCode: "TH-TEST", Period: "2025-H1", At: reportAt}, // no scope: nothing to see
@@ -541,6 +562,20 @@ func TestConsolidatedWorkbook(t *testing.T) {
 	cmp, _ := f.GetRows("So sánh", raw)
 	if got := pad(cmp[4], 10)[3:]; !slices.Equal(got, []string{"25", "10", "15", "150", "0", "25", ""}) {
 		t.Errorf("so_cuoc comparison %q", got)
+	}
+	// Under the table, after a blank row, how many units reported then and
+	// now.
+	notes := c.BaselineNotes()
+	if len(notes) != 2 || len(cmp) < 2+len(notes) {
+		t.Fatalf("notes %q, comparison sheet of %d rows", notes, len(cmp))
+	}
+	for i, note := range notes {
+		if r := cmp[len(cmp)-len(notes)+i]; len(r) == 0 || r[0] != note || !strings.Contains(note, "đơn vị đã báo cáo; kỳ này 5/7.") {
+			t.Errorf("note row %d: %q, want %q", i, r, note)
+		}
+	}
+	if r := cmp[len(cmp)-len(notes)-1]; len(r) != 0 {
+		t.Errorf("no blank row before the notes: %q", r)
 	}
 
 	// The clerk's formula is a string cell.

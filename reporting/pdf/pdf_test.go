@@ -201,7 +201,9 @@ func sample(n int) *reporting.Consolidation {
 	}
 	reporting.SortUnits(c.Units)
 	c.ComputeGroups()
-	c.Previous = &reporting.Baseline{Key: "2025-H2", Label: "6 tháng cuối năm 2025", Total: reporting.Group{
+	// The same units owed the previous report; fewer of them filed it.
+	c.Previous = &reporting.Baseline{Key: "2025-H2", Label: "6 tháng cuối năm 2025", Shared: len(c.Units), Total: reporting.Group{
+		Obliged: len(c.Units), Reported: 5,
 		Values: []reporting.Aggregated{{Value: "10"}, {Value: "0"}, {Value: "90"}, {}, {}},
 	}}
 	return c
@@ -270,6 +272,7 @@ func TestReportText(t *testing.T) {
 		"Nơi nhận:", "- Như trên;", "- Thường trực HĐND tỉnh;", "- Lưu: VT.",
 		"TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Văn Lợi",
 		"Phụ lục I", "Phụ lục II", "Phụ lục III", "TỔNG CỘNG TOÀN TỈNH",
+		fmt.Sprintf("So với kỳ trước (6 tháng cuối năm 2025): 5/40 đơn vị đã báo cáo; kỳ này %d/40.", c.Total.Reported),
 	} {
 		if !strings.Contains(flat, want) {
 			t.Errorf("PDF text lacks %q", want)
@@ -283,6 +286,24 @@ func TestReportText(t *testing.T) {
 	second := strings.Fields(poppler(t, "pdftotext", "-f", "2", "-l", "2", "-enc", "UTF-8", path, "-"))
 	if first[0] == "1" || second[0] != "2" {
 		t.Errorf("page 1 starts %q, page 2 starts %q; want no number, then 2", first[0], second[0])
+	}
+}
+
+// TestReportTextAcrossAReform: when the previous period's units were
+// others (before the 2025 reform), the report gives no change, and says
+// why, in the text and under Phụ lục I.
+func TestReportTextAcrossAReform(t *testing.T) {
+	t.Parallel()
+	c := sample(40)
+	c.Previous.Total.Obliged, c.Previous.Total.Reported, c.Previous.Shared = 122, 110, 3
+	flat := strings.Join(strings.Fields(poppler(t, "pdftotext", "-enc", "UTF-8", render(t, c), "-")), " ")
+	note := "So với kỳ trước (6 tháng cuối năm 2025): 110/122 đơn vị đã báo cáo; kỳ này " + fmt.Sprint(c.Total.Reported) +
+		"/40. Phạm vi đơn vị khác nhau (chỉ 3 đơn vị phải báo cáo ở cả hai kỳ, có thể do sắp xếp đơn vị hành chính) nên không tính tăng, giảm."
+	if n := strings.Count(flat, note); n != 2 {
+		t.Errorf("the note is in the text %d times, want twice (part II and Phụ lục I)", n)
+	}
+	if strings.Contains(flat, "so với kỳ trước") || strings.Contains(flat, "giảm 0,3 điểm phần trăm") {
+		t.Error("the text still compares with the previous period")
 	}
 }
 

@@ -198,6 +198,9 @@ func (r *report) results() {
 	d, c := r.d, r.c
 	d.paragraph(txtSec2, heading)
 	d.paragraph(fmt.Sprintf(txtSec2Intro, lowerFirst(c.Period.Label)), body)
+	for _, note := range c.BaselineNotes() {
+		d.paragraph(note, body)
+	}
 	fi, n := 0, 0
 	for _, s := range c.Form.Sections {
 		var parts []string
@@ -254,7 +257,9 @@ func (r *report) fieldSentence(fi int) string {
 		change reporting.Change
 		vs     string
 	}{{cmp.Previous, txtVsPrev}, {cmp.YearAgo, txtVsYear}} {
-		if b.change.Base.Valid() {
+		// Over other units the note after the introduction says why
+		// there is no change.
+		if b.change.Base.Valid() && b.change.Units != reporting.OtherUnits {
 			s += ", " + changeText(f, b.change.Delta, b.change.Percent) + " " + b.vs
 		}
 	}
@@ -373,7 +378,13 @@ func (r *report) appendixComparison(ctx context.Context) error {
 			reporting.FormatValue(f, cmp.YearAgo.Base), signed(f, cmp.YearAgo.Delta), signedPct(cmp.YearAgo.Percent),
 		}})
 	}
-	return r.d.table(ctx, cols, rows, func(int) {})
+	if err := r.d.table(ctx, cols, rows, func(int) {}); err != nil {
+		return err
+	}
+	for _, note := range c.BaselineNotes() {
+		r.d.paragraph(note, para{style: "I", size: bodySize, justify: true, after: paraSpace})
+	}
+	return nil
 }
 
 func signed(f reporting.Field, d reporting.Decimal) string {

@@ -96,7 +96,7 @@ func (b *book) compare(ctx context.Context, sw *excelize.StreamWriter) error {
 		row[4], row[5], row[6] = number(cmp.Previous.Base), number(cmp.Previous.Delta), number(cmp.Previous.Percent)
 		row[7], row[8], row[9] = number(cmp.YearAgo.Base), number(cmp.YearAgo.Delta), number(cmp.YearAgo.Percent)
 		return true
-	})
+	}, b.c.BaselineNotes()...)
 }
 
 // number is a decimal cell value, or an empty cell for no value.

@@ -16,6 +16,7 @@ import (
 	"math"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -209,6 +210,7 @@ type styleSet struct {
 	// plain is every row's default style (see rowOpts).
 	plain                               int
 	title, subtitle, header, headerLeft int
+	note                                int // a sentence under a table
 	cell                                [nClasses][nFmts]int
 }
 
@@ -243,6 +245,7 @@ func (b *book) styles() error {
 	b.st.plain = mk(&excelize.Style{Font: font(11, false, false)})
 	b.st.title = mk(&excelize.Style{Font: font(14, true, false), Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}})
 	b.st.subtitle = mk(&excelize.Style{Font: font(12, false, true), Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}})
+	b.st.note = mk(&excelize.Style{Font: font(11, false, true), Alignment: &excelize.Alignment{Horizontal: "left", Vertical: "top", WrapText: true}})
 	header := func(h string) *excelize.Style {
 		return &excelize.Style{Font: font(11, true, false), Border: border,
 			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"D9E1F2"}},
@@ -365,8 +368,8 @@ func (b *book) title(sw *excelize.StreamWriter, cols int, head, sub string) erro
 
 // simpleTable writes a plain table: title, one header row (row 4), frozen,
 // repeated on every printed page, then rows from next until it returns
-// false.
-func (b *book) simpleTable(ctx context.Context, sw *excelize.StreamWriter, sheet, head string, cols []column, next func(row []any) bool) error {
+// false, then the notes, a row each across the table after a blank row.
+func (b *book) simpleTable(ctx context.Context, sw *excelize.StreamWriter, sheet, head string, cols []column, next func(row []any) bool, notes ...string) error {
 	for i, col := range cols {
 		if err := sw.SetColWidth(i+1, i+1, col.width); err != nil {
 			return err
@@ -399,7 +402,7 @@ func (b *book) simpleTable(ctx context.Context, sw *excelize.StreamWriter, sheet
 	for n := 5; ; n++ {
 		clear(values)
 		if !next(values) {
-			return nil
+			return b.notes(sw, n+1, len(cols), width, notes)
 		}
 		for i, v := range values {
 			r.set(i, b.st.cell[classUnit][cols[i].format], v)
@@ -413,6 +416,22 @@ func (b *book) simpleTable(ctx context.Context, sw *excelize.StreamWriter, sheet
 			return err
 		}
 	}
+}
+
+// notes writes each note from row n on, merged across cols columns of
+// the given total width (in characters), tall enough for its lines.
+func (b *book) notes(sw *excelize.StreamWriter, n, cols int, width float64, notes []string) error {
+	for i, note := range notes {
+		first, last := cellName(1, n+i), cellName(cols, n+i)
+		lines := math.Ceil(float64(utf8.RuneCountInString(note)) / (width * 0.9))
+		if err := sw.SetRow(first, []any{cell(b.st.note, note)}, b.rowOpts(15*lines+3)); err != nil {
+			return err
+		}
+		if err := sw.MergeCell(first, last); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // row is a reusable row of styled cells. Its values point at its cells,
