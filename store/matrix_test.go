@@ -377,3 +377,18 @@ func TestMatrixPatch(t *testing.T) {
 		})
 	}
 }
+
+// TestObligationVersionIsOfItsUnit: an obligation's unit version must be a
+// version of its unit (migration 00005).
+func TestObligationVersionIsOfItsUnit(t *testing.T) {
+	t.Parallel()
+	st := seedMatrix(t)
+	_, err := st.Pool().Exec(context.Background(), `
+		INSERT INTO obligations (period_id, unit_code, unit_version_id, deadline)
+		SELECT p.id, 'X2', v.id, p.deadline FROM periods p, unit_versions v
+		WHERE p.key = '2025-H2' AND v.unit_code = 'P' AND v.valid_until IS NOT NULL`)
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) || pgErr.Code != "23503" || pgErr.ConstraintName != "obligations_unit_version_fkey" {
+		t.Fatalf("an obligation of X2 on the province's version: %v", err)
+	}
+}
