@@ -1,9 +1,11 @@
 package store
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"encoding/binary"
+	"encoding/hex"
 	"fmt"
 	"math"
 	"slices"
@@ -96,7 +98,14 @@ func (s *Store) FormMatrix(ctx context.Context, formCode string, from, to, at ti
 	for i, p := range m.Periods {
 		ids[i] = p.ID
 	}
-	query, args := matrixSQL(formCode, ids, scope)
+	// matrix_cells rows are per year of a period's first day.
+	var years []int16
+	for _, p := range m.Periods {
+		if y := int16(p.DataFrom.Year()); !slices.Contains(years, y) {
+			years = append(years, y)
+		}
+	}
+	query, args := matrixSQL(formCode, years, ids, scope)
 	rows, err = s.q.Query(ctx, query, args...)
 	if err != nil {
 		return m, fmt.Errorf("matrix of form %s: %w", formCode, err)
@@ -122,14 +131,34 @@ func (s *Store) FormMatrix(ctx context.Context, formCode string, from, to, at ti
 // comes from. It reads the raw column bytes: 10,000 rows through the
 // generic scan allocated and collected more than PostgreSQL took to send
 // them. Text arrives as UTF-8 in either format, bytea as is in binary
-// format, which pgx asks for; parents and kinds, a hundred-odd values, are
-// kept once each.
+// format, which pgx asks for (or hex in text format, decoded); parents and
+// kinds, a hundred-odd values, are kept once each.
 func readMatrixRows(rows pgx.Rows, m *Matrix, ids []int64, at time.Time) ([]int, error) {
 	defer rows.Close()
-	for _, f := range rows.FieldDescriptions()[4:] {
-		if f.Format != pgx.BinaryFormatCode {
-			return nil, fmt.Errorf("bytea column %s not in binary format", f.Name)
+	var (
+		fields   = rows.FieldDescriptions()
+		isBinary = make([]bool, len(fields))
+		hexBuf   [2][]byte // the bytea columns decoded, when they come as text
+	)
+	for i, f := range fields {
+		isBinary[i] = f.Format == pgx.BinaryFormatCode
+	}
+	// bytea comes as text ("\x…") under default_query_exec_mode=exec or
+	// simple_protocol (PgBouncer setups): decode it then.
+	bytea := func(raw [][]byte, i int) ([]byte, error) {
+		if i >= len(raw) {
+			return nil, nil
 		}
+		if raw[i] == nil || isBinary[i] {
+			return raw[i], nil
+		}
+		v := bytes.TrimPrefix(raw[i], []byte(`\x`))
+		buf := slices.Grow(hexBuf[i-4][:0], hex.DecodedLen(len(v)))[:hex.DecodedLen(len(v))]
+		if _, err := hex.Decode(buf, v); err != nil {
+			return nil, fmt.Errorf("column %d: %w", i, err)
+		}
+		hexBuf[i-4] = buf
+		return buf, nil
 	}
 	var (
 		cols     = newColumnMap(ids)
@@ -149,12 +178,19 @@ func readMatrixRows(rows pgx.Rows, m *Matrix, ids []int64, at time.Time) ([]int,
 	}
 	for rows.Next() {
 		raw := rows.RawValues()
-		var visible []byte // nil: every period of the row is in scope
-		if len(raw) > 5 {
-			visible = raw[5]
+		if len(raw) < 5 {
+			return nil, fmt.Errorf("matrix rows of %d columns", len(raw))
+		}
+		cells, err := bytea(raw, 4)
+		if err != nil {
+			return nil, err
+		}
+		visible, err := bytea(raw, 5) // nil: every period of the row is in scope
+		if err != nil {
+			return nil, err
 		}
 		clear(decoded)
-		last, err := decodeCells(decoded, raw[4], cols, visible, atMicro)
+		last, err := decodeCells(decoded, cells, cols, visible, atMicro)
 		if err != nil {
 			return nil, fmt.Errorf("unit %s: %w", raw[0], err)
 		}
@@ -190,45 +226,45 @@ func readMatrixRows(rows pgx.Rows, m *Matrix, ids []int64, at time.Time) ([]int,
 	return lastOf, nil
 }
 
-func scopeHasSubtree(sc ComplianceScope) bool { return !sc.All && sc.Subtree != "" }
-
-// matrixSQL reads the matrix_cells rows of form formCode in scope, with
-// their unit versions: $1 is the form, $2 the periods (columns) in whose
-// tree a subtree is drawn. Rows come by unit code, a unit's versions
-// oldest first. For a subtree scope a last column packs the ids of the
+// matrixSQL reads the matrix_cells rows of form formCode in scope for the
+// years of periods ids, with their unit versions: $1 is the form, $2 the
+// years, and for a subtree $3 the periods (columns) in whose tree it is
+// drawn. Rows come by unit code (bytewise), a unit's versions oldest first,
+// then by year. For a subtree scope a last column packs the ids of the
 // periods in which the unit was in the subtree (NULL: all of them): a
 // commune in a district's tree in 2024 but not after the reform shows
 // only 2024.
-func matrixSQL(formCode string, ids []int64, sc ComplianceScope) (string, []any) {
+func matrixSQL(formCode string, years []int16, ids []int64, sc ComplianceScope) (string, []any) {
 	const head = `
 		SELECT v.unit_code, v.name, v.kind, coalesce(v.parent_code, ''), m.cells`
-	const order = `
-		ORDER BY v.unit_code, v.valid_from`
 	const from = `
 		FROM matrix_cells m
 		JOIN unit_versions v ON v.id = m.unit_version_id`
-	args := []any{formCode}
+	const where = `
+		WHERE m.form_code = $1 AND m.year = ANY ($2)`
+	const order = `
+		ORDER BY v.unit_code COLLATE "C", v.valid_from, m.year`
+	args := []any{formCode, years}
 	switch {
 	case sc.All:
-		return head + from + ` WHERE m.form_code = $1` + order, args
+		return head + from + where + order, args
 	case sc.Subtree != "":
 		// Inner join when the subtree is all there is, so that its
 		// hundred-odd units drive the query rather than the form's rows.
-		visible, join, where := "st.visible", "JOIN", ""
+		visible, join, orUnit := "st.visible", "JOIN", ""
 		args = append(args, ids, sc.Subtree)
 		if sc.Unit != "" {
-			visible = "CASE WHEN v.unit_code = $4 THEN NULL ELSE st.visible END"
-			join, where = "LEFT JOIN", " AND (v.unit_code = $4 OR st.code IS NOT NULL)"
+			visible = "CASE WHEN v.unit_code = $5 THEN NULL ELSE st.visible END"
+			join, orUnit = "LEFT JOIN", " AND (v.unit_code = $5 OR st.code IS NOT NULL)"
 			args = append(args, sc.Unit)
 		}
 		return `
-		WITH RECURSIVE p AS (SELECT id, data_from FROM periods WHERE id = ANY ($2)),
-		` + subtreeCTE("$3::text") + head + `, ` + visible + from + `
+		WITH RECURSIVE p AS (SELECT id, data_from FROM periods WHERE id = ANY ($3)),
+		` + subtreeCTE("$4::text") + head + `, ` + visible + from + `
 		` + join + ` (SELECT code, string_agg(int8send(period_id), ''::bytea) AS visible FROM subtree GROUP BY code) st
-		     ON st.code = v.unit_code
-		WHERE m.form_code = $1` + where + order, args
+		     ON st.code = v.unit_code` + where + orUnit + order, args
 	default: // one unit, or nothing when Unit is empty
-		return head + from + ` WHERE m.form_code = $1 AND v.unit_code = $2` + order, append(args, sc.Unit)
+		return head + from + where + ` AND v.unit_code = $3` + order, append(args, sc.Unit)
 	}
 }
 
@@ -270,7 +306,10 @@ func decodeCells(statuses []reporting.Status, cells []byte, cols columnMap, visi
 		if col < 0 || visible != nil && !packedContains(visible, id) {
 			continue
 		}
-		stored := statusByLetter[c[cellLetter]&0x7f]
+		var stored reporting.Status
+		if l := c[cellLetter]; l < 128 {
+			stored = statusByLetter[l]
+		}
 		if stored == "" || c[cellLetter-1] != 0 {
 			return -1, fmt.Errorf("matrix cells: period %d: unknown status %#x", id, c[cellLetter-1:cellLetter+1])
 		}

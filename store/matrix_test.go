@@ -20,10 +20,10 @@ import (
 // rebuiltCellsSQL computes matrix_cells afresh from obligations; the
 // triggers must keep the table equal to it.
 const rebuiltCellsSQL = `
-	SELECT p.form_code, o.unit_version_id,
+	SELECT p.form_code, extract(year FROM p.data_from)::smallint AS year, o.unit_version_id,
 	       string_agg(matrix_cell(o.period_id, o.status, o.first_submitted_at, o.deadline), ''::bytea ORDER BY o.period_id) AS cells
 	FROM obligations o JOIN periods p ON p.id = o.period_id
-	GROUP BY p.form_code, o.unit_version_id`
+	GROUP BY 1, 2, 3`
 
 // assertCellsRebuilt fails t unless matrix_cells holds exactly what a
 // rebuild from obligations gives.
@@ -390,5 +390,66 @@ func TestObligationVersionIsOfItsUnit(t *testing.T) {
 	var pgErr *pgconn.PgError
 	if !errors.As(err, &pgErr) || pgErr.Code != "23503" || pgErr.ConstraintName != "obligations_unit_version_fkey" {
 		t.Fatalf("an obligation of X2 on the province's version: %v", err)
+	}
+}
+
+// TestFormMatrixOverTextProtocolsAndErrors: behind PgBouncer-style settings
+// bytea comes as hex text and the matrix must read the same; an error
+// before the first row (here a lock timeout) is an error, not a panic.
+func TestFormMatrixOverTextProtocolsAndErrors(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := seedMatrix(t)
+	at := time.Date(2026, time.March, 1, 0, 0, 0, 0, time.UTC)
+	scopes := []store.ComplianceScope{store.Everything, {Subtree: "D1"}, {Unit: "X1"}, {Subtree: "D1", Unit: "X1"}}
+	want := map[int]store.Matrix{}
+	for i, sc := range scopes {
+		m, err := st.FormMatrix(ctx, "MX", time.Time{}, time.Time{}, at, sc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[i] = m
+	}
+	url := st.Pool().Config().ConnString()
+	for _, mode := range []string{"exec", "simple_protocol"} {
+		other, err := store.Open(ctx, url+"&default_query_exec_mode="+mode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer other.Close()
+		for i, sc := range scopes {
+			m, err := other.FormMatrix(ctx, "MX", time.Time{}, time.Time{}, at, sc)
+			if err != nil {
+				t.Fatalf("%s, scope %+v: %v", mode, sc, err)
+			}
+			if fmt.Sprint(m) != fmt.Sprint(want[i]) {
+				t.Errorf("%s, scope %+v:\n got %v\nwant %v", mode, sc, m, want[i])
+			}
+		}
+	}
+
+	// unit_versions locked: the matrix query waits, and gives up at the
+	// deadline with an error. One connection, so that the statement is
+	// cached and pgx learns its columns only from the rows that never come.
+	one, err := store.Open(ctx, url+"&pool_max_conns=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer one.Close()
+	if _, err := one.FormMatrix(ctx, "MX", time.Time{}, time.Time{}, at, store.Everything); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := st.Pool().Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck
+	if _, err := tx.Exec(ctx, `LOCK TABLE unit_versions IN ACCESS EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	short, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	defer cancel()
+	if _, err := one.FormMatrix(short, "MX", time.Time{}, time.Time{}, at, store.Everything); err == nil {
+		t.Fatal("a matrix read through a locked table: no error")
 	}
 }
