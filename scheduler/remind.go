@@ -280,6 +280,7 @@ type DeliverResult struct {
 	Sent    int // accepted by the SMTP server
 	Retried int // failed for now, queued again with backoff
 	Failed  int // given up: a permanent refusal or the last attempt
+	Skipped int // no longer to send (store.SkipObsoleteReminders)
 }
 
 // SendOutbox is the tick job that delivers due reminders. It is safe to run
@@ -288,13 +289,14 @@ func SendOutbox(st *store.Store, sender mail.Sender, opts OutboxOptions, log *sl
 	return Job{Name: "send-outbox", Run: func(ctx context.Context, now time.Time) error {
 		res, err := DeliverOutbox(ctx, st, sender, now, opts, log)
 		if res != (DeliverResult{}) {
-			log.InfoContext(ctx, "outbox delivered", "sent", res.Sent, "retried", res.Retried, "failed", res.Failed)
+			log.InfoContext(ctx, "outbox delivered", "sent", res.Sent, "retried", res.Retried, "failed", res.Failed, "skipped", res.Skipped)
 		}
 		return err
 	}}
 }
 
-// DeliverOutbox sends every reminder due at now: it claims a batch
+// DeliverOutbox sends every reminder due at now: it skips those whose
+// reason went away (store.SkipObsoleteReminders), claims a batch
 // (store.ClaimReminders, committed before anything is sent), sends each
 // with a Message-ID derived from the row, marks it sent, requeued with
 // backoff or failed, and claims again until nothing is due. Several
@@ -309,6 +311,11 @@ func DeliverOutbox(ctx context.Context, st *store.Store, sender mail.Sender, now
 		if time.Since(start) > opts.Lease/2 {
 			return res, nil // the next tick goes on, with fresh leases
 		}
+		skipped, err := st.SkipObsoleteReminders(ctx, now)
+		if err != nil {
+			return res, fmt.Errorf("deliver outbox: %w", err)
+		}
+		res.Skipped += int(skipped)
 		batch, err := st.ClaimReminders(ctx, now, opts.Lease, opts.Batch)
 		if err != nil {
 			return res, fmt.Errorf("deliver outbox: %w", err)

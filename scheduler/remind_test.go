@@ -577,3 +577,96 @@ func TestBackoffDoublesUpToTheCap(t *testing.T) {
 		t.Fatalf("backoff %v, want %s", got, want)
 	}
 }
+
+// TestRemindersWhoseReasonWentAwayAreSkipped: the "due in 7 days" reminders
+// of six communes are queued; the mail server is down; meanwhile unit 1
+// files, unit 2 is exempted, unit 3 is returned a report (it owes again,
+// and is told so), and for units 4–6 nothing happens. When the server is
+// back before the deadline, only what still has a reason goes out; when it
+// is back after the deadline, the "due in" reminders are stale too.
+func TestRemindersWhoseReasonWentAwayAreSkipped(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	queuedAt := remindDeadline.AddDate(0, 0, -6)
+	tests := []struct {
+		name string
+		back time.Time // when the server is back
+		want map[string]string
+	}{
+		{"back before the deadline", remindDeadline.AddDate(0, 0, -2), map[string]string{
+			unitCode(1) + " due_in_7d": "skipped", unitCode(2) + " due_in_7d": "skipped",
+			unitCode(3) + " due_in_7d": "sent", unitCode(3) + " returned": "sent",
+			unitCode(4) + " due_in_7d": "sent", unitCode(5) + " due_in_7d": "sent", unitCode(6) + " due_in_7d": "sent",
+		}},
+		{"back after the deadline", remindDeadline.Add(time.Hour), map[string]string{
+			unitCode(1) + " due_in_7d": "skipped", unitCode(2) + " due_in_7d": "skipped",
+			unitCode(3) + " due_in_7d": "skipped", unitCode(3) + " returned": "sent",
+			unitCode(4) + " due_in_7d": "skipped", unitCode(5) + " due_in_7d": "skipped", unitCode(6) + " due_in_7d": "skipped",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			st := storetest.Open(t)
+			period := seedRemind(t, st, 6)
+			if res, err := EnqueueReminders(ctx, st, queuedAt, remindOpts); err != nil || res.Enqueued != 6 {
+				t.Fatalf("enqueue: %+v, %v", res, err)
+			}
+			// Unit 1 files; unit 3 files and is returned; unit 2 is exempted.
+			admin := reporting.User{Email: "admin", Role: reporting.RoleAdmin, Active: true}
+			var versionID int64
+			if err := st.Pool().QueryRow(ctx, `SELECT form_version_id FROM periods WHERE id = $1`, period).Scan(&versionID); err != nil {
+				t.Fatal(err)
+			}
+			for _, u := range []int{1, 3} {
+				res, err := st.InsertSubmission(ctx, store.NewSubmission{PeriodID: period, UnitCode: unitCode(u), FormVersionID: versionID,
+					File: []byte("v1"), FileName: "bc.xlsx", UploadedAt: queuedAt.Add(time.Hour)})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if u == 3 {
+					if _, err := st.Review(ctx, store.ReviewInput{SubmissionID: res.Submission.ID, Reviewer: admin,
+						Decision: reporting.DecisionReturned, Reason: "Thiếu số liệu", Now: queuedAt.Add(2 * time.Hour)}); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			if err := st.Exempt(ctx, period, unitCode(2), "Sáp nhập", admin, queuedAt.Add(3*time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+			sink := startSink(t, bmail.SinkOptions{})
+			res, err := DeliverOutbox(ctx, st, smtpTo(t, sink.Addr()), tt.back, OutboxOptions{From: remindFrom}, quietLog)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows := outbox(t, st)
+			counts := received(t, sink, rows)
+			got := map[string]string{}
+			skipped := 0
+			for id, r := range rows {
+				kind := r.kind
+				if strings.HasPrefix(kind, store.ReturnedKindPrefix) {
+					kind = "returned"
+				}
+				got[r.unit+" "+kind] = r.status
+				switch r.status {
+				case "skipped":
+					skipped++
+					if counts[id] != 0 || !strings.HasPrefix(r.lastError, "not sent: ") {
+						t.Errorf("%s %s skipped, received %d times, reason %q", r.unit, r.kind, counts[id], r.lastError)
+					}
+				case "sent":
+					if counts[id] != 1 {
+						t.Errorf("%s %s sent, received %d times", r.unit, r.kind, counts[id])
+					}
+				}
+			}
+			if !maps.Equal(got, tt.want) {
+				t.Errorf("outbox %v\nwant %v", got, tt.want)
+			}
+			if res.Skipped != skipped || res.Sent != len(rows)-skipped {
+				t.Errorf("delivery %+v, want %d skipped and the rest sent", res, skipped)
+			}
+		})
+	}
+}

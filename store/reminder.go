@@ -31,29 +31,32 @@ const (
 	ReminderSending ReminderStatus = "sending"
 	ReminderSent    ReminderStatus = "sent"
 	ReminderFailed  ReminderStatus = "failed"
+	// ReminderSkipped: its reason went away before it could go out (see
+	// SkipObsoleteReminders).
+	ReminderSkipped ReminderStatus = "skipped"
 )
 
 // Reminder is one row of the outbox.
 type Reminder struct {
-	ID         int64
-	PeriodID   int64
-	UnitCode   string
-	Kind       string
-	DueAt      time.Time
-	Recipients []string
-	Cc         []string
-	Subject    string
-	BodyText   string
-	BodyHTML   string
-	MessageID  string
-	Status     ReminderStatus
-	Attempts   int
-	LastError  string
+	ID         int64          `json:"id"`
+	PeriodID   int64          `json:"period_id"`
+	UnitCode   string         `json:"unit_code"`
+	Kind       string         `json:"kind"`
+	DueAt      time.Time      `json:"due_at"`
+	Recipients []string       `json:"recipients"`
+	Cc         []string       `json:"cc"`
+	Subject    string         `json:"subject"`
+	BodyText   string         `json:"body_text"`
+	BodyHTML   string         `json:"body_html"`
+	MessageID  string         `json:"message_id"`
+	Status     ReminderStatus `json:"status"`
+	Attempts   int            `json:"attempts"`
+	LastError  string         `json:"last_error"`
 	// NextTryAt is when a queued row may be tried, or when a sending
 	// row's lease ends.
-	NextTryAt time.Time
-	SentAt    *time.Time
-	CreatedAt time.Time
+	NextTryAt time.Time  `json:"next_try_at"`
+	SentAt    *time.Time `json:"sent_at"`
+	CreatedAt time.Time  `json:"created_at"`
 }
 
 // OwingDeadline is one deadline shared by obligations of a period that
@@ -334,6 +337,31 @@ func (s *Store) ClaimReminders(ctx context.Context, now time.Time, lease time.Du
 		return nil, fmt.Errorf("claim reminders: %w", err)
 	}
 	return out, nil
+}
+
+// SkipObsoleteReminders marks skipped, with the reason in last_error, the
+// reminders due at now that should no longer go out: the obligation no
+// longer owes a report (the unit filed, or was exempted or accepted, since
+// the reminder was queued), or a "due in …" reminder's deadline has passed
+// (mail was down; the overdue reminder follows). Notices of a returned
+// report always go. The sender calls it before each claim.
+func (s *Store) SkipObsoleteReminders(ctx context.Context, now time.Time) (int64, error) {
+	tag, err := s.q.Exec(ctx, `
+		UPDATE reminders r
+		SET status = 'skipped',
+		    last_error = CASE WHEN o.status <> ALL ($2)
+		        THEN 'not sent: the obligation is ' || o.status || ' now'
+		        ELSE 'not sent: the deadline passed before it could go out; the overdue reminder follows' END
+		FROM obligations o
+		WHERE r.status IN ('queued', 'sending') AND r.next_try_at <= $1
+		  AND o.period_id = r.period_id AND o.unit_code = r.unit_code
+		  AND r.kind NOT LIKE $3
+		  AND (o.status <> ALL ($2) OR (r.kind LIKE 'due\_in\_%' AND o.deadline < $1))`,
+		now, reporting.OwingStatuses, strings.ReplaceAll(ReturnedKindPrefix, "_", `\_`)+"%")
+	if err != nil {
+		return 0, fmt.Errorf("skip obsolete reminders: %w", err)
+	}
+	return tag.RowsAffected(), nil
 }
 
 // prefixColumns qualifies a comma-separated column list with a table alias.

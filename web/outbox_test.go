@@ -46,9 +46,19 @@ func TestRemindNowAndOutbox(t *testing.T) {
 	}
 	resp, b := e.do(t, "GET", "/api/v1/outbox", nil, "")
 	var out struct {
-		Reminders []json.RawMessage `json:"reminders"`
+		Reminders []struct {
+			UnitCode string `json:"unit_code"`
+			Status   string `json:"status"`
+			Subject  string `json:"subject"`
+		} `json:"reminders"`
 	}
 	if err := json.Unmarshal(b, &out); err != nil || resp.StatusCode != http.StatusOK || len(out.Reminders) != 2 {
 		t.Fatalf("outbox: %d %s", resp.StatusCode, b)
+	}
+	// Fields in snake_case, as everywhere in the API.
+	for _, r := range out.Reminders {
+		if r.UnitCode == "" || r.Status == "" || r.Subject == "" {
+			t.Fatalf("outbox row %+v from %s", r, b)
+		}
 	}
 }

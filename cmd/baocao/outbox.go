@@ -59,10 +59,13 @@ func newOutboxCmd(a *app) *cobra.Command {
 	send := &cobra.Command{
 		Use:   "send",
 		Short: "Deliver every queued e-mail due at --at (default now) over the configured SMTP server",
-		Long: `Deliver the outbox once, as the scheduler's send-outbox job does: claim due
-e-mails, send them over smtp.host, mark them sent, or queue them again with
-backoff, or fail them after the last attempt or a permanent refusal. Safe to run
-while the service runs: each e-mail goes to one sender.`,
+		Long: `Deliver the outbox once, as the scheduler's send-outbox job does: skip e-mails
+whose reason went away (the unit filed, or a "due in" reminder's deadline
+passed), claim due e-mails, send them over smtp.host, mark them sent, or queue
+them again with backoff, or fail them after the last attempt or a permanent
+refusal. With no smtp.host, as in the demo, mail goes to a local sink that
+keeps each message under data_dir/mail. Safe to run while the service runs:
+each e-mail goes to one sender.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -70,17 +73,18 @@ while the service runs: each e-mail goes to one sender.`,
 			if err != nil {
 				return err
 			}
-			sender, err := a.smtpSender()
+			sender, _, stopMail, err := a.mailSender()
 			if err != nil {
 				return err
 			}
+			defer stopMail() //nolint:errcheck
 			st, err := a.openStore(ctx)
 			if err != nil {
 				return err
 			}
 			defer st.Close()
 			res, err := scheduler.DeliverOutbox(ctx, st, sender, now, a.outboxOptions(), a.log)
-			fmt.Fprintf(a.out, "sent %d, to retry %d, failed %d\n", res.Sent, res.Retried, res.Failed)
+			fmt.Fprintf(a.out, "sent %d, to retry %d, failed %d, skipped %d (no longer owed)\n", res.Sent, res.Retried, res.Failed, res.Skipped)
 			return err
 		},
 	}
@@ -99,9 +103,9 @@ while the service runs: each e-mail goes to one sender.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			switch store.ReminderStatus(status) {
-			case "", store.ReminderQueued, store.ReminderSending, store.ReminderSent, store.ReminderFailed:
+			case "", store.ReminderQueued, store.ReminderSending, store.ReminderSent, store.ReminderFailed, store.ReminderSkipped:
 			default:
-				return fmt.Errorf("--status %q: use queued, sending, sent or failed", status)
+				return fmt.Errorf("--status %q: use queued, sending, sent, failed or skipped", status)
 			}
 			st, err := a.openStore(ctx)
 			if err != nil {
@@ -133,8 +137,9 @@ while the service runs: each e-mail goes to one sender.`,
 			if err := tw.Flush(); err != nil {
 				return err
 			}
-			fmt.Fprintf(a.out, "\n%d queued, %d sending, %d sent, %d failed in all\n",
-				counts[store.ReminderQueued], counts[store.ReminderSending], counts[store.ReminderSent], counts[store.ReminderFailed])
+			fmt.Fprintf(a.out, "\n%d queued, %d sending, %d sent, %d failed, %d skipped in all\n",
+				counts[store.ReminderQueued], counts[store.ReminderSending], counts[store.ReminderSent], counts[store.ReminderFailed],
+				counts[store.ReminderSkipped])
 			return nil
 		},
 	}

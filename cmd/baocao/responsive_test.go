@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"net/http"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -12,6 +13,7 @@ import (
 
 	"baocao/reporting"
 	"baocao/scheduler"
+	"baocao/store"
 	"baocao/store/storetest"
 )
 
@@ -66,26 +68,8 @@ func TestServeStaysResponsiveWhileSMTPHangs(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	url, st := smallFormDB(t)
-	hcm, _ := time.LoadLocation("Asia/Ho_Chi_Minh")
-	district := storetest.Unit(t, st, &storetest.UnitOpts{Kind: reporting.KindDistrictPC}).Code
-	for range 5 {
-		storetest.Unit(t, st, &storetest.UnitOpts{Parent: district})
-	}
-	if _, err := st.Pool().Exec(ctx, `UPDATE unit_versions SET emails = ARRAY['vp-' || lower(unit_code) || '@xa.vn']`); err != nil {
-		t.Fatal(err)
-	}
+	periodID := owingCommunes(t, st, 5)
 	now := time.Now()
-	if _, err := scheduler.OpenDue(ctx, st, now, hcm); err != nil {
-		t.Fatal(err)
-	}
-	var periodID int64
-	if err := st.Pool().QueryRow(ctx, `SELECT id FROM periods ORDER BY data_from DESC LIMIT 1`).Scan(&periodID); err != nil {
-		t.Fatal(err)
-	}
-	res, err := scheduler.RemindMissing(ctx, st, periodID, "test", now, scheduler.RemindOptions{Location: hcm, BaseURL: "http://baocao.test"})
-	if err != nil || res.Enqueued != 5 {
-		t.Fatalf("remind: %+v, %v", res, err)
-	}
 	inspector := storetest.User(t, st, &storetest.UserOpts{Role: reporting.RoleInspector})
 	token, _, err := st.CreateSession(ctx, inspector.ID, time.Hour, now)
 	if err != nil {
@@ -155,4 +139,50 @@ func TestServeStaysResponsiveWhileSMTPHangs(t *testing.T) {
 		FROM reminders`).Scan(&waiting, &sending); err != nil || waiting != 5 || sending == 0 {
 		t.Fatalf("while SMTP hangs: %d reminders queued or sending, %d sending; want all 5, some sending (%v)", waiting, sending, err)
 	}
+}
+
+// TestOutboxSendWithoutSMTPHostKeepsMailInTheDataDir: as in the demo, with
+// no smtp.host `outbox send` delivers to a local sink that writes .eml
+// files under data_dir/mail.
+func TestOutboxSendWithoutSMTPHostKeepsMailInTheDataDir(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	url, st := smallFormDB(t)
+	owingCommunes(t, st, 3)
+	dir := t.TempDir()
+	out, err := runCLI(ctx, t, []string{"BAOCAO_DATABASE_URL=" + url, "BAOCAO_DATA_DIR=" + dir, "BAOCAO_LOG_LEVEL=warn"}, "outbox", "send")
+	if err != nil || !strings.Contains(out, "sent 3,") {
+		t.Fatalf("outbox send: %q, %v", out, err)
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "mail", "*.eml"))
+	if err != nil || len(files) != 3 {
+		t.Fatalf("%d .eml files in data_dir/mail, want 3 (%v)", len(files), err)
+	}
+}
+
+// owingCommunes adds a district with n communes that have e-mail addresses,
+// opens today's period of the small form and reminds every commune now.
+func owingCommunes(t *testing.T, st *store.Store, n int) (periodID int64) {
+	t.Helper()
+	ctx := context.Background()
+	hcm, _ := time.LoadLocation("Asia/Ho_Chi_Minh")
+	district := storetest.Unit(t, st, &storetest.UnitOpts{Kind: reporting.KindDistrictPC}).Code
+	for range n {
+		storetest.Unit(t, st, &storetest.UnitOpts{Parent: district})
+	}
+	if _, err := st.Pool().Exec(ctx, `UPDATE unit_versions SET emails = ARRAY['vp-' || lower(unit_code) || '@xa.vn']`); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	if _, err := scheduler.OpenDue(ctx, st, now, hcm); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Pool().QueryRow(ctx, `SELECT id FROM periods ORDER BY data_from DESC LIMIT 1`).Scan(&periodID); err != nil {
+		t.Fatal(err)
+	}
+	res, err := scheduler.RemindMissing(ctx, st, periodID, "test", now, scheduler.RemindOptions{Location: hcm, BaseURL: "http://baocao.test"})
+	if err != nil || res.Enqueued != n {
+		t.Fatalf("remind: %+v, %v", res, err)
+	}
+	return periodID
 }
