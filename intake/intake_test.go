@@ -284,6 +284,21 @@ func TestDryRunAnswersLikeSubmitAndStoresNothing(t *testing.T) {
 	}
 }
 
+func TestTemplateOfALockedPeriodIsRefused(t *testing.T) {
+	t.Parallel()
+	fx := setup(t, formYAML)
+	fx.template(t, fx.unit.Code) // open: fine
+	var locks time.Time
+	if err := fx.st.Pool().QueryRow(context.Background(), `SELECT locks_at FROM periods WHERE id = $1`, fx.periodID).Scan(&locks); err != nil {
+		t.Fatal(err)
+	}
+	fx.now = locks
+	_, err := fx.in.Template(context.Background(), fx.admin, fx.periodID, fx.unit.Code)
+	if reporting.ErrorCode(err) != reporting.ECONFLICT || !strings.Contains(err.Error(), "đã khóa sổ từ ngày") {
+		t.Fatalf("template at the lock: %v, want a conflict saying the period is locked", err)
+	}
+}
+
 func TestASCIIName(t *testing.T) {
 	t.Parallel()
 	if got := intake.ASCIIName("Báo cáo DCCS-XA 6 tháng đầu năm 2026 - UBND phường Đông Xoài.xlsx"); got != "Bao cao DCCS-XA 6 thang dau nam 2026 - UBND phuong Dong Xoai.xlsx" {

@@ -34,6 +34,10 @@ func (in *Intake) Template(ctx context.Context, u reporting.User, periodID int64
 	if err := reporting.AuthorizeView(u, obl.UnitCode, ancestors); err != nil {
 		return Template{}, err
 	}
+	// A template is for filing; after the lock nothing can be filed.
+	if !in.opts.Now().Before(obl.LocksAt) {
+		return Template{}, reporting.Errorf(reporting.ECONFLICT, msgLockedTemplate, obl.PeriodLabel, reporting.FormatDate(obl.LocksAt.In(in.loc())))
+	}
 	form, err := in.st.FormByCode(ctx, obl.FormCode)
 	if err != nil {
 		return Template{}, err
