@@ -210,3 +210,25 @@ func TestExemptAndUnexempt(t *testing.T) {
 		t.Fatalf("%d obligation audit events, want 4", len(events))
 	}
 }
+
+// TestObligationNotFoundSaysWhich: an unknown period and a period the unit
+// owes nothing for are different mistakes, and the messages say which.
+func TestObligationNotFoundSaysWhich(t *testing.T) {
+	t.Parallel()
+	fx := newCPFixture(t)
+	tests := []struct {
+		name   string
+		period int64
+		unit   string
+		want   string
+	}{
+		{"an unknown period", 999999, fx.units[0].Code, "Không tìm thấy kỳ báo cáo số 999999."},
+		{"a unit that owes nothing", fx.periodID, fx.province, "không phải báo cáo kỳ này"},
+	}
+	for _, tt := range tests {
+		_, err := fx.st.Obligation(context.Background(), tt.period, tt.unit)
+		if reporting.ErrorCode(err) != reporting.ENOTFOUND || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: %v, want not found saying %q", tt.name, err, tt.want)
+		}
+	}
+}

@@ -68,6 +68,10 @@ func (s *Store) Obligation(ctx context.Context, periodID int64, unitCode string)
 		return o, err
 	})
 	if errors.Is(err, pgx.ErrNoRows) {
+		// No such period, or a period the unit owes nothing for.
+		if _, perr := s.Period(ctx, periodID); perr != nil {
+			return Obligation{}, perr
+		}
 		return Obligation{}, reporting.Errorf(reporting.ENOTFOUND, msgNoObligation, unitCode, periodID)
 	}
 	if err != nil {
