@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"baocao/reporting"
 	"baocao/store"
 	"baocao/store/storetest"
 )
@@ -147,5 +148,49 @@ func BenchmarkCompliance10kUnits12Periods(b *testing.B) {
 			}
 		}
 		b.ReportMetric(float64(perOp(b))/float64(formBase), "x_baseline")
+	})
+}
+
+// BenchmarkFormMatrixLongHistory: the same 10,000 units with ten years of
+// a monthly form (1.2 million obligations). The matrix of the last 12
+// periods and a deadline tick over the latest period must cost about what
+// they cost with one year: matrix_cells rows are per year.
+// Run: go test -run '^$' -bench FormMatrixLongHistory -benchtime 10x ./store/
+func BenchmarkFormMatrixLongHistory(b *testing.B) {
+	ctx := context.Background()
+	st := storetest.Open(b)
+	seedCompliance(b, st) // 2026, then nine years before it
+	_, err := st.Pool().Exec(ctx, `
+		INSERT INTO periods (form_code, form_version_id, periodicity, key, label, data_from, data_to, opens_at, deadline, locks_at)
+		SELECT 'BENCH', (SELECT id FROM form_versions), 'monthly', to_char(d, 'YYYY-MM'), 'Tháng ' || to_char(d, 'MM/YYYY'),
+		       d, d + interval '1 month' - interval '1 day', d + interval '1 month', d + interval '1 month 5 days', d + interval '2 months'
+		FROM generate_series('2017-01-01'::date, '2025-12-01', interval '1 month') d;
+		INSERT INTO obligations (period_id, unit_code, unit_version_id, deadline, status, first_submitted_at)
+		SELECT p.id, v.unit_code, v.id, p.deadline, 'submitted', p.deadline - interval '1 day'
+		FROM periods p CROSS JOIN unit_versions v
+		WHERE p.data_from < '2026-01-01' AND v.kind IN ('commune_pc', 'agency');
+		ANALYZE;`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	at := time.Date(2026, time.December, 31, 0, 0, 0, 0, time.UTC)
+	b.Run("FormMatrix-last-12-of-120", func(b *testing.B) {
+		for b.Loop() {
+			m, err := st.FormMatrix(ctx, "BENCH", reporting.Day(2026, time.January, 1), time.Time{}, at, store.Everything)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if len(m.Rows) != 10000 || len(m.Periods) != 12 {
+				b.Fatalf("matrix %d × %d", len(m.Rows), len(m.Periods))
+			}
+		}
+	})
+	b.Run("tick-10k-latest-period", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := st.Pool().Exec(ctx, `UPDATE obligations SET updated_at = now()
+				WHERE period_id = (SELECT max(id) FROM periods WHERE data_from = '2026-12-01')`); err != nil {
+				b.Fatal(err)
+			}
+		}
 	})
 }

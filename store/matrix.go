@@ -72,12 +72,8 @@ func (s *Store) FormMatrix(ctx context.Context, formCode string, from, to, at ti
 		d := civilDate(to)
 		toDay = &d
 	}
-	// The periods, and the form's matrix rows, an upper bound of the
-	// matrix's rows to size it by.
-	var hint int
 	rows, err := s.q.Query(ctx, `
-		SELECT id, key, label, data_from, data_to, deadline, 0,
-		       (SELECT count(*) FROM matrix_cells WHERE form_code = $1)
+		SELECT id, key, label, data_from, data_to, deadline, 0
 		FROM periods
 		WHERE form_code = $1 AND ($2::date IS NULL OR data_to >= $2) AND ($3::date IS NULL OR data_to <= $3)
 		ORDER BY data_from, periodicity, id`, formCode, fromDay, toDay)
@@ -86,7 +82,7 @@ func (s *Store) FormMatrix(ctx context.Context, formCode string, from, to, at ti
 	}
 	m.Periods, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (MatrixPeriod, error) {
 		var p MatrixPeriod
-		return p, row.Scan(&p.ID, &p.Key, &p.Label, &p.DataFrom, &p.DataTo, &p.Deadline, &p.Obligations, &hint)
+		return p, row.Scan(&p.ID, &p.Key, &p.Label, &p.DataFrom, &p.DataTo, &p.Deadline, &p.Obligations)
 	})
 	if err != nil {
 		return m, fmt.Errorf("matrix of form %s: periods: %w", formCode, err)
@@ -109,9 +105,6 @@ func (s *Store) FormMatrix(ctx context.Context, formCode string, from, to, at ti
 	rows, err = s.q.Query(ctx, query, args...)
 	if err != nil {
 		return m, fmt.Errorf("matrix of form %s: %w", formCode, err)
-	}
-	if scope.All {
-		m.Rows = make([]MatrixRow, 0, hint)
 	}
 	lastOf, err := readMatrixRows(rows, &m, ids, at)
 	if err != nil {
