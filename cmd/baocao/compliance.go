@@ -73,10 +73,26 @@ func findPeriod(ctx context.Context, st *store.Store, form, period string) (int6
 		return 0, err
 	}
 	id, _ := strconv.ParseInt(period, 10, 64)
+	var byKey []store.PeriodRow
 	for _, p := range ps {
-		if p.Key == period || p.ID == id {
+		if id > 0 && p.ID == id {
 			return p.ID, nil
 		}
+		if p.Key == period {
+			byKey = append(byKey, p)
+		}
+	}
+	switch {
+	case len(byKey) == 1:
+		return byKey[0].ID, nil
+	case len(byKey) > 1:
+		var forms []string
+		for _, p := range byKey {
+			forms = append(forms, fmt.Sprintf("%s (id %d)", p.FormCode, p.ID))
+		}
+		return 0, fmt.Errorf("period %q is a period of several forms: %s; add --form or give the id", period, strings.Join(forms, ", "))
+	case form == "":
+		return 0, fmt.Errorf("no period %q (see baocao periods list)", period)
 	}
 	return 0, fmt.Errorf("form %s has no period %q (see baocao periods list --form %s)", form, period, form)
 }
@@ -208,8 +224,7 @@ func newReviewCmd(a *app) *cobra.Command {
 }
 
 func newExemptCmd(a *app) *cobra.Command {
-	var as, unit, reason string
-	var period int64
+	var as, unit, reason, form, periodArg string
 	var undo bool
 	cmd := &cobra.Command{
 		Use:   "exempt --period P --unit U --reason TEXT",
@@ -217,6 +232,10 @@ func newExemptCmd(a *app) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: a.withStore(func(ctx context.Context, st *store.Store, _ []string) error {
 			u, err := actAs(ctx, st, as)
+			if err != nil {
+				return err
+			}
+			period, err := findPeriod(ctx, st, form, periodArg)
 			if err != nil {
 				return err
 			}
@@ -233,7 +252,8 @@ func newExemptCmd(a *app) *cobra.Command {
 			return nil
 		}),
 	}
-	cmd.Flags().Int64Var(&period, "period", 0, "period id (required; see periods list)")
+	cmd.Flags().StringVar(&periodArg, "period", "", "period id, or key (2026-H1) with --form when several forms have it (required; see periods list)")
+	cmd.Flags().StringVar(&form, "form", "", "the period's form, to find a period by key")
 	cmd.Flags().StringVar(&unit, "unit", "", "unit code (required)")
 	cmd.Flags().StringVar(&reason, "reason", "", "why the unit need not report (required to exempt)")
 	cmd.Flags().BoolVar(&undo, "undo", false, "withdraw the unit's exemption")
@@ -244,9 +264,8 @@ func newExemptCmd(a *app) *cobra.Command {
 }
 
 func newExtendCmd(a *app) *cobra.Command {
-	var as, subtree, deadline, reason string
+	var as, subtree, deadline, reason, form, periodArg string
 	var units []string
-	var period int64
 	cmd := &cobra.Command{
 		Use:   "extend --period P (--unit U ... | --subtree U) --deadline DATE --reason TEXT",
 		Short: "Extend the deadline (gia hạn) of some units of a period, or of every unit below one",
@@ -274,6 +293,10 @@ unit's current one, or after the period's lock, is refused.`,
 			if err != nil {
 				return err
 			}
+			period, err := findPeriod(ctx, st, form, periodArg)
+			if err != nil {
+				return err
+			}
 			res, err := st.Extend(ctx, store.ExtendInput{PeriodID: period, UnitCodes: units, Subtree: subtree,
 				NewDeadline: newDeadline, Reason: reason, Actor: u, Now: time.Now()})
 			if err != nil {
@@ -285,7 +308,8 @@ unit's current one, or after the period's lock, is refused.`,
 			return nil
 		},
 	}
-	cmd.Flags().Int64Var(&period, "period", 0, "period id (required; see periods list)")
+	cmd.Flags().StringVar(&periodArg, "period", "", "period id, or key (2026-H1) with --form when several forms have it (required; see periods list)")
+	cmd.Flags().StringVar(&form, "form", "", "the period's form, to find a period by key")
 	cmd.Flags().StringArrayVar(&units, "unit", nil, "a unit to extend (repeatable)")
 	cmd.Flags().StringVar(&subtree, "subtree", "", "extend every unit below this one")
 	cmd.Flags().StringVar(&deadline, "deadline", "", "the new deadline: a date (end of that day), \"2026-06-30 17:00\" or RFC 3339 (required)")

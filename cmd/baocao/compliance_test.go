@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -63,6 +65,9 @@ func TestComplianceReviewExemptExtendFromTheCommandLine(t *testing.T) {
 			[]string{"Trả lại", reporting.StatusReturned.Label(), "outbox"}, false},
 		{"an exemption", []string{"exempt", "--period", pid, "--unit", c2, "--reason", "Sáp nhập"}, []string{reporting.StatusExempt.Label()}, false},
 		{"withdrawn", []string{"exempt", "--period", pid, "--unit", c2, "--undo"}, []string{reporting.StatusPending.Label()}, false},
+		{"a period by key", []string{"exempt", "--period", key, "--unit", c2, "--reason", "Sáp nhập"}, []string{reporting.StatusExempt.Label()}, false},
+		{"and by form and key", []string{"exempt", "--form", "TEST-IN", "--period", key, "--unit", c2, "--undo"}, []string{reporting.StatusPending.Label()}, false},
+		{"an unknown key", []string{"exempt", "--period", "1999-H1", "--unit", c2, "--undo"}, []string{`no period "1999-H1"`}, true},
 		{"an extension of the district", []string{"extend", "--period", pid, "--subtree", d1, "--deadline", deadline.In(hcm).AddDate(0, 0, 3).Format(time.DateOnly),
 			"--reason", "Lũ lụt"}, []string{"deadline of 2 units", c1, c2}, false},
 		{"an earlier deadline", []string{"extend", "--period", pid, "--unit", c1, "--deadline", deadline.In(hcm).Format(time.DateOnly), "--reason", "x"},
@@ -93,5 +98,37 @@ func TestComplianceReviewExemptExtendFromTheCommandLine(t *testing.T) {
 	}
 	if status != "missing" {
 		t.Fatalf("c2 after the tick past its extended deadline: %s", status)
+	}
+}
+
+// TestTemplateByPeriodKeyOrID: the template command finds the period by
+// its key within the form, or by id.
+func TestTemplateByPeriodKeyOrID(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	url, st := smallFormDB(t)
+	hcm, _ := time.LoadLocation("Asia/Ho_Chi_Minh")
+	unit := storetest.Unit(t, st, &storetest.UnitOpts{}).Code
+	if _, err := scheduler.OpenDue(ctx, st, time.Now(), hcm); err != nil {
+		t.Fatal(err)
+	}
+	var id int64
+	var key string
+	if err := st.Pool().QueryRow(ctx, `SELECT id, key FROM periods ORDER BY data_from DESC LIMIT 1`).Scan(&id, &key); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"BAOCAO_DATABASE_URL=" + url, "BAOCAO_SECRET=" + strings.Repeat("k", 40), "BAOCAO_LOG_LEVEL=warn"}
+	for _, period := range []string{key, strconv.FormatInt(id, 10)} {
+		out := filepath.Join(t.TempDir(), "mau.xlsx")
+		if _, err := runCLI(ctx, t, env, "template", "--form", "TEST-IN", "--unit", unit, "--period", period, "-o", out); err != nil {
+			t.Fatalf("template --period %s: %v", period, err)
+		}
+		if fi, err := os.Stat(out); err != nil || fi.Size() == 0 {
+			t.Fatalf("template --period %s wrote nothing: %v", period, err)
+		}
+	}
+	if _, err := runCLI(ctx, t, env, "template", "--form", "TEST-IN", "--unit", unit, "--period", "1999-H1", "-o", filepath.Join(t.TempDir(), "x.xlsx")); err == nil ||
+		!strings.Contains(err.Error(), `form TEST-IN has no period "1999-H1"`) {
+		t.Fatalf("an unknown key: %v", err)
 	}
 }

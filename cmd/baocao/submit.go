@@ -34,11 +34,10 @@ func actAs(ctx context.Context, st *store.Store, as string) (reporting.User, err
 }
 
 func newTemplateCmd(a *app) *cobra.Command {
-	var form, unit, out, as string
-	var period int64
+	var form, unit, out, as, periodArg string
 	cmd := &cobra.Command{
 		Use:   "template --form F --unit U --period P -o FILE.xlsx",
-		Short: "Write the signed Excel template of unit U for period P (an id from `periods list`) of form F",
+		Short: "Write the signed Excel template of unit U for period P (key or id, see `periods list`) of form F",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -50,12 +49,9 @@ func newTemplateCmd(a *app) *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			p, err := st.Period(ctx, period)
+			period, err := findPeriod(ctx, st, form, periodArg)
 			if err != nil {
-				return userError(err)
-			}
-			if p.FormCode != form {
-				return fmt.Errorf("period %d belongs to form %s, not %s", period, p.FormCode, form)
+				return err
 			}
 			u, err := actAs(ctx, st, as)
 			if err != nil {
@@ -77,7 +73,7 @@ func newTemplateCmd(a *app) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&form, "form", "", "form code, e.g. DCCS-XA (required)")
 	cmd.Flags().StringVar(&unit, "unit", "", "unit code (required)")
-	cmd.Flags().Int64Var(&period, "period", 0, "period id (required)")
+	cmd.Flags().StringVar(&periodArg, "period", "", "period key (2026-H1) or id (required)")
 	cmd.Flags().StringVarP(&out, "output", "o", "", "file to write (default: a name from the form, period and unit)")
 	cmd.Flags().StringVar(&as, "as", BuiltinAdmin, "act as this user's e-mail, or admin")
 	for _, f := range []string{"form", "unit", "period"} {
