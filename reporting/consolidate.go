@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // This file holds the consolidated report of one form for one period: what
@@ -29,9 +30,25 @@ const (
 	msgBaselineReported = "So với %s (%s): %s/%s đơn vị đã báo cáo; kỳ này %s/%s."
 	msgBaselineMostly   = " Phạm vi đơn vị có thay đổi: %s đơn vị phải báo cáo ở cả hai kỳ."
 	msgBaselineOther    = " Phạm vi đơn vị khác nhau (chỉ %s đơn vị phải báo cáo ở cả hai kỳ, có thể do sắp xếp đơn vị hành chính) nên không tính tăng, giảm."
-	msgPrevious         = "kỳ trước"
-	msgYearAgo          = "cùng kỳ năm trước"
 )
+
+// Labels of the periods a report compares with, and of the change, shared
+// by the Excel and PDF reports and the baseline notes.
+const (
+	LabelPrevious = "Kỳ trước"
+	LabelYearAgo  = "Cùng kỳ năm trước"
+	LabelChange   = "Tăng (+), giảm (−)"
+)
+
+// LowerFirst lower-cases the first letter of s ("Kỳ trước" → "kỳ trước"),
+// for a label used mid-sentence.
+func LowerFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if r == utf8.RuneError {
+		return s
+	}
+	return strings.ToLower(string(r)) + s[n:]
+}
 
 // NotReported is how a unit without a counting submission is shown in
 // place of its values.
@@ -316,15 +333,15 @@ func (c *Consolidation) Match(b *Baseline) UnitMatch {
 // a change in a total needs to be read right.
 func (c *Consolidation) BaselineNotes() []string {
 	var notes []string
+	n := func(i int) string { return DecimalInt(int64(i)).Format(0) }
 	for _, b := range []struct {
 		base *Baseline
 		what string
-	}{{c.Previous, msgPrevious}, {c.YearAgo, msgYearAgo}} {
+	}{{c.Previous, LabelPrevious}, {c.YearAgo, LabelYearAgo}} {
 		if b.base == nil || b.base == c.YearAgo && c.Previous != nil && c.Previous.PeriodID == b.base.PeriodID {
 			continue // none, or the previous period is the year-earlier one too
 		}
-		n := func(i int) string { return DecimalInt(int64(i)).Format(0) }
-		note := fmt.Sprintf(msgBaselineReported, b.what, b.base.Label, n(b.base.Total.Reported), n(b.base.Total.Obliged),
+		note := fmt.Sprintf(msgBaselineReported, LowerFirst(b.what), b.base.Label, n(b.base.Total.Reported), n(b.base.Total.Obliged),
 			n(c.Total.Reported), n(c.Total.Obliged))
 		switch c.Match(b.base) {
 		case MostlySame:

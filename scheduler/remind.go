@@ -295,8 +295,8 @@ func SendOutbox(st *store.Store, sender mail.Sender, opts OutboxOptions, log *sl
 	}}
 }
 
-// DeliverOutbox sends every reminder due at now: it skips those whose
-// reason went away (store.SkipObsoleteReminders), claims a batch
+// DeliverOutbox sends every reminder due at now: it first skips those
+// whose reason went away (store.SkipObsoleteReminders), then claims a batch
 // (store.ClaimReminders, committed before anything is sent), sends each
 // with a Message-ID derived from the row, marks it sent, requeued with
 // backoff or failed, and claims again until nothing is due. Several
@@ -307,15 +307,16 @@ func DeliverOutbox(ctx context.Context, st *store.Store, sender mail.Sender, now
 	// Elapsed time is measured on the monotonic clock, not now: now is the
 	// moment the rows are due for, while the lease runs in real time.
 	start := time.Now()
+	// Once a pass: each call looks at every due row, not just a batch.
+	skipped, err := st.SkipObsoleteReminders(ctx, now)
+	if err != nil {
+		return res, fmt.Errorf("deliver outbox: %w", err)
+	}
+	res.Skipped = int(skipped)
 	for {
 		if time.Since(start) > opts.Lease/2 {
 			return res, nil // the next tick goes on, with fresh leases
 		}
-		skipped, err := st.SkipObsoleteReminders(ctx, now)
-		if err != nil {
-			return res, fmt.Errorf("deliver outbox: %w", err)
-		}
-		res.Skipped += int(skipped)
 		batch, err := st.ClaimReminders(ctx, now, opts.Lease, opts.Batch)
 		if err != nil {
 			return res, fmt.Errorf("deliver outbox: %w", err)

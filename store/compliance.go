@@ -178,7 +178,7 @@ func (s *Store) PeriodCompliance(ctx context.Context, periodID int64, at time.Ti
 		return Compliance{}, err
 	}
 	c := Compliance{Period: p, PeriodID: p.ID, At: at, ByParent: []ComplianceGroup{}, ByKind: []ComplianceGroup{}}
-	scopeCTE, inScope, scopeArgs := scope.sql(3)
+	scopeCTE, inScope, inScopeArgs := scope.sql(3)
 	rows, err := s.q.Query(ctx, `
 		WITH RECURSIVE p AS (SELECT id, data_from FROM periods WHERE id = $1)`+scopeCTE+`,
 		ob AS (
@@ -206,7 +206,7 @@ func (s *Store) PeriodCompliance(ctx context.Context, periodID int64, at time.Ti
 		FROM ob
 		GROUP BY GROUPING SETS ((), (parent_code, parent_name), (kind))
 		ORDER BY 1, 2, 3, 5`,
-		append([]any{p.ID, at}, scopeArgs...)...)
+		append([]any{p.ID, at}, inScopeArgs...)...)
 	if err != nil {
 		return Compliance{}, fmt.Errorf("compliance of period %d: %w", periodID, err)
 	}
@@ -265,7 +265,7 @@ type HistoryRow struct {
 // and what had come in by then. An empty list is not an error: a unit
 // outside the scope, or one that never owed a report.
 func (s *Store) ObligationHistory(ctx context.Context, unitCode string, at time.Time, scope ComplianceScope) ([]HistoryRow, error) {
-	scopeCTE, inScope, scopeArgs := scope.sql(3)
+	scopeCTE, inScope, inScopeArgs := scope.sql(3)
 	rows, err := s.q.Query(ctx, `
 		WITH RECURSIVE p AS (
 			SELECT p.id, p.data_from FROM periods p JOIN obligations o ON o.period_id = p.id WHERE o.unit_code = $1
@@ -289,7 +289,7 @@ func (s *Store) ObligationHistory(ctx context.Context, unitCode string, at time.
 		) sub ON true
 		WHERE o.unit_code = $1 AND `+inScope+`
 		ORDER BY pr.data_from DESC, pr.form_code, pr.id`,
-		append([]any{unitCode, at}, scopeArgs...)...)
+		append([]any{unitCode, at}, inScopeArgs...)...)
 	if err != nil {
 		return nil, fmt.Errorf("history of unit %s: %w", unitCode, err)
 	}

@@ -344,7 +344,7 @@ func (s *Store) ClaimReminders(ctx context.Context, now time.Time, lease time.Du
 // longer owes a report (the unit filed, or was exempted or accepted, since
 // the reminder was queued), or a "due in …" reminder's deadline has passed
 // (mail was down; the overdue reminder follows). Notices of a returned
-// report always go. The sender calls it before each claim.
+// report always go. The sender calls it once a pass, before claiming.
 func (s *Store) SkipObsoleteReminders(ctx context.Context, now time.Time) (int64, error) {
 	tag, err := s.q.Exec(ctx, `
 		UPDATE reminders r

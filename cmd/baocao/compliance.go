@@ -36,17 +36,7 @@ their period recorded (a district in 2024, the province after the 2025 reform).
 		Example: `  baocao compliance --form DCCS-XA --period 2026-H1
   baocao compliance --form DCCS-XA --period 2026-H1 --at "2026-06-16 17:00"`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			now, err := a.parseAt(at)
-			if err != nil {
-				return err
-			}
-			st, err := a.openStore(ctx)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
+		RunE: a.withStoreAt(&at, func(ctx context.Context, st *store.Store, now time.Time) error {
 			id, err := findPeriod(ctx, st, form, period)
 			if err != nil {
 				return err
@@ -56,7 +46,7 @@ their period recorded (a district in 2024, the province after the 2025 reform).
 				return userError(err)
 			}
 			return printCompliance(a.out, c, a.cfg.Location)
-		},
+		}),
 	}
 	cmd.Flags().StringVar(&form, "form", "", "form code, e.g. DCCS-XA (required)")
 	cmd.Flags().StringVar(&period, "period", "", "period key (2026-H1) or id (required)")
@@ -155,24 +145,14 @@ func newDeadlinesCmd(a *app) *cobra.Command {
 		Use:   "deadlines",
 		Short: "Mark pending obligations past their deadline at --at (default now) as missing, as the scheduler tick does",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			now, err := a.parseAt(at)
-			if err != nil {
-				return err
-			}
-			st, err := a.openStore(ctx)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
+		RunE: a.withStoreAt(&at, func(ctx context.Context, st *store.Store, now time.Time) error {
 			n, err := scheduler.FlagMissing(ctx, st, now)
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(a.out, "%d obligations flagged missing at %s\n", n, now.In(a.cfg.Location).Format("2006-01-02 15:04 MST"))
+			fmt.Fprintf(a.out, "%d obligations flagged missing at %s\n", n, a.moment(now))
 			return nil
-		},
+		}),
 	}
 	cmd.Flags().StringVar(&at, "at", "", "the moment to flag for (2026-06-17, \"2026-06-17 08:00\", RFC 3339)")
 	return cmd

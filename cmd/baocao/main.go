@@ -160,6 +160,21 @@ func userError(err error) error {
 	return err
 }
 
+// withStoreAt is withStore for commands with an --at flag: the moment is
+// read first, so a mistyped --at fails before the database is opened.
+func (a *app) withStoreAt(at *string, fn func(ctx context.Context, st *store.Store, now time.Time) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		now, err := a.parseAt(*at)
+		if err != nil {
+			return err
+		}
+		return a.withStore(func(ctx context.Context, st *store.Store, _ []string) error { return fn(ctx, st, now) })(cmd, args)
+	}
+}
+
+// moment formats t for command output: local time with the zone.
+func (a *app) moment(t time.Time) string { return t.In(a.cfg.Location).Format("2006-01-02 15:04 MST") }
+
 // withStore is a command body that needs the database: it opens the store
 // (see openStore), runs fn and closes it.
 func (a *app) withStore(fn func(ctx context.Context, st *store.Store, args []string) error) func(*cobra.Command, []string) error {

@@ -1,11 +1,13 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"text/tabwriter"
+	"time"
 	"unicode/utf8"
 
 	"github.com/spf13/cobra"
@@ -25,28 +27,18 @@ still owing a report in an open period. Each (period, unit, kind) is stored once
 ever, so running it again, or alongside the scheduler, adds nothing. Sending is
 "baocao outbox send".`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			now, err := a.parseAt(at)
-			if err != nil {
-				return err
-			}
-			st, err := a.openStore(ctx)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
+		RunE: a.withStoreAt(&at, func(ctx context.Context, st *store.Store, now time.Time) error {
 			res, err := scheduler.EnqueueReminders(ctx, st, now, a.remindOptions())
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(a.out, "enqueued %d reminders at %s", res.Enqueued, now.In(a.cfg.Location).Format("2006-01-02 15:04 MST"))
+			fmt.Fprintf(a.out, "enqueued %d reminders at %s", res.Enqueued, a.moment(now))
 			if res.NoAddress > 0 {
 				fmt.Fprintf(a.out, " (%d failed at once: the unit has no e-mail address)", res.NoAddress)
 			}
 			fmt.Fprintln(a.out)
 			return nil
-		},
+		}),
 	}
 	cmd.Flags().StringVar(&at, "at", "", "the moment to enqueue for (2026-06-09, \"2026-06-09 08:00\", RFC 3339)")
 	return cmd

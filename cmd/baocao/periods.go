@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -18,17 +19,7 @@ func newPeriodsCmd(a *app) *cobra.Command {
 		Use:   "open",
 		Short: "Open every period due at --at (default now) with its obligations, as the scheduler tick does",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			now, err := a.parseAt(at)
-			if err != nil {
-				return err
-			}
-			st, err := a.openStore(ctx)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
+		RunE: a.withStoreAt(&at, func(ctx context.Context, st *store.Store, now time.Time) error {
 			if err := a.syncForms(ctx, st); err != nil {
 				return err
 			}
@@ -36,9 +27,9 @@ func newPeriodsCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(a.out, "opened %d periods with %d obligations at %s\n", res.Periods, res.Obligations, now.In(a.cfg.Location).Format("2006-01-02 15:04 MST"))
+			fmt.Fprintf(a.out, "opened %d periods with %d obligations at %s\n", res.Periods, res.Obligations, a.moment(now))
 			return nil
-		},
+		}),
 	}
 	open.Flags().StringVar(&at, "at", "", "the moment to open periods for (2026-07-01, \"2026-07-01 08:00\", RFC 3339)")
 	var form string

@@ -19,7 +19,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"codeberg.org/go-pdf/fpdf"
 	"github.com/go-fonts/liberation/liberationserifbold"
@@ -86,7 +85,7 @@ func (o Options) withDefaults(c *reporting.Consolidation) Options {
 		o.Place = trimPrefixFold(territory, txtPlacePrefixes)
 	}
 	if o.Subject == "" {
-		o.Subject = fmt.Sprintf(txtSubject, lowerFirst(c.Period.Label))
+		o.Subject = fmt.Sprintf(txtSubject, reporting.LowerFirst(c.Period.Label))
 	}
 	if o.To == "" {
 		o.To = txtToDefault
@@ -107,7 +106,7 @@ func (o Options) withDefaults(c *reporting.Consolidation) Options {
 // its root unit's name, which may name the committee ("UBND tỉnh Đồng
 // Nai") or the province ("Tỉnh Đồng Nai").
 func territory(province string) string {
-	return lowerFirst(trimPrefixFold(strings.TrimSpace(nfc(province)), txtBodyPrefixes))
+	return reporting.LowerFirst(trimPrefixFold(strings.TrimSpace(nfc(province)), txtBodyPrefixes))
 }
 
 // trimPrefixFold removes the first of the "|"-separated prefixes s starts
@@ -119,14 +118,6 @@ func trimPrefixFold(s, prefixes string) string {
 		}
 	}
 	return s
-}
-
-func lowerFirst(s string) string {
-	r, n := utf8.DecodeRuneInString(s)
-	if r == utf8.RuneError {
-		return s
-	}
-	return strings.ToLower(string(r)) + s[n:]
 }
 
 // Page geometry in millimetres (Decree 30: top and bottom 20–25, left

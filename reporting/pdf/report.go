@@ -35,7 +35,7 @@ func (r *report) write(ctx context.Context) error {
 	r.heading()
 	r.compliance(ctx)
 	r.results()
-	closing := lowerFirst(r.opts.Subject)
+	closing := reporting.LowerFirst(r.opts.Subject)
 	if t := territory(r.c.Province); t != "" {
 		closing += fmt.Sprintf(txtOnTerritory, t)
 	}
@@ -141,7 +141,7 @@ func (r *report) compliance(ctx context.Context) {
 	if pct == "" {
 		pct = "0"
 	}
-	d.paragraph(fmt.Sprintf(txtSec1Para, lowerFirst(c.Period.Label), c.Form.Title, all.Obliged, exempt,
+	d.paragraph(fmt.Sprintf(txtSec1Para, reporting.LowerFirst(c.Period.Label), c.Form.Title, all.Obliged, exempt,
 		r.opts.Date.In(r.opts.Location).Format("15 giờ 04 ngày 02/01/2006"),
 		all.OnTime, pct, all.Late, all.NotSent, all.Returned, all.Accepted), body)
 	how := txtCountAll
@@ -197,7 +197,7 @@ var sectionNumber = regexp.MustCompile(`^\s*([IVXLC]+|\d+)[.)]\s*`)
 func (r *report) results() {
 	d, c := r.d, r.c
 	d.paragraph(txtSec2, heading)
-	d.paragraph(fmt.Sprintf(txtSec2Intro, lowerFirst(c.Period.Label)), body)
+	d.paragraph(fmt.Sprintf(txtSec2Intro, reporting.LowerFirst(c.Period.Label)), body)
 	for _, note := range c.BaselineNotes() {
 		d.paragraph(note, body)
 	}

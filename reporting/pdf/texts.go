@@ -1,5 +1,7 @@
 package pdf
 
+import "baocao/reporting"
+
 // Every Vietnamese text of the People's Council report, kept together for
 // review. Formats take their arguments in the order the comment gives.
 const (
@@ -64,9 +66,9 @@ const (
 	txtColField      = "Chỉ tiêu"
 	txtColMeasure    = "Đơn vị tính"
 	txtColThis       = "Kỳ này"
-	txtColPrevious   = "Kỳ trước"
-	txtColYearAgo    = "Cùng kỳ năm trước"
-	txtColChange     = "Tăng (+), giảm (−)"
+	txtColPrevious   = reporting.LabelPrevious
+	txtColYearAgo    = reporting.LabelYearAgo
+	txtColChange     = reporting.LabelChange
 	txtColPercent    = "Tỷ lệ (%)"
 	txtColKind       = "Loại đơn vị"
 	txtColObliged    = "Phải báo cáo"

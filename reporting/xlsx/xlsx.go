@@ -66,9 +66,9 @@ const (
 	txtColField       = "Chỉ tiêu"
 	txtColMeasure     = "Đơn vị tính"
 	txtColThis        = "Kỳ này"
-	txtColPrevious    = "Kỳ trước"
-	txtColYearAgo     = "Cùng kỳ năm trước"
-	txtColChange      = "Tăng (+), giảm (−)"
+	txtColPrevious    = reporting.LabelPrevious
+	txtColYearAgo     = reporting.LabelYearAgo
+	txtColChange      = reporting.LabelChange
 	txtColPercent     = "Tỷ lệ tăng, giảm (%)"
 	txtNoPeriod       = "(chưa có kỳ này)"
 	txtTextsHead      = "Ý KIẾN, KHÓ KHĂN, ĐỀ XUẤT CỦA CÁC ĐƠN VỊ — %s"
