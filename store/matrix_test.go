@@ -333,6 +333,16 @@ func TestMatrixCellsDeleteAndFixedKeys(t *testing.T) {
 		t.Fatalf("moving an obligation to another unit version: %v", err)
 	}
 	assertCellsRebuilt(t, st, "after a refused update")
+	// So are a period's form and first day, which place its cells.
+	for _, set := range []string{"data_from = data_from - 1", "form_code = 'TEST-CP'"} {
+		_, err := st.Pool().Exec(ctx, `UPDATE periods SET `+set+` WHERE key = '2024-H1'`)
+		if !errors.As(err, &pgErr) || pgErr.Code != "P0001" {
+			t.Errorf("UPDATE periods SET %s: %v, want refused", set, err)
+		}
+	}
+	if _, err := st.Pool().Exec(ctx, `UPDATE periods SET label = 'Kỳ đầu năm 2024' WHERE key = '2024-H1'`); err != nil {
+		t.Errorf("a period's label may change: %v", err)
+	}
 }
 
 // TestMatrixPatch checks the SQL function the triggers patch cells with:
