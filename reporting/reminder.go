@@ -9,7 +9,7 @@ import (
 // get reminders: nothing in yet (pending, missing) or sent back for a new
 // version (returned). Submitted, late, accepted and exempt obligations get
 // none.
-var OwingStatuses = []string{"pending", "missing", "returned"}
+var OwingStatuses = []Status{StatusPending, StatusMissing, StatusReturned}
 
 // ManualKindPrefix starts the kind of a reminder an inspector sends by hand.
 const ManualKindPrefix = "manual_"

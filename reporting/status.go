@@ -129,44 +129,6 @@ func ValidateExtension(newDeadline, locksAt time.Time, reason string) error {
 // "16/06/2026 23:59".
 func FormatDateTime(t time.Time) string { return t.Format("02/01/2006 15:04") }
 
-// ObligationFacts are what an obligation's status follows from.
-type ObligationFacts struct {
-	// Deadline is the obligation's own deadline, extensions included.
-	Deadline time.Time
-	// FirstSubmittedAt is when its first version came; nil for none.
-	FirstSubmittedAt *time.Time
-	// LatestDecision is the latest review of the latest version; "" when
-	// that version has not been reviewed (a new version after a return
-	// starts unreviewed).
-	LatestDecision Decision
-	// Exempt: the unit was exempted from the period.
-	Exempt bool
-}
-
-// StatusAt is the status of an obligation with facts f at moment at. A
-// version that came after at does not count yet, so the status of any past
-// moment follows from the same facts (the review decision is taken as
-// given). store's compliance queries compute the same in SQL; a test there
-// checks that the two agree.
-func StatusAt(f ObligationFacts, at time.Time) Status {
-	switch {
-	case f.Exempt:
-		return StatusExempt
-	case f.FirstSubmittedAt == nil || f.FirstSubmittedAt.After(at):
-		if at.After(f.Deadline) {
-			return StatusMissing
-		}
-		return StatusPending
-	case f.LatestDecision == DecisionReturned:
-		return StatusReturned
-	case f.LatestDecision == DecisionAccepted:
-		return StatusAccepted
-	case f.FirstSubmittedAt.After(f.Deadline):
-		return StatusLate
-	}
-	return StatusSubmitted
-}
-
 // DaysLate counts the days by which an obligation is late at moment at:
 // from the deadline to the first version, or to at while nothing is in;
 // 0 when on time or not yet due. A day started counts whole, so a version

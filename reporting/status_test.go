@@ -13,40 +13,75 @@ func TestStatusAt(t *testing.T) {
 		t.Fatal(err)
 	}
 	deadline := time.Date(2026, time.June, 16, 23, 59, 59, 0, hcm)
-	at := func(d time.Duration) *time.Time { x := deadline.Add(d); return &x }
+	at := func(d time.Duration) time.Time { return deadline.Add(d) }
+	opened := Event{At: at(-30 * 24 * time.Hour), Kind: EventOpened, Deadline: deadline}
+	up := func(d time.Duration) Event { return Event{At: at(d), Kind: EventUploaded} }
+	ev := func(d time.Duration, k EventKind) Event { return Event{At: at(d), Kind: k, Reason: "lý do"} }
+	extended := Event{At: at(5 * 24 * time.Hour), Kind: EventExtended, Deadline: at(10 * 24 * time.Hour)}
 	tests := []struct {
-		name  string
-		facts ObligationFacts
-		at    time.Time
-		want  Status
+		name    string
+		history []Event
+		at      time.Time
+		want    Status // "" when the obligation did not exist then
 	}{
-		{"nothing in, before the deadline", ObligationFacts{Deadline: deadline}, *at(-time.Hour), StatusPending},
-		{"nothing in, at the deadline's last second", ObligationFacts{Deadline: deadline}, deadline, StatusPending},
-		{"nothing in, a second after the deadline", ObligationFacts{Deadline: deadline}, *at(time.Second), StatusMissing},
-		{"first version on time", ObligationFacts{Deadline: deadline, FirstSubmittedAt: at(-time.Hour)}, *at(time.Hour), StatusSubmitted},
-		{"first version exactly at the deadline", ObligationFacts{Deadline: deadline, FirstSubmittedAt: &deadline}, *at(time.Hour), StatusSubmitted},
-		{"first version after the deadline", ObligationFacts{Deadline: deadline, FirstSubmittedAt: at(time.Second)}, *at(time.Hour), StatusLate},
-		{"a version filed after the moment asked about does not count yet, before the deadline",
-			ObligationFacts{Deadline: deadline, FirstSubmittedAt: at(-time.Hour)}, *at(-2 * time.Hour), StatusPending},
-		{"a version filed after the moment asked about does not count yet, after the deadline",
-			ObligationFacts{Deadline: deadline, FirstSubmittedAt: at(48 * time.Hour)}, *at(time.Hour), StatusMissing},
-		{"latest version returned", ObligationFacts{Deadline: deadline, FirstSubmittedAt: at(-time.Hour), LatestDecision: DecisionReturned},
-			*at(time.Hour), StatusReturned},
-		{"latest version accepted, first was late", ObligationFacts{Deadline: deadline, FirstSubmittedAt: at(time.Hour), LatestDecision: DecisionAccepted},
-			*at(2 * time.Hour), StatusAccepted},
-		{"new version after a return, first was on time", ObligationFacts{Deadline: deadline, FirstSubmittedAt: at(-time.Hour)},
-			*at(72 * time.Hour), StatusSubmitted},
-		{"exempt wins over nothing in", ObligationFacts{Deadline: deadline, Exempt: true}, *at(time.Hour), StatusExempt},
-		{"exempt wins over a submission", ObligationFacts{Deadline: deadline, FirstSubmittedAt: at(-time.Hour), LatestDecision: DecisionAccepted, Exempt: true},
-			*at(time.Hour), StatusExempt},
+		{"before the period opened", []Event{opened}, at(-31 * 24 * time.Hour), ""},
+		{"nothing in, before the deadline", []Event{opened}, at(-time.Hour), StatusPending},
+		{"nothing in, at the deadline's last second", []Event{opened}, deadline, StatusPending},
+		{"nothing in, a second after the deadline", []Event{opened}, at(time.Second), StatusMissing},
+		{"first version on time", []Event{opened, up(-time.Hour)}, at(time.Hour), StatusSubmitted},
+		{"first version exactly at the deadline", []Event{opened, up(0)}, at(time.Hour), StatusSubmitted},
+		{"first version after the deadline", []Event{opened, up(time.Second)}, at(time.Hour), StatusLate},
+		{"a version filed after the moment asked about does not count yet", []Event{opened, up(-time.Hour)}, at(-2 * time.Hour), StatusPending},
+		{"a late version after the moment asked about", []Event{opened, up(48 * time.Hour)}, at(time.Hour), StatusMissing},
+		{"latest version returned", []Event{opened, up(-time.Hour), ev(0, EventReturned)}, at(time.Hour), StatusReturned},
+		{"returned later than the moment asked about", []Event{opened, up(-time.Hour), ev(2*time.Hour, EventReturned)}, at(time.Hour), StatusSubmitted},
+		{"accepted, first was late", []Event{opened, up(time.Hour), ev(2*time.Hour, EventAccepted)}, at(3 * time.Hour), StatusAccepted},
+		{"accepted a second after the moment asked about", []Event{opened, up(time.Hour), ev(2*time.Hour, EventAccepted)}, at(2*time.Hour - time.Second), StatusLate},
+		{"new version after a return, first was on time", []Event{opened, up(-2 * time.Hour), ev(-time.Hour, EventReturned), up(72 * time.Hour)},
+			at(73 * time.Hour), StatusSubmitted},
+		{"between the return and the new version", []Event{opened, up(-2 * time.Hour), ev(-time.Hour, EventReturned), up(72 * time.Hour)},
+			at(71 * time.Hour), StatusReturned},
+		{"exempt wins over nothing in", []Event{opened, ev(0, EventExempted)}, at(time.Hour), StatusExempt},
+		{"exempted in the afternoon, asked in the morning", []Event{opened, ev(6*time.Hour, EventExempted)}, at(time.Hour), StatusMissing},
+		{"exempt wins over an acceptance", []Event{opened, up(-time.Hour), ev(0, EventAccepted), ev(time.Hour, EventExempted)},
+			at(2 * time.Hour), StatusExempt},
+		{"exemption withdrawn", []Event{opened, ev(-time.Hour, EventExempted), ev(time.Hour, EventUnexempted)}, at(2 * time.Hour), StatusMissing},
+		{"extended later: the old deadline counted then", []Event{opened, extended}, at(time.Hour), StatusMissing},
+		{"extended: the new deadline counts after", []Event{opened, extended}, at(6 * 24 * time.Hour), StatusPending},
+		{"a late version made on time by an extension", []Event{opened, up(time.Hour), extended}, at(6 * 24 * time.Hour), StatusSubmitted},
+		{"the same late version before the extension", []Event{opened, up(time.Hour), extended}, at(4 * 24 * time.Hour), StatusLate},
+		{"flagged missing changes nothing", []Event{opened, {At: at(time.Minute), Kind: EventFlaggedMissing, Deadline: deadline}},
+			at(time.Hour), StatusMissing},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			if got := StatusAt(tt.facts, tt.at); got != tt.want {
-				t.Fatalf("StatusAt = %s, want %s", got, tt.want)
+			got, present := StatusAt(tt.history, tt.at)
+			if got != tt.want || present != (tt.want != "") {
+				t.Fatalf("StatusAt = %q (present %v), want %q", got, present, tt.want)
 			}
 		})
+	}
+}
+
+func TestFactsAtKeepsTheReasonInForce(t *testing.T) {
+	t.Parallel()
+	t0 := time.Date(2026, time.June, 1, 8, 0, 0, 0, time.UTC)
+	h := []Event{
+		{At: t0, Kind: EventOpened, Deadline: t0.Add(72 * time.Hour)},
+		{At: t0.Add(time.Hour), Kind: EventUploaded},
+		{At: t0.Add(2 * time.Hour), Kind: EventReturned, Reason: "Thiếu mục IV"},
+		{At: t0.Add(3 * time.Hour), Kind: EventExempted, Reason: "Sáp nhập"},
+		{At: t0.Add(4 * time.Hour), Kind: EventUnexempted},
+		{At: t0.Add(5 * time.Hour), Kind: EventUploaded},
+	}
+	for _, tt := range []struct {
+		at   time.Duration
+		want string
+	}{{90 * time.Minute, ""}, {150 * time.Minute, "Thiếu mục IV"}, {210 * time.Minute, "Sáp nhập"}, {270 * time.Minute, "Thiếu mục IV"}, {6 * time.Hour, ""}} {
+		if got := FactsAt(h, t0.Add(tt.at)).Reason; got != tt.want {
+			t.Errorf("reason at +%s = %q, want %q", tt.at, got, tt.want)
+		}
 	}
 }
 

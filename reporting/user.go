@@ -216,3 +216,29 @@ func authorize(u User, ok bool, format, arg string) error {
 	}
 	return nil
 }
+
+// ScopeOf is the units u may see in compliance queries, unit histories,
+// matrices and reports, as CanViewUnit has it: admins and inspectors
+// everything, a supervisor its unit and the units below it, a clerk its
+// unit. An inactive user sees nothing (the zero scope).
+func ScopeOf(u User) UnitScope {
+	if !u.Active {
+		return UnitScope{}
+	}
+	switch u.Role {
+	case RoleAdmin, RoleInspector:
+		return AllUnits
+	case RoleSupervisor:
+		return UnitScope{Subtree: u.UnitCode}
+	case RoleClerk:
+		return UnitScope{Codes: []string{u.UnitCode}}
+	}
+	return UnitScope{}
+}
+
+// Empty reports whether the scope shows nothing.
+func (sc UnitScope) Empty() bool { return !sc.All && len(sc.Codes) == 0 && sc.Subtree == "" }
+
+// AuthorizeDeadlines lets u exempt units and move deadlines if it is an
+// inspector or administrator: the province's office sets the regime.
+func AuthorizeDeadlines(u User) error { return AuthorizeRole(u, RoleAdmin, RoleInspector) }

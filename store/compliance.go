@@ -14,27 +14,42 @@ import (
 // Compliance queries: who has reported, who is late, who is missing — for
 // a period (counts and rates rolled up the unit tree), for a unit (its
 // history) and for a form (units × periods). Each is one set-based
-// statement.
-//
-// Status at a moment. obligations.status is kept current by uploads
-// (InsertSubmission), reviews, exemptions, extensions and the deadline tick
-// (FlagMissing). Between two ticks a stored "pending" may already be
-// missing, and a question about a past moment must not count what came
-// after it. So the queries derive the status at the moment asked about
-// (effectiveStatus): an obligation whose first version is not in by then is
-// pending or missing by its deadline; otherwise the stored status stands
-// (review outcomes are taken as they are now). This is reporting.StatusAt
-// in SQL; the tests check the two agree.
+// statement, and each asks for the status at a moment (see factsAt): a
+// past moment counts only what had happened by then.
 
-// effectiveStatus is the status of obligation o at moment at (a parameter
-// such as "$2"), as reporting.StatusAt computes it.
-func effectiveStatus(at string) string {
-	return `CASE
-		WHEN o.status = 'exempt' THEN 'exempt'
-		WHEN o.first_submitted_at IS NULL OR o.first_submitted_at > ` + at + ` THEN
-		     CASE WHEN ` + at + ` > o.deadline THEN 'missing' ELSE 'pending' END
-		ELSE o.status END`
+// factsAt is a LATERAL join "f" giving the facts of obligation o at moment
+// at (a parameter such as "$2") — present, exempt, decision, first_at,
+// deadline, reason — as reporting.FactsAt has them: the obligation's
+// summary when nothing changed it after at (reason NULL: see reasonAt),
+// else the fold of its history up to at (obligation_history_at). Queries
+// keep the rows WHERE f.present and take statusOf.
+func factsAt(at string) string {
+	return `CROSS JOIN LATERAL (
+		SELECT true AS present, o.exempt, o.decision, o.first_submitted_at AS first_at, o.deadline, NULL::text AS reason
+		WHERE o.changed_at <= ` + at + `
+		UNION ALL
+		SELECT h.present, h.exempt, h.decision, h.first_at, h.deadline, h.reason
+		FROM obligation_history_at(o.period_id, o.unit_code, ` + at + `) h
+		WHERE o.changed_at > ` + at + `
+	) f`
 }
+
+// statusOf is the status at moment at of the facts f (factsAt): the one
+// rule, obligation_status (migration 00007).
+func statusOf(at string) string {
+	return `obligation_status(f.exempt, f.decision, f.first_at, f.deadline, ` + at + `)`
+}
+
+// reasonAt is why obligation o is exempt or returned at the moment of its
+// facts f: f's own reason from the history, or, from the summary, the
+// reason of its latest exemption or return.
+const reasonAt = `coalesce(f.reason, CASE
+		WHEN f.exempt OR f.decision = 'returned' THEN (
+			SELECT e.reason FROM obligation_events e
+			WHERE e.period_id = o.period_id AND e.unit_code = o.unit_code
+			  AND e.kind = CASE WHEN f.exempt THEN 'exempted' ELSE 'returned' END
+			ORDER BY e.id DESC LIMIT 1)
+		END, '')`
 
 // subtreeCTE is a recursive CTE "subtree (period_id, code)": for each
 // period of CTE p (id, data_from), the unit root (a parameter) and every
@@ -55,40 +70,7 @@ func subtreeCTE(root string) string {
 	)`
 }
 
-// ComplianceScope is what a compliance query shows: everything, or a
-// subtree (its root included), or one unit. The zero value shows nothing,
-// so a forgotten scope leaks nothing.
-type ComplianceScope struct {
-	All bool
-	// Subtree is the root of a visible subtree, as the tree was in each
-	// period.
-	Subtree string
-	// Unit is one visible unit.
-	Unit string
-}
-
-// Everything is the scope of inspectors, administrators and the CLI.
-var Everything = ComplianceScope{All: true}
-
-// ScopeOf is what u may see of compliance, as reporting.CanViewUnit has
-// it: admins and inspectors everything, a supervisor its unit and the
-// units below it, a clerk its unit. An inactive user sees nothing.
-func ScopeOf(u reporting.User) ComplianceScope {
-	if !u.Active {
-		return ComplianceScope{}
-	}
-	switch u.Role {
-	case reporting.RoleAdmin, reporting.RoleInspector:
-		return Everything
-	case reporting.RoleSupervisor:
-		return ComplianceScope{Subtree: u.UnitCode}
-	case reporting.RoleClerk:
-		return ComplianceScope{Unit: u.UnitCode}
-	}
-	return ComplianceScope{}
-}
-
-// sql is what a compliance query needs to keep obligation o in scope: a
+// scopeSQL is what a compliance query needs to keep obligation o in scope: a
 // CTE to follow the query's CTE p (empty, or starting with a comma), a
 // condition, and the arguments the two name, numbered from $n.
 //
@@ -97,14 +79,14 @@ func ScopeOf(u reporting.User) ComplianceScope {
 // a cached statement (used from the sixth run on) cannot drop the filter
 // and the subtree CTE for an inspector, and the matrix over 10,000 units
 // took twice as long.
-func (sc ComplianceScope) sql(n int) (cte, cond string, args []any) {
+func scopeSQL(sc reporting.UnitScope, n int) (cte, cond string, args []any) {
 	if sc.All {
 		return "", "true", nil
 	}
 	var conds []string
-	if sc.Unit != "" {
-		conds = append(conds, fmt.Sprintf("o.unit_code = $%d", n))
-		args = append(args, sc.Unit)
+	if len(sc.Codes) > 0 {
+		conds = append(conds, fmt.Sprintf("o.unit_code = ANY ($%d)", n))
+		args = append(args, sc.Codes)
 		n++
 	}
 	if sc.Subtree != "" {
@@ -172,24 +154,25 @@ type Compliance struct {
 // their status at moment at, for the province, per parent unit and per
 // unit kind, in one statement with GROUPING SETS. Parents and kinds come in
 // code order.
-func (s *Store) PeriodCompliance(ctx context.Context, periodID int64, at time.Time, scope ComplianceScope) (Compliance, error) {
+func (s *Store) PeriodCompliance(ctx context.Context, periodID int64, at time.Time, scope reporting.UnitScope) (Compliance, error) {
 	p, err := s.Period(ctx, periodID)
 	if err != nil {
 		return Compliance{}, err
 	}
 	c := Compliance{Period: p, PeriodID: p.ID, At: at, ByParent: []ComplianceGroup{}, ByKind: []ComplianceGroup{}}
-	scopeCTE, inScope, inScopeArgs := scope.sql(3)
+	scopeCTE, inScope, inScopeArgs := scopeSQL(scope, 3)
 	rows, err := s.q.Query(ctx, `
 		WITH RECURSIVE p AS (SELECT id, data_from FROM periods WHERE id = $1)`+scopeCTE+`,
 		ob AS (
-			SELECT v.kind, v.parent_code, pv.name AS parent_name, o.first_submitted_at, o.deadline,
-			       `+effectiveStatus("$2")+` AS status
+			SELECT v.kind, v.parent_code, pv.name AS parent_name, f.first_at, f.deadline,
+			       `+statusOf("$2")+` AS status
 			FROM p
 			JOIN obligations o ON o.period_id = p.id
+			`+factsAt("$2")+`
 			JOIN unit_versions v ON v.id = o.unit_version_id
 			LEFT JOIN unit_versions pv ON pv.unit_code = v.parent_code
 			     AND pv.valid_from <= p.data_from AND (pv.valid_until IS NULL OR pv.valid_until >= p.data_from)
-			WHERE `+inScope+`
+			WHERE f.present AND `+inScope+`
 		)
 		SELECT GROUPING (parent_code), GROUPING (kind),
 		       coalesce(parent_code, ''), coalesce(parent_name, ''), coalesce(kind, ''),
@@ -201,8 +184,8 @@ func (s *Store) PeriodCompliance(ctx context.Context, periodID int64, at time.Ti
 		       count(*) FILTER (WHERE status = 'returned'),
 		       count(*) FILTER (WHERE status = 'accepted'),
 		       count(*) FILTER (WHERE status = 'exempt'),
-		       count(*) FILTER (WHERE status <> 'exempt' AND first_submitted_at <= $2 AND first_submitted_at <= deadline),
-		       count(*) FILTER (WHERE status <> 'exempt' AND first_submitted_at <= $2 AND first_submitted_at > deadline)
+		       count(*) FILTER (WHERE status <> 'exempt' AND first_at <= $2 AND first_at <= deadline),
+		       count(*) FILTER (WHERE status <> 'exempt' AND first_at <= $2 AND first_at > deadline)
 		FROM ob
 		GROUP BY GROUPING SETS ((), (parent_code, parent_name), (kind))
 		ORDER BY 1, 2, 3, 5`,
@@ -260,34 +243,35 @@ type HistoryRow struct {
 	DaysLate int `json:"days_late"`
 }
 
-// ObligationHistory lists unit unitCode's obligations in scope over every
+// UnitObligations lists unit unitCode's obligations in scope over every
 // form and period, newest period first, each with its status at moment at
 // and what had come in by then. An empty list is not an error: a unit
 // outside the scope, or one that never owed a report.
-func (s *Store) ObligationHistory(ctx context.Context, unitCode string, at time.Time, scope ComplianceScope) ([]HistoryRow, error) {
-	scopeCTE, inScope, inScopeArgs := scope.sql(3)
+func (s *Store) UnitObligations(ctx context.Context, unitCode string, at time.Time, scope reporting.UnitScope) ([]HistoryRow, error) {
+	scopeCTE, inScope, inScopeArgs := scopeSQL(scope, 3)
 	rows, err := s.q.Query(ctx, `
 		WITH RECURSIVE p AS (
 			SELECT p.id, p.data_from FROM periods p JOIN obligations o ON o.period_id = p.id WHERE o.unit_code = $1
 		)`+scopeCTE+`
 		SELECT pr.id, pr.form_code, pr.key, pr.label, pr.data_from, pr.data_to, v.name, coalesce(v.parent_code, ''),
-		       o.deadline, st.status, o.status_reason,
-		       CASE WHEN o.first_submitted_at <= $2 THEN o.first_submitted_at END,
+		       f.deadline, st.status, `+reasonAt+`,
+		       CASE WHEN f.first_at <= $2 THEN f.first_at END,
 		       sub.last_at, coalesce(sub.versions, 0),
 		       CASE WHEN st.status = 'exempt' THEN 0
 		            ELSE greatest(0, ceil(extract(epoch FROM
-		                 (CASE WHEN o.first_submitted_at <= $2 THEN o.first_submitted_at ELSE $2 END) - o.deadline) / 86400))::int
+		                 (CASE WHEN f.first_at <= $2 THEN f.first_at ELSE $2 END) - f.deadline) / 86400))::int
 		       END
 		FROM obligations o
 		JOIN periods pr ON pr.id = o.period_id
 		JOIN unit_versions v ON v.id = o.unit_version_id
-		CROSS JOIN LATERAL (SELECT `+effectiveStatus("$2")+` AS status) st
+		`+factsAt("$2")+`
+		CROSS JOIN LATERAL (SELECT `+statusOf("$2")+` AS status) st
 		LEFT JOIN LATERAL (
 			SELECT max(s.uploaded_at) AS last_at, count(*) AS versions
 			FROM submissions s
 			WHERE s.period_id = o.period_id AND s.unit_code = o.unit_code AND s.uploaded_at <= $2
 		) sub ON true
-		WHERE o.unit_code = $1 AND `+inScope+`
+		WHERE o.unit_code = $1 AND f.present AND `+inScope+`
 		ORDER BY pr.data_from DESC, pr.form_code, pr.id`,
 		append([]any{unitCode, at}, inScopeArgs...)...)
 	if err != nil {

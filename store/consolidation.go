@@ -53,8 +53,9 @@ var countingSQL = `
 		FROM submissions s
 		JOIN ob ON ob.unit_code = s.unit_code
 		WHERE s.period_id = $1 AND s.uploaded_at <= $5
-		  AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.submission_id = s.id AND r.decision = 'returned')
-		  AND (NOT $4::boolean OR EXISTS (SELECT 1 FROM reviews r WHERE r.submission_id = s.id AND r.decision = 'accepted'))
+		  AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.submission_id = s.id AND r.decision = 'returned' AND r.created_at <= $5)
+		  AND (NOT $4::boolean OR EXISTS (SELECT 1 FROM reviews r
+		                                  WHERE r.submission_id = s.id AND r.decision = 'accepted' AND r.created_at <= $5))
 		ORDER BY s.unit_code, s.version DESC
 	)`
 
@@ -66,7 +67,7 @@ var countingSQL = `
 // under the unit versions their obligations recorded, so an old period
 // shows the tree of its time. Everything is read in one snapshot.
 func (s *Store) Consolidate(ctx context.Context, q ConsolidationQuery) (*reporting.Consolidation, error) {
-	if !q.Scope.All && len(q.Scope.Codes) == 0 && q.Scope.Subtree == "" {
+	if q.Scope.Empty() {
 		return nil, reporting.Errorf(reporting.EFORBIDDEN, msgConsolidationScopeEmpty)
 	}
 	if q.At.IsZero() {
@@ -176,8 +177,8 @@ func scopeArgs(periodID int64, q ConsolidationQuery) []any {
 }
 
 // consolidationUnits reads every obligation in scope: the unit and parent
-// as they were when the period opened, status at q.At (effectiveStatus, as
-// the compliance queries have it), uploads by then, latest review and
+// as they were when the period opened, status at q.At (factsAt, as the
+// compliance queries have it), uploads by then, latest review and
 // which version counts.
 func (s *Store) consolidationUnits(ctx context.Context, q ConsolidationQuery, p PeriodRow) ([]reporting.UnitReport, error) {
 	rows, err := s.q.Query(ctx, countingSQL+`,
@@ -192,15 +193,16 @@ func (s *Store) consolidationUnits(ctx context.Context, q ConsolidationQuery, p 
 		JOIN ob ON ob.unit_code = s.unit_code
 		JOIN reviews r ON r.submission_id = s.id
 		LEFT JOIN users u ON u.id = r.reviewer_id
-		WHERE s.period_id = $1 AND s.uploaded_at <= $5
+		WHERE s.period_id = $1 AND s.uploaded_at <= $5 AND r.created_at <= $5
 		ORDER BY s.unit_code, r.created_at DESC, r.id DESC
 	)
 	SELECT o.unit_code, v.name, v.kind, COALESCE(v.parent_code, ''), COALESCE(pv.name, ''),
-	       `+effectiveStatus("$5")+`, o.status_reason, o.deadline,
-	       CASE WHEN o.first_submitted_at <= $5 THEN o.first_submitted_at END, up.last_at, COALESCE(up.n, 0),
+	       `+statusOf("$5")+`, `+reasonAt+`, f.deadline,
+	       CASE WHEN f.first_at <= $5 THEN f.first_at END, up.last_at, COALESCE(up.n, 0),
 	       COALESCE(c.version, 0), COALESCE(lr.decision, ''), COALESCE(lr.reviewer, ''), lr.created_at
 	FROM obligations o
 	JOIN ob ON ob.unit_code = o.unit_code
+	`+factsAt("$5")+`
 	JOIN unit_versions v ON v.id = o.unit_version_id
 	LEFT JOIN LATERAL (
 		SELECT name FROM unit_versions x
@@ -211,7 +213,7 @@ func (s *Store) consolidationUnits(ctx context.Context, q ConsolidationQuery, p 
 	LEFT JOIN counting c ON c.unit_code = o.unit_code
 	LEFT JOIN uploads up ON up.unit_code = o.unit_code
 	LEFT JOIN last_review lr ON lr.unit_code = o.unit_code
-	WHERE o.period_id = $1`, append(scopeArgs(p.ID, q), p.DataFrom)...)
+	WHERE o.period_id = $1 AND f.present`, append(scopeArgs(p.ID, q), p.DataFrom)...)
 	if err != nil {
 		return nil, fmt.Errorf("read obligations: %w", err)
 	}

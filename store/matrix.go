@@ -55,13 +55,16 @@ type Matrix struct {
 // period of form formCode whose data window ends between from and to
 // (zero: no bound), periods oldest first, units by parent and code.
 //
-// It reads matrix_cells (see migration 00004), one row per unit version
-// holding the facts of each of its obligations of the form, and derives
-// each cell's status at the moment here, as effectiveStatus does in SQL:
-// grouping 120,000 obligations by unit on every request cost PostgreSQL
-// more than the 50 ms the matrix has for 10,000 units × 12 periods. Three
-// statements: the periods (the columns), the cells, the parents' names.
-func (s *Store) FormMatrix(ctx context.Context, formCode string, from, to, at time.Time, scope ComplianceScope) (Matrix, error) {
+// It reads matrix_cells (see migrations 00004 and 00007), one row per unit
+// version holding the facts of each of its obligations of the form, and
+// derives each cell's status at the moment asked about with reporting's
+// rule (Facts.StatusAt): grouping 120,000 obligations by unit on every
+// request cost PostgreSQL more than the 50 ms the matrix has for 10,000
+// units × 12 periods. A cell changed after the moment asked about gets
+// its status from the history instead (historyStatuses). Three or four
+// statements: the periods (the columns), the cells, the history of cells
+// changed since the moment, the parents' names.
+func (s *Store) FormMatrix(ctx context.Context, formCode string, from, to, at time.Time, scope reporting.UnitScope) (Matrix, error) {
 	m := Matrix{FormCode: formCode, At: at, Periods: []MatrixPeriod{}, Rows: []MatrixRow{}}
 	var fromDay, toDay *time.Time
 	if !from.IsZero() {
@@ -106,8 +109,11 @@ func (s *Store) FormMatrix(ctx context.Context, formCode string, from, to, at ti
 	if err != nil {
 		return m, fmt.Errorf("matrix of form %s: %w", formCode, err)
 	}
-	lastOf, err := readMatrixRows(rows, &m, ids, at)
+	lastOf, pending, err := readMatrixRows(rows, &m, ids, at)
 	if err != nil {
+		return m, fmt.Errorf("matrix of form %s: %w", formCode, err)
+	}
+	if err := s.historyStatuses(ctx, &m, pending, at); err != nil {
 		return m, fmt.Errorf("matrix of form %s: %w", formCode, err)
 	}
 	if err := s.nameParents(ctx, m.Rows, lastOf, m.Periods); err != nil {
@@ -121,12 +127,13 @@ func (s *Store) FormMatrix(ctx context.Context, formCode string, from, to, at ti
 
 // readMatrixRows decodes matrixSQL's rows into m.Rows, one per unit, and
 // counts each period's cells, returning the column each row's unit data
-// comes from. It reads the raw column bytes: 10,000 rows through the
+// comes from, and the cells changed after at, whose status (and presence)
+// only their history tells. It reads the raw column bytes: 10,000 rows through the
 // generic scan allocated and collected more than PostgreSQL took to send
 // them. Text arrives as UTF-8 in either format, bytea as is in binary
 // format, which pgx asks for (or hex in text format, decoded); parents and
 // kinds, a hundred-odd values, are kept once each.
-func readMatrixRows(rows pgx.Rows, m *Matrix, ids []int64, at time.Time) ([]int, error) {
+func readMatrixRows(rows pgx.Rows, m *Matrix, ids []int64, at time.Time) ([]int, []laterCell, error) {
 	defer rows.Close()
 	var (
 		fields   = rows.FieldDescriptions()
@@ -160,6 +167,8 @@ func readMatrixRows(rows pgx.Rows, m *Matrix, ids []int64, at time.Time) ([]int,
 		decoded  = make([]reporting.Status, len(ids))
 		store    []reporting.Status // backing of the rows' Statuses, allocated a chunk at a time
 		lastOf   = make([]int, 0, cap(m.Rows))
+		later    []laterCell
+		changed  []int // columns of the current row's cells changed after at
 	)
 	intern := func(b []byte) string {
 		if s, ok := interned[string(b)]; ok {
@@ -172,20 +181,21 @@ func readMatrixRows(rows pgx.Rows, m *Matrix, ids []int64, at time.Time) ([]int,
 	for rows.Next() {
 		raw := rows.RawValues()
 		if len(raw) < 5 {
-			return nil, fmt.Errorf("matrix rows of %d columns", len(raw))
+			return nil, nil, fmt.Errorf("matrix rows of %d columns", len(raw))
 		}
 		cells, err := bytea(raw, 4)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		visible, err := bytea(raw, 5) // nil: every period of the row is in scope
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		clear(decoded)
-		last, err := decodeCells(decoded, cells, cols, visible, atMicro)
+		changed = changed[:0]
+		last, err := decodeCells(decoded, &changed, cells, cols, visible, atMicro)
 		if err != nil {
-			return nil, fmt.Errorf("unit %s: %w", raw[0], err)
+			return nil, nil, fmt.Errorf("unit %s: %w", raw[0], err)
 		}
 		if last < 0 {
 			continue // no obligation in the window, or none in scope
@@ -212,11 +222,55 @@ func readMatrixRows(rows pgx.Rows, m *Matrix, ids []int64, at time.Time) ([]int,
 				m.Periods[c].Obligations++
 			}
 		}
+		for _, c := range changed {
+			later = append(later, laterCell{row: n, col: c})
+		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return lastOf, nil
+	return lastOf, later, nil
+}
+
+// laterCell is a matrix cell whose obligation changed after the moment
+// asked about.
+type laterCell struct{ row, col int }
+
+// historyStatuses sets the cells in later from their obligations' history
+// at moment at, in one statement: the status then, or none when the
+// obligation did not exist yet.
+func (s *Store) historyStatuses(ctx context.Context, m *Matrix, later []laterCell, at time.Time) error {
+	if len(later) == 0 {
+		return nil
+	}
+	periods := make([]int64, len(later))
+	units := make([]string, len(later))
+	for i, c := range later {
+		periods[i], units[i] = m.Periods[c.col].ID, m.Rows[c.row].UnitCode
+	}
+	rows, err := s.q.Query(ctx, `
+		SELECT x.i, CASE WHEN f.present THEN `+statusOf("$3")+` ELSE '' END
+		FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS x (period_id, unit_code, i)
+		CROSS JOIN LATERAL obligation_history_at(x.period_id, x.unit_code, $3) f`, periods, units, at)
+	if err != nil {
+		return fmt.Errorf("statuses from history: %w", err)
+	}
+	var (
+		i  int
+		st reporting.Status
+	)
+	_, err = pgx.ForEachRow(rows, []any{&i, &st}, func() error {
+		c := later[i-1]
+		m.Rows[c.row].Statuses[c.col] = st
+		if st != "" {
+			m.Periods[c.col].Obligations++
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("statuses from history: %w", err)
+	}
+	return nil
 }
 
 // matrixSQL reads the matrix_cells rows of form formCode in scope for the
@@ -227,7 +281,7 @@ func readMatrixRows(rows pgx.Rows, m *Matrix, ids []int64, at time.Time) ([]int,
 // periods in which the unit was in the subtree (NULL: all of them): a
 // commune in a district's tree in 2024 but not after the reform shows
 // only 2024.
-func matrixSQL(formCode string, years []int16, ids []int64, sc ComplianceScope) (string, []any) {
+func matrixSQL(formCode string, years []int16, ids []int64, sc reporting.UnitScope) (string, []any) {
 	const head = `
 		SELECT v.unit_code, v.name, v.kind, coalesce(v.parent_code, ''), m.cells`
 	const from = `
@@ -246,70 +300,72 @@ func matrixSQL(formCode string, years []int16, ids []int64, sc ComplianceScope) 
 		// hundred-odd units drive the query rather than the form's rows.
 		visible, join, orUnit := "st.visible", "JOIN", ""
 		args = append(args, ids, sc.Subtree)
-		if sc.Unit != "" {
-			visible = "CASE WHEN v.unit_code = $5 THEN NULL ELSE st.visible END"
-			join, orUnit = "LEFT JOIN", " AND (v.unit_code = $5 OR st.code IS NOT NULL)"
-			args = append(args, sc.Unit)
+		if len(sc.Codes) > 0 {
+			visible = "CASE WHEN v.unit_code = ANY ($5) THEN NULL ELSE st.visible END"
+			join, orUnit = "LEFT JOIN", " AND (v.unit_code = ANY ($5) OR st.code IS NOT NULL)"
+			args = append(args, sc.Codes)
 		}
 		return `
 		WITH RECURSIVE p AS (SELECT id, data_from FROM periods WHERE id = ANY ($3)),
 		` + subtreeCTE("$4::text") + head + `, ` + visible + from + `
 		` + join + ` (SELECT code, string_agg(int8send(period_id), ''::bytea) AS visible FROM subtree GROUP BY code) st
 		     ON st.code = v.unit_code` + where + orUnit + order, args
-	default: // one unit, or nothing when Unit is empty
-		return head + from + where + ` AND v.unit_code = $3` + order, append(args, sc.Unit)
+	default: // some units, or nothing when Codes is empty
+		return head + from + where + ` AND v.unit_code = ANY ($3)` + order, append(args, sc.Codes)
 	}
 }
 
-// The layout of a matrix_cells cell (migration 00004): period id, the
-// status's first letter as an int2, first version and deadline in
-// microseconds since 1970 (the first version math.MinInt64 while none).
+// The layout of a matrix_cells cell (migration 00007): period id, a state
+// int2 (bit 0 exempt, bit 1 accepted, bit 2 returned), first version,
+// deadline and last change in microseconds since 1970 (the first version
+// math.MinInt64 while none).
 const (
-	cellSize     = 26
-	cellLetter   = 9
+	cellSize     = 34
+	cellState    = 8
 	cellFirst    = 10
 	cellDeadline = 18
+	cellChanged  = 26
 	cellNoFirst  = math.MinInt64
 )
-
-// statusByLetter maps a status's first letter back to it; the first
-// letters differ, which the table checks at start.
-var statusByLetter = func() (t [128]reporting.Status) {
-	for _, s := range reporting.Statuses {
-		if t[s[0]] != "" {
-			panic(fmt.Sprintf("statuses %s and %s share a first letter", t[s[0]], s))
-		}
-		t[s[0]] = s
-	}
-	return t
-}()
 
 // decodeCells writes into statuses, by column, the status at moment at
 // (microseconds) of each cell packed in cells whose period is a column
 // and, when visible is not nil, one of the period ids packed in visible
-// (8 bytes each). It returns the last column written, -1 for none.
-func decodeCells(statuses []reporting.Status, cells []byte, cols columnMap, visible []byte, at int64) (int, error) {
+// (8 bytes each); a cell changed after at is left empty and its column
+// added to changed. It returns the last column seen, -1 for none.
+func decodeCells(statuses []reporting.Status, changed *[]int, cells []byte, cols columnMap, visible []byte, at int64) (int, error) {
 	if len(cells)%cellSize != 0 {
 		return -1, fmt.Errorf("matrix cells: %d bytes, not whole cells", len(cells))
 	}
 	last := -1
+	atTime := time.UnixMicro(at)
 	for c := cells; len(c) > 0; c = c[cellSize:] {
 		id := int64(binary.BigEndian.Uint64(c))
 		col := cols.column(id)
 		if col < 0 || visible != nil && !packedContains(visible, id) {
 			continue
 		}
-		var stored reporting.Status
-		if l := c[cellLetter]; l < 128 {
-			stored = statusByLetter[l]
-		}
-		if stored == "" || c[cellLetter-1] != 0 {
-			return -1, fmt.Errorf("matrix cells: period %d: unknown status %#x", id, c[cellLetter-1:cellLetter+1])
-		}
-		first := int64(binary.BigEndian.Uint64(c[cellFirst:]))
-		deadline := int64(binary.BigEndian.Uint64(c[cellDeadline:]))
-		statuses[col] = cellStatusAt(stored, first, deadline, at)
 		last = max(last, col)
+		if int64(binary.BigEndian.Uint64(c[cellChanged:])) > at {
+			*changed = append(*changed, col)
+			continue
+		}
+		state := binary.BigEndian.Uint16(c[cellState:])
+		f := reporting.Facts{Present: true, Exempt: state&1 != 0,
+			Deadline: time.UnixMicro(int64(binary.BigEndian.Uint64(c[cellDeadline:])))}
+		switch {
+		case state > 7 || state&6 == 6:
+			return -1, fmt.Errorf("matrix cells: period %d: unknown state %#x", id, state)
+		case state&2 != 0:
+			f.Decision = reporting.DecisionAccepted
+		case state&4 != 0:
+			f.Decision = reporting.DecisionReturned
+		}
+		if first := int64(binary.BigEndian.Uint64(c[cellFirst:])); first != cellNoFirst {
+			t := time.UnixMicro(first)
+			f.FirstAt = &t
+		}
+		statuses[col] = f.StatusAt(atTime)
 	}
 	return last, nil
 }
@@ -323,20 +379,6 @@ func packedContains(ids []byte, id int64) bool {
 		}
 	}
 	return false
-}
-
-// cellStatusAt is effectiveStatus on a decoded cell.
-func cellStatusAt(stored reporting.Status, first, deadline, at int64) reporting.Status {
-	switch {
-	case stored == reporting.StatusExempt:
-		return stored
-	case first == cellNoFirst || first > at:
-		if at > deadline {
-			return reporting.StatusMissing
-		}
-		return reporting.StatusPending
-	}
-	return stored
 }
 
 // columnMap finds the column (from 0) of a period id: a slice indexed by

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -13,309 +14,273 @@ import (
 	"baocao/reporting"
 )
 
-// Changes to obligations besides uploads: the deadline tick, exemptions and
-// deadline extensions (reviews are in review.go). Each runs in one
-// transaction with its audit event.
+// Obligations and their history (obligation_events, migration 00007). An
+// obligation's status at a moment is reporting's rule over its history;
+// obligations keeps the fold of all its events (exempt, decision,
+// first_submitted_at, deadline) and changed_at, the latest moment an event
+// changed a status, so the set-based queries read the summary and fold the
+// history only for obligations changed after the moment asked about.
+// RecordEvents appends events and folds them into the summary in one
+// statement; nothing else writes either.
 
-// Messages a user sees from reviews, exemptions and extensions, in one
-// place for review.
+// Messages a user sees.
 const (
-	msgNotLatest         = "Chỉ duyệt được bản mới nhất: bản này là lần gửi thứ %d, %s đã gửi đến lần %d."
-	msgReviewExempt      = "%s được miễn báo cáo kỳ %s; không có báo cáo nào cần duyệt."
-	msgAcceptedLocked    = "Báo cáo kỳ %s của %s đã được chấp nhận và kỳ báo cáo đã khóa sổ (%s); không thể thay đổi."
-	msgReturnLocked      = "Kỳ báo cáo %s đã khóa sổ (%s): không thể trả lại báo cáo vì đơn vị không gửi được bản mới nữa."
-	msgNotExempt         = "%s không được miễn báo cáo kỳ %s."
-	msgExtendNoUnits     = "Xin chọn đơn vị được gia hạn: danh sách mã đơn vị, hoặc một đơn vị cấp trên để gia hạn cho mọi đơn vị trực thuộc."
-	msgExtendUnknown     = "Các đơn vị sau không phải báo cáo kỳ %s: %s."
-	msgExtendEmpty       = "Không có đơn vị nào trực thuộc %s phải báo cáo kỳ %s."
-	msgExtendEarlier     = "Hạn mới (%s) sớm hơn hạn hiện tại của: %s. Gia hạn chỉ được lùi hạn nộp về sau."
-	msgExtendEarlierMore = "%s và %d đơn vị khác"
+	msgNoObligation     = "Đơn vị %s không phải báo cáo kỳ này (kỳ số %d)."
+	msgSubmissionAbsent = "Không tìm thấy bản báo cáo số %d."
 )
 
-// FlagMissing marks every pending obligation whose deadline passed before
-// now as missing, in one statement, and returns how many it marked. It is
-// idempotent and catches up after downtime by itself. Lateness needs no
-// flag here: InsertSubmission marks a version filed after the deadline.
-func (s *Store) FlagMissing(ctx context.Context, now time.Time) (int64, error) {
-	tag, err := s.q.Exec(ctx, `
-		UPDATE obligations SET status = 'missing', updated_at = $1
-		WHERE status = 'pending' AND deadline < $1`, now)
-	if err != nil {
-		return 0, fmt.Errorf("flag missing obligations: %w", err)
-	}
-	return tag.RowsAffected(), nil
-}
-
-// obligationState is an obligation locked for a change, with what the
-// rules of review and exemption look at.
-type obligationState struct {
+// Obligation is one unit's duty to report for one period, with what the
+// actions on it check: the period's window and state, the unit as it was
+// when the period opened, the facts of its history and its latest version.
+type Obligation struct {
+	PeriodID         int64
+	PeriodKey        string
 	PeriodLabel      string
-	DataFrom         time.Time
-	LocksAt          time.Time
+	FormCode         string
+	FormVersionID    int64 // the version the period was opened from
+	DataFrom, DataTo time.Time
+	OpensAt, LocksAt time.Time
+	UnitCode         string
+	UnitVersionID    int64
 	UnitName         string
-	Deadline         time.Time
-	Status           reporting.Status
-	FirstSubmittedAt *time.Time
-	// LatestVersion is the number of the latest version, 0 for none;
-	// LatestDecision and LatestReason its latest review, if any.
-	LatestVersion  int
-	LatestDecision reporting.Decision
-	LatestReason   string
+	UnitKind         reporting.UnitKind
+	UnitEmails       []string
+	ParentCode       string
+	ParentName       string
+	// Facts are the fold of its whole history (Facts.Reason aside);
+	// ChangedAt the latest moment an event changed them.
+	Facts     reporting.Facts
+	ChangedAt time.Time
+	// LatestVersion and LatestSubmissionID are its latest version, 0 for
+	// none; LatestSHA256 that version's hash (hex).
+	LatestVersion      int
+	LatestSubmissionID int64
+	LatestSHA256       string
 }
 
-// facts are what the obligation's status follows from (reporting.StatusAt).
-func (o obligationState) facts() reporting.ObligationFacts {
-	return reporting.ObligationFacts{Deadline: o.Deadline, FirstSubmittedAt: o.FirstSubmittedAt,
-		LatestDecision: o.LatestDecision, Exempt: o.Status == reporting.StatusExempt}
+// Status is the obligation's status at now (now at or after ChangedAt).
+func (o Obligation) Status(now time.Time) reporting.Status { return o.Facts.StatusAt(now) }
+
+const obligationSelect = `
+	SELECT p.id, p.key, p.label, p.form_code, p.form_version_id, p.data_from, p.data_to, p.opens_at, p.locks_at,
+	       o.unit_code, v.id, v.name, v.kind, v.emails, coalesce(v.parent_code, ''),
+	       coalesce((SELECT pv.name FROM unit_versions pv WHERE pv.unit_code = v.parent_code
+	                   AND pv.valid_from <= p.data_from AND (pv.valid_until IS NULL OR pv.valid_until >= p.data_from)), ''),
+	       o.exempt, o.decision, o.first_submitted_at, o.deadline, o.changed_at,
+	       coalesce(ls.version, 0), coalesce(ls.id, 0), coalesce(encode(ls.sha256, 'hex'), '')
+	FROM obligations o
+	JOIN periods p ON p.id = o.period_id
+	JOIN unit_versions v ON v.id = o.unit_version_id
+	LEFT JOIN LATERAL (
+		SELECT s.id, s.version, s.sha256 FROM submissions s
+		WHERE s.period_id = o.period_id AND s.unit_code = o.unit_code
+		ORDER BY s.version DESC LIMIT 1
+	) ls ON true
+	WHERE o.period_id = $1 AND o.unit_code = $2`
+
+// Obligation reads (period, unit)'s obligation, or ENOTFOUND.
+func (s *Store) Obligation(ctx context.Context, periodID int64, unitCode string) (Obligation, error) {
+	return s.readObligation(ctx, obligationSelect, periodID, unitCode)
 }
 
-// lockObligation reads (period, unit)'s obligation FOR UPDATE, so that a
-// review, an exemption and an upload of one unit happen one after another;
-// ENOTFOUND when the unit owes no report for the period.
-func (s *Store) lockObligation(ctx context.Context, periodID int64, unitCode string) (obligationState, error) {
-	var o obligationState
-	err := s.q.QueryRow(ctx, `
-		SELECT p.label, p.data_from, p.locks_at, v.name, o.deadline, o.status, o.first_submitted_at,
-		       coalesce(ls.version, 0), coalesce(lr.decision, ''), coalesce(lr.reason, '')
-		FROM obligations o
-		JOIN periods p ON p.id = o.period_id
-		JOIN unit_versions v ON v.id = o.unit_version_id
-		LEFT JOIN LATERAL (
-			SELECT s.id, s.version FROM submissions s
-			WHERE s.period_id = o.period_id AND s.unit_code = o.unit_code
-			ORDER BY s.version DESC LIMIT 1
-		) ls ON true
-		LEFT JOIN LATERAL (
-			SELECT r.decision, r.reason FROM reviews r WHERE r.submission_id = ls.id ORDER BY r.id DESC LIMIT 1
-		) lr ON true
-		WHERE o.period_id = $1 AND o.unit_code = $2
-		FOR UPDATE OF o`, periodID, unitCode).Scan(
-		&o.PeriodLabel, &o.DataFrom, &o.LocksAt, &o.UnitName, &o.Deadline, &o.Status, &o.FirstSubmittedAt,
-		&o.LatestVersion, &o.LatestDecision, &o.LatestReason)
+// LockObligation reads (period, unit)'s obligation FOR UPDATE: inside InTx,
+// uploads, reviews, exemptions and extensions of one unit then happen one
+// after another, each seeing the others' outcome.
+func (s *Store) LockObligation(ctx context.Context, periodID int64, unitCode string) (Obligation, error) {
+	return s.readObligation(ctx, obligationSelect+` FOR UPDATE OF o`, periodID, unitCode)
+}
+
+func (s *Store) readObligation(ctx context.Context, query string, periodID int64, unitCode string) (Obligation, error) {
+	rows, err := s.q.Query(ctx, query, periodID, unitCode)
+	if err != nil {
+		return Obligation{}, fmt.Errorf("read obligation %d/%s: %w", periodID, unitCode, err)
+	}
+	o, err := pgx.CollectExactlyOneRow(rows, func(row pgx.CollectableRow) (Obligation, error) {
+		var (
+			o              Obligation
+			kind, decision string
+		)
+		err := row.Scan(&o.PeriodID, &o.PeriodKey, &o.PeriodLabel, &o.FormCode, &o.FormVersionID, &o.DataFrom, &o.DataTo,
+			&o.OpensAt, &o.LocksAt, &o.UnitCode, &o.UnitVersionID, &o.UnitName, &kind, &o.UnitEmails, &o.ParentCode, &o.ParentName,
+			&o.Facts.Exempt, &decision, &o.Facts.FirstAt, &o.Facts.Deadline, &o.ChangedAt,
+			&o.LatestVersion, &o.LatestSubmissionID, &o.LatestSHA256)
+		o.UnitKind, o.Facts.Decision, o.Facts.Present = reporting.UnitKind(kind), reporting.Decision(decision), true
+		return o, err
+	})
 	if errors.Is(err, pgx.ErrNoRows) {
-		return o, reporting.Errorf(reporting.ENOTFOUND, msgNoObligation, unitCode, periodID)
+		// No such period, or a period the unit owes nothing for.
+		if _, perr := s.Period(ctx, periodID); perr != nil {
+			return Obligation{}, perr
+		}
+		return Obligation{}, reporting.Errorf(reporting.ENOTFOUND, msgNoObligation, unitCode, periodID)
 	}
 	if err != nil {
-		return o, fmt.Errorf("lock obligation %d/%s: %w", periodID, unitCode, err)
+		return Obligation{}, fmt.Errorf("read obligation %d/%s: %w", periodID, unitCode, err)
 	}
 	return o, nil
 }
 
-// checkAcceptedLock refuses any change to an accepted obligation once its
-// period is locked: what was accepted then is what the reports show.
-func (o obligationState) checkAcceptedLock(now time.Time) error {
-	if o.Status == reporting.StatusAccepted && !now.Before(o.LocksAt) {
-		return reporting.Errorf(reporting.ECONFLICT, msgAcceptedLocked, o.PeriodLabel, o.UnitName, reporting.FormatDateTime(o.LocksAt))
-	}
-	return nil
-}
-
-// setStatus stores an obligation's new status and reason.
-func (s *Store) setStatus(ctx context.Context, periodID int64, unitCode string, st reporting.Status, reason string, now time.Time) error {
-	_, err := s.q.Exec(ctx, `
-		UPDATE obligations SET status = $3, status_reason = $4, updated_at = $5
-		WHERE period_id = $1 AND unit_code = $2`, periodID, unitCode, string(st), reason, now)
-	if err != nil {
-		return fmt.Errorf("set status of obligation %d/%s: %w", periodID, unitCode, err)
-	}
-	return nil
-}
-
-// obligationObject is an obligation's id in the audit trail.
-func obligationObject(periodID int64, unitCode string) string {
-	return fmt.Sprintf("%d/%s", periodID, unitCode)
-}
-
-// authorizeDeadlines lets inspectors and administrators (and only them)
-// exempt units and move deadlines: the province's office sets the regime.
-func authorizeDeadlines(u reporting.User) error {
-	return reporting.AuthorizeRole(u, reporting.RoleAdmin, reporting.RoleInspector)
-}
-
-// Exempt releases unit unitCode from period periodID's report, for a
-// reason (required), on behalf of actor (an inspector or administrator).
-// Exempting an exempt unit again updates the reason. An accepted
-// obligation cannot be exempted once its period is locked.
-func (s *Store) Exempt(ctx context.Context, periodID int64, unitCode, reason string, actor reporting.User, now time.Time) error {
-	if err := authorizeDeadlines(actor); err != nil {
-		return err
-	}
-	reason = strings.TrimSpace(reason)
-	if err := reporting.ValidateExemption(reason); err != nil {
-		return err
-	}
-	return s.InTx(ctx, func(tx *Store) error {
-		o, err := tx.lockObligation(ctx, periodID, unitCode)
-		if err != nil {
-			return err
-		}
-		if err := o.checkAcceptedLock(now); err != nil {
-			return err
-		}
-		if err := tx.setStatus(ctx, periodID, unitCode, reporting.StatusExempt, reason, now); err != nil {
-			return err
-		}
-		return tx.Audit(ctx, AuditEvent{
-			At: now, Actor: actor.Email, Action: "obligation.exempt", ObjectType: "obligation", ObjectID: obligationObject(periodID, unitCode),
-			Details: map[string]any{"period_id": periodID, "unit": unitCode, "reason": reason, "previous_status": o.Status},
-		})
-	})
-}
-
-// Unexempt withdraws an exemption: the obligation takes the status its
-// facts give at now (reporting.StatusAt) — pending or missing if nothing
-// came in, else what its versions and reviews say. It returns that status.
-func (s *Store) Unexempt(ctx context.Context, periodID int64, unitCode string, actor reporting.User, now time.Time) (reporting.Status, error) {
-	if err := authorizeDeadlines(actor); err != nil {
-		return "", err
-	}
-	var st reporting.Status
-	err := s.InTx(ctx, func(tx *Store) error {
-		o, err := tx.lockObligation(ctx, periodID, unitCode)
-		if err != nil {
-			return err
-		}
-		if o.Status != reporting.StatusExempt {
-			return reporting.Errorf(reporting.ECONFLICT, msgNotExempt, o.UnitName, o.PeriodLabel)
-		}
-		f := o.facts()
-		f.Exempt = false
-		st = reporting.StatusAt(f, now)
-		reason := ""
-		if st == reporting.StatusReturned {
-			reason = o.LatestReason
-		}
-		if err := tx.setStatus(ctx, periodID, unitCode, st, reason, now); err != nil {
-			return err
-		}
-		return tx.Audit(ctx, AuditEvent{
-			At: now, Actor: actor.Email, Action: "obligation.unexempt", ObjectType: "obligation", ObjectID: obligationObject(periodID, unitCode),
-			Details: map[string]any{"period_id": periodID, "unit": unitCode, "status": st},
-		})
-	})
-	return st, err
-}
-
-// ExtendInput is a deadline extension (gia hạn) for some units of a period.
-type ExtendInput struct {
+// ObligationEvent is an event of one obligation, for RecordEvents.
+type ObligationEvent struct {
 	PeriodID int64
-	// UnitCodes are units extended by name; Subtree, when set, extends
-	// every unit below it (its communes, for a district), as the period's
-	// unit versions draw the tree. One of them at least; both add up. The
-	// subtree's root itself is extended only when listed in UnitCodes.
-	UnitCodes []string
-	Subtree   string
-	// NewDeadline is the new deadline: no earlier than any of the units'
-	// current one, no later than the period's lock.
-	NewDeadline time.Time
-	Reason      string
-	Actor       reporting.User
-	Now         time.Time
+	UnitCode string
+	reporting.Event
 }
 
-// ExtendResult says what an extension changed.
-type ExtendResult struct {
-	// Units are the units whose deadline moved, by code.
-	Units []string `json:"units"`
-	// Reopened counts missing obligations back to pending (their new
-	// deadline is still ahead); OnTime late ones now on time.
-	Reopened int `json:"reopened"`
-	OnTime   int `json:"on_time"`
-}
-
-// Extend moves the deadline of the units in (the listed ones, the subtree
-// below in.Subtree, or both) to in.NewDeadline, set-based, in one
-// transaction: their obligations' deadlines, their statuses (missing ones
-// whose new deadline is ahead go back to pending, late ones whose first
-// version now meets it become submitted) and their versions' late flags.
-// Reminders follow by themselves: they are computed from each obligation's
-// deadline. A new deadline earlier than a unit's current one is refused,
-// and so is a listed unit that owes no report for the period. Audited with
-// the list of units.
-func (s *Store) Extend(ctx context.Context, in ExtendInput) (ExtendResult, error) {
-	var res ExtendResult
-	if err := authorizeDeadlines(in.Actor); err != nil {
-		return res, err
+// RecordEvents appends events to their obligations' histories and folds
+// each into its obligation's summary (as reporting.Facts.Apply does), in
+// one statement: the history and the summary never disagree. At most one
+// event per obligation per call. The deadline tick's flag changes no
+// status, so it leaves changed_at as it is.
+func (s *Store) RecordEvents(ctx context.Context, events []ObligationEvent) error {
+	if len(events) == 0 {
+		return nil
 	}
-	p, err := s.Period(ctx, in.PeriodID)
+	type row struct {
+		PeriodID         int64      `json:"period_id"`
+		UnitCode         string     `json:"unit_code"`
+		At               time.Time  `json:"at"`
+		Kind             string     `json:"kind"`
+		Actor            string     `json:"actor"`
+		SubmissionID     *int64     `json:"submission_id"`
+		Version          *int       `json:"version"`
+		Late             *bool      `json:"late"`
+		Deadline         *time.Time `json:"deadline"`
+		PreviousDeadline *time.Time `json:"previous_deadline"`
+		Reason           string     `json:"reason"`
+	}
+	rows := make([]row, len(events))
+	seen := make(map[string]bool, len(events))
+	for i, e := range events {
+		key := fmt.Sprintf("%d/%s", e.PeriodID, e.UnitCode)
+		if seen[key] {
+			return fmt.Errorf("record events: two events for obligation %s in one call", key)
+		}
+		seen[key] = true
+		r := row{PeriodID: e.PeriodID, UnitCode: e.UnitCode, At: e.At, Kind: string(e.Kind), Actor: e.Actor,
+			Reason: e.Reason, PreviousDeadline: e.PreviousDeadline}
+		if r.Actor == "" {
+			r.Actor = DefaultAuditActor
+		}
+		if e.SubmissionID != 0 {
+			r.SubmissionID, r.Version = &e.SubmissionID, &e.Version
+		}
+		if e.Kind == reporting.EventUploaded {
+			r.Late = &e.Late
+		}
+		if !e.Deadline.IsZero() {
+			r.Deadline = &e.Deadline
+		}
+		rows[i] = r
+	}
+	b, err := json.Marshal(rows)
 	if err != nil {
-		return res, err
+		return fmt.Errorf("record events: encode: %w", err)
 	}
-	in.Reason = strings.TrimSpace(in.Reason)
-	if err := reporting.ValidateExtension(in.NewDeadline, p.LocksAt, in.Reason); err != nil {
-		return res, err
+	// Rows go in key order so that concurrent writers lock obligations in
+	// the same order.
+	tag, err := s.q.Exec(ctx, `
+		WITH ev AS (
+			INSERT INTO obligation_events (period_id, unit_code, at, kind, actor, submission_id, version, late,
+			                               deadline, previous_deadline, reason)
+			SELECT period_id, unit_code, at, kind, actor, submission_id, version, late, deadline, previous_deadline, reason
+			FROM jsonb_to_recordset($1::jsonb) AS e (period_id bigint, unit_code text, at timestamptz, kind text, actor text,
+			     submission_id bigint, version int, late boolean, deadline timestamptz, previous_deadline timestamptz, reason text)
+			ORDER BY period_id, unit_code
+			RETURNING period_id, unit_code, at, kind, deadline
+		)
+		UPDATE obligations o SET
+			exempt = CASE ev.kind WHEN 'exempted' THEN true WHEN 'unexempted' THEN false ELSE o.exempt END,
+			decision = CASE ev.kind WHEN 'uploaded' THEN '' WHEN 'returned' THEN 'returned' WHEN 'accepted' THEN 'accepted'
+			           ELSE o.decision END,
+			first_submitted_at = CASE WHEN ev.kind = 'uploaded' THEN least(o.first_submitted_at, ev.at) ELSE o.first_submitted_at END,
+			deadline = CASE WHEN ev.kind IN ('opened', 'extended') THEN ev.deadline ELSE o.deadline END,
+			flagged_deadline = CASE WHEN ev.kind = 'flagged_missing' THEN ev.deadline ELSE o.flagged_deadline END,
+			changed_at = CASE WHEN ev.kind = 'flagged_missing' THEN o.changed_at ELSE greatest(o.changed_at, ev.at) END
+		FROM ev
+		WHERE o.period_id = ev.period_id AND o.unit_code = ev.unit_code`, string(b))
+	if err != nil {
+		return fmt.Errorf("record %d obligation events: %w", len(events), err)
 	}
-	listed := slices.Compact(slices.Sorted(slices.Values(in.UnitCodes)))
-	if len(listed) == 0 && in.Subtree == "" {
-		return res, reporting.Errorf(reporting.EINVALID, msgExtendNoUnits)
+	if int(tag.RowsAffected()) != len(events) {
+		return fmt.Errorf("record %d obligation events: %d obligations updated", len(events), tag.RowsAffected())
 	}
-	err = s.InTx(ctx, func(tx *Store) error {
-		targets, err := tx.lockExtensionTargets(ctx, p, listed, in.Subtree)
-		if err != nil {
-			return err
+	return nil
+}
+
+// ObligationHistory lists (period, unit)'s events in the order recorded.
+func (s *Store) ObligationHistory(ctx context.Context, periodID int64, unitCode string) ([]reporting.Event, error) {
+	rows, err := s.q.Query(ctx, `
+		SELECT id, at, kind, actor, coalesce(submission_id, 0), coalesce(version, 0), coalesce(late, false),
+		       deadline, previous_deadline, reason
+		FROM obligation_events
+		WHERE period_id = $1 AND unit_code = $2
+		ORDER BY id`, periodID, unitCode)
+	if err != nil {
+		return nil, fmt.Errorf("history of obligation %d/%s: %w", periodID, unitCode, err)
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (reporting.Event, error) {
+		var (
+			e        reporting.Event
+			kind     string
+			deadline *time.Time
+		)
+		err := row.Scan(&e.ID, &e.At, &kind, &e.Actor, &e.SubmissionID, &e.Version, &e.Late, &deadline, &e.PreviousDeadline, &e.Reason)
+		e.Kind = reporting.EventKind(kind)
+		if deadline != nil {
+			e.Deadline = *deadline
 		}
-		var earlier []string
-		previous := map[string][]string{}
-		for _, t := range targets {
-			if t.deadline.After(in.NewDeadline) {
-				earlier = append(earlier, t.code)
-			}
-			k := t.deadline.Format(time.RFC3339)
-			previous[k] = append(previous[k], t.code)
-			res.Units = append(res.Units, t.code)
-		}
-		if len(earlier) > 0 {
-			return reporting.Errorf(reporting.EINVALID, msgExtendEarlier, reporting.FormatDateTime(in.NewDeadline), listSome(earlier))
-		}
-		if err := tx.q.QueryRow(ctx, `
-			WITH upd AS (
-				UPDATE obligations o
-				SET deadline = $3,
-				    status = CASE
-				        WHEN o.status = 'missing' AND $4::timestamptz <= $3::timestamptz THEN 'pending'
-				        WHEN o.status = 'late' AND o.first_submitted_at <= $3 THEN 'submitted'
-				        ELSE o.status END,
-				    updated_at = $4
-				FROM (SELECT unit_code, status FROM obligations WHERE period_id = $1 AND unit_code = ANY ($2)) old
-				WHERE o.period_id = $1 AND o.unit_code = old.unit_code
-				RETURNING old.status AS before_status, o.status AS after_status
-			)
-			SELECT count(*) FILTER (WHERE before_status = 'missing' AND after_status = 'pending'),
-			       count(*) FILTER (WHERE before_status = 'late' AND after_status = 'submitted')
-			FROM upd`, p.ID, res.Units, in.NewDeadline, in.Now).Scan(&res.Reopened, &res.OnTime); err != nil {
-			return fmt.Errorf("extend deadlines: %w", err)
-		}
-		if _, err := tx.q.Exec(ctx, `
-			UPDATE submissions SET late = uploaded_at > $3
-			WHERE period_id = $1 AND unit_code = ANY ($2) AND late <> (uploaded_at > $3)`,
-			p.ID, res.Units, in.NewDeadline); err != nil {
-			return fmt.Errorf("extend deadlines: late flags: %w", err)
-		}
-		return tx.Audit(ctx, AuditEvent{
-			At: in.Now, Actor: in.Actor.Email, Action: "obligation.extend", ObjectType: "period", ObjectID: fmt.Sprint(p.ID),
-			Details: map[string]any{"units": res.Units, "subtree": in.Subtree, "deadline": in.NewDeadline, "reason": in.Reason,
-				"previous_deadlines": previous, "reopened": res.Reopened, "now_on_time": res.OnTime},
-		})
+		return e, err
 	})
 	if err != nil {
-		return ExtendResult{}, err
+		return nil, fmt.Errorf("history of obligation %d/%s: %w", periodID, unitCode, err)
 	}
-	return res, nil
+	return out, nil
 }
 
-type extensionTarget struct {
-	code     string
-	deadline time.Time
+// Unflagged lists the obligations whose deadline passed before now with
+// nothing in, not exempt, in periods not yet locked, that the deadline tick
+// has not flagged for that deadline: one indexed statement
+// (obligations_unflagged_deadline_idx). Inside InTx the rows stay locked,
+// and another transaction flagging at once skips them.
+func (s *Store) Unflagged(ctx context.Context, now time.Time) ([]ObligationEvent, error) {
+	rows, err := s.q.Query(ctx, `
+		SELECT o.period_id, o.unit_code, o.deadline
+		FROM obligations o
+		JOIN periods p ON p.id = o.period_id
+		WHERE o.first_submitted_at IS NULL AND NOT o.exempt AND o.flagged_deadline IS DISTINCT FROM o.deadline
+		  AND o.deadline < $1 AND p.locks_at > $1
+		ORDER BY o.period_id, o.unit_code
+		FOR UPDATE OF o SKIP LOCKED`, now)
+	if err != nil {
+		return nil, fmt.Errorf("obligations past their deadline: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (ObligationEvent, error) {
+		var e ObligationEvent
+		return e, row.Scan(&e.PeriodID, &e.UnitCode, &e.Deadline)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("obligations past their deadline: %w", err)
+	}
+	return out, nil
 }
 
-// lockExtensionTargets locks the obligations an extension covers, by unit
-// code: the listed units and those below subtree. A listed unit without an
-// obligation, or a subtree with none, is an error the user sees.
-func (s *Store) lockExtensionTargets(ctx context.Context, p PeriodRow, listed []string, subtree string) ([]extensionTarget, error) {
+// ExtensionTarget is an obligation an extension covers, with its facts
+// (the fold of its whole history).
+type ExtensionTarget struct {
+	UnitCode string
+	Facts    reporting.Facts
+}
+
+// LockExtensionTargets locks the obligations of period p that an extension
+// covers: the listed units and those below subtree (as the period's unit
+// versions draw the tree; its root only when listed). A listed unit
+// without an obligation, or a subtree with none, is an error the user sees.
+func (s *Store) LockExtensionTargets(ctx context.Context, p PeriodRow, listed []string, subtree string) ([]ExtensionTarget, error) {
 	rows, err := s.q.Query(ctx, `
 		WITH RECURSIVE p AS (SELECT id, data_from FROM periods WHERE id = $1),
 		`+subtreeCTE("$3")+`
-		SELECT o.unit_code, o.deadline
+		SELECT o.unit_code, o.deadline, o.first_submitted_at, o.exempt, o.decision
 		FROM obligations o
 		WHERE o.period_id = $1
 		  AND (o.unit_code = ANY ($2) OR (o.unit_code <> $3 AND o.unit_code IN (SELECT code FROM subtree)))
@@ -324,16 +289,21 @@ func (s *Store) lockExtensionTargets(ctx context.Context, p PeriodRow, listed []
 	if err != nil {
 		return nil, fmt.Errorf("extend deadlines: find units: %w", err)
 	}
-	targets, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (extensionTarget, error) {
-		var t extensionTarget
-		return t, row.Scan(&t.code, &t.deadline)
+	targets, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (ExtensionTarget, error) {
+		var (
+			t        ExtensionTarget
+			decision string
+		)
+		err := row.Scan(&t.UnitCode, &t.Facts.Deadline, &t.Facts.FirstAt, &t.Facts.Exempt, &decision)
+		t.Facts.Present, t.Facts.Decision = true, reporting.Decision(decision)
+		return t, err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("extend deadlines: find units: %w", err)
 	}
 	var unknown []string
 	for _, c := range listed {
-		if !slices.ContainsFunc(targets, func(t extensionTarget) bool { return t.code == c }) {
+		if !slices.ContainsFunc(targets, func(t ExtensionTarget) bool { return t.UnitCode == c }) {
 			unknown = append(unknown, c)
 		}
 	}
@@ -346,11 +316,20 @@ func (s *Store) lockExtensionTargets(ctx context.Context, p PeriodRow, listed []
 	return targets, nil
 }
 
-// listSome names up to five codes, and how many more there are.
-func listSome(codes []string) string {
-	const most = 5
-	if len(codes) <= most {
-		return strings.Join(codes, ", ")
+// Messages of extensions a user sees.
+const (
+	msgExtendUnknown = "Các đơn vị sau không phải báo cáo kỳ %s: %s."
+	msgExtendEmpty   = "Không có đơn vị nào trực thuộc %s phải báo cáo kỳ %s."
+)
+
+// SetLateFlags marks the versions of period periodID of units filed after
+// deadline as late, the others as on time: after an extension.
+func (s *Store) SetLateFlags(ctx context.Context, periodID int64, units []string, deadline time.Time) error {
+	if _, err := s.q.Exec(ctx, `
+		UPDATE submissions SET late = uploaded_at > $3
+		WHERE period_id = $1 AND unit_code = ANY ($2) AND late <> (uploaded_at > $3)`,
+		periodID, units, deadline); err != nil {
+		return fmt.Errorf("set late flags of period %d: %w", periodID, err)
 	}
-	return fmt.Sprintf(msgExtendEarlierMore, strings.Join(codes[:most], ", "), len(codes)-most)
+	return nil
 }

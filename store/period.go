@@ -113,20 +113,30 @@ func (s *Store) insertObligations(ctx context.Context, periodID int64, form repo
 		kinds = append(kinds, string(k))
 		deadlines = append(deadlines, p.DeadlineFor(k))
 	}
-	tag, err := s.q.Exec(ctx, `
-		INSERT INTO obligations (period_id, unit_code, unit_version_id, deadline)
-		SELECT $1, u.code, v.id, k.deadline
-		FROM units u
-		JOIN unit_versions v ON v.unit_code = u.code
-		     AND v.valid_from <= $2 AND (v.valid_until IS NULL OR v.valid_until >= $2)
-		JOIN unnest($3::text[], $4::timestamptz[]) AS k (kind, deadline) ON k.kind = v.kind
-		WHERE u.active_from <= $2 AND (u.active_until IS NULL OR u.active_until >= $2)
-		ON CONFLICT DO NOTHING`,
-		periodID, p.DataFrom, kinds, deadlines)
+	// Each obligation's history starts with its opening, at the period's
+	// opening time (a catch-up after downtime opens it as if on time).
+	var n int64
+	err := s.q.QueryRow(ctx, `
+		WITH ins AS (
+			INSERT INTO obligations (period_id, unit_code, unit_version_id, deadline, changed_at)
+			SELECT $1, u.code, v.id, k.deadline, $5
+			FROM units u
+			JOIN unit_versions v ON v.unit_code = u.code
+			     AND v.valid_from <= $2 AND (v.valid_until IS NULL OR v.valid_until >= $2)
+			JOIN unnest($3::text[], $4::timestamptz[]) AS k (kind, deadline) ON k.kind = v.kind
+			WHERE u.active_from <= $2 AND (u.active_until IS NULL OR u.active_until >= $2)
+			ON CONFLICT DO NOTHING
+			RETURNING period_id, unit_code, deadline
+		), ev AS (
+			INSERT INTO obligation_events (period_id, unit_code, at, kind, deadline)
+			SELECT period_id, unit_code, $5, 'opened', deadline FROM ins
+		)
+		SELECT count(*) FROM ins`,
+		periodID, p.DataFrom, kinds, deadlines, p.OpensAt).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("insert obligations: %w", err)
 	}
-	return tag.RowsAffected(), nil
+	return n, nil
 }
 
 // PeriodFilter narrows Periods.

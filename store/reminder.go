@@ -77,9 +77,9 @@ func (s *Store) OwingDeadlines(ctx context.Context, now time.Time) ([]OwingDeadl
 		SELECT p.id, p.form_version_id, p.periodicity, o.deadline
 		FROM periods p
 		JOIN obligations o ON o.period_id = p.id
-		WHERE p.opens_at <= $1 AND p.locks_at > $1 AND o.status = ANY ($2)
+		WHERE p.opens_at <= $1 AND p.locks_at > $1 AND `+owingAt("$1")+`
 		GROUP BY p.id, o.deadline
-		ORDER BY p.id, o.deadline`, now, reporting.OwingStatuses)
+		ORDER BY p.id, o.deadline`, now, owingStatuses())
 	if err != nil {
 		return nil, fmt.Errorf("owing deadlines: %w", err)
 	}
@@ -113,7 +113,7 @@ type ReminderTarget struct {
 	FormTitle   string
 	UnitCode    string
 	UnitName    string
-	Status      string // the obligation's status
+	Status      reporting.Status // the obligation's status when read
 	Deadline    time.Time
 	// Emails are the unit's, from the unit version the obligation was
 	// opened for; SupervisorEmails its parent's as of the same day.
@@ -124,10 +124,27 @@ type ReminderTarget struct {
 	DueAt time.Time
 }
 
+// owingAt is the condition that obligation o still owes its report at
+// moment at (a parameter: its summary is its state from changed_at on, and
+// writers only append the present), with $2 the owing statuses.
+func owingAt(at string) string {
+	return `obligation_status(o.exempt, o.decision, o.first_submitted_at, o.deadline, ` + at + `) = ANY ($2)`
+}
+
+// owingStatuses are reporting.OwingStatuses as SQL text.
+func owingStatuses() []string {
+	out := make([]string, len(reporting.OwingStatuses))
+	for i, st := range reporting.OwingStatuses {
+		out[i] = string(st)
+	}
+	return out
+}
+
 // targetColumns and targetJoins read a ReminderTarget (without kind and
-// due time) for obligations o.
+// due time) for obligations o at moment $1.
 const (
-	targetColumns = `o.period_id, p.label, fv.title, o.unit_code, v.name, o.status, o.deadline,
+	targetColumns = `o.period_id, p.label, fv.title, o.unit_code, v.name,
+		obligation_status(o.exempt, o.decision, o.first_submitted_at, o.deadline, $1), o.deadline,
 		v.emails, coalesce(pv.emails, '{}')`
 	targetJoins = `
 		JOIN periods p ON p.id = o.period_id
@@ -144,10 +161,10 @@ func scanTarget(row pgx.CollectableRow, extra ...any) (ReminderTarget, error) {
 	return t, row.Scan(dest...)
 }
 
-// ReminderTargets lists, for each due reminder, the owing obligations of
-// its period and deadline that do not have that reminder yet. On a quiet
-// tick it returns nothing, cheaply.
-func (s *Store) ReminderTargets(ctx context.Context, due []ReminderDue) ([]ReminderTarget, error) {
+// ReminderTargets lists, for each due reminder, the obligations of its
+// period and deadline owing at now that do not have that reminder yet. On
+// a quiet tick it returns nothing, cheaply.
+func (s *Store) ReminderTargets(ctx context.Context, due []ReminderDue, now time.Time) ([]ReminderTarget, error) {
 	if len(due) == 0 {
 		return nil, nil
 	}
@@ -164,14 +181,14 @@ func (s *Store) ReminderTargets(ctx context.Context, due []ReminderDue) ([]Remin
 	}
 	rows, err := s.q.Query(ctx, `
 		SELECT `+targetColumns+`, d.kind, d.due_at
-		FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::timestamptz[]) AS d (period_id, deadline, kind, due_at)
+		FROM unnest($3::bigint[], $4::timestamptz[], $5::text[], $6::timestamptz[]) AS d (period_id, deadline, kind, due_at)
 		JOIN obligations o ON o.period_id = d.period_id AND o.deadline = d.deadline
 		`+targetJoins+`
-		WHERE o.status = ANY ($5)
+		WHERE `+owingAt("$1")+`
 		  AND NOT EXISTS (SELECT 1 FROM reminders r
 		                  WHERE r.period_id = o.period_id AND r.unit_code = o.unit_code AND r.kind = d.kind)
 		ORDER BY o.period_id, o.unit_code`,
-		periods, deadlines, kinds, ats, reporting.OwingStatuses)
+		now, owingStatuses(), periods, deadlines, kinds, ats)
 	if err != nil {
 		return nil, fmt.Errorf("reminder targets: %w", err)
 	}
@@ -188,16 +205,16 @@ func (s *Store) ReminderTargets(ctx context.Context, due []ReminderDue) ([]Remin
 	return out, nil
 }
 
-// ObligationTargets lists the obligations of a period, whatever their
-// status, or only unitCode's when it is not empty, for reminders sent by
-// hand. Kind and DueAt are left for the caller.
-func (s *Store) ObligationTargets(ctx context.Context, periodID int64, unitCode string) ([]ReminderTarget, error) {
+// ObligationTargets lists the obligations of a period with their status
+// at now, whatever it is, or only unitCode's when it is not empty, for
+// reminders sent by hand. Kind and DueAt are left for the caller.
+func (s *Store) ObligationTargets(ctx context.Context, periodID int64, unitCode string, now time.Time) ([]ReminderTarget, error) {
 	rows, err := s.q.Query(ctx, `
 		SELECT `+targetColumns+`
 		FROM obligations o
 		`+targetJoins+`
-		WHERE o.period_id = $1 AND ($2 = '' OR o.unit_code = $2)
-		ORDER BY o.unit_code`, periodID, unitCode)
+		WHERE o.period_id = $2 AND ($3 = '' OR o.unit_code = $3)
+		ORDER BY o.unit_code`, now, periodID, unitCode)
 	if err != nil {
 		return nil, fmt.Errorf("obligations of period %d: %w", periodID, err)
 	}
@@ -265,7 +282,7 @@ func (s *Store) EnqueueReminders(ctx context.Context, rs []NewReminder, now time
 			FROM jsonb_to_recordset($1::jsonb) AS s (period_id bigint, unit_code text, kind text, due_at timestamptz,
 			     recipients text[], cc text[], subject text, body_text text, body_html text, undeliverable text)
 			JOIN obligations o ON o.period_id = s.period_id AND o.unit_code = s.unit_code
-			WHERE o.status = ANY ($3)
+			WHERE obligation_status(o.exempt, o.decision, o.first_submitted_at, o.deadline, $2) = ANY ($3)
 		), ins AS (
 			INSERT INTO reminders (period_id, unit_code, kind, due_at, recipients, cc, subject, body_text, body_html,
 			                       status, last_error, next_try_at)
@@ -285,7 +302,7 @@ func (s *Store) EnqueueReminders(ctx context.Context, rs []NewReminder, now time
 			WHERE $4 <> ''
 		)
 		SELECT count(*) FROM ins`,
-		string(b), now, reporting.OwingStatuses, opts.Actor).Scan(&n)
+		string(b), now, owingStatuses(), opts.Actor).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("enqueue reminders: %w", err)
 	}
@@ -352,12 +369,14 @@ func (s *Store) SkipObsoleteReminders(ctx context.Context, now time.Time) (int64
 		    last_error = CASE WHEN o.status <> ALL ($2)
 		        THEN 'not sent: the obligation is ' || o.status || ' now'
 		        ELSE 'not sent: the deadline passed before it could go out; the overdue reminder follows' END
-		FROM obligations o
+		FROM (SELECT period_id, unit_code, deadline,
+		             obligation_status(exempt, decision, first_submitted_at, deadline, $1) AS status
+		      FROM obligations) o
 		WHERE r.status IN ('queued', 'sending') AND r.next_try_at <= $1
 		  AND o.period_id = r.period_id AND o.unit_code = r.unit_code
 		  AND r.kind NOT LIKE $3
 		  AND (o.status <> ALL ($2) OR (r.kind LIKE 'due\_in\_%' AND o.deadline < $1))`,
-		now, reporting.OwingStatuses, strings.ReplaceAll(ReturnedKindPrefix, "_", `\_`)+"%")
+		now, owingStatuses(), strings.ReplaceAll(ReturnedKindPrefix, "_", `\_`)+"%")
 	if err != nil {
 		return 0, fmt.Errorf("skip obsolete reminders: %w", err)
 	}

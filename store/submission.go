@@ -12,74 +12,6 @@ import (
 	"baocao/reporting"
 )
 
-// Messages a user sees.
-const (
-	msgNoObligation     = "Đơn vị %s không phải báo cáo kỳ này (kỳ số %d)."
-	msgSubmissionAbsent = "Không tìm thấy bản báo cáo số %d."
-)
-
-// Obligation is one unit's duty to report for one period, with what the
-// upload checks need: the period's window and state, and the unit as it
-// was when the period opened.
-type Obligation struct {
-	PeriodID         int64
-	PeriodKey        string
-	PeriodLabel      string
-	FormCode         string
-	FormVersionID    int64 // the version the period was opened from
-	DataFrom, DataTo time.Time
-	OpensAt, LocksAt time.Time
-	UnitCode         string
-	UnitVersionID    int64
-	UnitName         string
-	UnitKind         reporting.UnitKind
-	ParentCode       string
-	ParentName       string
-	Deadline         time.Time // this unit's, extensions included
-	Status           string
-	StatusReason     string
-	FirstSubmittedAt *time.Time
-	Versions         int // submissions stored so far
-}
-
-// Obligation reads (period, unit)'s obligation, or ENOTFOUND.
-func (s *Store) Obligation(ctx context.Context, periodID int64, unitCode string) (Obligation, error) {
-	rows, err := s.q.Query(ctx, `
-		SELECT p.id, p.key, p.label, p.form_code, p.form_version_id, p.data_from, p.data_to, p.opens_at, p.locks_at,
-		       o.unit_code, v.id, v.name, v.kind, coalesce(v.parent_code, ''),
-		       coalesce((SELECT pv.name FROM unit_versions pv WHERE pv.unit_code = v.parent_code
-		                   AND pv.valid_from <= p.data_from AND (pv.valid_until IS NULL OR pv.valid_until >= p.data_from)), ''),
-		       o.deadline, o.status, o.status_reason, o.first_submitted_at,
-		       (SELECT count(*) FROM submissions s WHERE s.period_id = o.period_id AND s.unit_code = o.unit_code)
-		FROM obligations o
-		JOIN periods p ON p.id = o.period_id
-		JOIN unit_versions v ON v.id = o.unit_version_id
-		WHERE o.period_id = $1 AND o.unit_code = $2`, periodID, unitCode)
-	if err != nil {
-		return Obligation{}, fmt.Errorf("read obligation %d/%s: %w", periodID, unitCode, err)
-	}
-	o, err := pgx.CollectExactlyOneRow(rows, func(row pgx.CollectableRow) (Obligation, error) {
-		var o Obligation
-		var kind string
-		err := row.Scan(&o.PeriodID, &o.PeriodKey, &o.PeriodLabel, &o.FormCode, &o.FormVersionID, &o.DataFrom, &o.DataTo,
-			&o.OpensAt, &o.LocksAt, &o.UnitCode, &o.UnitVersionID, &o.UnitName, &kind, &o.ParentCode, &o.ParentName,
-			&o.Deadline, &o.Status, &o.StatusReason, &o.FirstSubmittedAt, &o.Versions)
-		o.UnitKind = reporting.UnitKind(kind)
-		return o, err
-	})
-	if errors.Is(err, pgx.ErrNoRows) {
-		// No such period, or a period the unit owes nothing for.
-		if _, perr := s.Period(ctx, periodID); perr != nil {
-			return Obligation{}, perr
-		}
-		return Obligation{}, reporting.Errorf(reporting.ENOTFOUND, msgNoObligation, unitCode, periodID)
-	}
-	if err != nil {
-		return Obligation{}, fmt.Errorf("read obligation %d/%s: %w", periodID, unitCode, err)
-	}
-	return o, nil
-}
-
 // Submission is one stored version of a unit's report (without its bytes).
 type Submission struct {
 	ID            int64     `json:"id"`
@@ -99,110 +31,39 @@ type Submission struct {
 type NewSubmission struct {
 	PeriodID      int64
 	UnitCode      string
+	Version       int
 	FormVersionID int64
 	File          []byte
 	FileName      string
 	UploadedBy    *int64 // nil for the built-in administrator
-	Actor         string // for the audit trail
 	UploadedAt    time.Time
+	Late          bool
 	Values        map[string]reporting.Value
 	Notes         map[string]string
-	// Warnings are the explained warnings, kept in the audit event for
-	// inspectors.
-	Warnings []reporting.Problem
 }
 
-// SubmitResult says what InsertSubmission did.
-type SubmitResult struct {
-	Submission Submission
-	// Duplicate: the file is byte for byte the latest version already
-	// stored; nothing new was stored and Submission is that version.
-	Duplicate bool
-	// Status is the obligation's status afterwards.
-	Status string
-}
-
-// InsertSubmission stores one uploaded version in one transaction: the
-// file, its values, the obligation's new status and an audit event. The
-// obligation row is locked first, so concurrent uploads for one unit get
-// consecutive version numbers. A file identical to the latest version is
-// reported as a duplicate and nothing is stored.
-//
-// Timeliness counts the first version: the obligation is "late" when that
-// one came after the deadline, "submitted" otherwise.
-func (s *Store) InsertSubmission(ctx context.Context, n NewSubmission) (SubmitResult, error) {
+// InsertSubmission stores one uploaded version: the file, its sha256 and
+// its values (numbers as exact numeric). The caller holds the obligation's
+// lock (LockObligation) and gives the next version number.
+func (s *Store) InsertSubmission(ctx context.Context, n NewSubmission) (Submission, error) {
 	sum := sha256.Sum256(n.File)
-	var res SubmitResult
-	err := s.InTx(ctx, func(tx *Store) error {
-		var deadline time.Time
-		var first *time.Time
-		var status string
-		err := tx.q.QueryRow(ctx, `
-			SELECT deadline, first_submitted_at, status FROM obligations
-			WHERE period_id = $1 AND unit_code = $2 FOR UPDATE`, n.PeriodID, n.UnitCode).Scan(&deadline, &first, &status)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return reporting.Errorf(reporting.ENOTFOUND, msgNoObligation, n.UnitCode, n.PeriodID)
-		}
-		if err != nil {
-			return fmt.Errorf("lock obligation: %w", err)
-		}
-		latest, err := tx.latestSubmission(ctx, n.PeriodID, n.UnitCode)
-		if err != nil {
-			return err
-		}
-		if latest != nil && latest.SHA256 == fmt.Sprintf("%x", sum) {
-			res = SubmitResult{Submission: *latest, Duplicate: true, Status: status}
-			return nil
-		}
-		version := 1
-		if latest != nil {
-			version = latest.Version + 1
-		}
-		late := n.UploadedAt.After(deadline)
-		var sub Submission
-		err = tx.q.QueryRow(ctx, `
-			INSERT INTO submissions (period_id, unit_code, version, form_version_id, file, sha256, file_name, size,
-			                         uploaded_by, uploaded_at, late)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-			RETURNING id`,
-			n.PeriodID, n.UnitCode, version, n.FormVersionID, n.File, sum[:], n.FileName, len(n.File),
-			n.UploadedBy, n.UploadedAt, late).Scan(&sub.ID)
-		if err != nil {
-			return fmt.Errorf("insert submission: %w", err)
-		}
-		sub = Submission{ID: sub.ID, PeriodID: n.PeriodID, UnitCode: n.UnitCode, Version: version, FormVersionID: n.FormVersionID,
-			SHA256: fmt.Sprintf("%x", sum), FileName: n.FileName, Size: int64(len(n.File)), UploadedBy: n.UploadedBy,
-			UploadedAt: n.UploadedAt, Late: late}
-		if err := tx.insertValues(ctx, sub.ID, n.Values, n.Notes); err != nil {
-			return err
-		}
-		// The first version decides timeliness; later ones (after a return,
-		// or corrections) keep it.
-		newStatus := "submitted"
-		firstLate := late
-		if first != nil {
-			firstLate = first.After(deadline)
-		}
-		if firstLate {
-			newStatus = "late"
-		}
-		if _, err := tx.q.Exec(ctx, `
-			UPDATE obligations SET status = $3, status_reason = '',
-			       first_submitted_at = coalesce(first_submitted_at, $4), updated_at = $4
-			WHERE period_id = $1 AND unit_code = $2`, n.PeriodID, n.UnitCode, newStatus, n.UploadedAt); err != nil {
-			return fmt.Errorf("update obligation status: %w", err)
-		}
-		if err := tx.Audit(ctx, AuditEvent{
-			At: n.UploadedAt, Actor: n.Actor, Action: "submission.upload", ObjectType: "submission", ObjectID: fmt.Sprint(sub.ID),
-			Details: map[string]any{"period_id": n.PeriodID, "unit": n.UnitCode, "version": version, "sha256": sub.SHA256,
-				"file_name": n.FileName, "size": sub.Size, "late": late, "warnings": n.Warnings},
-		}); err != nil {
-			return err
-		}
-		res = SubmitResult{Submission: sub, Status: newStatus}
-		return nil
-	})
-	return res, err
+	sub := Submission{PeriodID: n.PeriodID, UnitCode: n.UnitCode, Version: n.Version, FormVersionID: n.FormVersionID,
+		SHA256: fmt.Sprintf("%x", sum), FileName: n.FileName, Size: int64(len(n.File)), UploadedBy: n.UploadedBy,
+		UploadedAt: n.UploadedAt, Late: n.Late}
+	err := s.q.QueryRow(ctx, `
+		INSERT INTO submissions (period_id, unit_code, version, form_version_id, file, sha256, file_name, size,
+		                         uploaded_by, uploaded_at, late)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+		RETURNING id`,
+		n.PeriodID, n.UnitCode, n.Version, n.FormVersionID, n.File, sum[:], n.FileName, len(n.File),
+		n.UploadedBy, n.UploadedAt, n.Late).Scan(&sub.ID)
+	if err != nil {
+		return Submission{}, fmt.Errorf("insert submission: %w", err)
+	}
+	if err := s.insertValues(ctx, sub.ID, n.Values, n.Notes); err != nil {
+		return Submission{}, err
+	}
+	return sub, nil
 }
 
 // insertValues stores every non-empty value in one statement; numbers go
@@ -249,22 +110,6 @@ func scanSubmission(row pgx.CollectableRow) (Submission, error) {
 	err := row.Scan(&s.ID, &s.PeriodID, &s.UnitCode, &s.Version, &s.FormVersionID, &s.SHA256, &s.FileName, &s.Size,
 		&s.UploadedBy, &s.UploadedAt, &s.Late)
 	return s, err
-}
-
-func (s *Store) latestSubmission(ctx context.Context, periodID int64, unitCode string) (*Submission, error) {
-	rows, err := s.q.Query(ctx, `SELECT `+submissionColumns+` FROM submissions
-		WHERE period_id = $1 AND unit_code = $2 ORDER BY version DESC LIMIT 1`, periodID, unitCode)
-	if err != nil {
-		return nil, fmt.Errorf("read latest submission: %w", err)
-	}
-	subs, err := pgx.CollectRows(rows, scanSubmission)
-	if err != nil {
-		return nil, fmt.Errorf("read latest submission: %w", err)
-	}
-	if len(subs) == 0 {
-		return nil, nil
-	}
-	return &subs[0], nil
 }
 
 // Submission reads one submission's record, or ENOTFOUND.

@@ -168,15 +168,7 @@ func validValues() map[string]any {
 }
 
 func readOptions(form reporting.Form) ReadOptions {
-	return ReadOptions{
-		Secret: testSecret,
-		Form: func(m Meta) (reporting.Form, error) {
-			if m.FormVersionID != form.VersionID {
-				return reporting.Form{}, reporting.Errorf(reporting.ENOTFOUND, "Không có phiên bản biểu mẫu %d.", m.FormVersionID)
-			}
-			return form, nil
-		},
-	}
+	return ReadOptions{Secret: testSecret, Form: form}
 }
 
 func readFile(t testing.TB, data []byte, form reporting.Form) *Filled {

@@ -19,8 +19,6 @@ import (
 
 // Defaults of ReadOptions.
 const (
-	// DefaultMaxBytes caps an upload: a filled template is tens of KB.
-	DefaultMaxBytes = 10 << 20
 	// DefaultUnzipSizeLimit caps the sum of a workbook's unzipped parts
 	// (excelize's own default is 16 GB).
 	DefaultUnzipSizeLimit = 64 << 20
@@ -35,26 +33,20 @@ const (
 )
 
 // ReadOptions says how to read an upload. The zero value of a limit means
-// its default.
+// its default. The upload's size is its caller's to limit, once, before
+// anything parses it.
 type ReadOptions struct {
 	// Secret verifies the _meta HMAC; the one Build signed with.
 	Secret []byte
-	// MaxBytes is the largest file accepted (DefaultMaxBytes).
-	MaxBytes int64
 	// UnzipSizeLimit caps the unzipped size of the whole workbook and
 	// UnzipXMLSizeLimit that of any one part (see the defaults).
 	UnzipSizeLimit, UnzipXMLSizeLimit int64
-	// Form returns the form version the verified Meta names. An
-	// *reporting.Error it returns (unknown or withdrawn version, say) is
-	// shown to the clerk as a template problem; any other error is
-	// returned by Read. Nil: Read stops after verifying the Meta.
-	Form func(Meta) (reporting.Form, error)
+	// Form, for Read, is the form version the upload is expected to be
+	// filled in; the zero Form stops Read after verifying the Meta.
+	Form reporting.Form
 }
 
 func (o ReadOptions) withDefaults() ReadOptions {
-	if o.MaxBytes <= 0 {
-		o.MaxBytes = DefaultMaxBytes
-	}
 	if o.UnzipSizeLimit <= 0 {
 		o.UnzipSizeLimit = DefaultUnzipSizeLimit
 	}
@@ -86,32 +78,28 @@ type Filled struct {
 // Blocking reports whether the upload must be refused.
 func (f *Filled) Blocking() bool { return reporting.Blocking(f.Problems) }
 
-// Read reads a filled template: it refuses what is not a plain .xlsx made
-// from one of our templates (too big, .xls, encrypted, .xlsm, .ods, zip
-// bombs, XML entity declarations, a parser panic), verifies the _meta HMAC,
-// reads each field through its defined name (or, when a program dropped
-// the names, the layout's address), converts values by the field's type
-// and validates them with reporting.Validate.
-//
-// Every problem the clerk can fix comes back in Filled.Problems with a nil
-// error; the error is for what the clerk cannot fix (reading r failed, an
-// empty secret, the form lookup failed).
-func Read(r io.Reader, opts ReadOptions) (*Filled, error) {
+// Workbook is an upload opened and its identity verified (Open): what it
+// says it is, before anything else is read from it.
+type Workbook struct {
+	// Meta is the template's verified identity.
+	Meta Meta
+	wr   *workbookReader
+}
+
+// Open refuses what is not a plain .xlsx made from one of our templates
+// (empty, .xls, encrypted, .xlsm, .ods, zip bombs, XML entity
+// declarations, a parser panic, a missing or altered _meta sheet) and
+// verifies the template's identity. A refusal is a *Filled holding the
+// problems the clerk sees (and the cause for the logs), with a nil
+// Workbook; the error is for what the clerk cannot fix (an empty secret).
+// Close the Workbook when done.
+func Open(data []byte, opts ReadOptions) (*Workbook, *Filled, error) {
 	opts = opts.withDefaults()
 	if len(opts.Secret) == 0 {
-		return nil, errors.New("read template: empty secret")
+		return nil, nil, errors.New("open template: empty secret")
 	}
-	data, err := io.ReadAll(io.LimitReader(r, opts.MaxBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("read template: read upload: %w", err)
-	}
-	if int64(len(data)) > opts.MaxBytes {
-		return refused(reporting.ProblemFile, fmt.Sprintf(msgTooLarge, sizeText(opts.MaxBytes)), nil), nil
-	}
-
 	// Everything that parses the file runs under guard: a panic in a
-	// parser is a refused file, not a crashed server. The caller's Form
-	// is called outside it, so a bug there is not blamed on the file.
+	// parser is a refused file, not a crashed server.
 	var (
 		wr   *workbookReader
 		meta Meta
@@ -129,35 +117,58 @@ func Read(r io.Reader, opts ReadOptions) (*Filled, error) {
 	}); cause != nil {
 		bad = refused(reporting.ProblemFile, msgCorrupt, cause)
 	}
-	if wr != nil {
-		defer wr.f.Close()
-	}
 	if bad != nil {
-		return bad, nil
+		if wr != nil {
+			wr.f.Close() //nolint:errcheck // refused; nothing was written
+		}
+		return nil, bad, nil
 	}
-	out := &Filled{Meta: meta}
-	if opts.Form == nil {
-		return out, nil
-	}
-	form, err := opts.Form(meta)
-	var userErr *reporting.Error
-	switch {
-	case errors.As(err, &userErr):
-		out.Problems = append(out.Problems, templateProblem(userErr.Message))
-		return out, nil
-	case err != nil:
-		return nil, fmt.Errorf("read template: form version %d: %w", meta.FormVersionID, err)
-	case form.Code != meta.FormCode || form.VersionID != 0 && form.VersionID != meta.FormVersionID:
+	return &Workbook{Meta: meta, wr: wr}, nil, nil
+}
+
+// Close releases the workbook.
+func (w *Workbook) Close() error { return w.wr.f.Close() }
+
+// Values reads each field of form (the version the Meta names, which the
+// caller looked up) through its defined name (or, when a program dropped
+// the names, the layout's address), converts values by the field's type
+// and validates them with reporting.Validate. Every problem comes back in
+// Filled.Problems.
+func (w *Workbook) Values(form reporting.Form) *Filled {
+	out := &Filled{Meta: w.Meta}
+	if form.Code != w.Meta.FormCode || form.VersionID != 0 && form.VersionID != w.Meta.FormVersionID {
 		out.Problems = append(out.Problems, templateProblem(fmt.Sprintf(msgFormMismatch, form.Code, form.Version)))
-		return out, nil
+		return out
 	}
-	if cause := guard(func() { bad = wr.values(form, out) }); cause != nil {
+	var bad *Filled
+	if cause := guard(func() { bad = w.wr.values(form, out) }); cause != nil {
 		bad = refused(reporting.ProblemFile, msgCorrupt, cause)
 	}
 	if bad != nil {
-		return bad, nil
+		bad.Meta = w.Meta
+		return bad
 	}
-	return out, nil
+	return out
+}
+
+// Read opens the upload in r and, when opts.Form is set, reads its values
+// for that form: Open then Values, for callers that know the form before
+// opening the file (tests, tools). The error is for what the clerk cannot
+// fix (reading r failed, an empty secret).
+func Read(r io.Reader, opts ReadOptions) (*Filled, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("read template: read upload: %w", err)
+	}
+	w, bad, err := Open(data, opts)
+	if err != nil || bad != nil {
+		return bad, err
+	}
+	defer w.Close()
+	if opts.Form.Code == "" {
+		return &Filled{Meta: w.Meta}, nil
+	}
+	return w.Values(opts.Form), nil
 }
 
 // guard runs fn and returns the panic it raised, if any, as an error.
@@ -176,6 +187,12 @@ func refused(code, msg string, cause error) *Filled {
 		Problems: []reporting.Problem{{Code: code, Severity: reporting.SeverityError, Message: msg}},
 		Cause:    cause,
 	}
+}
+
+// TooLarge is the problem of an upload over max bytes, which its caller
+// refuses before opening it.
+func TooLarge(max int64) reporting.Problem {
+	return reporting.Problem{Code: reporting.ProblemFile, Severity: reporting.SeverityError, Message: fmt.Sprintf(msgTooLarge, sizeText(max))}
 }
 
 func sizeText(n int64) string {

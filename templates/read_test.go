@@ -418,8 +418,6 @@ func TestReadRefusesFiles(t *testing.T) {
 				return body
 			}, nil)
 		}, nil, reporting.ProblemFile, "nội dung sau khi giải nén quá lớn (tối đa 64 MB)"},
-		{"too large", func(t *testing.T) []byte { return append([]byte("PK\x03\x04"), make([]byte, 10<<20)...) }, nil, reporting.ProblemFile, "Tệp quá lớn (tối đa 10 MB)"},
-		{"over a smaller limit", func(*testing.T) []byte { return filled }, func(o *ReadOptions) { o.MaxBytes = 4 << 10 }, reporting.ProblemFile, "Tệp quá lớn (tối đa 4 KB)"},
 		{"billion laughs in a sheet", sheetEdit(func(b []byte) []byte {
 			return []byte(laughs + strings.SplitN(string(b), "?>", 2)[1])
 		}), nil, reporting.ProblemFile, "DOCTYPE/ENTITY"},
@@ -432,17 +430,8 @@ func TestReadRefusesFiles(t *testing.T) {
 		{"HMAC altered", editMeta(metaHMAC, strings.Repeat("0", 64)), nil, reporting.ProblemTemplate, "Mẫu đã bị sửa đổi thông tin nhận dạng"},
 		{"a key of _meta emptied", editMeta(metaPeriodKey, ""), nil, reporting.ProblemTemplate, "thiếu hoặc sai: period_key"},
 		{"signed with another secret", func(*testing.T) []byte { return filled }, func(o *ReadOptions) { o.Secret = []byte("another secret") }, reporting.ProblemTemplate, "Mẫu đã bị sửa đổi thông tin nhận dạng"},
-		{"unknown form version", func(*testing.T) []byte { return filled }, func(o *ReadOptions) {
-			o.Form = func(Meta) (reporting.Form, error) {
-				return reporting.Form{}, reporting.Errorf(reporting.EINVALID, "Mẫu thuộc phiên bản 3 đã hết hiệu lực; xin tải mẫu phiên bản 4.")
-			}
-		}, reporting.ProblemTemplate, "xin tải mẫu phiên bản 4"},
 		{"a form that is not the template's", func(*testing.T) []byte { return filled }, func(o *ReadOptions) {
-			o.Form = func(Meta) (reporting.Form, error) {
-				other := form
-				other.Code = "KHAC"
-				return other, nil
-			}
+			o.Form.Code = "KHAC"
 		}, reporting.ProblemTemplate, "Mẫu không khớp với biểu mẫu KHAC"},
 	}
 	for _, tt := range tests {
@@ -513,12 +502,7 @@ func TestReadErrors(t *testing.T) {
 	if _, err := Read(bytes.NewReader(data), ReadOptions{}); err == nil {
 		t.Error("Read without a secret: want an error")
 	}
-	boom := errors.New("database is down")
-	_, err := Read(bytes.NewReader(data), ReadOptions{Secret: testSecret, Form: func(Meta) (reporting.Form, error) { return reporting.Form{}, boom }})
-	if !errors.Is(err, boom) {
-		t.Errorf("Read with a failing form lookup: %v, want it wrapped", err)
-	}
-	_, err = Read(io.MultiReader(bytes.NewReader(data[:100]), iotest{}), readOptions(form))
+	_, err := Read(io.MultiReader(bytes.NewReader(data[:100]), iotest{}), readOptions(form))
 	if err == nil {
 		t.Error("Read from a broken reader: want an error")
 	}

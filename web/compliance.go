@@ -12,7 +12,7 @@ import (
 
 // The compliance API: a period's counts and rates, a unit's history and a
 // form's units × periods matrix. Every signed-in user may ask; each sees
-// what store.ScopeOf gives its role (inspectors and admins everything, a
+// what reporting.ScopeOf gives its role (inspectors and admins everything, a
 // supervisor its subtree, a clerk its unit). ?at=RFC 3339 asks about
 // another moment than now (see store's note on status at a moment).
 
@@ -101,7 +101,7 @@ func (s *Server) handlePeriodCompliance(w http.ResponseWriter, r *http.Request) 
 	if !ok {
 		return
 	}
-	c, err := s.opts.Store.PeriodCompliance(r.Context(), id, at, store.ScopeOf(u))
+	c, err := s.opts.Ops.Compliance(r.Context(), u, at, id)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -127,19 +127,10 @@ func (s *Server) handleUnitHistory(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	code := r.PathValue("code")
-	scope := store.ScopeOf(u)
-	rows, err := s.opts.Store.ObligationHistory(r.Context(), code, at, scope)
+	rows, err := s.opts.Ops.UnitObligations(r.Context(), u, at, code)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
-	}
-	if len(rows) == 0 && !scope.All {
-		// Nothing visible: either nothing there, or not the user's to see.
-		// Without ancestors only the user's own unit passes.
-		if err := reporting.AuthorizeView(u, code, nil); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"unit": code, "at": at, "history": rows})
 }
@@ -164,7 +155,7 @@ func (s *Server) handleFormMatrix(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	m, err := s.opts.Store.FormMatrix(r.Context(), r.PathValue("code"), from, to, at, store.ScopeOf(u))
+	m, err := s.opts.Ops.Matrix(r.Context(), u, at, r.PathValue("code"), from, to)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -7,12 +7,12 @@ import (
 	"strings"
 	"time"
 
+	"baocao/ops"
 	"baocao/reporting"
-	"baocao/store"
 )
 
 // The actions on obligations: reviewing a submission, exempting a unit and
-// extending deadlines. The store checks who may do what (a reviewer of
+// extending deadlines. The actions check who may do what (a reviewer of
 // the unit; inspectors and admins for exemptions and extensions).
 
 // maxActionBody caps the JSON of an action: a reason and a list of units.
@@ -55,9 +55,7 @@ func (s *Server) handleReview(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	res, err := s.opts.Store.Review(r.Context(), store.ReviewInput{
-		SubmissionID: id, Reviewer: u, Decision: d, Reason: req.Reason, Now: s.now(), BaseURL: s.opts.BaseURL,
-	})
+	res, err := s.opts.Ops.Review(r.Context(), u, s.now(), ops.ReviewInput{SubmissionID: id, Decision: d, Reason: req.Reason})
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -98,7 +96,7 @@ func (s *Server) handleExempt(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, reporting.Errorf(reporting.EINVALID, msgNoUnit))
 		return
 	}
-	if err := s.opts.Store.Exempt(r.Context(), id, req.Unit, req.Reason, u, s.now()); err != nil {
+	if err := s.opts.Ops.Exempt(r.Context(), u, s.now(), id, req.Unit, req.Reason); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -112,7 +110,7 @@ func (s *Server) handleUnexempt(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	unit := r.PathValue("unit")
-	st, err := s.opts.Store.Unexempt(r.Context(), id, unit, u, s.now())
+	st, err := s.opts.Ops.Unexempt(r.Context(), u, s.now(), id, unit)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -121,7 +119,7 @@ func (s *Server) handleUnexempt(w http.ResponseWriter, r *http.Request) {
 }
 
 type extensionRequest struct {
-	// Units and Subtree say whose deadline moves (see store.ExtendInput).
+	// Units and Subtree say whose deadline moves (see ops.ExtendInput).
 	Units   []string `json:"units"`
 	Subtree string   `json:"subtree"`
 	// Deadline is the new deadline, RFC 3339 with its offset.
@@ -145,9 +143,8 @@ func (s *Server) handleExtend(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, reporting.Errorf(reporting.EINVALID, msgBadDeadline, req.Deadline))
 		return
 	}
-	res, err := s.opts.Store.Extend(r.Context(), store.ExtendInput{
-		PeriodID: id, UnitCodes: req.Units, Subtree: strings.TrimSpace(req.Subtree), NewDeadline: deadline,
-		Reason: req.Reason, Actor: u, Now: s.now(),
+	res, err := s.opts.Ops.Extend(r.Context(), u, s.now(), ops.ExtendInput{
+		PeriodID: id, UnitCodes: req.Units, Subtree: strings.TrimSpace(req.Subtree), NewDeadline: deadline, Reason: req.Reason,
 	})
 	if err != nil {
 		s.writeError(w, r, err)

@@ -24,5 +24,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /api/v1/reports/{form}/{file}", s.handleReportRequest)
 	mux.HandleFunc("POST /api/v1/periods/{id}/reminders", s.handleRemind)
 	mux.HandleFunc("GET /api/v1/outbox", s.handleOutbox)
+	mux.HandleFunc("GET /api/v1/audit", s.handleAudit)
+	mux.HandleFunc("GET /api/v1/periods/{id}/units/{unit}/history", s.handleObligationHistory)
 	return s.logRequests(s.authenticate(mux))
 }

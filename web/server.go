@@ -12,13 +12,13 @@ import (
 	"net/http"
 	"time"
 
-	"baocao/intake"
+	"baocao/ops"
 	"baocao/store"
 )
 
 // Options configure the web server.
 type Options struct {
-	// Store is the database.
+	// Store is the database, for sessions, sign-in and health.
 	Store *store.Store
 	// Logger receives request and error logs.
 	Logger *slog.Logger
@@ -29,14 +29,8 @@ type Options struct {
 	SessionTTL time.Duration
 	// Now is the clock for sessions and login throttling; nil is time.Now.
 	Now func() time.Time
-	// Intake files uploads and issues templates.
-	Intake *intake.Intake
-	// MaxUploadBytes caps an upload's request body.
-	MaxUploadBytes int64
-	// Reminders sends reminders by hand; nil answers 409.
-	Reminders Reminders
-	// BaseURL is the public address e-mails link to; "" leaves links out.
-	BaseURL string
+	// Ops performs every action and read the handlers translate.
+	Ops *ops.Service
 }
 
 // Server serves baocao over HTTP.

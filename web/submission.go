@@ -8,7 +8,7 @@ import (
 	"net/url"
 	"strconv"
 
-	"baocao/intake"
+	"baocao/ops"
 	"baocao/reporting"
 	"baocao/templates"
 )
@@ -20,7 +20,6 @@ const (
 	msgBadPeriodID   = "Mã kỳ báo cáo %q không hợp lệ."
 	msgBadSubmission = "Mã bản báo cáo %q không hợp lệ."
 	msgNoFile        = "Chưa chọn tệp báo cáo: gửi tệp .xlsx trong trường \"file\"."
-	msgTooLarge      = "Tệp quá lớn (tối đa %d MB)."
 	msgBadUpload     = "Không đọc được tệp tải lên (kết nối bị gián đoạn?). Xin gửi lại."
 )
 
@@ -42,7 +41,7 @@ func (s *Server) handleTemplate(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, reporting.Errorf(reporting.EINVALID, msgBadPeriodID, r.PathValue("period")))
 		return
 	}
-	tp, err := s.opts.Intake.Template(r.Context(), u, periodID, r.PathValue("unit"))
+	tp, err := s.opts.Ops.Template(r.Context(), u, s.now(), periodID, r.PathValue("unit"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -69,19 +68,16 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	max := s.opts.MaxUploadBytes
-	if max <= 0 {
-		max = templates.DefaultMaxBytes
-	}
-	// The cap applies before parsing; multipart overhead gets 64 KiB.
+	max := s.opts.Ops.MaxUploadBytes()
+	// The request stops being read past the cap plus 64 KiB of multipart
+	// overhead; the file's own limit is the action's.
 	r.Body = http.MaxBytesReader(w, r.Body, max+64<<10)
 	file, hdr, err := r.FormFile("file")
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		switch {
 		case errors.As(err, &tooBig):
-			s.writeProblems(w, http.StatusRequestEntityTooLarge, []reporting.Problem{{
-				Code: reporting.ProblemFile, Severity: reporting.SeverityError, Message: fmt.Sprintf(msgTooLarge, max>>20)}})
+			s.writeProblems(w, http.StatusRequestEntityTooLarge, []reporting.Problem{templates.TooLarge(max)})
 		case errors.Is(err, http.ErrMissingFile):
 			s.writeError(w, r, reporting.Errorf(reporting.EINVALID, msgNoFile))
 		default:
@@ -92,9 +88,11 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	defer file.Close()
 	dry, _ := strconv.ParseBool(r.URL.Query().Get("dry_run"))
-	res, err := s.opts.Intake.Submit(r.Context(), intake.Upload{User: u, FileName: hdr.Filename, Body: file, DryRun: dry})
-	var pe *intake.ProblemsError
+	res, err := s.opts.Ops.Submit(r.Context(), u, s.now(), ops.Upload{FileName: hdr.Filename, Body: file, DryRun: dry})
+	var pe *ops.ProblemsError
 	switch {
+	case errors.As(err, &pe) && pe.TooLarge:
+		s.writeProblems(w, http.StatusRequestEntityTooLarge, pe.Problems)
 	case errors.As(err, &pe):
 		if pe.Cause != nil {
 			s.log.InfoContext(r.Context(), "upload refused by the parser", "err", pe.Cause)
@@ -151,33 +149,11 @@ func (s *Server) writeAnnotated(w http.ResponseWriter, r *http.Request, file int
 	return true
 }
 
-func (s *Server) submissionFor(w http.ResponseWriter, r *http.Request) (int64, bool) {
-	u, ok := s.requireUser(w, r)
-	if !ok {
-		return 0, false
-	}
+// submissionID is the {id} path value, or false after answering 422.
+func (s *Server) submissionID(w http.ResponseWriter, r *http.Request) (int64, bool) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
 		s.writeError(w, r, reporting.Errorf(reporting.EINVALID, msgBadSubmission, r.PathValue("id")))
-		return 0, false
-	}
-	sub, err := s.opts.Store.Submission(r.Context(), id)
-	if err != nil {
-		s.writeError(w, r, err)
-		return 0, false
-	}
-	obl, err := s.opts.Store.Obligation(r.Context(), sub.PeriodID, sub.UnitCode)
-	if err != nil {
-		s.writeError(w, r, err)
-		return 0, false
-	}
-	ancestors, err := s.opts.Store.UnitAncestors(r.Context(), sub.UnitCode, obl.DataFrom)
-	if err != nil {
-		s.writeError(w, r, err)
-		return 0, false
-	}
-	if err := reporting.AuthorizeView(u, sub.UnitCode, ancestors); err != nil {
-		s.writeError(w, r, err)
 		return 0, false
 	}
 	return id, true
@@ -185,16 +161,15 @@ func (s *Server) submissionFor(w http.ResponseWriter, r *http.Request) (int64, b
 
 // handleSubmission answers one submission's record and values.
 func (s *Server) handleSubmission(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.submissionFor(w, r)
+	u, ok := s.requireUser(w, r)
 	if !ok {
 		return
 	}
-	sub, err := s.opts.Store.Submission(r.Context(), id)
-	if err != nil {
-		s.writeError(w, r, err)
+	id, ok := s.submissionID(w, r)
+	if !ok {
 		return
 	}
-	values, notes, err := s.opts.Store.SubmissionValues(r.Context(), id)
+	sub, values, notes, err := s.opts.Ops.SubmissionValues(r.Context(), u, id)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -204,11 +179,15 @@ func (s *Server) handleSubmission(w http.ResponseWriter, r *http.Request) {
 
 // handleSubmissionFile serves a submission's original file, byte for byte.
 func (s *Server) handleSubmissionFile(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.submissionFor(w, r)
+	u, ok := s.requireUser(w, r)
 	if !ok {
 		return
 	}
-	sub, data, err := s.opts.Store.SubmissionFile(r.Context(), id)
+	id, ok := s.submissionID(w, r)
+	if !ok {
+		return
+	}
+	sub, data, err := s.opts.Ops.SubmissionFile(r.Context(), u, id)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -216,6 +195,6 @@ func (s *Server) handleSubmissionFile(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", xlsxType)
 	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
 	w.Header().Set("X-Content-SHA256", sub.SHA256)
-	attachment(w, sub.FileName, intake.ASCIIName(sub.FileName))
+	attachment(w, sub.FileName, ops.ASCIIName(sub.FileName))
 	_, _ = w.Write(data)
 }

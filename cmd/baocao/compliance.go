@@ -12,8 +12,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"baocao/ops"
 	"baocao/reporting"
-	"baocao/scheduler"
 	"baocao/store"
 )
 
@@ -41,7 +41,7 @@ their period recorded (a district in 2024, the province after the 2025 reform).
 			if err != nil {
 				return err
 			}
-			c, err := st.PeriodCompliance(ctx, id, now, store.Everything)
+			c, err := st.PeriodCompliance(ctx, id, now, reporting.AllUnits)
 			if err != nil {
 				return userError(err)
 			}
@@ -146,7 +146,7 @@ func newDeadlinesCmd(a *app) *cobra.Command {
 		Short: "Mark pending obligations past their deadline at --at (default now) as missing, as the scheduler tick does",
 		Args:  cobra.NoArgs,
 		RunE: a.withStoreAt(&at, func(ctx context.Context, st *store.Store, now time.Time) error {
-			n, err := scheduler.FlagMissing(ctx, st, now)
+			n, err := a.ops(st).FlagMissing(ctx, now)
 			if err != nil {
 				return err
 			}
@@ -185,8 +185,7 @@ func newReviewCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			res, err := st.Review(ctx, store.ReviewInput{SubmissionID: id, Reviewer: u, Decision: d, Reason: reason,
-				Now: time.Now(), BaseURL: a.cfg.BaseURLOr()})
+			res, err := a.ops(st).Review(ctx, u, a.now(), ops.ReviewInput{SubmissionID: id, Decision: d, Reason: reason})
 			if err != nil {
 				return userError(err)
 			}
@@ -221,9 +220,9 @@ func newExemptCmd(a *app) *cobra.Command {
 			}
 			status := reporting.StatusExempt
 			if undo {
-				status, err = st.Unexempt(ctx, period, unit, u, time.Now())
+				status, err = a.ops(st).Unexempt(ctx, u, a.now(), period, unit)
 			} else {
-				err = st.Exempt(ctx, period, unit, reason, u, time.Now())
+				err = a.ops(st).Exempt(ctx, u, a.now(), period, unit, reason)
 			}
 			if err != nil {
 				return userError(err)
@@ -277,8 +276,8 @@ unit's current one, or after the period's lock, is refused.`,
 			if err != nil {
 				return err
 			}
-			res, err := st.Extend(ctx, store.ExtendInput{PeriodID: period, UnitCodes: units, Subtree: subtree,
-				NewDeadline: newDeadline, Reason: reason, Actor: u, Now: time.Now()})
+			res, err := a.ops(st).Extend(ctx, u, a.now(), ops.ExtendInput{PeriodID: period, UnitCodes: units, Subtree: subtree,
+				NewDeadline: newDeadline, Reason: reason})
 			if err != nil {
 				return userError(err)
 			}

@@ -15,7 +15,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"baocao/reporting"
-	"baocao/scheduler"
 	"baocao/store"
 	"baocao/templates"
 )
@@ -42,7 +41,7 @@ Running it again duplicates nothing.`,
 			if err := a.ensureSecret(); err != nil {
 				return err
 			}
-			if err := a.seedDemo(ctx, st, time.Now()); err != nil {
+			if err := a.seedDemo(ctx, st, a.now()); err != nil {
 				return err
 			}
 			if noServe {
@@ -122,7 +121,7 @@ func (a *app) seedDemo(ctx context.Context, st *store.Store, now time.Time) erro
 		fmt.Fprintf(a.out, "units %s: %d created, %d new versions, %d unchanged, %d closed\n",
 			strings.TrimPrefix(s.file, "demo/"), res.Created, res.Versioned, res.Unchanged, res.Closed)
 	}
-	res, err := scheduler.OpenDue(ctx, st, now, a.cfg.Location)
+	res, err := a.ops(st).OpenDuePeriods(ctx, now)
 	if err != nil {
 		return err
 	}
@@ -138,7 +137,7 @@ func (a *app) seedDemo(ctx context.Context, st *store.Store, now time.Time) erro
 	if filed > 0 {
 		fmt.Fprintf(a.out, "submissions: %d reports filed through the upload pipeline for periods since mid-2025 (%s)\n", filed, time.Since(start).Round(time.Second))
 	}
-	if _, err := scheduler.FlagMissing(ctx, st, now); err != nil {
+	if _, err := a.ops(st).FlagMissing(ctx, now); err != nil {
 		return err
 	}
 	return nil

@@ -13,7 +13,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"baocao/intake"
+	"baocao/ops"
 	"baocao/reporting"
 	"baocao/store"
 	"baocao/templates"
@@ -268,17 +268,14 @@ func (a *app) fillDemoSubmissions(ctx context.Context, st *store.Store, now time
 		forms[j.form], ruleSets[j.form] = form, rs
 	}
 	admin := reporting.User{Email: "demo", Role: reporting.RoleAdmin, Active: true}
+	svc := a.ops(st)
 	var filed atomic.Int64
 	work := make(chan job)
 	g, gctx := errgroup.WithContext(ctx)
 	for range runtime.NumCPU() {
 		g.Go(func() error {
-			var clock time.Time
-			in := intake.New(st, intake.Options{Secret: []byte(a.cfg.Secret), MaxBytes: a.cfg.Upload.MaxBytes, Location: a.cfg.Location,
-				Now: func() time.Time { return clock }})
 			for j := range work {
-				clock = j.at
-				tp, err := in.Template(gctx, admin, j.period, j.unit)
+				tp, err := svc.Template(gctx, admin, j.at, j.period, j.unit)
 				if err != nil {
 					return err
 				}
@@ -287,7 +284,7 @@ func (a *app) fillDemoSubmissions(ctx context.Context, st *store.Store, now time
 				if err != nil {
 					return err
 				}
-				if _, err := in.Submit(gctx, intake.Upload{User: admin, Actor: "demo", FileName: tp.FileName, Body: bytes.NewReader(file)}); err != nil {
+				if _, err := svc.Submit(gctx, admin, j.at, ops.Upload{FileName: tp.FileName, Body: bytes.NewReader(file)}); err != nil {
 					// The sampler could not satisfy the form: leave this
 					// unit missing rather than stop the demo.
 					a.log.WarnContext(gctx, "demo upload refused", "period", j.period, "unit", j.unit, "err", err)

@@ -49,6 +49,9 @@ func newHolidaysCmd(a *app) *cobra.Command {
 		Short: "List the holidays of a year",
 		Args:  cobra.NoArgs,
 		RunE: a.withStore(func(ctx context.Context, st *store.Store, _ []string) error {
+			if year == 0 {
+				year = a.now().In(a.cfg.Location).Year()
+			}
 			hs, err := st.Holidays(ctx, reporting.Day(year, time.January, 1), reporting.Day(year, time.December, 31))
 			if err != nil {
 				return err
@@ -60,7 +63,7 @@ func newHolidaysCmd(a *app) *cobra.Command {
 			return tw.Flush()
 		}),
 	}
-	list.Flags().IntVar(&year, "year", time.Now().Year(), "the year to list")
+	list.Flags().IntVar(&year, "year", 0, "the year to list (default this year)")
 	cmd.AddCommand(imp, list)
 	return cmd
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"baocao/config"
+	"baocao/ops"
 	"baocao/reporting"
 	"baocao/store"
 	"baocao/store/pglocal"
@@ -29,24 +30,26 @@ var version = "dev"
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	root := newRootCmd(os.Stdout, os.Stderr, os.Environ())
+	root := newRootCmd(os.Stdout, os.Stderr, os.Environ(), time.Now)
 	if err := root.ExecuteContext(ctx); err != nil {
 		fmt.Fprintln(os.Stderr, "baocao:", err)
 		os.Exit(1)
 	}
 }
 
-// app is what every command shares: configuration, logger, output.
+// app is what every command shares: configuration, logger, output, and
+// the one clock every command, the web server and the scheduler read.
 type app struct {
 	cfg     *config.Config
 	log     *slog.Logger
 	out     io.Writer
 	errOut  io.Writer
 	environ []string
+	now     func() time.Time
 }
 
-func newRootCmd(out, errOut io.Writer, environ []string) *cobra.Command {
-	a := &app{out: out, errOut: errOut, environ: environ}
+func newRootCmd(out, errOut io.Writer, environ []string, clock func() time.Time) *cobra.Command {
+	a := &app{out: out, errOut: errOut, environ: environ, now: clock}
 	root := &cobra.Command{
 		Use:   "baocao",
 		Short: "Periodic reporting on grassroots democracy: schedules, Excel templates, compliance, reports",
@@ -129,7 +132,7 @@ func (a *app) pgDataDir() string {
 // (local midnight) in the configured zone; empty is now.
 func (a *app) parseAt(s string) (time.Time, error) {
 	if s == "" {
-		return time.Now(), nil
+		return a.now(), nil
 	}
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t, nil
@@ -187,4 +190,12 @@ func (a *app) withStore(fn func(ctx context.Context, st *store.Store, args []str
 		defer st.Close()
 		return fn(ctx, st, args)
 	}
+}
+
+// ops builds the actions on st from the configuration.
+func (a *app) ops(st *store.Store) *ops.Service {
+	return ops.New(st, ops.Options{
+		Secret: []byte(a.cfg.Secret), MaxUploadBytes: a.cfg.Upload.MaxBytes, Location: a.cfg.Location,
+		BaseURL: a.cfg.BaseURLOr(), Outbox: ops.OutboxOptions{From: a.cfg.SMTP.From}, Logger: a.log,
+	})
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"baocao/mail"
-	"baocao/scheduler"
 	"baocao/store"
 )
 
@@ -28,7 +27,7 @@ ever, so running it again, or alongside the scheduler, adds nothing. Sending is
 "baocao outbox send".`,
 		Args: cobra.NoArgs,
 		RunE: a.withStoreAt(&at, func(ctx context.Context, st *store.Store, now time.Time) error {
-			res, err := scheduler.EnqueueReminders(ctx, st, now, a.remindOptions())
+			res, err := a.ops(st).EnqueueReminders(ctx, now)
 			if err != nil {
 				return err
 			}
@@ -75,7 +74,7 @@ each e-mail goes to one sender.`,
 				return err
 			}
 			defer st.Close()
-			res, err := scheduler.DeliverOutbox(ctx, st, sender, now, a.outboxOptions(), a.log)
+			res, err := a.ops(st).DeliverOutbox(ctx, sender, now)
 			fmt.Fprintf(a.out, "sent %d, to retry %d, failed %d, skipped %d (no longer owed)\n", res.Sent, res.Retried, res.Failed, res.Skipped)
 			return err
 		},
@@ -142,17 +141,6 @@ each e-mail goes to one sender.`,
 
 	cmd.AddCommand(send, list)
 	return cmd
-}
-
-// remindOptions are the reminder settings from the configuration.
-func (a *app) remindOptions() scheduler.RemindOptions {
-	return scheduler.RemindOptions{Location: a.cfg.Location, BaseURL: a.cfg.BaseURLOr()}
-}
-
-// outboxOptions are the delivery settings; attempts, backoff and lease keep
-// their defaults.
-func (a *app) outboxOptions() scheduler.OutboxOptions {
-	return scheduler.OutboxOptions{From: a.cfg.SMTP.From}
 }
 
 // smtpSender is the configured SMTP server as a mail sender.

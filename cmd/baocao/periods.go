@@ -8,7 +8,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"baocao/scheduler"
 	"baocao/store"
 )
 
@@ -23,7 +22,7 @@ func newPeriodsCmd(a *app) *cobra.Command {
 			if err := a.syncForms(ctx, st); err != nil {
 				return err
 			}
-			res, err := scheduler.OpenDue(ctx, st, now, a.cfg.Location)
+			res, err := a.ops(st).OpenDuePeriods(ctx, now)
 			if err != nil {
 				return err
 			}

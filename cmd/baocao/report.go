@@ -12,18 +12,13 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"baocao/reporting"
-	"baocao/reporting/pdf"
-	"baocao/reporting/xlsx"
-	"baocao/store"
+	"baocao/ops"
 )
 
 func newReportCmd(a *app) *cobra.Command {
 	var (
-		q                        store.ConsolidationQuery
-		format, output, at       string
-		number, signer, issuer   string
-		parentBody, place, title string
+		in                 ops.ReportRequest
+		format, output, at string
 	)
 	cmd := &cobra.Command{
 		Use:   "report",
@@ -55,21 +50,15 @@ extension; -o - writes to standard output. Progress goes to standard error.`,
 			defer st.Close()
 
 			p := newProgress(a.errOut)
-			p.say("consolidating %s %s", q.FormCode, q.Period)
-			q.Scope, q.At = reporting.AllUnits, now
-			c, err := st.Consolidate(ctx, q)
-			if err != nil {
-				return userError(err)
-			}
-			p.say("%d units, %d with a counting report; writing %s", len(c.Units), c.Compliance().Reported, format)
+			p.say("consolidating %s %s", in.FormCode, in.Period)
+			in.Format, in.Progress = ops.ReportFormat(format), p.rows
 			write := func(ctx context.Context, w io.Writer) error {
-				if format == "xlsx" {
-					return xlsx.Write(ctx, w, c, xlsx.Options{Now: now, Location: a.cfg.Location, Progress: p.rows})
+				c, err := a.ops(st).Report(ctx, ops.CLIAdmin, now, in, w)
+				if err != nil {
+					return userError(err)
 				}
-				return pdf.Write(ctx, w, c, pdf.Options{
-					ParentBody: parentBody, Issuer: issuer, Number: number, Place: place, Subject: title,
-					Signer: signer, Date: now, Location: a.cfg.Location, Progress: p.rows,
-				})
+				p.say("%d units, %d with a counting report", len(c.Units), c.Compliance().Reported)
+				return nil
 			}
 			if err := writeOutput(ctx, a.out, output, write); err != nil {
 				return err
@@ -79,18 +68,18 @@ extension; -o - writes to standard output. Progress goes to standard error.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&q.FormCode, "form", "", "form code (DCCS-XA)")
-	f.StringVar(&q.Period, "period", "", "period key (2026-H1) or id, see \"baocao periods list\"")
-	f.BoolVar(&q.AcceptedOnly, "accepted-only", false, "count only submissions an inspector accepted")
+	f.StringVar(&in.FormCode, "form", "", "form code (DCCS-XA)")
+	f.StringVar(&in.Period, "period", "", "period key (2026-H1) or id, see \"baocao periods list\"")
+	f.BoolVar(&in.AcceptedOnly, "accepted-only", false, "count only submissions an inspector accepted")
 	f.StringVar(&format, "format", "", "xlsx or pdf (default: from the -o extension)")
 	f.StringVarP(&output, "output", "o", "", "file to write; - for standard output")
 	f.StringVar(&at, "at", "", "the report's date and time (default now)")
-	f.StringVar(&number, "number", "", "PDF: number and symbol after \"Số:\" (07/BC-UBND)")
-	f.StringVar(&signer, "signer", "", "PDF: the signer's name")
-	f.StringVar(&issuer, "issuer", "", "PDF: issuing body in capitals, \\n between lines (default: the province's People's Committee)")
-	f.StringVar(&parentBody, "parent-body", "", "PDF: body over the issuer (UBND TỈNH ĐỒNG NAI)")
-	f.StringVar(&place, "place", "", "PDF: place in the date line (default: the province)")
-	f.StringVar(&title, "subject", "", "PDF: subject line under BÁO CÁO")
+	f.StringVar(&in.PDF.Number, "number", "", "PDF: number and symbol after \"Số:\" (07/BC-UBND)")
+	f.StringVar(&in.PDF.Signer, "signer", "", "PDF: the signer's name")
+	f.StringVar(&in.PDF.Issuer, "issuer", "", "PDF: issuing body in capitals, \\n between lines (default: the province's People's Committee)")
+	f.StringVar(&in.PDF.ParentBody, "parent-body", "", "PDF: body over the issuer (UBND TỈNH ĐỒNG NAI)")
+	f.StringVar(&in.PDF.Place, "place", "", "PDF: place in the date line (default: the province)")
+	f.StringVar(&in.PDF.Subject, "subject", "", "PDF: subject line under BÁO CÁO")
 	for _, name := range []string{"form", "period", "output"} {
 		_ = cmd.MarkFlagRequired(name)
 	}

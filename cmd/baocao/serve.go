@@ -8,7 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"baocao/intake"
+	"baocao/mail"
+	"baocao/ops"
 	"baocao/scheduler"
 	"baocao/store"
 	"baocao/web"
@@ -46,11 +47,8 @@ and secret. Stops gracefully on SIGTERM or Ctrl-C.`,
 // run serves HTTP and runs the scheduler until ctx ends, then shuts both
 // down gracefully. ready, when set, is called once the server listens.
 func (a *app) run(ctx context.Context, st *store.Store, ready func(url string)) error {
-	srv := web.New(web.Options{
-		Store: st, Logger: a.log, Version: version,
-		Intake: a.intake(st), MaxUploadBytes: a.cfg.Upload.MaxBytes, BaseURL: a.cfg.BaseURLOr(),
-		Reminders: scheduler.ManualReminders{Store: st, Opts: a.remindOptions()},
-	})
+	svc := a.ops(st)
+	srv := web.New(web.Options{Store: st, Ops: svc, Logger: a.log, Version: version, Now: a.now})
 	if err := srv.Listen(a.cfg.HTTP.Listen); err != nil {
 		return err
 	}
@@ -62,13 +60,8 @@ func (a *app) run(ctx context.Context, st *store.Store, ready func(url string)) 
 	var sched *scheduler.Scheduler
 	if a.cfg.Scheduler.Enabled {
 		sched, err = scheduler.New(st.Pool(), scheduler.Options{
-			Tick: a.cfg.Scheduler.Tick, Location: a.cfg.Location, Logger: a.log,
-		},
-			scheduler.OpenPeriods(st, a.cfg.Location, a.log),
-			scheduler.FlagDeadlines(st, a.log),
-			scheduler.Remind(st, a.remindOptions(), a.log),
-			scheduler.SendOutbox(st, sender, a.outboxOptions(), a.log),
-		)
+			Tick: a.cfg.Scheduler.Tick, Location: a.cfg.Location, Logger: a.log, Now: a.now,
+		}, a.jobs(svc, sender)...)
 		if err != nil {
 			return err
 		}
@@ -106,7 +99,45 @@ func (a *app) run(ctx context.Context, st *store.Store, ready func(url string)) 
 	return nil
 }
 
-// intake builds the upload pipeline from the configuration.
-func (a *app) intake(st *store.Store) *intake.Intake {
-	return intake.New(st, intake.Options{Secret: []byte(a.cfg.Secret), MaxBytes: a.cfg.Upload.MaxBytes, Location: a.cfg.Location})
+// jobs are the scheduler's: each tick runs every job with the tick's
+// moment, and each is one action of svc; the same actions run once from
+// the command line (periods open, deadlines, remind, outbox send).
+func (a *app) jobs(svc *ops.Service, sender mail.Sender) []scheduler.Job {
+	return []scheduler.Job{
+		{Name: "open-periods", Run: func(ctx context.Context, now time.Time) error {
+			res, err := svc.OpenDuePeriods(ctx, now)
+			if res.Periods > 0 {
+				a.log.InfoContext(ctx, "periods opened", "periods", res.Periods, "obligations", res.Obligations, "at", now)
+			}
+			return err
+		}},
+		{Name: "flag-deadlines", Run: func(ctx context.Context, now time.Time) error {
+			n, err := svc.FlagMissing(ctx, now)
+			if n > 0 {
+				a.log.InfoContext(ctx, "obligations past their deadline flagged missing", "obligations", n, "at", now)
+			}
+			return err
+		}},
+		{Name: "remind", Run: func(ctx context.Context, now time.Time) error {
+			res, err := svc.EnqueueReminders(ctx, now)
+			if res.Enqueued > 0 {
+				a.log.InfoContext(ctx, "reminders enqueued", "reminders", res.Enqueued, "no_address", res.NoAddress, "at", now)
+			}
+			return err
+		}},
+		{Name: "send-outbox", Run: func(ctx context.Context, now time.Time) error {
+			res, err := svc.DeliverOutbox(ctx, sender, now)
+			if res != (ops.DeliverResult{}) {
+				a.log.InfoContext(ctx, "outbox delivered", "sent", res.Sent, "retried", res.Retried, "failed", res.Failed, "skipped", res.Skipped)
+			}
+			return err
+		}},
+		{Name: "purge-sessions", Run: func(ctx context.Context, now time.Time) error {
+			n, err := svc.PurgeSessions(ctx, now)
+			if n > 0 {
+				a.log.InfoContext(ctx, "expired sessions purged", "sessions", n)
+			}
+			return err
+		}},
+	}
 }

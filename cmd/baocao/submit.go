@@ -12,7 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"baocao/intake"
+	"baocao/ops"
 	"baocao/reporting"
 	"baocao/store"
 )
@@ -24,7 +24,7 @@ const BuiltinAdmin = "admin"
 // administrator the command line stands for.
 func actAs(ctx context.Context, st *store.Store, as string) (reporting.User, error) {
 	if as == BuiltinAdmin {
-		return reporting.User{Email: "admin (cli)", Name: "Quản trị hệ thống", Role: reporting.RoleAdmin, Active: true}, nil
+		return ops.CLIAdmin, nil
 	}
 	u, err := st.UserByEmail(ctx, as)
 	if err != nil {
@@ -57,7 +57,7 @@ func newTemplateCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			tp, err := a.intake(st).Template(ctx, u, period, unit)
+			tp, err := a.ops(st).Template(ctx, u, a.now(), period, unit)
 			if err != nil {
 				return userError(err)
 			}
@@ -108,9 +108,8 @@ func newSubmitCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			actor := u.Email
-			res, err := a.intake(st).Submit(ctx, intake.Upload{User: u, Actor: actor, FileName: filepath.Base(args[0]), Body: f, DryRun: check})
-			var pe *intake.ProblemsError
+			res, err := a.ops(st).Submit(ctx, u, a.now(), ops.Upload{FileName: filepath.Base(args[0]), Body: f, DryRun: check})
+			var pe *ops.ProblemsError
 			if errors.As(err, &pe) {
 				if asJSON {
 					_ = json.NewEncoder(a.out).Encode(pe.Problems)

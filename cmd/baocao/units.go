@@ -71,7 +71,7 @@ problem by row number; nothing is stored then. Units are never deleted.`,
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			day := reporting.DayOf(time.Now(), a.cfg.Location)
+			day := reporting.DayOf(a.now(), a.cfg.Location)
 			if at != "" {
 				var err error
 				if day, err = parseDay("--at", at); err != nil {

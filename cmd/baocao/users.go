@@ -145,7 +145,7 @@ the rest to standard error.`,
 					return fmt.Errorf("user %s is disabled: `baocao users enable %s` first", u.Email, u.Email)
 				}
 				var err error
-				if tok, expires, err = tx.CreateSession(ctx, u.ID, ttl, time.Now()); err != nil {
+				if tok, expires, err = tx.CreateSession(ctx, u.ID, ttl, a.now()); err != nil {
 					return err
 				}
 				return tx.Audit(ctx, store.AuditEvent{Actor: cliActor, Action: "user.token", ObjectType: "user",

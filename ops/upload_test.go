@@ -1,4 +1,4 @@
-package intake_test
+package ops_test
 
 import (
 	"bytes"

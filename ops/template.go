@@ -1,9 +1,10 @@
-package intake
+package ops
 
 import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -20,14 +21,14 @@ type Template struct {
 	FileName, ASCIIName string
 }
 
-// Template builds the workbook unit files for period, with the form's
-// current version, for a user who may see that unit.
-func (in *Intake) Template(ctx context.Context, u reporting.User, periodID int64, unitCode string) (Template, error) {
-	obl, err := in.st.Obligation(ctx, periodID, unitCode)
+// Template builds, at now, the workbook unit files for period, with the
+// form's current version, for a user who may see that unit.
+func (s *Service) Template(ctx context.Context, u reporting.User, now time.Time, periodID int64, unitCode string) (Template, error) {
+	obl, err := s.st.Obligation(ctx, periodID, unitCode)
 	if err != nil {
 		return Template{}, err
 	}
-	ancestors, err := in.st.UnitAncestors(ctx, obl.UnitCode, obl.DataFrom)
+	ancestors, err := s.st.UnitAncestors(ctx, obl.UnitCode, obl.DataFrom)
 	if err != nil {
 		return Template{}, err
 	}
@@ -35,20 +36,20 @@ func (in *Intake) Template(ctx context.Context, u reporting.User, periodID int64
 		return Template{}, err
 	}
 	// A template is for filing; after the lock nothing can be filed.
-	if !in.opts.Now().Before(obl.LocksAt) {
-		return Template{}, reporting.Errorf(reporting.ECONFLICT, msgLockedTemplate, obl.PeriodLabel, reporting.FormatDate(obl.LocksAt.In(in.loc())))
+	if !now.Before(obl.LocksAt) {
+		return Template{}, reporting.Errorf(reporting.ECONFLICT, msgLockedTemplate, obl.PeriodLabel, reporting.FormatDate(obl.LocksAt.In(s.opts.Location)))
 	}
-	form, err := in.st.FormByCode(ctx, obl.FormCode)
+	form, err := s.st.FormByCode(ctx, obl.FormCode)
 	if err != nil {
 		return Template{}, err
 	}
 	data, err := templates.Build(templates.BuildInput{
 		Form:     form,
 		Unit:     templates.Unit{Code: obl.UnitCode, Name: obl.UnitName, ParentName: obl.ParentName},
-		Period:   templates.Period{ID: obl.PeriodID, Key: obl.PeriodKey, Label: obl.PeriodLabel, DataFrom: obl.DataFrom, DataTo: obl.DataTo, Deadline: obl.Deadline},
-		IssuedAt: in.opts.Now(),
-		Location: in.loc(),
-		Secret:   in.opts.Secret,
+		Period:   templates.Period{ID: obl.PeriodID, Key: obl.PeriodKey, Label: obl.PeriodLabel, DataFrom: obl.DataFrom, DataTo: obl.DataTo, Deadline: obl.Facts.Deadline},
+		IssuedAt: now,
+		Location: s.opts.Location,
+		Secret:   s.opts.Secret,
 	})
 	if err != nil {
 		return Template{}, fmt.Errorf("build template %s/%d/%s: %w", form.Code, periodID, unitCode, err)

@@ -1,29 +1,18 @@
-package scheduler
+package ops
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"baocao/mail"
 	"baocao/reporting"
 	"baocao/store"
 )
-
-// RemindOptions configure enqueueing reminders.
-type RemindOptions struct {
-	// Location is the time zone of deadlines and reminder times.
-	Location *time.Location
-	// BaseURL is the public address the e-mails link to,
-	// "https://baocao.dongnai.gov.vn" (no trailing slash needed).
-	BaseURL string
-}
 
 // EnqueueResult counts what one enqueue pass stored.
 type EnqueueResult struct {
@@ -34,32 +23,16 @@ type EnqueueResult struct {
 	NoAddress int
 }
 
-// noAddressReason is last_error of a reminder for a unit without e-mail.
-const noAddressReason = "the unit has no e-mail address; add one to its unit version"
-
-// Remind is the tick job that enqueues every reminder that has come due.
-func Remind(st *store.Store, opts RemindOptions, log *slog.Logger) Job {
-	return Job{Name: "remind", Run: func(ctx context.Context, now time.Time) error {
-		res, err := EnqueueReminders(ctx, st, now, opts)
-		if err != nil {
-			return err
-		}
-		if res.Enqueued > 0 {
-			log.InfoContext(ctx, "reminders enqueued", "reminders", res.Enqueued, "no_address", res.NoAddress, "at", now)
-		}
-		return nil
-	}}
-}
-
-// EnqueueReminders stores, for each obligation still owing a report in an
+// EnqueueReminders, the tick's job, stores, for each obligation still owing a report in an
 // open period, the reminder its schedule says is due at now
 // (reporting.Schedule.DueReminder: only the latest whose time has come, and
 // no "due in" once the deadline has passed), measured from that
 // obligation's own deadline, so extensions move its reminders. Each
 // (period, unit, kind) is stored once ever, whatever the number of ticks or
 // instances. Overdue reminders copy the supervisor unit.
-func EnqueueReminders(ctx context.Context, st *store.Store, now time.Time, opts RemindOptions) (EnqueueResult, error) {
+func (s *Service) EnqueueReminders(ctx context.Context, now time.Time) (EnqueueResult, error) {
 	var res EnqueueResult
+	st := s.st
 	deadlines, err := st.OwingDeadlines(ctx, now)
 	if err != nil {
 		return res, fmt.Errorf("enqueue reminders: %w", err)
@@ -78,66 +51,64 @@ func EnqueueReminders(ctx context.Context, st *store.Store, now time.Time, opts 
 		if err != nil {
 			return res, fmt.Errorf("enqueue reminders for period %d: %w", d.PeriodID, err)
 		}
-		if r, ok := sch.DueReminder(d.Deadline, now, opts.Location); ok {
+		if r, ok := sch.DueReminder(d.Deadline, now, s.opts.Location); ok {
 			due = append(due, store.ReminderDue{PeriodID: d.PeriodID, Deadline: d.Deadline, Kind: r.Kind, DueAt: r.At})
 		}
 	}
-	targets, err := st.ReminderTargets(ctx, due)
+	targets, err := st.ReminderTargets(ctx, due, now)
 	if err != nil {
 		return res, fmt.Errorf("enqueue reminders: %w", err)
 	}
-	return enqueue(ctx, st, targets, now, opts, store.EnqueueOptions{})
+	return s.enqueue(ctx, st, targets, now, store.EnqueueOptions{})
 }
 
-// SendNow enqueues a reminder to one unit for a period now, on behalf of
-// actor (an inspector), as the kind reporting.ManualReminderKind: one a
-// day at most. It reports whether a new reminder was stored (false: one
-// went out today already). A unit that owes nothing, or a locked period,
-// is an error the user sees.
-func SendNow(ctx context.Context, st *store.Store, periodID int64, unitCode, actor string, now time.Time, opts RemindOptions) (bool, error) {
-	if err := checkRemindable(ctx, st, periodID, now); err != nil {
+// RemindNow enqueues at now, on u's decision (an inspector or
+// administrator), a reminder to one unit for a period, as the kind
+// reporting.ManualReminderKind: one a day at most. It reports whether a
+// new reminder was stored (false: one went out today already). A unit
+// that owes nothing, or a locked period, is an error the user sees.
+func (s *Service) RemindNow(ctx context.Context, u reporting.User, now time.Time, periodID int64, unitCode string) (bool, error) {
+	if err := reporting.AuthorizeDeadlines(u); err != nil {
 		return false, err
 	}
-	targets, err := st.ObligationTargets(ctx, periodID, unitCode)
+	if err := s.checkRemindable(ctx, periodID, now); err != nil {
+		return false, err
+	}
+	targets, err := s.st.ObligationTargets(ctx, periodID, unitCode, now)
 	if err != nil {
 		return false, fmt.Errorf("send reminder now: %w", err)
 	}
 	if len(targets) == 0 {
-		return false, reporting.Errorf(reporting.ENOTFOUND, msgNoObligation, unitCode, periodID)
+		return false, reporting.Errorf(reporting.ENOTFOUND, msgRemindNoObligation, unitCode, periodID)
 	}
 	if !slices.Contains(reporting.OwingStatuses, targets[0].Status) {
 		return false, reporting.Errorf(reporting.ECONFLICT, msgNothingOwed, targets[0].UnitName)
 	}
-	res, err := enqueueManual(ctx, st, targets, actor, now, opts)
+	res, err := s.enqueueManual(ctx, targets, u.Email, now)
 	return res.Enqueued > 0, err
 }
 
-// RemindMissing enqueues a manual reminder (see SendNow) to every unit that
-// still owes the period's report, and reports how many were stored.
-func RemindMissing(ctx context.Context, st *store.Store, periodID int64, actor string, now time.Time, opts RemindOptions) (EnqueueResult, error) {
-	if err := checkRemindable(ctx, st, periodID, now); err != nil {
+// RemindOwing enqueues a manual reminder (see RemindNow) to every unit
+// that still owes the period's report, and reports how many were stored.
+func (s *Service) RemindOwing(ctx context.Context, u reporting.User, now time.Time, periodID int64) (EnqueueResult, error) {
+	if err := reporting.AuthorizeDeadlines(u); err != nil {
 		return EnqueueResult{}, err
 	}
-	all, err := st.ObligationTargets(ctx, periodID, "")
+	if err := s.checkRemindable(ctx, periodID, now); err != nil {
+		return EnqueueResult{}, err
+	}
+	all, err := s.st.ObligationTargets(ctx, periodID, "", now)
 	if err != nil {
 		return EnqueueResult{}, fmt.Errorf("remind missing units: %w", err)
 	}
 	owing := slices.DeleteFunc(all, func(t store.ReminderTarget) bool {
 		return !slices.Contains(reporting.OwingStatuses, t.Status)
 	})
-	return enqueueManual(ctx, st, owing, actor, now, opts)
+	return s.enqueueManual(ctx, owing, u.Email, now)
 }
 
-// Messages a user sees, in Vietnamese.
-const (
-	msgNoObligation  = "Đơn vị %s không có nghĩa vụ báo cáo trong kỳ báo cáo số %d."
-	msgNothingOwed   = "%s đã gửi báo cáo kỳ này hoặc được miễn; không cần nhắc."
-	msgPeriodLocked  = "Kỳ báo cáo %s đã khoá sổ; không gửi nhắc nhở được nữa."
-	msgPeriodNotOpen = "Kỳ báo cáo %s chưa mở."
-)
-
-func checkRemindable(ctx context.Context, st *store.Store, periodID int64, now time.Time) error {
-	p, err := st.Period(ctx, periodID)
+func (s *Service) checkRemindable(ctx context.Context, periodID int64, now time.Time) error {
+	p, err := s.st.Period(ctx, periodID)
 	if err != nil {
 		return err
 	}
@@ -150,19 +121,19 @@ func checkRemindable(ctx context.Context, st *store.Store, periodID int64, now t
 	return nil
 }
 
-func enqueueManual(ctx context.Context, st *store.Store, targets []store.ReminderTarget, actor string, now time.Time, opts RemindOptions) (EnqueueResult, error) {
+func (s *Service) enqueueManual(ctx context.Context, targets []store.ReminderTarget, actor string, now time.Time) (EnqueueResult, error) {
 	if actor == "" {
 		return EnqueueResult{}, errors.New("manual reminder: actor is required for the audit trail")
 	}
-	kind := reporting.ManualReminderKind(now, opts.Location)
+	kind := reporting.ManualReminderKind(now, s.opts.Location)
 	for i := range targets {
 		targets[i].Kind, targets[i].DueAt = kind, now
 	}
-	return enqueue(ctx, st, targets, now, opts, store.EnqueueOptions{Actor: actor})
+	return s.enqueue(ctx, s.st, targets, now, store.EnqueueOptions{Actor: actor})
 }
 
 // enqueue writes each target's message and stores them in one statement.
-func enqueue(ctx context.Context, st *store.Store, targets []store.ReminderTarget, now time.Time, opts RemindOptions, eo store.EnqueueOptions) (EnqueueResult, error) {
+func (s *Service) enqueue(ctx context.Context, st *store.Store, targets []store.ReminderTarget, now time.Time, eo store.EnqueueOptions) (EnqueueResult, error) {
 	var res EnqueueResult
 	if len(targets) == 0 {
 		return res, nil
@@ -170,7 +141,7 @@ func enqueue(ctx context.Context, st *store.Store, targets []store.ReminderTarge
 	rows := make([]store.NewReminder, 0, len(targets))
 	noAddress := map[int]bool{}
 	for i, t := range targets {
-		r, err := newReminder(t, now, opts)
+		r, err := s.newReminder(t, now)
 		if err != nil {
 			return res, fmt.Errorf("enqueue reminders: %w", err)
 		}
@@ -191,7 +162,7 @@ func enqueue(ctx context.Context, st *store.Store, targets []store.ReminderTarge
 
 // newReminder writes the reminder for t as of now. Overdue reminders copy
 // the supervisor unit, since by then the unit's own clerk has not acted.
-func newReminder(t store.ReminderTarget, now time.Time, opts RemindOptions) (store.NewReminder, error) {
+func (s *Service) newReminder(t store.ReminderTarget, now time.Time) (store.NewReminder, error) {
 	overdue := now.After(t.Deadline)
 	var cc []string
 	if overdue {
@@ -202,10 +173,10 @@ func newReminder(t store.ReminderTarget, now time.Time, opts RemindOptions) (sto
 		FormTitle:          t.FormTitle,
 		PeriodLabel:        t.PeriodLabel,
 		Deadline:           t.Deadline,
-		Status:             t.Status,
-		Link:               unitPeriodURL(opts.BaseURL, t.UnitCode, t.PeriodID),
+		Status:             string(t.Status),
+		Link:               s.unitPeriodURL(t.UnitCode, t.PeriodID),
 		Now:                now,
-		Location:           opts.Location,
+		Location:           s.opts.Location,
 		CopiedToSupervisor: len(cc) > 0,
 	})
 	if err != nil {
@@ -219,11 +190,6 @@ func newReminder(t store.ReminderTarget, now time.Time, opts RemindOptions) (sto
 		r.Undeliverable = noAddressReason
 	}
 	return r, nil
-}
-
-// unitPeriodURL is the unit's page for a period: {base}/units/{unit}/periods/{id}.
-func unitPeriodURL(base, unit string, periodID int64) string {
-	return strings.TrimRight(base, "/") + "/units/" + url.PathEscape(unit) + "/periods/" + strconv.FormatInt(periodID, 10)
 }
 
 // OutboxOptions configure delivery. Zero fields take the defaults below.
@@ -283,26 +249,14 @@ type DeliverResult struct {
 	Skipped int // no longer to send (store.SkipObsoleteReminders)
 }
 
-// SendOutbox is the tick job that delivers due reminders. It is safe to run
-// on several instances at once (see DeliverOutbox).
-func SendOutbox(st *store.Store, sender mail.Sender, opts OutboxOptions, log *slog.Logger) Job {
-	return Job{Name: "send-outbox", Run: func(ctx context.Context, now time.Time) error {
-		res, err := DeliverOutbox(ctx, st, sender, now, opts, log)
-		if res != (DeliverResult{}) {
-			log.InfoContext(ctx, "outbox delivered", "sent", res.Sent, "retried", res.Retried, "failed", res.Failed, "skipped", res.Skipped)
-		}
-		return err
-	}}
-}
-
 // DeliverOutbox sends every reminder due at now: it first skips those
 // whose reason went away (store.SkipObsoleteReminders), then claims a batch
 // (store.ClaimReminders, committed before anything is sent), sends each
 // with a Message-ID derived from the row, marks it sent, requeued with
 // backoff or failed, and claims again until nothing is due. Several
 // senders may run at once; each row goes to one of them.
-func DeliverOutbox(ctx context.Context, st *store.Store, sender mail.Sender, now time.Time, opts OutboxOptions, log *slog.Logger) (DeliverResult, error) {
-	opts = opts.withDefaults()
+func (s *Service) DeliverOutbox(ctx context.Context, sender mail.Sender, now time.Time) (DeliverResult, error) {
+	st, opts, log := s.st, s.opts.Outbox, s.log
 	var res DeliverResult
 	// Elapsed time is measured on the monotonic clock, not now: now is the
 	// moment the rows are due for, while the lease runs in real time.

@@ -1,0 +1,98 @@
+// Package ops holds every action a person or a job can take on the
+// reporting regime, one method each on Service: download a template, check
+// and submit an upload, review, exempt, extend, remind, open the periods
+// that are due, flag passed deadlines, deliver the outbox, consolidate,
+// and the reads the pages, the API and the command line show. Each takes
+// the context, the acting user (System for jobs) and the moment; checks
+// permission with reporting's rules; validates; writes through store in
+// one transaction with its audit event and the obligation's history; and
+// writes any e-mail (mail's texts). web, cmd and scheduler translate
+// requests, flags and ticks into these calls and nothing else.
+package ops
+
+import (
+	"log/slog"
+	"time"
+
+	"baocao/reporting"
+	"baocao/store"
+	"baocao/templates"
+)
+
+// DefaultMaxUploadBytes is the largest upload when Options leave it unset:
+// a filled template is tens of KB.
+const DefaultMaxUploadBytes = 10 << 20
+
+// Options configure a Service. Only cmd fills them, from the
+// configuration.
+type Options struct {
+	// Secret signs templates and verifies uploads: the one they were
+	// built with.
+	Secret []byte
+	// MaxUploadBytes is the largest upload accepted (upload.max_bytes),
+	// enforced once, before the file is parsed; 0 is
+	// DefaultMaxUploadBytes.
+	MaxUploadBytes int64
+	// Location is the time zone of deadlines, reminders and dates shown.
+	Location *time.Location
+	// BaseURL is the public address e-mails link to
+	// ("https://baocao.dongnai.gov.vn"); "" leaves links out.
+	BaseURL string
+	// Outbox configures delivery (see OutboxOptions).
+	Outbox OutboxOptions
+	// Logger receives what jobs and delivery report.
+	Logger *slog.Logger
+}
+
+// Service performs the actions on one database.
+type Service struct {
+	st   *store.Store
+	opts Options
+	log  *slog.Logger
+	// beforeStore, when set (by this package's tests), runs after an
+	// upload was read and validated and before its transaction: the
+	// moment a concurrent decision can come between them.
+	beforeStore func()
+}
+
+// New builds a Service on st.
+func New(st *store.Store, opts Options) *Service {
+	if opts.MaxUploadBytes <= 0 {
+		opts.MaxUploadBytes = DefaultMaxUploadBytes
+	}
+	if opts.Location == nil {
+		opts.Location = time.UTC
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	opts.Outbox = opts.Outbox.withDefaults()
+	return &Service{st: st, opts: opts, log: opts.Logger}
+}
+
+// MaxUploadBytes is the largest upload accepted, for transports that
+// bound a request body before handing the file over.
+func (s *Service) MaxUploadBytes() int64 { return s.opts.MaxUploadBytes }
+
+// Location is the time zone the service shows dates in.
+func (s *Service) Location() *time.Location { return s.opts.Location }
+
+// System is the actor of scheduled jobs: it may do what the regime's
+// calendar does (open periods, flag deadlines, send reminders).
+var System = reporting.User{Email: store.DefaultAuditActor, Name: "Hệ thống", Role: reporting.RoleAdmin, Active: true}
+
+// CLIAdmin is the built-in administrator the command line acts as unless
+// told otherwise (--as).
+var CLIAdmin = reporting.User{Email: "admin (cli)", Name: "Quản trị hệ thống", Role: reporting.RoleAdmin, Active: true}
+
+func (s *Service) readOptions() templates.ReadOptions {
+	return templates.ReadOptions{Secret: s.opts.Secret}
+}
+
+// userID is u's id for a foreign key, nil for a built-in actor.
+func userID(u reporting.User) *int64 {
+	if u.ID == 0 {
+		return nil
+	}
+	return &u.ID
+}

@@ -1,0 +1,238 @@
+package ops
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"baocao/reporting"
+	"baocao/store"
+	"baocao/templates"
+)
+
+// Upload is one file sent by a user.
+type Upload struct {
+	FileName string
+	Body     io.Reader
+	// DryRun validates and answers as a real upload would, storing nothing.
+	DryRun bool
+}
+
+// Result is the answer to an accepted upload.
+type Result struct {
+	Submission store.Submission `json:"submission"`
+	// Duplicate: identical to the latest stored version; nothing stored.
+	Duplicate bool `json:"duplicate"`
+	// DryRun: nothing was stored; Submission shows what would have been.
+	DryRun bool `json:"dry_run"`
+	// Status is the obligation's status after the upload.
+	Status reporting.Status `json:"status"`
+	// Warnings lists the unusual values the clerk explained.
+	Warnings []reporting.Problem `json:"warnings,omitempty"`
+	// Message says in Vietnamese what happened.
+	Message string `json:"message"`
+}
+
+// ProblemsError refuses an upload with every problem found.
+type ProblemsError struct {
+	Problems []reporting.Problem
+	// Cause is an underlying parser error, for the logs only.
+	Cause error
+	// TooLarge: the file is over the size limit (HTTP 413).
+	TooLarge bool
+}
+
+func (e *ProblemsError) Error() string {
+	return fmt.Sprintf("upload refused with %d problems: %s", len(e.Problems), e.Problems[0].Message)
+}
+
+// Unwrap makes the refusal an EINVALID domain error.
+func (e *ProblemsError) Unwrap() error {
+	return reporting.Errorf(reporting.EINVALID, msgRefused, len(e.Problems))
+}
+
+// refusal turns what refuses filing into the error the uploader gets: the
+// user refused (not allowed for the unit) as is, an answer for the clerk
+// as a template problem, anything else as is.
+func refusal(err error) error {
+	var e *reporting.Error
+	if reporting.ErrorCode(err) == reporting.EFORBIDDEN || !errors.As(err, &e) {
+		return err
+	}
+	return &ProblemsError{Problems: []reporting.Problem{{
+		Code: reporting.ProblemTemplate, Severity: reporting.SeverityError, Message: e.Message,
+	}}}
+}
+
+// Submit files one upload by u at now, linearly: it reads the file (up to
+// the size limit), opens it and verifies the template's identity; checks
+// that u may file for the unit and that the obligation accepts a version
+// (checkFiling); reads the values for the template's form version and
+// validates them; then, in one transaction, locks the obligation, checks
+// again (a review, an exemption or the lock may have come meanwhile),
+// stores the file, its values, the history event and an audit event.
+//
+// An upload the clerk must fix comes back as a *ProblemsError listing every
+// problem; a user not allowed to file for the unit gets an EFORBIDDEN
+// error; nothing is stored in either case. A file identical to the latest
+// version is a duplicate: reported, not stored.
+func (s *Service) Submit(ctx context.Context, u reporting.User, now time.Time, up Upload) (Result, error) {
+	data, err := io.ReadAll(io.LimitReader(up.Body, s.opts.MaxUploadBytes+1))
+	if err != nil {
+		return Result{}, fmt.Errorf("read upload: %w", err)
+	}
+	if int64(len(data)) > s.opts.MaxUploadBytes {
+		return Result{}, &ProblemsError{Problems: []reporting.Problem{templates.TooLarge(s.opts.MaxUploadBytes)}, TooLarge: true}
+	}
+	wb, bad, err := templates.Open(data, s.readOptions())
+	if err != nil {
+		return Result{}, err
+	}
+	if bad != nil {
+		return Result{}, &ProblemsError{Problems: bad.Problems, Cause: bad.Cause}
+	}
+	defer wb.Close()
+	m := wb.Meta
+	obl, err := s.st.Obligation(ctx, m.PeriodID, m.UnitCode)
+	if err != nil {
+		return Result{}, refusal(err)
+	}
+	if err := s.checkFiling(ctx, s.st, u, obl, m, now); err != nil {
+		return Result{}, refusal(err)
+	}
+	form, err := s.st.FormVersion(ctx, m.FormVersionID)
+	if err != nil {
+		return Result{}, err
+	}
+	filled := wb.Values(form)
+	if filled.Blocking() {
+		return Result{}, &ProblemsError{Problems: filled.Problems, Cause: filled.Cause}
+	}
+	var warnings []reporting.Problem
+	for _, p := range filled.Problems {
+		if p.Severity == reporting.SeverityWarning {
+			warnings = append(warnings, p)
+		}
+	}
+	name := up.FileName
+	if name == "" {
+		name = "baocao.xlsx"
+	}
+	sum := sha256.Sum256(data)
+	if up.DryRun {
+		return s.dryRun(obl, m, data, name, hex.EncodeToString(sum[:]), u, now, warnings), nil
+	}
+	if s.beforeStore != nil {
+		s.beforeStore()
+	}
+	var res Result
+	err = s.st.InTx(ctx, func(tx *store.Store) error {
+		obl, err := tx.LockObligation(ctx, m.PeriodID, m.UnitCode)
+		if err != nil {
+			return err
+		}
+		if err := s.checkFiling(ctx, tx, u, obl, m, now); err != nil {
+			return refusal(err)
+		}
+		if obl.LatestSHA256 == hex.EncodeToString(sum[:]) {
+			res, err = s.duplicate(ctx, tx, obl, now)
+			return err
+		}
+		late := now.After(obl.Facts.Deadline)
+		sub, err := tx.InsertSubmission(ctx, store.NewSubmission{
+			PeriodID: obl.PeriodID, UnitCode: obl.UnitCode, Version: obl.LatestVersion + 1, FormVersionID: m.FormVersionID,
+			File: data, FileName: name, UploadedBy: userID(u), UploadedAt: now, Late: late,
+			Values: filled.Values, Notes: filled.Notes,
+		})
+		if err != nil {
+			return err
+		}
+		ev := reporting.Event{At: now, Kind: reporting.EventUploaded, Actor: u.Email, SubmissionID: sub.ID, Version: sub.Version, Late: late}
+		if err := tx.RecordEvents(ctx, []store.ObligationEvent{{PeriodID: obl.PeriodID, UnitCode: obl.UnitCode, Event: ev}}); err != nil {
+			return err
+		}
+		if err := tx.Audit(ctx, store.AuditEvent{
+			At: now, Actor: u.Email, Action: "submission.upload", ObjectType: "submission", ObjectID: fmt.Sprint(sub.ID),
+			Details: map[string]any{"period_id": obl.PeriodID, "unit": obl.UnitCode, "version": sub.Version, "sha256": sub.SHA256,
+				"file_name": name, "size": sub.Size, "late": late, "warnings": warnings},
+		}); err != nil {
+			return err
+		}
+		res = Result{Submission: sub, Status: obl.Facts.Apply(ev).StatusAt(now), Warnings: warnings}
+		msg := msgStored
+		if late {
+			msg = msgStoredLate
+		}
+		res.Message = fmt.Sprintf(msg, sub.Version, obl.UnitName, obl.PeriodLabel)
+		return nil
+	})
+	if err != nil {
+		return Result{}, err
+	}
+	return res, nil
+}
+
+// dryRun answers an upload checked without storing it, as Submit would
+// have: a duplicate as a duplicate.
+func (s *Service) dryRun(obl store.Obligation, m templates.Meta, data []byte, name, sha string, u reporting.User, now time.Time, warnings []reporting.Problem) Result {
+	if obl.LatestSHA256 == sha {
+		return Result{DryRun: true, Duplicate: true, Status: obl.Status(now),
+			Submission: store.Submission{ID: obl.LatestSubmissionID, PeriodID: obl.PeriodID, UnitCode: obl.UnitCode, Version: obl.LatestVersion},
+			Message:    fmt.Sprintf(msgDuplicateDryRun, obl.LatestVersion)}
+	}
+	late := now.After(obl.Facts.Deadline)
+	ev := reporting.Event{At: now, Kind: reporting.EventUploaded}
+	return Result{
+		Submission: store.Submission{PeriodID: obl.PeriodID, UnitCode: obl.UnitCode, Version: obl.LatestVersion + 1,
+			FormVersionID: m.FormVersionID, SHA256: sha, FileName: name, Size: int64(len(data)), UploadedBy: userID(u), UploadedAt: now, Late: late},
+		DryRun: true, Status: obl.Facts.Apply(ev).StatusAt(now), Warnings: warnings,
+		Message: fmt.Sprintf(msgDryRunOK, obl.UnitName, obl.PeriodLabel),
+	}
+}
+
+// duplicate answers a file identical to the latest version: nothing new.
+func (s *Service) duplicate(ctx context.Context, tx *store.Store, obl store.Obligation, now time.Time) (Result, error) {
+	sub, err := tx.Submission(ctx, obl.LatestSubmissionID)
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{Submission: sub, Duplicate: true, Status: obl.Status(now),
+		Message: fmt.Sprintf(msgDuplicate, sub.Version, reporting.FormatDate(sub.UploadedAt.In(s.opts.Location)))}, nil
+}
+
+// checkFiling is what decides whether u may file a version of obl at now
+// with a template of identity m: u may file for the unit, the template is
+// of the form's current version, the period is open and not locked, the
+// obligation is neither exempt nor accepted. Submit asks it before reading
+// the values and again under the obligation's lock.
+func (s *Service) checkFiling(ctx context.Context, st *store.Store, u reporting.User, obl store.Obligation, m templates.Meta, now time.Time) error {
+	ancestors, err := st.UnitAncestors(ctx, obl.UnitCode, obl.DataFrom)
+	if err != nil {
+		return err
+	}
+	if err := reporting.AuthorizeFile(u, obl.UnitCode, ancestors); err != nil {
+		return reporting.Errorf(reporting.EFORBIDDEN, msgNotYourUnit, obl.UnitName, obl.UnitCode)
+	}
+	current, err := st.FormByCode(ctx, m.FormCode)
+	if err != nil {
+		return err
+	}
+	loc := s.opts.Location
+	switch st := obl.Status(now); {
+	case current.VersionID != m.FormVersionID:
+		return reporting.Errorf(reporting.EINVALID, msgOldVersion, m.FormCode, m.FormVersion, current.Version)
+	case now.Before(obl.OpensAt):
+		return reporting.Errorf(reporting.EINVALID, msgNotOpen, obl.PeriodLabel, reporting.FormatDate(obl.OpensAt.In(loc)))
+	case !now.Before(obl.LocksAt):
+		return reporting.Errorf(reporting.EINVALID, msgLocked, obl.PeriodLabel, reporting.FormatDate(obl.LocksAt.In(loc)))
+	case st == reporting.StatusExempt:
+		return reporting.Errorf(reporting.EINVALID, msgExempt, obl.UnitName, obl.PeriodLabel)
+	case st == reporting.StatusAccepted:
+		return reporting.Errorf(reporting.EINVALID, msgAccepted, obl.PeriodLabel)
+	}
+	return nil
+}
