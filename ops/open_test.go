@@ -1,4 +1,4 @@
-package ops
+package ops_test
 
 import (
 	"context"
@@ -70,14 +70,14 @@ func TestOpenDueOpensEachPeriodOnceForActiveUnitsOfTheFormsKinds(t *testing.T) {
 	seed(t, st)
 
 	now := time.Date(2026, time.July, 1, 8, 0, 0, 0, hcm)
-	first, err := OpenDue(ctx, st, now, hcm)
+	first, err := storetest.Ops(st, hcm).OpenDuePeriods(ctx, now)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if first.Periods == 0 {
 		t.Fatal("nothing opened")
 	}
-	again, err := OpenDue(ctx, st, now, hcm)
+	again, err := storetest.Ops(st, hcm).OpenDuePeriods(ctx, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,13 +132,13 @@ func TestOpenDueCatchesUpAfterDowntime(t *testing.T) {
 	st := storetest.Open(t)
 	seed(t, st)
 	early := time.Date(2025, time.January, 2, 0, 0, 0, 0, hcm)
-	if _, err := OpenDue(ctx, st, early, hcm); err != nil {
+	if _, err := storetest.Ops(st, hcm).OpenDuePeriods(ctx, early); err != nil {
 		t.Fatal(err)
 	}
 	before := count(t, st, `SELECT count(*) FROM periods`)
 	// Down for almost two years: the next tick opens everything missed.
 	late := time.Date(2026, time.December, 20, 0, 0, 0, 0, hcm)
-	if _, err := OpenDue(ctx, st, late, hcm); err != nil {
+	if _, err := storetest.Ops(st, hcm).OpenDuePeriods(ctx, late); err != nil {
 		t.Fatal(err)
 	}
 	// Quarterly periods since 2024: data windows starting up to 15/12/2026.
@@ -176,7 +176,7 @@ func TestTwoSchedulersOpenEverythingExactlyOnce(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[i], errs[i] = OpenDue(ctx, stores[i], now, hcm)
+			results[i], errs[i] = storetest.Ops(stores[i], hcm).OpenDuePeriods(ctx, now)
 		}()
 	}
 	wg.Wait()
@@ -193,50 +193,11 @@ func TestTwoSchedulersOpenEverythingExactlyOnce(t *testing.T) {
 	// A single scheduler on a fresh database creates the same amount.
 	solo := storetest.Open(t)
 	seed(t, solo)
-	want, err := OpenDue(ctx, solo, now, hcm)
+	want, err := storetest.Ops(solo, hcm).OpenDuePeriods(ctx, now)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if want.Periods != periods || want.Obligations != obligations {
 		t.Fatalf("two schedulers made %d/%d, one makes %d/%d", periods, obligations, want.Periods, want.Obligations)
-	}
-}
-
-func TestSchedulerTicksOnlyOnTheLeader(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	url := storetest.NewDB(t)
-	var mu sync.Mutex
-	runs := map[int]int{}
-	var scheds []*Scheduler
-	for i := range 2 {
-		s, err := store.Open(ctx, url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(s.Close)
-		sc, err := New(s.Pool(), Options{Tick: 200 * time.Millisecond, Location: hcm},
-			Job{Name: "count", Run: func(context.Context, time.Time) error {
-				mu.Lock()
-				runs[i]++
-				mu.Unlock()
-				return nil
-			}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		scheds = append(scheds, sc)
-		sc.Start()
-	}
-	time.Sleep(1500 * time.Millisecond)
-	for _, sc := range scheds {
-		if err := sc.Shutdown(ctx); err != nil {
-			t.Fatal(err)
-		}
-	}
-	mu.Lock()
-	defer mu.Unlock()
-	if (runs[0] == 0) == (runs[1] == 0) {
-		t.Fatalf("job runs per instance %v: want exactly one instance running it", runs)
 	}
 }

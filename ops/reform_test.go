@@ -1,4 +1,4 @@
-package ops
+package ops_test
 
 import (
 	"context"
@@ -49,7 +49,7 @@ func TestPeriodsFollowTheUnitTreeOfTheirTime(t *testing.T) {
 	}
 	importList(t, st, "../cmd/baocao/demo/units-2024.csv", store.ImportOptions{})
 	importList(t, st, "../cmd/baocao/demo/units-2025.csv", store.ImportOptions{Effective: reporting.Day(2025, time.July, 1), CloseMissing: true})
-	if _, err := OpenDue(ctx, st, time.Date(2026, time.July, 1, 0, 0, 0, 0, hcm), hcm); err != nil {
+	if _, err := storetest.Ops(st, hcm).OpenDuePeriods(ctx, time.Date(2026, time.July, 1, 0, 0, 0, 0, hcm)); err != nil {
 		t.Fatal(err)
 	}
 

@@ -14,7 +14,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"baocao/intake"
+	"baocao/ops"
 	"baocao/reporting"
 )
 
@@ -178,11 +178,11 @@ func TestSubmitRefusesBadFilesAndStoresNothing(t *testing.T) {
 			fx := setup(t, formYAML)
 			file := tt.make(t, fx.template(t, fx.unit.Code))
 			before := fx.counts(t)
-			_, err := fx.in.Submit(context.Background(), intake.Upload{User: fx.clerk, Body: bytes.NewReader(file)})
+			_, err := fx.svc.Submit(context.Background(), fx.clerk, fx.now, ops.Upload{Body: bytes.NewReader(file)})
 			if after := fx.counts(t); after != before {
 				t.Fatalf("rows before %v, after %v", before, after)
 			}
-			var pe *intake.ProblemsError
+			var pe *ops.ProblemsError
 			if !errors.As(err, &pe) {
 				t.Fatalf("got %v, want a ProblemsError", err)
 			}

@@ -1,4 +1,4 @@
-package ops
+package ops_test
 
 import (
 	"bytes"
@@ -17,6 +17,7 @@ import (
 	"time"
 
 	bmail "baocao/mail"
+	"baocao/ops"
 	"baocao/reporting"
 	"baocao/store"
 	"baocao/store/storetest"
@@ -34,7 +35,13 @@ const (
 	districtMail  = "ubnd@huyenmot.vn"
 )
 
-var remindOpts = RemindOptions{Location: hcm, BaseURL: remindBaseURL}
+// remindSvc is the actions on st as the reminder tests configure them.
+func remindSvc(st *store.Store, outbox ops.OutboxOptions) *ops.Service {
+	if outbox.From == "" {
+		outbox.From = remindFrom
+	}
+	return ops.New(st, ops.Options{Secret: storetest.Secret, Location: hcm, BaseURL: remindBaseURL, Outbox: outbox, Logger: quietLog})
+}
 
 // unitCode is the code of the i-th test commune (from 1).
 func unitCode(i int) string { return fmt.Sprintf("%05d", 25000+i) }
@@ -78,9 +85,7 @@ func seedRemind(t *testing.T, st *store.Store, n int, noEmail ...int) int64 {
 		exec(`INSERT INTO unit_versions (unit_code, valid_from, name, kind, parent_code, emails)
 		      VALUES ($1, '2020-01-01', $2, 'commune_pc', 'H01', $3)`, unitCode(i), name, emails)
 	}
-	if _, err := OpenDue(ctx, st, remindDeadline.AddDate(0, 0, -10), hcm); err != nil {
-		t.Fatal(err)
-	}
+	storetest.OpenDue(t, st, remindDeadline.AddDate(0, 0, -10), hcm)
 	var id int64
 	var deadline time.Time
 	if err := st.Pool().QueryRow(ctx, `SELECT id, deadline FROM periods WHERE key = '2026-H1'`).Scan(&id, &deadline); err != nil {
@@ -139,7 +144,7 @@ func received(t *testing.T, sink *bmail.Sink, rows map[int64]outboxRow) map[int6
 	t.Helper()
 	byID := map[string]int64{}
 	for id := range rows {
-		byID[ReminderMessageID(id, remindFrom)] = id
+		byID[ops.ReminderMessageID(id, remindFrom)] = id
 	}
 	out := map[int64]int{}
 	for _, m := range sink.Messages() {
@@ -175,15 +180,30 @@ func TestRemindersOverAMovingClock(t *testing.T) {
 		return time.Date(2026, time.June, 16+days, hour, 0, 0, 0, hcm)
 	}
 	type event struct {
-		at  time.Time
-		sql string
+		at time.Time
+		do func(t *testing.T, st *store.Store, period int64, at time.Time)
+	}
+	upload := func(units ...int) func(*testing.T, *store.Store, int64, time.Time) {
+		return func(t *testing.T, st *store.Store, period int64, at time.Time) {
+			for _, u := range units {
+				storetest.Upload(t, st, period, unitCode(u), at)
+			}
+		}
 	}
 	events := []event{
-		{at(-10, 0), `UPDATE obligations SET status = 'returned' WHERE unit_code IN ('25009', '25010')`},
-		{at(-9, 12), `UPDATE obligations SET status = 'submitted' WHERE unit_code BETWEEN '25006' AND '25008'`},
-		{at(-8, 12), `UPDATE obligations SET deadline = deadline + interval '5 days' WHERE unit_code = '25011'`},
-		{at(-3, 10), `UPDATE obligations SET status = 'submitted' WHERE unit_code BETWEEN '25001' AND '25005'`},
-		{at(3, 10), `UPDATE obligations SET status = 'late' WHERE unit_code = '25012'`},
+		{at(-10, 0), func(t *testing.T, st *store.Store, period int64, at time.Time) {
+			for _, u := range []int{9, 10} {
+				storetest.Upload(t, st, period, unitCode(u), at.Add(-time.Minute))
+				storetest.Record(t, st, period, unitCode(u), reporting.Event{At: at, Kind: reporting.EventReturned, Reason: "Thiếu số liệu"})
+			}
+		}},
+		{at(-9, 12), upload(6, 7, 8)},
+		{at(-8, 12), func(t *testing.T, st *store.Store, period int64, at time.Time) {
+			storetest.Record(t, st, period, unitCode(11), reporting.Event{At: at, Kind: reporting.EventExtended,
+				Deadline: remindDeadline.AddDate(0, 0, 5), Reason: "Gia hạn"})
+		}},
+		{at(-3, 10), upload(1, 2, 3, 4, 5)},
+		{at(3, 10), upload(12)},
 	}
 
 	for _, tt := range []struct {
@@ -206,26 +226,22 @@ func TestRemindersOverAMovingClock(t *testing.T) {
 			period := seedRemind(t, st, 30, 30) // commune 30 has no e-mail address
 			sink := startSink(t, bmail.SinkOptions{})
 			sender := smtpTo(t, sink.Addr())
-			jobs := []Job{
-				Remind(st, remindOpts, quietLog),
-				SendOutbox(st, sender, OutboxOptions{From: remindFrom}, quietLog),
-			}
+			svc := remindSvc(st, ops.OutboxOptions{})
 			next := 0
 			for now := tt.start; !now.After(at(10, 23)); now = now.Add(tt.step) {
 				for ; next < len(events) && !events[next].at.After(now); next++ {
-					if _, err := st.Pool().Exec(ctx, events[next].sql); err != nil {
-						t.Fatal(err)
-					}
+					events[next].do(t, st, period, events[next].at)
 				}
-				// What the status job does: flag obligations past their
-				// deadline with nothing in. Reminders go on for them.
-				if _, err := st.Pool().Exec(ctx, `UPDATE obligations SET status = 'missing' WHERE status = 'pending' AND deadline < $1`, now); err != nil {
+				// The jobs of a tick: the deadline flag (reminders go on
+				// for units flagged missing), reminders, delivery.
+				if _, err := svc.FlagMissing(ctx, now); err != nil {
 					t.Fatal(err)
 				}
-				for _, j := range jobs {
-					if err := j.Run(ctx, now); err != nil {
-						t.Fatalf("%s at %s: %v", j.Name, now, err)
-					}
+				if _, err := svc.EnqueueReminders(ctx, now); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := svc.DeliverOutbox(ctx, sender, now); err != nil {
+					t.Fatal(err)
 				}
 			}
 
@@ -319,7 +335,7 @@ func TestTwoInstancesEnqueueAndDeliverEachReminderOnce(t *testing.T) {
 	for _, now := range []time.Time{remindDeadline.AddDate(0, 0, -7).Add(-15 * time.Hour), remindDeadline.AddDate(0, 0, -7).Add(-15*time.Hour + time.Minute)} {
 		for _, st := range instances {
 			wg.Go(func() {
-				if _, err := EnqueueReminders(ctx, st, now, remindOpts); err != nil {
+				if _, err := remindSvc(st, ops.OutboxOptions{}).EnqueueReminders(ctx, now); err != nil {
 					errs <- err
 				}
 			})
@@ -329,7 +345,7 @@ func TestTwoInstancesEnqueueAndDeliverEachReminderOnce(t *testing.T) {
 	manualAt := remindDeadline.AddDate(0, 0, -5)
 	for _, st := range instances {
 		wg.Go(func() {
-			if _, err := RemindMissing(ctx, st, period, "thanhtra@tinh.vn", manualAt, remindOpts); err != nil {
+			if _, err := remindSvc(st, ops.OutboxOptions{}).RemindOwing(ctx, reporting.User{Email: "thanhtra@tinh.vn", Role: reporting.RoleInspector, Active: true}, manualAt, period); err != nil {
 				errs <- err
 			}
 		})
@@ -342,10 +358,10 @@ func TestTwoInstancesEnqueueAndDeliverEachReminderOnce(t *testing.T) {
 
 	// Two senders deliver at once, in small batches so that they interleave.
 	sendAt := manualAt.Add(time.Minute)
-	results := make([]DeliverResult, 2)
+	results := make([]ops.DeliverResult, 2)
 	for i, st := range instances {
 		wg.Go(func() {
-			res, err := DeliverOutbox(ctx, st, sender, sendAt, OutboxOptions{From: remindFrom, Batch: 3}, quietLog)
+			res, err := remindSvc(st, ops.OutboxOptions{From: remindFrom, Batch: 3}).DeliverOutbox(ctx, sender, sendAt)
 			if err != nil {
 				errs <- err
 			}
@@ -375,7 +391,7 @@ func TestOutboxWaitsForTheServerAndGivesUpOnBadAddresses(t *testing.T) {
 	st := storetest.Open(t)
 	seedRemind(t, st, 6)
 	bad := "vp4@xa.vn"
-	if _, err := EnqueueReminders(ctx, st, remindDeadline.AddDate(0, 0, -6), remindOpts); err != nil {
+	if _, err := remindSvc(st, ops.OutboxOptions{}).EnqueueReminders(ctx, remindDeadline.AddDate(0, 0, -6)); err != nil {
 		t.Fatal(err)
 	}
 	// The server is down: take a free port and close it.
@@ -383,24 +399,24 @@ func TestOutboxWaitsForTheServerAndGivesUpOnBadAddresses(t *testing.T) {
 	addr := first.Addr()
 	first.Close() //nolint:errcheck
 	sender := smtpTo(t, addr)
-	opts := OutboxOptions{From: remindFrom, MaxAttempts: 5}
+	opts := ops.OutboxOptions{From: remindFrom, MaxAttempts: 5}
 
 	t0 := remindDeadline.AddDate(0, 0, -6)
-	deliver := func(at time.Time) DeliverResult {
+	deliver := func(at time.Time) ops.DeliverResult {
 		t.Helper()
-		res, err := DeliverOutbox(ctx, st, sender, at, opts, quietLog)
+		res, err := remindSvc(st, opts).DeliverOutbox(ctx, sender, at)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return res
 	}
-	if res := deliver(t0); res != (DeliverResult{Retried: 6}) {
+	if res := deliver(t0); res != (ops.DeliverResult{Retried: 6}) {
 		t.Fatalf("with the server down: %+v, want 6 retried", res)
 	}
-	if res := deliver(t0.Add(30 * time.Second)); res != (DeliverResult{}) {
+	if res := deliver(t0.Add(30 * time.Second)); res != (ops.DeliverResult{}) {
 		t.Fatalf("before the backoff ran out: %+v, want nothing tried", res)
 	}
-	if res := deliver(t0.Add(time.Minute)); res != (DeliverResult{Retried: 6}) {
+	if res := deliver(t0.Add(time.Minute)); res != (ops.DeliverResult{Retried: 6}) {
 		t.Fatalf("second try, server still down: %+v", res)
 	}
 	for _, r := range outbox(t, st) {
@@ -410,10 +426,10 @@ func TestOutboxWaitsForTheServerAndGivesUpOnBadAddresses(t *testing.T) {
 	}
 	// Back on the same port, refusing one mailbox for good.
 	sink := startSink(t, bmail.SinkOptions{Addr: addr, Reject: func(rcpt string) bool { return rcpt == bad }})
-	if res := deliver(t0.Add(2 * time.Minute)); res != (DeliverResult{}) {
+	if res := deliver(t0.Add(2 * time.Minute)); res != (ops.DeliverResult{}) {
 		t.Fatalf("the second backoff is two minutes: %+v, want nothing tried", res)
 	}
-	if res := deliver(t0.Add(3 * time.Minute)); res != (DeliverResult{Sent: 5, Failed: 1}) {
+	if res := deliver(t0.Add(3 * time.Minute)); res != (ops.DeliverResult{Sent: 5, Failed: 1}) {
 		t.Fatalf("server back: %+v, want 5 sent and 1 failed", res)
 	}
 	rows := outbox(t, st)
@@ -433,20 +449,20 @@ func TestOutboxWaitsForTheServerAndGivesUpOnBadAddresses(t *testing.T) {
 	// A server that never comes back: failed after MaxAttempts, error kept.
 	st2 := storetest.Open(t)
 	seedRemind(t, st2, 1)
-	if _, err := EnqueueReminders(ctx, st2, t0, remindOpts); err != nil {
+	if _, err := remindSvc(st2, ops.OutboxOptions{}).EnqueueReminders(ctx, t0); err != nil {
 		t.Fatal(err)
 	}
 	down := smtpTo(t, "127.0.0.1:1")
 	at := t0
-	var last DeliverResult
+	var last ops.DeliverResult
 	for i := range opts.MaxAttempts {
-		if last, _ = DeliverOutbox(ctx, st2, down, at, opts, quietLog); last == (DeliverResult{}) {
+		if last, _ = remindSvc(st2, opts).DeliverOutbox(ctx, down, at); last == (ops.DeliverResult{}) {
 			t.Fatalf("attempt %d: nothing claimed at %s", i+1, at)
 		}
-		at = at.Add(opts.withDefaults().backoff(i + 1))
+		at = at.Add(time.Minute << i) // the backoff after attempt i+1: 1, 2, 4, 8 minutes
 	}
 	for _, r := range outbox(t, st2) {
-		if last != (DeliverResult{Failed: 1}) || r.status != "failed" || r.attempts != opts.MaxAttempts || !strings.Contains(r.lastError, "dial") {
+		if last != (ops.DeliverResult{Failed: 1}) || r.status != "failed" || r.attempts != opts.MaxAttempts || !strings.Contains(r.lastError, "dial") {
 			t.Fatalf("after %d attempts: %+v (last pass %+v), want failed with the dial error", opts.MaxAttempts, r, last)
 		}
 	}
@@ -458,12 +474,12 @@ func TestASenderKilledAfterTheServerAcceptedCausesOneDuplicate(t *testing.T) {
 	st := storetest.Open(t)
 	seedRemind(t, st, 3)
 	t0 := remindDeadline.AddDate(0, 0, -6)
-	if _, err := EnqueueReminders(ctx, st, t0, remindOpts); err != nil {
+	if _, err := remindSvc(st, ops.OutboxOptions{}).EnqueueReminders(ctx, t0); err != nil {
 		t.Fatal(err)
 	}
 	sink := startSink(t, bmail.SinkOptions{})
 	sender := smtpTo(t, sink.Addr())
-	opts := OutboxOptions{From: remindFrom}.withDefaults()
+	opts := ops.OutboxOptions{From: remindFrom, Lease: 5 * time.Minute}
 
 	// The sender claims one reminder, the server accepts it, and the
 	// process dies before marking it sent.
@@ -472,7 +488,7 @@ func TestASenderKilledAfterTheServerAcceptedCausesOneDuplicate(t *testing.T) {
 		t.Fatalf("claim: %v, %v", claimed, err)
 	}
 	killed := claimed[0]
-	err = sender.Send(ctx, bmail.Message{ID: ReminderMessageID(killed.ID, remindFrom), To: killed.Recipients,
+	err = sender.Send(ctx, bmail.Message{ID: ops.ReminderMessageID(killed.ID, remindFrom), To: killed.Recipients,
 		Subject: killed.Subject, Text: killed.BodyText, HTML: killed.BodyHTML})
 	if err != nil {
 		t.Fatal(err)
@@ -480,13 +496,13 @@ func TestASenderKilledAfterTheServerAcceptedCausesOneDuplicate(t *testing.T) {
 
 	// Another sender runs while the dead one's lease holds: the others go,
 	// the claimed one waits.
-	res, err := DeliverOutbox(ctx, st, sender, t0.Add(time.Minute), opts, quietLog)
-	if err != nil || res != (DeliverResult{Sent: 2}) {
+	res, err := remindSvc(st, opts).DeliverOutbox(ctx, sender, t0.Add(time.Minute))
+	if err != nil || res != (ops.DeliverResult{Sent: 2}) {
 		t.Fatalf("during the lease: %+v, %v; want the 2 unclaimed sent", res, err)
 	}
 	// The lease runs out: the reminder is sent again.
-	res, err = DeliverOutbox(ctx, st, sender, t0.Add(opts.Lease+time.Second), opts, quietLog)
-	if err != nil || res != (DeliverResult{Sent: 1}) {
+	res, err = remindSvc(st, opts).DeliverOutbox(ctx, sender, t0.Add(opts.Lease+time.Second))
+	if err != nil || res != (ops.DeliverResult{Sent: 1}) {
 		t.Fatalf("after the lease: %+v, %v; want the claimed one sent", res, err)
 	}
 	rows := outbox(t, st)
@@ -510,9 +526,8 @@ func TestManualRemindersOnePerUnitADayAndAudited(t *testing.T) {
 	ctx := context.Background()
 	st := storetest.Open(t)
 	period := seedRemind(t, st, 4)
-	if _, err := st.Pool().Exec(ctx, `UPDATE obligations SET status = 'accepted' WHERE unit_code = $1`, unitCode(2)); err != nil {
-		t.Fatal(err)
-	}
+	storetest.Upload(t, st, period, unitCode(2), remindDeadline.AddDate(0, 0, -8))
+	storetest.Record(t, st, period, unitCode(2), reporting.Event{At: remindDeadline.AddDate(0, 0, -7), Kind: reporting.EventAccepted})
 	day1 := time.Date(2026, time.June, 12, 9, 30, 0, 0, hcm)
 	day2 := day1.AddDate(0, 0, 1)
 	actor := "thanhtra@tinh.vn"
@@ -532,7 +547,7 @@ func TestManualRemindersOnePerUnitADayAndAudited(t *testing.T) {
 		{"after the period locked", unitCode(3), remindDeadline.AddDate(0, 0, 31), false, reporting.ECONFLICT},
 	}
 	for _, tt := range tests { // in order: the clicks build on each other
-		created, err := SendNow(ctx, st, period, tt.unit, actor, tt.now, remindOpts)
+		created, err := remindSvc(st, ops.OutboxOptions{}).RemindNow(ctx, reporting.User{Email: actor, Role: reporting.RoleInspector, Active: true}, tt.now, period, tt.unit)
 		var re *reporting.Error
 		switch {
 		case tt.wantCode == "" && err != nil:
@@ -544,7 +559,7 @@ func TestManualRemindersOnePerUnitADayAndAudited(t *testing.T) {
 		}
 	}
 	// Every unit still owing: 1, 3 and 4; unit 1 was already reminded on day 2.
-	res, err := RemindMissing(ctx, st, period, actor, day2, remindOpts)
+	res, err := remindSvc(st, ops.OutboxOptions{}).RemindOwing(ctx, reporting.User{Email: actor, Role: reporting.RoleInspector, Active: true}, day2, period)
 	if err != nil || res.Enqueued != 2 {
 		t.Fatalf("RemindMissing: %+v, %v; want 2 new", res, err)
 	}
@@ -563,18 +578,6 @@ func TestManualRemindersOnePerUnitADayAndAudited(t *testing.T) {
 	// Three clicks on unit 1 and one RemindMissing over three units.
 	if len(evs) != 6 {
 		t.Fatalf("%d audit events, want 6", len(evs))
-	}
-}
-
-func TestBackoffDoublesUpToTheCap(t *testing.T) {
-	t.Parallel()
-	o := OutboxOptions{}.withDefaults()
-	var got []string
-	for n := 1; n <= 9; n++ {
-		got = append(got, o.backoff(n).String())
-	}
-	if want := "[1m0s 2m0s 4m0s 8m0s 16m0s 32m0s 1h0m0s 1h0m0s 1h0m0s]"; fmt.Sprint(got) != want {
-		t.Fatalf("backoff %v, want %s", got, want)
 	}
 }
 
@@ -609,33 +612,25 @@ func TestRemindersWhoseReasonWentAwayAreSkipped(t *testing.T) {
 			t.Parallel()
 			st := storetest.Open(t)
 			period := seedRemind(t, st, 6)
-			if res, err := EnqueueReminders(ctx, st, queuedAt, remindOpts); err != nil || res.Enqueued != 6 {
+			if res, err := remindSvc(st, ops.OutboxOptions{}).EnqueueReminders(ctx, queuedAt); err != nil || res.Enqueued != 6 {
 				t.Fatalf("enqueue: %+v, %v", res, err)
 			}
 			// Unit 1 files; unit 3 files and is returned; unit 2 is exempted.
-			admin := reporting.User{Email: "admin", Role: reporting.RoleAdmin, Active: true}
-			var versionID int64
-			if err := st.Pool().QueryRow(ctx, `SELECT form_version_id FROM periods WHERE id = $1`, period).Scan(&versionID); err != nil {
-				t.Fatal(err)
-			}
+			svc := remindSvc(st, ops.OutboxOptions{})
 			for _, u := range []int{1, 3} {
-				res, err := st.InsertSubmission(ctx, store.NewSubmission{PeriodID: period, UnitCode: unitCode(u), FormVersionID: versionID,
-					File: []byte("v1"), FileName: "bc.xlsx", UploadedAt: queuedAt.Add(time.Hour)})
-				if err != nil {
-					t.Fatal(err)
-				}
+				sub := storetest.Upload(t, st, period, unitCode(u), queuedAt.Add(time.Hour))
 				if u == 3 {
-					if _, err := st.Review(ctx, store.ReviewInput{SubmissionID: res.Submission.ID, Reviewer: admin,
-						Decision: reporting.DecisionReturned, Reason: "Thiếu số liệu", Now: queuedAt.Add(2 * time.Hour)}); err != nil {
+					if _, err := svc.Review(ctx, ops.CLIAdmin, queuedAt.Add(2*time.Hour), ops.ReviewInput{SubmissionID: sub.ID,
+						Decision: reporting.DecisionReturned, Reason: "Thiếu số liệu"}); err != nil {
 						t.Fatal(err)
 					}
 				}
 			}
-			if err := st.Exempt(ctx, period, unitCode(2), "Sáp nhập", admin, queuedAt.Add(3*time.Hour)); err != nil {
+			if err := svc.Exempt(ctx, ops.CLIAdmin, queuedAt.Add(3*time.Hour), period, unitCode(2), "Sáp nhập"); err != nil {
 				t.Fatal(err)
 			}
 			sink := startSink(t, bmail.SinkOptions{})
-			res, err := DeliverOutbox(ctx, st, smtpTo(t, sink.Addr()), tt.back, OutboxOptions{From: remindFrom}, quietLog)
+			res, err := remindSvc(st, ops.OutboxOptions{From: remindFrom}).DeliverOutbox(ctx, smtpTo(t, sink.Addr()), tt.back)
 			if err != nil {
 				t.Fatal(err)
 			}

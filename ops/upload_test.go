@@ -8,14 +8,12 @@ import (
 	"testing"
 	"time"
 
-	"baocao/intake"
+	"baocao/ops"
 	"baocao/reporting"
-	"baocao/scheduler"
 	"baocao/store"
 	"baocao/store/storetest"
 )
 
-var hcm, _ = time.LoadLocation("Asia/Ho_Chi_Minh")
 
 const formYAML = storetest.SmallFormYAML
 
@@ -23,7 +21,7 @@ var secret = []byte("intake test secret of enough length!")
 
 type fixture struct {
 	st       *store.Store
-	in       *intake.Intake
+	svc      *ops.Service
 	now      time.Time
 	periodID int64
 	unit     reporting.Unit
@@ -43,19 +41,17 @@ func setup(t *testing.T, src string) *fixture {
 	fx.other = storetest.Unit(t, st, &storetest.UnitOpts{Parent: prov.Code, Name: "UBND xã Tiến Hưng"})
 	fx.clerk = storetest.User(t, st, &storetest.UserOpts{Role: reporting.RoleClerk, UnitCode: fx.unit.Code})
 	fx.admin = reporting.User{Email: "admin", Role: reporting.RoleAdmin, Active: true}
-	if _, err := scheduler.OpenDue(ctx, st, fx.now, hcm); err != nil {
-		t.Fatal(err)
-	}
+	storetest.OpenDue(t, st, fx.now, hcm)
 	if err := st.Pool().QueryRow(ctx, `SELECT id FROM periods WHERE form_code = 'TEST-IN' AND key = '2026-H1'`).Scan(&fx.periodID); err != nil {
 		t.Fatal(err)
 	}
-	fx.in = intake.New(st, intake.Options{Secret: secret, Location: hcm, Now: func() time.Time { return fx.now }})
+	fx.svc = ops.New(st, ops.Options{Secret: secret, Location: hcm})
 	return fx
 }
 
 func (fx *fixture) template(t *testing.T, unit string) []byte {
 	t.Helper()
-	tp, err := fx.in.Template(context.Background(), fx.admin, fx.periodID, unit)
+	tp, err := fx.svc.Template(context.Background(), fx.admin, fx.now, fx.periodID, unit)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,11 +79,11 @@ func TestSubmitStoresExactValuesVersionsAndStatus(t *testing.T) {
 	fx := setup(t, formYAML)
 	file := fill(t, fx.template(t, fx.unit.Code), valid(), nil)
 
-	res, err := fx.in.Submit(ctx, intake.Upload{User: fx.clerk, FileName: "bao cao.xlsx", Body: bytes.NewReader(file)})
+	res, err := fx.svc.Submit(ctx, fx.clerk, fx.now, ops.Upload{FileName: "bao cao.xlsx", Body: bytes.NewReader(file)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Submission.Version != 1 || res.Duplicate || res.Status != "submitted" || res.Submission.Late {
+	if res.Submission.Version != 1 || res.Duplicate || res.Status != reporting.StatusSubmitted || res.Submission.Late {
 		t.Fatalf("first upload: %+v", res)
 	}
 	values, _, err := fx.st.SubmissionValues(ctx, res.Submission.ID)
@@ -110,7 +106,7 @@ func TestSubmitStoresExactValuesVersionsAndStatus(t *testing.T) {
 
 	// The identical file again: reported, nothing stored.
 	before := fx.counts(t)
-	dup, err := fx.in.Submit(ctx, intake.Upload{User: fx.clerk, Body: bytes.NewReader(file)})
+	dup, err := fx.svc.Submit(ctx, fx.clerk, fx.now, ops.Upload{Body: bytes.NewReader(file)})
 	if err != nil || !dup.Duplicate || dup.Submission.ID != res.Submission.ID || !strings.Contains(dup.Message, "giống hệt") {
 		t.Fatalf("duplicate upload: %+v, %v", dup, err)
 	}
@@ -123,11 +119,11 @@ func TestSubmitStoresExactValuesVersionsAndStatus(t *testing.T) {
 	fx.now = time.Date(2026, time.June, 17, 0, 0, 1, 0, hcm)
 	v := valid()
 	v["giam_sat"] = 13
-	second, err := fx.in.Submit(ctx, intake.Upload{User: fx.clerk, Body: bytes.NewReader(fill(t, fx.template(t, fx.unit.Code), v, nil))})
+	second, err := fx.svc.Submit(ctx, fx.clerk, fx.now, ops.Upload{Body: bytes.NewReader(fill(t, fx.template(t, fx.unit.Code), v, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if second.Submission.Version != 2 || !second.Submission.Late || second.Status != "submitted" {
+	if second.Submission.Version != 2 || !second.Submission.Late || second.Status != reporting.StatusSubmitted {
 		t.Fatalf("second version: %+v", second)
 	}
 	all, err := fx.st.Submissions(ctx, fx.periodID, fx.unit.Code)
@@ -142,11 +138,11 @@ func TestSubmitLateFirstVersionMarksTheObligationLate(t *testing.T) {
 	fx.now = time.Date(2026, time.June, 16, 23, 59, 59, 0, hcm) // still on time
 	file := fill(t, fx.template(t, fx.unit.Code), valid(), nil)
 	fx.now = time.Date(2026, time.June, 17, 0, 0, 0, 0, hcm) // local midnight: late
-	res, err := fx.in.Submit(context.Background(), intake.Upload{User: fx.clerk, Body: bytes.NewReader(file)})
+	res, err := fx.svc.Submit(context.Background(), fx.clerk, fx.now, ops.Upload{Body: bytes.NewReader(file)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !res.Submission.Late || res.Status != "late" || !strings.Contains(res.Message, "sau hạn") {
+	if !res.Submission.Late || res.Status != reporting.StatusLate || !strings.Contains(res.Message, "sau hạn") {
 		t.Fatalf("late upload: %+v", res)
 	}
 }
@@ -220,7 +216,7 @@ func TestSubmitRefusesAndStoresNothing(t *testing.T) {
 			fx := setup(t, formYAML)
 			file := tt.prepare(t, fx)
 			before := fx.counts(t)
-			_, err := fx.in.Submit(context.Background(), intake.Upload{User: fx.clerk, Body: bytes.NewReader(file)})
+			_, err := fx.svc.Submit(context.Background(), fx.clerk, fx.now, ops.Upload{Body: bytes.NewReader(file)})
 			if after := fx.counts(t); after != before {
 				t.Fatalf("rows before %v, after %v", before, after)
 			}
@@ -230,7 +226,7 @@ func TestSubmitRefusesAndStoresNothing(t *testing.T) {
 				}
 				return
 			}
-			var pe *intake.ProblemsError
+			var pe *ops.ProblemsError
 			if !errors.As(err, &pe) {
 				t.Fatalf("got %v, want a ProblemsError", err)
 			}
@@ -250,7 +246,7 @@ func TestExplainedWarningIsAcceptedAndKept(t *testing.T) {
 	v := valid()
 	v["giam_sat"] = 60
 	file := fill(t, fx.template(t, fx.unit.Code), v, map[string]string{"giam_sat": "Năm nay có đợt giám sát chuyên đề đất đai."})
-	res, err := fx.in.Submit(context.Background(), intake.Upload{User: fx.clerk, Body: bytes.NewReader(file)})
+	res, err := fx.svc.Submit(context.Background(), fx.clerk, fx.now, ops.Upload{Body: bytes.NewReader(file)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -268,17 +264,17 @@ func TestDryRunAnswersLikeSubmitAndStoresNothing(t *testing.T) {
 	fx := setup(t, formYAML)
 	file := fill(t, fx.template(t, fx.unit.Code), valid(), nil)
 	before := fx.counts(t)
-	res, err := fx.in.Submit(context.Background(), intake.Upload{User: fx.clerk, Body: bytes.NewReader(file), DryRun: true})
+	res, err := fx.svc.Submit(context.Background(), fx.clerk, fx.now, ops.Upload{Body: bytes.NewReader(file), DryRun: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !res.DryRun || res.Submission.Version != 1 || res.Status != "submitted" || fx.counts(t) != before {
+	if !res.DryRun || res.Submission.Version != 1 || res.Status != reporting.StatusSubmitted || fx.counts(t) != before {
 		t.Fatalf("dry run: %+v", res)
 	}
 	bad := valid()
 	bad["giam_sat"] = "nhiều"
-	_, err = fx.in.Submit(context.Background(), intake.Upload{User: fx.clerk, Body: bytes.NewReader(fill(t, fx.template(t, fx.unit.Code), bad, nil)), DryRun: true})
-	var pe *intake.ProblemsError
+	_, err = fx.svc.Submit(context.Background(), fx.clerk, fx.now, ops.Upload{Body: bytes.NewReader(fill(t, fx.template(t, fx.unit.Code), bad, nil)), DryRun: true})
+	var pe *ops.ProblemsError
 	if !errors.As(err, &pe) || pe.Problems[0].Code != reporting.ProblemType {
 		t.Fatalf("dry run of a bad file: %v", err)
 	}
@@ -293,7 +289,7 @@ func TestTemplateOfALockedPeriodIsRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	fx.now = locks
-	_, err := fx.in.Template(context.Background(), fx.admin, fx.periodID, fx.unit.Code)
+	_, err := fx.svc.Template(context.Background(), fx.admin, fx.now, fx.periodID, fx.unit.Code)
 	if reporting.ErrorCode(err) != reporting.ECONFLICT || !strings.Contains(err.Error(), "đã khóa sổ từ ngày") {
 		t.Fatalf("template at the lock: %v, want a conflict saying the period is locked", err)
 	}
@@ -301,7 +297,7 @@ func TestTemplateOfALockedPeriodIsRefused(t *testing.T) {
 
 func TestASCIIName(t *testing.T) {
 	t.Parallel()
-	if got := intake.ASCIIName("Báo cáo DCCS-XA 6 tháng đầu năm 2026 - UBND phường Đông Xoài.xlsx"); got != "Bao cao DCCS-XA 6 thang dau nam 2026 - UBND phuong Dong Xoai.xlsx" {
+	if got := ops.ASCIIName("Báo cáo DCCS-XA 6 tháng đầu năm 2026 - UBND phường Đông Xoài.xlsx"); got != "Bao cao DCCS-XA 6 thang dau nam 2026 - UBND phuong Dong Xoai.xlsx" {
 		t.Fatal(got)
 	}
 }

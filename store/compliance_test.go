@@ -3,15 +3,15 @@ package store_test
 import (
 	"cmp"
 	"context"
-	"crypto/rand"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"baocao/ops"
 	"baocao/reporting"
-	"baocao/scheduler"
 	"baocao/store"
 	"baocao/store/storetest"
 )
@@ -93,9 +93,7 @@ func newCPFixture(t testing.TB) *cpFixture {
 		fx.units = append(fx.units, storetest.Unit(t, st, o))
 	}
 	opened := time.Date(2026, time.June, 10, 9, 0, 0, 0, vnZone)
-	if _, err := scheduler.OpenDue(ctx, st, opened, vnZone); err != nil {
-		t.Fatal(err)
-	}
+	storetest.OpenDue(t, st, opened, vnZone)
 	err := st.Pool().QueryRow(ctx, `SELECT id, form_version_id, deadline, locks_at FROM periods WHERE form_code = 'TEST-CP' AND key = '2026-H1'`).
 		Scan(&fx.periodID, &fx.versionID, &fx.deadline, &fx.locksAt)
 	if err != nil {
@@ -106,17 +104,9 @@ func newCPFixture(t testing.TB) *cpFixture {
 }
 
 // file stores a new version of unit's report at `at`.
-func (fx *cpFixture) file(t testing.TB, unit string, at time.Time) store.SubmitResult {
+func (fx *cpFixture) file(t testing.TB, unit string, at time.Time) store.Submission {
 	t.Helper()
-	res, err := fx.st.InsertSubmission(context.Background(), store.NewSubmission{
-		PeriodID: fx.periodID, UnitCode: unit, FormVersionID: fx.versionID, File: []byte(rand.Text()),
-		FileName: "bao-cao.xlsx", Actor: "test", UploadedAt: at,
-		Values: map[string]reporting.Value{"giam_sat": {Num: "3"}},
-	})
-	if err != nil {
-		t.Fatalf("file %s at %s: %v", unit, at, err)
-	}
-	return res
+	return storetest.Upload(t, fx.st, fx.periodID, unit, at)
 }
 
 // fileDueBy files every planned first version due by `at` that is not in.
@@ -132,30 +122,22 @@ func (fx *cpFixture) fileDueBy(t testing.TB, at time.Time, done map[int]bool) {
 
 func (fx *cpFixture) compliance(t testing.TB, at time.Time) store.Compliance {
 	t.Helper()
-	c, err := fx.st.PeriodCompliance(context.Background(), fx.periodID, at, store.Everything)
+	c, err := fx.st.PeriodCompliance(context.Background(), fx.periodID, at, reporting.AllUnits)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return c
 }
 
-func (fx *cpFixture) storedStatuses(t testing.TB) map[string]int {
+// flagged counts the period's "flagged missing" events in the history.
+func (fx *cpFixture) flagged(t testing.TB) int {
 	t.Helper()
-	rows, err := fx.st.Pool().Query(context.Background(), `SELECT status, count(*) FROM obligations WHERE period_id = $1 GROUP BY status`, fx.periodID)
-	if err != nil {
+	var n int
+	if err := fx.st.Pool().QueryRow(context.Background(), `SELECT count(*) FROM obligation_events WHERE period_id = $1 AND kind = 'flagged_missing'`,
+		fx.periodID).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var s string
-		var n int
-		if err := rows.Scan(&s, &n); err != nil {
-			t.Fatal(err)
-		}
-		out[s] = n
-	}
-	return out
+	return n
 }
 
 // counts is the shape the hand counts are written in.
@@ -204,22 +186,26 @@ func TestSimulatedPeriodWithAMovingClock(t *testing.T) {
 	}
 
 	// An hour after the deadline, before any tick: the query already
-	// derives missing; the stored statuses still say pending.
+	// derives missing; the history has no flag yet.
 	at = fx.deadline.Add(time.Hour)
 	c = fx.compliance(t, at)
 	if got, want := countsOf(c.Total), (counts{obliged: 30, missing: 12, submitted: 18, onTime: 18}); got != want {
 		t.Fatalf("after the deadline: %+v, want %+v", got, want)
 	}
-	if s := fx.storedStatuses(t); s["pending"] != 12 || s["missing"] != 0 {
-		t.Fatalf("stored before the tick: %v", s)
+	if n := fx.flagged(t); n != 0 {
+		t.Fatalf("%d flagged before the tick", n)
 	}
+	svc := storetest.Ops(fx.st, vnZone)
 	for range 2 { // the tick, twice: the second changes nothing
-		if _, err := scheduler.FlagMissing(ctx, fx.st, at); err != nil {
+		if _, err := svc.FlagMissing(ctx, at); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if s := fx.storedStatuses(t); s["missing"] != 12 || s["pending"] != 0 || s["submitted"] != 18 {
-		t.Fatalf("stored after the tick: %v", s)
+	if n := fx.flagged(t); n != 12 {
+		t.Fatalf("%d flagged after the tick, want 12", n)
+	}
+	if c2 := fx.compliance(t, at); countsOf(c2.Total) != countsOf(c.Total) {
+		t.Fatalf("the flag changed the counts: %+v, was %+v", c2.Total, c.Total)
 	}
 
 	// Three days on, the late ones have filed; the rest never will.
@@ -236,9 +222,6 @@ func TestSimulatedPeriodWithAMovingClock(t *testing.T) {
 				t.Errorf("%s's version after the deadline not marked late", u.Code)
 			}
 		}
-	}
-	if s := fx.storedStatuses(t); s["missing"] != 6 || s["late"] != 6 || s["submitted"] != 18 {
-		t.Fatalf("stored at the end: %v", s)
 	}
 	c = fx.compliance(t, at)
 	if got, want := countsOf(c.Total), (counts{obliged: 30, submitted: 18, late: 6, missing: 6, onTime: 18, filedLate: 6}); got != want {
@@ -285,15 +268,15 @@ func TestSimulatedPeriodWithAMovingClock(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := fx.st.Review(ctx, store.ReviewInput{SubmissionID: subs[len(subs)-1].ID, Reviewer: admin, Decision: d,
-			Reason: "Thiếu số liệu mục I", Now: at}); err != nil {
+		if _, err := svc.Review(ctx, admin, at, ops.ReviewInput{SubmissionID: subs[len(subs)-1].ID, Decision: d,
+			Reason: "Thiếu số liệu mục I"}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	review(0, reporting.DecisionAccepted) // on time
 	review(3, reporting.DecisionAccepted) // late
 	review(1, reporting.DecisionReturned) // on time
-	if err := fx.st.Exempt(ctx, fx.periodID, fx.units[4].Code, "Đơn vị bị ngập lụt, UBND tỉnh cho miễn", admin, at); err != nil {
+	if err := svc.Exempt(ctx, admin, at, fx.periodID, fx.units[4].Code, "Đơn vị bị ngập lụt, UBND tỉnh cho miễn"); err != nil {
 		t.Fatal(err)
 	}
 	c = fx.compliance(t, at)
@@ -305,66 +288,104 @@ func TestSimulatedPeriodWithAMovingClock(t *testing.T) {
 	}
 }
 
-// TestQueriesAgreeWithStatusAt checks the SQL statuses (of the history and
-// of the matrix, which encodes them its own way) against
-// reporting.StatusAt from each unit's facts, at moments around the
-// deadline.
-func TestQueriesAgreeWithStatusAt(t *testing.T) {
+// TestSQLStatusAgreesWithTheGoRule runs a table of histories (uploads,
+// returns, acceptances, exemptions and their withdrawal, extensions, the
+// deadline tick) through both rules: reporting.StatusAt over the history
+// read back, and the SQL of the unit history, the compliance counts and
+// the matrix (its summary path and its history path), at every moment an
+// event happened, a second before it, and after all of them.
+func TestSQLStatusAgreesWithTheGoRule(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	fx := newCPFixture(t)
-	fx.fileDueBy(t, fx.deadline.Add(72*time.Hour), map[int]bool{})
-	admin := reporting.User{Email: "admin", Role: reporting.RoleAdmin, Active: true}
-	decisions := map[int]reporting.Decision{5: reporting.DecisionAccepted, 8: reporting.DecisionReturned}
-	for i, d := range decisions {
-		subs, _ := fx.st.Submissions(ctx, fx.periodID, fx.units[i].Code)
-		if _, err := fx.st.Review(ctx, store.ReviewInput{SubmissionID: subs[0].ID, Reviewer: admin, Decision: d, Reason: "Sai mẫu",
-			Now: fx.deadline.Add(73 * time.Hour)}); err != nil {
-			t.Fatal(err)
+	d := fx.deadline
+	h := func(x float64) time.Time { return d.Add(time.Duration(x * float64(time.Hour))) }
+	ev := func(k reporting.EventKind, at time.Time) reporting.Event {
+		return reporting.Event{At: at, Kind: k, Reason: "lý do " + string(k)}
+	}
+	extend := func(at, to time.Time) reporting.Event {
+		return reporting.Event{At: at, Kind: reporting.EventExtended, Deadline: to, Reason: "gia hạn"}
+	}
+	histories := [][]reporting.Event{
+		{}, // nothing happens
+		{{Kind: reporting.EventUploaded, At: h(-30)}}, // on time
+		{{Kind: reporting.EventUploaded, At: h(2)}},   // late
+		{{Kind: reporting.EventUploaded, At: h(-30)}, ev(reporting.EventReturned, h(-20)), {Kind: reporting.EventUploaded, At: h(5)}, ev(reporting.EventAccepted, h(6))},
+		{{Kind: reporting.EventUploaded, At: h(3)}, ev(reporting.EventAccepted, h(4))},
+		{ev(reporting.EventExempted, h(10))},
+		{{Kind: reporting.EventUploaded, At: h(-5)}, ev(reporting.EventExempted, h(1)), ev(reporting.EventUnexempted, h(7))},
+		{extend(h(30), h(200))}, // extended after the deadline passed
+		{{Kind: reporting.EventUploaded, At: h(5)}, extend(h(10), h(48))}, // a late version made on time
+		{{Kind: reporting.EventUploaded, At: h(-1)}, ev(reporting.EventReturned, h(1)), ev(reporting.EventExempted, h(2))},
+		{{Kind: reporting.EventFlaggedMissing, At: h(1), Deadline: d}, {Kind: reporting.EventUploaded, At: h(20)}},
+	}
+	moments := map[time.Time]bool{h(-48): true, h(500): true}
+	for i, hist := range histories {
+		for _, e := range hist {
+			if e.Kind == reporting.EventUploaded {
+				fx.file(t, fx.units[i].Code, e.At)
+			} else {
+				storetest.Record(t, fx.st, fx.periodID, fx.units[i].Code, e)
+			}
+			moments[e.At], moments[e.At.Add(-time.Second)] = true, true
 		}
 	}
-	exempt := map[int]bool{4: true, 7: true} // one with nothing in, one that filed
-	for i := range exempt {
-		if err := fx.st.Exempt(ctx, fx.periodID, fx.units[i].Code, "Miễn", admin, fx.deadline.Add(74*time.Hour)); err != nil {
+	for _, at := range slices.SortedFunc(maps.Keys(moments), time.Time.Compare) {
+		m, err := fx.st.FormMatrix(ctx, "TEST-CP", time.Time{}, time.Time{}, at, reporting.AllUnits)
+		if err != nil {
 			t.Fatal(err)
 		}
-	}
-	moments := []time.Time{fx.deadline.Add(-36 * time.Hour), fx.deadline, fx.deadline.Add(time.Second), fx.deadline.Add(100 * time.Hour)}
-	matrices := map[time.Time]map[string]reporting.Status{}
-	for _, at := range moments {
-		m, err := fx.st.FormMatrix(ctx, "TEST-CP", time.Time{}, time.Time{}, at, store.Everything)
-		if err != nil || len(m.Periods) != 1 {
-			t.Fatalf("matrix at %s: %d periods, %v", at, len(m.Periods), err)
-		}
-		matrices[at] = map[string]reporting.Status{}
+		inMatrix := map[string]reporting.Status{}
 		for _, r := range m.Rows {
-			matrices[at][r.UnitCode] = r.Statuses[0]
+			inMatrix[r.UnitCode] = r.Statuses[0]
+		}
+		var want counts
+		for i := range histories {
+			u := fx.units[i].Code
+			events, err := fx.st.ObligationHistory(ctx, fx.periodID, u)
+			if err != nil {
+				t.Fatal(err)
+			}
+			goRule, _ := reporting.StatusAt(events, at)
+			rows, err := fx.st.UnitObligations(ctx, u, at, reporting.AllUnits)
+			if err != nil || len(rows) != 1 {
+				t.Fatalf("unit %d at %s: %v, %v", i, at, rows, err)
+			}
+			if rows[0].Status != goRule || inMatrix[u] != goRule {
+				t.Errorf("history %d at %s: Go %s, SQL %s, matrix %s", i, at.Format(time.DateTime), goRule, rows[0].Status, inMatrix[u])
+			}
+			want.add(goRule)
+		}
+		for range fx.units[len(histories):] { // the fixture's other units: nothing happens
+			want.add(reporting.FactsAt([]reporting.Event{{At: h(-1000), Kind: reporting.EventOpened, Deadline: d}}, at).StatusAt(at))
+		}
+		c := fx.compliance(t, at)
+		got := countsOf(c.Total)
+		got.onTime, got.filedLate = 0, 0 // timeliness has its own tests
+		if got != want {
+			t.Errorf("compliance at %s: %+v, want %+v", at.Format(time.DateTime), got, want)
 		}
 	}
-	for i, u := range fx.units[:10] {
-		f := reporting.ObligationFacts{Deadline: fx.deadline, LatestDecision: decisions[i], Exempt: exempt[i]}
-		if when, ok := fx.filingTime(i); ok {
-			f.FirstSubmittedAt = &when
-		}
-		for _, at := range moments {
-			if got, want := matrices[at][u.Code], reporting.StatusAt(f, at); got != want {
-				t.Errorf("unit %d (%v) at %s: the matrix says %s, StatusAt %s", i, fx.plan(i), at.Format(time.DateTime), got, want)
-			}
-			h, err := fx.st.ObligationHistory(ctx, u.Code, at, store.Everything)
-			if err != nil || len(h) != 1 {
-				t.Fatalf("history of %s: %v, %v", u.Code, h, err)
-			}
-			if want := reporting.StatusAt(f, at); h[0].Status != want {
-				t.Errorf("unit %d (%v) at %s: SQL says %s, StatusAt %s", i, fx.plan(i), at.Format(time.DateTime), h[0].Status, want)
-			}
-			want := reporting.DaysLate(fx.deadline, f.FirstSubmittedAt, at)
-			if f.Exempt {
-				want = 0 // an exempt unit is never late
-			}
-			if h[0].DaysLate != want {
-				t.Errorf("unit %d at %s: %d days late, want %d", i, at.Format(time.DateTime), h[0].DaysLate, want)
-			}
-		}
+}
+
+// add counts one obligation of status st.
+func (c *counts) add(st reporting.Status) {
+	c.obliged++
+	switch st {
+	case reporting.StatusPending:
+		c.pending++
+	case reporting.StatusSubmitted:
+		c.submitted++
+	case reporting.StatusLate:
+		c.late++
+	case reporting.StatusMissing:
+		c.missing++
+	case reporting.StatusReturned:
+		c.returned++
+	case reporting.StatusAccepted:
+		c.accepted++
+	case reporting.StatusExempt:
+		c.exempt++
 	}
 }
 
@@ -378,20 +399,20 @@ func TestObligationHistoryAndScopes(t *testing.T) {
 	tests := []struct {
 		name  string
 		unit  string
-		scope store.ComplianceScope
+		scope reporting.UnitScope
 		rows  int
 	}{
-		{"everything", unit3.Code, store.Everything, 1},
-		{"its district's subtree", unit3.Code, store.ComplianceScope{Subtree: fx.districts[0]}, 1},
-		{"the province's subtree", unit3.Code, store.ComplianceScope{Subtree: fx.province}, 1},
-		{"another district's subtree", unit3.Code, store.ComplianceScope{Subtree: fx.districts[1]}, 0},
-		{"the unit itself", unit3.Code, store.ComplianceScope{Unit: unit3.Code}, 1},
-		{"another unit", unit3.Code, store.ComplianceScope{Unit: fx.units[4].Code}, 0},
-		{"the zero scope", unit3.Code, store.ComplianceScope{}, 0},
+		{"everything", unit3.Code, reporting.AllUnits, 1},
+		{"its district's subtree", unit3.Code, reporting.UnitScope{Subtree: fx.districts[0]}, 1},
+		{"the province's subtree", unit3.Code, reporting.UnitScope{Subtree: fx.province}, 1},
+		{"another district's subtree", unit3.Code, reporting.UnitScope{Subtree: fx.districts[1]}, 0},
+		{"the unit itself", unit3.Code, reporting.UnitScope{Codes: []string{unit3.Code}}, 1},
+		{"another unit", unit3.Code, reporting.UnitScope{Codes: []string{fx.units[4].Code}}, 0},
+		{"the zero scope", unit3.Code, reporting.UnitScope{}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h, err := fx.st.ObligationHistory(ctx, tt.unit, at, tt.scope)
+			h, err := fx.st.UnitObligations(ctx, tt.unit, at, tt.scope)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -410,12 +431,12 @@ func TestObligationHistoryAndScopes(t *testing.T) {
 	}
 	// Scoped compliance: a district sees its nine communes, a clerk one.
 	for _, tt := range []struct {
-		scope   store.ComplianceScope
+		scope   reporting.UnitScope
 		obliged int
 	}{
-		{store.ComplianceScope{Subtree: fx.districts[2]}, 9},
-		{store.ComplianceScope{Unit: unit3.Code}, 1},
-		{store.ComplianceScope{}, 0},
+		{reporting.UnitScope{Subtree: fx.districts[2]}, 9},
+		{reporting.UnitScope{Codes: []string{unit3.Code}}, 1},
+		{reporting.UnitScope{}, 0},
 	} {
 		c, err := fx.st.PeriodCompliance(ctx, fx.periodID, at, tt.scope)
 		if err != nil {
@@ -425,7 +446,7 @@ func TestObligationHistoryAndScopes(t *testing.T) {
 			t.Errorf("scope %+v: %d obliged, want %d", tt.scope, c.Total.Obliged, tt.obliged)
 		}
 	}
-	if _, err := fx.st.PeriodCompliance(ctx, 99999, at, store.Everything); reporting.ErrorCode(err) != reporting.ENOTFOUND {
+	if _, err := fx.st.PeriodCompliance(ctx, 99999, at, reporting.AllUnits); reporting.ErrorCode(err) != reporting.ENOTFOUND {
 		t.Fatalf("unknown period: %v", err)
 	}
 }
@@ -436,11 +457,9 @@ func TestFormMatrix(t *testing.T) {
 	fx := newCPFixture(t)
 	fx.fileDueBy(t, fx.deadline.Add(72*time.Hour), map[int]bool{})
 	// A second period, the next half-year, opened later.
-	if _, err := scheduler.OpenDue(ctx, fx.st, time.Date(2026, time.December, 20, 9, 0, 0, 0, vnZone), vnZone); err != nil {
-		t.Fatal(err)
-	}
+	storetest.OpenDue(t, fx.st, time.Date(2026, time.December, 20, 9, 0, 0, 0, vnZone), vnZone)
 	at := time.Date(2026, time.December, 31, 9, 0, 0, 0, vnZone)
-	m, err := fx.st.FormMatrix(ctx, "TEST-CP", reporting.Day(2026, time.January, 1), reporting.Day(2026, time.December, 31), at, store.Everything)
+	m, err := fx.st.FormMatrix(ctx, "TEST-CP", reporting.Day(2026, time.January, 1), reporting.Day(2026, time.December, 31), at, reporting.AllUnits)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -476,14 +495,14 @@ func TestFormMatrix(t *testing.T) {
 	}
 	// A narrower window, a scope, and a form with nothing.
 	m, err = fx.st.FormMatrix(ctx, "TEST-CP", reporting.Day(2026, time.July, 1), reporting.Day(2026, time.December, 31), at,
-		store.ComplianceScope{Subtree: fx.districts[1]})
+		reporting.UnitScope{Subtree: fx.districts[1]})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(m.Periods) != 1 || len(m.Rows) != 9 || len(m.Rows[0].Statuses) != 1 {
 		t.Fatalf("second half, district 2: %d periods, %d rows", len(m.Periods), len(m.Rows))
 	}
-	m, err = fx.st.FormMatrix(ctx, "NO-SUCH", time.Time{}, time.Time{}, at, store.Everything)
+	m, err = fx.st.FormMatrix(ctx, "NO-SUCH", time.Time{}, time.Time{}, at, reporting.AllUnits)
 	if err != nil || len(m.Periods) != 0 || len(m.Rows) != 0 {
 		t.Fatalf("unknown form: %+v, %v", m, err)
 	}

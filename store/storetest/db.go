@@ -179,7 +179,7 @@ func Tx(t testing.TB) *store.Store {
 		t.Fatalf("begin test transaction: %v", err)
 	}
 	t.Cleanup(func() { tx.Rollback(context.Background()) }) //nolint:errcheck
-	return store.NewTestTx(pool, tx)
+	return store.OnTx(pool, tx)
 }
 
 // NewDBUntracked is NewDB without the drop at the end of the test: the

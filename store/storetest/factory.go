@@ -66,18 +66,16 @@ func Unit(t testing.TB, st *store.Store, o *UnitOpts) reporting.Unit {
 	return u
 }
 
-// insertUnit adds code and its version unless code exists.
+// insertUnit adds code and its version from day from unless code exists,
+// through the unit import.
 func insertUnit(t testing.TB, st *store.Store, code, name string, kind reporting.UnitKind, parent string, from time.Time) {
 	t.Helper()
-	err := st.ExecForTest(t.Context(), `
-		WITH unit AS (
-			INSERT INTO units (code, active_from) VALUES ($1, $5)
-			ON CONFLICT (code) DO NOTHING
-			RETURNING code
-		)
-		INSERT INTO unit_versions (unit_code, valid_from, name, kind, parent_code)
-		SELECT code, $5, $2, $3, nullif($4, '') FROM unit`,
-		code, name, kind, parent, from)
+	if _, err := st.UnitByCode(t.Context(), code, from); err == nil {
+		return
+	}
+	f := from
+	_, err := st.ImportUnits(t.Context(), []reporting.UnitRow{{Row: 2, Code: code, Name: name, Kind: kind, ParentCode: parent,
+		ActiveFrom: &f}}, store.ImportOptions{Effective: from, Actor: "storetest"})
 	if err != nil {
 		t.Fatalf("storetest.Unit %s: %v", code, err)
 	}
