@@ -205,7 +205,7 @@ func TestADecisionBetweenReadingAndStoringAnUploadStands(t *testing.T) {
 	tests := []struct {
 		name    string
 		prepare func(t *testing.T, fx *histFixture, at time.Time) // before the racing upload
-		decide  func(fx *histFixture, at time.Time) error           // in the window
+		decide  func(fx *histFixture, at time.Time) error         // in the window
 		message string
 		status  reporting.Status
 		stored  int // submissions stored in the end

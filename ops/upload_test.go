@@ -14,7 +14,6 @@ import (
 	"baocao/store/storetest"
 )
 
-
 const formYAML = storetest.SmallFormYAML
 
 var secret = []byte("intake test secret of enough length!")
