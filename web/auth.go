@@ -6,8 +6,8 @@ package web
 // "Authorization: Bearer <token>" (scripts, API tokens from `baocao users
 // token`) or as the cookie baocao_session (browsers; HttpOnly,
 // SameSite=Lax, Secure over https). The authenticate middleware resolves it
-// once per request and puts the user in the request context (userFrom);
-// handlers that need one call s.requireUser.
+// once per request and puts it in the request context (authFrom);
+// handlers that need a user call s.requireUser.
 //
 // CSRF: a cookie-authenticated unsafe request (anything but GET, HEAD,
 // OPTIONS, TRACE) must show it comes from our own pages: the browser's
@@ -94,15 +94,6 @@ type auth struct {
 }
 
 type authKey struct{}
-
-// userFrom is the signed-in user of a request's context, if any.
-func userFrom(ctx context.Context) (reporting.User, bool) {
-	a, _ := ctx.Value(authKey{}).(*auth)
-	if a == nil || !a.ok {
-		return reporting.User{}, false
-	}
-	return a.user, true
-}
 
 func authFrom(ctx context.Context) *auth {
 	if a, _ := ctx.Value(authKey{}).(*auth); a != nil {

@@ -267,8 +267,7 @@ func (a *app) fillDemoSubmissions(ctx context.Context, st *store.Store, now time
 		}
 		forms[j.form], ruleSets[j.form] = form, rs
 	}
-	admin := reporting.User{Email: "demo", Role: reporting.RoleAdmin, Active: true}
-	svc := a.ops(st)
+	admin, svc := demoActor, a.ops(st)
 	var filed atomic.Int64
 	work := make(chan job)
 	g, gctx := errgroup.WithContext(ctx)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"baocao/ops"
 	"baocao/reporting"
 	"baocao/store"
 	"baocao/templates"
@@ -52,7 +53,7 @@ problem by row number; nothing is stored then. Units are never deleted.`,
 				return err
 			}
 			defer st.Close()
-			res, err := st.ImportUnits(ctx, rows, store.ImportOptions{Effective: eff, CloseMissing: closeMissing, Actor: "cli"})
+			res, err := a.ops(st).ImportUnits(ctx, ops.CLIAdmin, rows, store.ImportOptions{Effective: eff, CloseMissing: closeMissing})
 			if err != nil {
 				return userError(err)
 			}
@@ -129,7 +130,7 @@ problem by row number; nothing is stored then. Units are never deleted.`,
 				return err
 			}
 			defer st.Close()
-			if err := st.RecordSuccession(ctx, args[0], args[1], eff, basis); err != nil {
+			if err := a.ops(st).RecordSuccession(ctx, ops.CLIAdmin, args[0], args[1], eff, basis); err != nil {
 				return userError(err)
 			}
 			fmt.Fprintf(a.out, "%s continues as %s from %s\n", args[0], args[1], eff.Format("2006-01-02"))
