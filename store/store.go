@@ -4,7 +4,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -73,12 +72,6 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) error {
 	return nil
 }
 
-// NewTestTx gives a Store bound to an open transaction. It exists for test
-// helpers (store/storetest) that roll a whole test back.
-func NewTestTx(pool *pgxpool.Pool, tx pgx.Tx) *Store { return &Store{pool: pool, q: tx} }
-
-// isUniqueViolation tells whether err is PostgreSQL's unique_violation.
-func isUniqueViolation(err error) bool {
-	var pe *pgconn.PgError
-	return errors.As(err, &pe) && pe.Code == "23505"
-}
+// OnTx gives a Store whose queries run on tx, a transaction its caller
+// owns and ends (store/storetest rolls a whole test back this way).
+func OnTx(pool *pgxpool.Pool, tx pgx.Tx) *Store { return &Store{pool: pool, q: tx} }

@@ -343,15 +343,3 @@ var dummyHash = sync.OnceValue(func() string {
 	}
 	return h
 })
-
-// ExecForTest runs one statement on the store's connection (inside the
-// test's transaction for a storetest.Tx store). It exists for the
-// store/storetest factories, which insert fixture rows directly: going
-// through ImportUnits would take its advisory lock inside each test's
-// long-lived transaction and serialise parallel tests. Not for service code.
-func (s *Store) ExecForTest(ctx context.Context, sql string, args ...any) error {
-	if _, err := s.q.Exec(ctx, sql, args...); err != nil {
-		return fmt.Errorf("exec for test: %w", err)
-	}
-	return nil
-}
