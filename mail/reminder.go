@@ -7,6 +7,8 @@ import (
 	"strings"
 	texttemplate "text/template"
 	"time"
+
+	"baocao/reporting"
 )
 
 // ReminderData is what a reminder e-mail says.
@@ -16,8 +18,8 @@ type ReminderData struct {
 	PeriodLabel string // "6 tháng đầu năm 2026"
 	// Deadline is the obligation's deadline (extensions included).
 	Deadline time.Time
-	// Status is the obligation's status code: pending, missing, returned.
-	Status string
+	// Status is the obligation's status: pending, missing, returned.
+	Status reporting.Status
 	// Link is the unit's page for the period.
 	Link string
 	// Now is when the reminder is written: "còn 7 ngày" and "quá hạn 1
@@ -169,17 +171,17 @@ func midSentence(label string) string {
 	return label
 }
 
-func statusLabel(status string, overdue bool) string {
+func statusLabel(status reporting.Status, overdue bool) string {
 	switch status {
-	case "pending":
+	case reporting.StatusPending:
 		if overdue {
 			return statusMissing
 		}
 		return statusPending
-	case "missing":
+	case reporting.StatusMissing:
 		return statusMissing
-	case "returned":
+	case reporting.StatusReturned:
 		return statusReturned
 	}
-	return strings.ReplaceAll(status, "_", " ")
+	return status.Label()
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	bmail "baocao/mail"
+	"baocao/reporting"
 )
 
 func TestReminderSaysHowLongIsLeftOrHowLateItIs(t *testing.T) {
@@ -15,7 +16,7 @@ func TestReminderSaysHowLongIsLeftOrHowLateItIs(t *testing.T) {
 	tests := []struct {
 		name        string
 		now         time.Time
-		status      string
+		status      reporting.Status
 		subject     string
 		lead        string
 		statusLabel string

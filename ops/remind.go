@@ -173,7 +173,7 @@ func (s *Service) newReminder(t store.ReminderTarget, now time.Time) (store.NewR
 		FormTitle:          t.FormTitle,
 		PeriodLabel:        t.PeriodLabel,
 		Deadline:           t.Deadline,
-		Status:             string(t.Status),
+		Status:             t.Status,
 		Link:               s.unitPeriodURL(t.UnitCode, t.PeriodID),
 		Now:                now,
 		Location:           s.opts.Location,
