@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -33,26 +32,12 @@ type ImportOptions struct {
 	Actor string
 }
 
-// ImportResult counts what an import did. Each row is Created, Versioned or
-// Unchanged; Closed counts units given a last day, by their row or by
-// CloseMissing.
-type ImportResult struct {
-	Created, Versioned, Unchanged, Closed int
-}
+// ImportResult counts what an import did (see reporting.UnitImportCounts).
+type ImportResult = reporting.UnitImportCounts
 
-// Changed reports whether the import stored anything.
-func (r ImportResult) Changed() bool { return r.Created+r.Versioned+r.Closed > 0 }
-
-// The Vietnamese messages of unit imports that need the stored history,
-// in one place for review (the rest are in reporting).
+// The Vietnamese messages of units a user sees from the store, in one
+// place for review (the import's are in reporting).
 const (
-	msgImportNeedsDate    = "không có ngày hiệu lực: hãy điền active_from cho các dòng hoặc chỉ định ngày hiệu lực khi nhập"
-	msgBeforeUnitStart    = "đơn vị %s bắt đầu hoạt động từ ngày %s; không ghi được thông tin có hiệu lực từ ngày %s"
-	msgNoVersion          = "đơn vị %s không có thông tin nào có hiệu lực vào ngày %s"
-	msgUntilAlreadySet    = "đơn vị %s đã ngừng hoạt động sau ngày %s; không đổi được thành ngày %s"
-	msgVersionAfterUntil  = "đơn vị %s đã có thông tin có hiệu lực từ ngày %s, sau ngày ngừng hoạt động %s"
-	msgMissingStartsLate  = "đơn vị %s không có trong danh sách nhưng bắt đầu hoạt động đúng ngày hiệu lực %s nên không đóng được trước ngày đó; hãy thêm đơn vị vào danh sách hoặc xem lại ngày hiệu lực"
-	msgMissingHasLater    = "đơn vị %s không có trong danh sách nhưng đã có thông tin có hiệu lực từ ngày %s, không sớm hơn ngày hiệu lực %s; không đóng được đơn vị"
 	msgParentNotCovering  = "đơn vị %s trực thuộc %s trong thời gian %s, nhưng %s chỉ hoạt động %s"
 	msgUnitNotFoundOnDay  = "Không có đơn vị mã %s hoạt động vào ngày %s."
 	msgUnitNotFound       = "Không có đơn vị mã %s."
@@ -62,42 +47,6 @@ const (
 	msgPeriodOpen         = "từ ngày %s"
 	msgPeriodClosed       = "từ ngày %s đến ngày %s"
 )
-
-// unitVersion is one stored row of unit_versions.
-type unitVersion struct {
-	ID         int64
-	ValidFrom  time.Time
-	ValidUntil *time.Time
-	Name       string
-	Kind       reporting.UnitKind
-	ParentCode string
-	Emails     []string
-}
-
-// storedUnit is a unit with all its versions, oldest first.
-type storedUnit struct {
-	Code        string
-	ActiveFrom  time.Time
-	ActiveUntil *time.Time
-	Versions    []unitVersion
-}
-
-// versionAt is the version in effect on day d, or nil.
-func (u *storedUnit) versionAt(d time.Time) *unitVersion {
-	for i := range u.Versions {
-		v := &u.Versions[i]
-		if !d.Before(v.ValidFrom) && (v.ValidUntil == nil || !d.After(*v.ValidUntil)) {
-			return v
-		}
-	}
-	return nil
-}
-
-// sameAs reports whether row says what v says. Emails are compared in
-// order, since the first is the one reminders go to.
-func (v *unitVersion) sameAs(r reporting.UnitRow) bool {
-	return v.Name == r.Name && v.Kind == r.Kind && v.ParentCode == r.ParentCode && slices.Equal(v.Emails, r.Emails)
-}
 
 // The rows of the set-based statements, sent as one JSON array each and
 // unpacked by jsonb_to_recordset, since unit_versions has an array column
@@ -128,6 +77,24 @@ type (
 	}
 )
 
+// versionRows turns planned versions into statement rows: a correction
+// (ID set) names its version, a new one its unit.
+func versionRows(vs []reporting.PlannedVersion) []versionRow {
+	out := make([]versionRow, len(vs))
+	for i, v := range vs {
+		r := versionRow{ID: v.ID, ValidFrom: jsonDay(v.ValidFrom), ValidUntil: jsonDayPtr(v.ValidUntil), Name: v.Name, Kind: v.Kind, Emails: v.Emails}
+		if v.ID == 0 {
+			r.Code = v.Code
+		}
+		if v.ParentCode != "" {
+			parent := v.ParentCode
+			r.ParentCode = &parent
+		}
+		out[i] = r
+	}
+	return out
+}
+
 // jsonDay is a civil date as PostgreSQL's date input reads it.
 type jsonDay time.Time
 
@@ -141,19 +108,6 @@ func jsonDayPtr(t *time.Time) *jsonDay {
 	}
 	d := jsonDay(*t)
 	return &d
-}
-
-// unitImportPlan is what an import will write.
-type unitImportPlan struct {
-	base     time.Time // the import's date: Effective or the file's earliest
-	result   ImportResult
-	units    []newUnitRow
-	ends     []versionEnd // versions cut short by a newer one
-	replaced []versionRow // versions rewritten in place (same first day)
-	versions []versionRow // versions to insert
-	closes   []unitClose  // units to close, by their row or CloseMissing
-	touched  []string     // every code written, for the parent check
-	rowOf    map[string]int
 }
 
 // ImportUnits applies a unit list in one transaction: new codes become
@@ -181,7 +135,7 @@ func (s *Store) ImportUnits(ctx context.Context, rows []reporting.UnitRow, opts 
 		if err != nil {
 			return err
 		}
-		plan, err := planUnitImport(rows, opts, stored)
+		plan, err := reporting.PlanUnitImport(rows, opts.Effective, opts.CloseMissing, stored)
 		if err != nil {
 			return err
 		}
@@ -191,7 +145,7 @@ func (s *Store) ImportUnits(ctx context.Context, rows []reporting.UnitRow, opts 
 		if err := tx.checkUnitParents(ctx, plan); err != nil {
 			return err
 		}
-		res = plan.result
+		res = plan.Result
 		if !res.Changed() {
 			return nil
 		}
@@ -205,7 +159,7 @@ func (s *Store) ImportUnits(ctx context.Context, rows []reporting.UnitRow, opts 
 
 // storedUnits loads every unit with its versions. An import needs them all:
 // parents may be anywhere in the tree and CloseMissing looks at every unit.
-func (s *Store) storedUnits(ctx context.Context) (map[string]*storedUnit, error) {
+func (s *Store) storedUnits(ctx context.Context) (map[string]*reporting.StoredUnit, error) {
 	rows, err := s.q.Query(ctx, `
 		SELECT u.code, u.active_from, u.active_until,
 		       v.id, v.valid_from, v.valid_until, v.name, v.kind, coalesce(v.parent_code, ''), v.emails
@@ -216,10 +170,10 @@ func (s *Store) storedUnits(ctx context.Context) (map[string]*storedUnit, error)
 		return nil, fmt.Errorf("load units: %w", err)
 	}
 	defer rows.Close()
-	units := map[string]*storedUnit{}
+	units := map[string]*reporting.StoredUnit{}
 	for rows.Next() {
 		var (
-			u          storedUnit
+			u          reporting.StoredUnit
 			id         *int64
 			validFrom  *time.Time
 			validUntil *time.Time
@@ -236,7 +190,7 @@ func (s *Store) storedUnits(ctx context.Context) (map[string]*storedUnit, error)
 			units[u.Code] = su
 		}
 		if id != nil {
-			su.Versions = append(su.Versions, unitVersion{
+			su.Versions = append(su.Versions, reporting.StoredVersion{
 				ID: *id, ValidFrom: *validFrom, ValidUntil: validUntil,
 				Name: *name, Kind: reporting.UnitKind(*kind), ParentCode: *parent, Emails: emails,
 			})
@@ -248,215 +202,24 @@ func (s *Store) storedUnits(ctx context.Context) (map[string]*storedUnit, error)
 	return units, nil
 }
 
-func civilDate(t time.Time) time.Time { return reporting.Day(t.Date()) }
-
-func dayBefore(t time.Time) time.Time { return t.AddDate(0, 0, -1) }
-
-// earlierEnd is the earlier of two last days, nil being open-ended.
-func earlierEnd(a, b *time.Time) *time.Time {
-	switch {
-	case a == nil:
-		return b
-	case b == nil || a.Before(*b):
-		return a
-	}
-	return b
-}
-
-func unparsedDate(raw string, parsed *time.Time) bool {
-	return parsed == nil && strings.TrimSpace(raw) != ""
-}
-
-// planUnitImport decides what an import writes, without writing. It
-// resolves every row's first day, checks the rows against the stored
-// history (reporting.ValidateUnitRows plus what only the history can tell)
-// and returns every problem at once.
-func planUnitImport(rows []reporting.UnitRow, opts ImportOptions, stored map[string]*storedUnit) (*unitImportPlan, error) {
-	var problems reporting.UnitImportError
-	p := &unitImportPlan{rowOf: make(map[string]int, len(rows))}
-	effective := !opts.Effective.IsZero()
-	if effective {
-		p.base = civilDate(opts.Effective)
-	} else {
-		for _, r := range rows {
-			if r.ActiveFrom != nil && (p.base.IsZero() || r.ActiveFrom.Before(p.base)) {
-				p.base = *r.ActiveFrom
-			}
-		}
-		if p.base.IsZero() {
-			problems.Add(0, reporting.UnitColActiveFrom, "", msgImportNeedsDate)
-			return nil, problems.Err()
-		}
-	}
-
-	known := make(map[string]reporting.UnitRef, len(stored))
-	for code, su := range stored {
-		ref := reporting.UnitRef{Code: code, ActiveFrom: su.ActiveFrom, ActiveUntil: su.ActiveUntil}
-		if v := su.versionAt(p.base); v != nil {
-			ref.Kind, ref.ParentCode = v.Kind, v.ParentCode
-		}
-		known[code] = ref
-	}
-
-	// Validation sees each row over the days it will write: from its first
-	// day to its own last day or, for a stored unit, to the end of the
-	// version it replaces. Unparsable dates stay nil so they are reported.
-	starts := make([]time.Time, len(rows))
-	checked := make([]reporting.UnitRow, len(rows))
-	for i, r := range rows {
-		if _, seen := p.rowOf[r.Code]; !seen {
-			p.rowOf[r.Code] = r.Row
-		}
-		start := p.base
-		su := stored[r.Code]
-		if r.ActiveFrom != nil && (!effective || su == nil) {
-			start = *r.ActiveFrom
-		}
-		starts[i] = start
-		c := r
-		if !unparsedDate(r.Raw.ActiveFrom, r.ActiveFrom) {
-			c.ActiveFrom = &start
-		}
-		if su != nil {
-			if until, ok := planStoredRow(&problems, r, start, su); ok {
-				if !unparsedDate(r.Raw.ActiveUntil, r.ActiveUntil) {
-					c.ActiveUntil = until
-				}
-				if r.ActiveUntil != nil { // children are checked against the new last day
-					ref := known[r.Code]
-					ref.ActiveUntil = r.ActiveUntil
-					known[r.Code] = ref
-				}
-			}
-		}
-		checked[i] = c
-	}
-
-	if opts.CloseMissing {
-		closeBefore := dayBefore(p.base)
-		for _, code := range sortedCodes(stored) {
-			su := stored[code]
-			if _, listed := p.rowOf[code]; listed || su.ActiveFrom.After(p.base) || (su.ActiveUntil != nil && su.ActiveUntil.Before(p.base)) {
-				continue
-			}
-			if !su.ActiveFrom.Before(p.base) {
-				problems.Add(0, reporting.UnitColCode, code, msgMissingStartsLate, code, reporting.FormatDate(p.base))
-				continue
-			}
-			if n := len(su.Versions); n > 0 && !su.Versions[n-1].ValidFrom.Before(p.base) {
-				problems.Add(0, reporting.UnitColCode, code, msgMissingHasLater, code, reporting.FormatDate(su.Versions[n-1].ValidFrom), reporting.FormatDate(p.base))
-				continue
-			}
-			p.closes = append(p.closes, unitClose{Code: code, Until: jsonDay(closeBefore)})
-			ref := known[code]
-			ref.ActiveUntil = &closeBefore
-			known[code] = ref
-		}
-	}
-
-	if err := reporting.ValidateUnitRows(checked, known); err != nil {
-		var ue *reporting.UnitImportError
-		if !errors.As(err, &ue) {
-			return nil, err
-		}
-		problems.Problems = append(problems.Problems, ue.Problems...)
-	}
-	if err := problems.Err(); err != nil {
-		return nil, err
-	}
-
-	for i, r := range rows {
-		p.planRow(r, starts[i], stored[r.Code])
-	}
-	p.result.Closed = len(p.closes)
-	for _, c := range p.closes {
-		p.touched = append(p.touched, c.Code)
-	}
-	return p, nil
-}
-
-// planStoredRow checks a row of a stored unit against its history and
-// returns the last day the row's data will hold: its own active_until, or
-// the end of the version in effect on its first day.
-func planStoredRow(problems *reporting.UnitImportError, r reporting.UnitRow, start time.Time, su *storedUnit) (*time.Time, bool) {
-	if start.Before(su.ActiveFrom) {
-		problems.Add(r.Row, reporting.UnitColActiveFrom, r.Raw.ActiveFrom, msgBeforeUnitStart, r.Code, reporting.FormatDate(su.ActiveFrom), reporting.FormatDate(start))
-		return nil, false
-	}
-	if su.ActiveUntil != nil && start.After(*su.ActiveUntil) {
-		return nil, false // a reused code; reporting says so
-	}
-	v := su.versionAt(start)
-	if v == nil {
-		problems.Add(r.Row, reporting.UnitColCode, r.Code, msgNoVersion, r.Code, reporting.FormatDate(start))
-		return nil, false
-	}
-	if r.ActiveUntil != nil {
-		if su.ActiveUntil != nil && !su.ActiveUntil.Equal(*r.ActiveUntil) {
-			problems.Add(r.Row, reporting.UnitColActiveUntil, r.Raw.ActiveUntil, msgUntilAlreadySet, r.Code, reporting.FormatDate(*su.ActiveUntil), reporting.FormatDate(*r.ActiveUntil))
-			return nil, false
-		}
-		if last := su.Versions[len(su.Versions)-1]; last.ValidFrom.After(*r.ActiveUntil) {
-			problems.Add(r.Row, reporting.UnitColActiveUntil, r.Raw.ActiveUntil, msgVersionAfterUntil, r.Code, reporting.FormatDate(last.ValidFrom), reporting.FormatDate(*r.ActiveUntil))
-			return nil, false
-		}
-	}
-	return earlierEnd(r.ActiveUntil, v.ValidUntil), true
-}
-
-// planRow adds one valid row's writes to the plan.
-func (p *unitImportPlan) planRow(r reporting.UnitRow, start time.Time, su *storedUnit) {
-	emails := r.Emails
-	if emails == nil {
-		emails = []string{}
-	}
-	var parent *string
-	if r.ParentCode != "" {
-		parent = &r.ParentCode
-	}
-	ver := versionRow{Code: r.Code, ValidFrom: jsonDay(start), Name: r.Name, Kind: r.Kind, ParentCode: parent, Emails: emails}
-	if su == nil {
-		ver.ValidUntil = jsonDayPtr(r.ActiveUntil)
-		p.units = append(p.units, newUnitRow{Code: r.Code, ActiveFrom: jsonDay(start), ActiveUntil: jsonDayPtr(r.ActiveUntil)})
-		p.versions = append(p.versions, ver)
-		p.touched = append(p.touched, r.Code)
-		p.result.Created++
-		return
-	}
-	v := su.versionAt(start)
-	if r.ActiveUntil != nil && su.ActiveUntil == nil {
-		p.closes = append(p.closes, unitClose{Code: r.Code, Until: jsonDay(*r.ActiveUntil)})
-	}
-	switch {
-	case v.sameAs(r):
-		p.result.Unchanged++
-		return
-	case v.ValidFrom.Equal(start):
-		ver.ID, ver.Code, ver.ValidFrom = v.ID, "", jsonDay(v.ValidFrom)
-		p.replaced = append(p.replaced, ver)
-	default:
-		ver.ValidUntil = jsonDayPtr(earlierEnd(r.ActiveUntil, v.ValidUntil))
-		p.ends = append(p.ends, versionEnd{ID: v.ID, ValidUntil: jsonDay(dayBefore(start))})
-		p.versions = append(p.versions, ver)
-	}
-	p.touched = append(p.touched, r.Code)
-	p.result.Versioned++
-}
-
-func sortedCodes(stored map[string]*storedUnit) []string {
-	codes := make([]string, 0, len(stored))
-	for c := range stored {
-		codes = append(codes, c)
-	}
-	slices.Sort(codes)
-	return codes
-}
-
 // applyUnitImport writes a plan, one statement per kind of change. Order
 // matters: units before the versions that name them as parents, and old
 // versions cut short before new ones take their days (the exclusion
 // constraint on unit_versions checks each statement).
-func (s *Store) applyUnitImport(ctx context.Context, p *unitImportPlan) error {
+func (s *Store) applyUnitImport(ctx context.Context, p *reporting.UnitImportPlan) error {
+	units := make([]newUnitRow, len(p.Units))
+	for i, u := range p.Units {
+		units[i] = newUnitRow{Code: u.Code, ActiveFrom: jsonDay(u.ActiveFrom), ActiveUntil: jsonDayPtr(u.ActiveUntil)}
+	}
+	ends := make([]versionEnd, len(p.Ends))
+	for i, e := range p.Ends {
+		ends[i] = versionEnd{ID: e.ID, ValidUntil: jsonDay(e.ValidUntil)}
+	}
+	closes := make([]unitClose, len(p.Closes))
+	for i, c := range p.Closes {
+		closes[i] = unitClose{Code: c.Code, Until: jsonDay(c.Until)}
+	}
+	replaced, versions := versionRows(p.Replaced), versionRows(p.Versions)
 	steps := []struct {
 		what string
 		sql  string
@@ -467,35 +230,35 @@ func (s *Store) applyUnitImport(ctx context.Context, p *unitImportPlan) error {
 			INSERT INTO units (code, active_from, active_until)
 			SELECT code, active_from, active_until
 			FROM jsonb_to_recordset($1::jsonb) AS x(code text, active_from date, active_until date)`,
-			p.units, len(p.units)},
+			units, len(units)},
 		{"end replaced unit versions", `
 			UPDATE unit_versions v SET valid_until = x.valid_until
 			FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, valid_until date)
 			WHERE v.id = x.id`,
-			p.ends, len(p.ends)},
+			ends, len(ends)},
 		{"correct unit versions", `
 			UPDATE unit_versions v
 			SET name = x.name, kind = x.kind, parent_code = x.parent_code, emails = coalesce(x.emails, '{}')
 			FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, name text, kind text, parent_code text, emails text[])
 			WHERE v.id = x.id`,
-			p.replaced, len(p.replaced)},
+			replaced, len(replaced)},
 		{"insert unit versions", `
 			INSERT INTO unit_versions (unit_code, valid_from, valid_until, name, kind, parent_code, emails)
 			SELECT unit_code, valid_from, valid_until, name, kind, parent_code, coalesce(emails, '{}')
 			FROM jsonb_to_recordset($1::jsonb)
 			     AS x(unit_code text, valid_from date, valid_until date, name text, kind text, parent_code text, emails text[])`,
-			p.versions, len(p.versions)},
+			versions, len(versions)},
 		{"close units", `
 			UPDATE units u SET active_until = x.until
 			FROM jsonb_to_recordset($1::jsonb) AS x(code text, until date)
 			WHERE u.code = x.code`,
-			p.closes, len(p.closes)},
+			closes, len(closes)},
 		{"close unit versions", `
 			UPDATE unit_versions v SET valid_until = x.until
 			FROM jsonb_to_recordset($1::jsonb) AS x(code text, until date)
 			WHERE v.unit_code = x.code AND v.valid_from <= x.until
 			  AND (v.valid_until IS NULL OR v.valid_until > x.until)`,
-			p.closes, len(p.closes)},
+			closes, len(closes)},
 	}
 	for _, st := range steps {
 		if st.n == 0 {
@@ -516,8 +279,8 @@ func (s *Store) applyUnitImport(ctx context.Context, p *unitImportPlan) error {
 // naming a touched unit as parent) whose parent is not active for the whole
 // version: closing a parent can strand children the list does not mention.
 // Being inside the import's transaction, a problem undoes everything.
-func (s *Store) checkUnitParents(ctx context.Context, p *unitImportPlan) error {
-	if len(p.touched) == 0 {
+func (s *Store) checkUnitParents(ctx context.Context, p *reporting.UnitImportPlan) error {
+	if len(p.Touched) == 0 {
 		return nil
 	}
 	rows, err := s.q.Query(ctx, `
@@ -527,7 +290,7 @@ func (s *Store) checkUnitParents(ctx context.Context, p *unitImportPlan) error {
 		WHERE (v.unit_code = ANY($1) OR v.parent_code = ANY($1))
 		  AND (v.valid_from < pu.active_from
 		       OR (pu.active_until IS NOT NULL AND (v.valid_until IS NULL OR v.valid_until > pu.active_until)))
-		ORDER BY v.unit_code, v.valid_from`, p.touched)
+		ORDER BY v.unit_code, v.valid_from`, p.Touched)
 	if err != nil {
 		return fmt.Errorf("check unit parents: %w", err)
 	}
@@ -544,9 +307,9 @@ func (s *Store) checkUnitParents(ctx context.Context, p *unitImportPlan) error {
 		}
 		// Point at the child's row, else the parent's (which closed it),
 		// else the file as a whole (CloseMissing closed the parent).
-		row, ok := p.rowOf[code]
+		row, ok := p.RowOf[code]
 		if !ok {
-			row = p.rowOf[parent]
+			row = p.RowOf[parent]
 		}
 		problems.Add(row, reporting.UnitColParentCode, parent, msgParentNotCovering,
 			code, parent, daysText(vFrom, vUntil), parent, daysText(pFrom, pUntil))
@@ -564,20 +327,20 @@ func daysText(from time.Time, until *time.Time) string {
 	return fmt.Sprintf(msgPeriodClosed, reporting.FormatDate(from), reporting.FormatDate(*until))
 }
 
-func (s *Store) auditUnitImport(ctx context.Context, opts ImportOptions, p *unitImportPlan, rows int) error {
+func (s *Store) auditUnitImport(ctx context.Context, opts ImportOptions, p *reporting.UnitImportPlan, rows int) error {
 	return s.Audit(ctx, AuditEvent{
 		Actor:      opts.Actor,
 		Action:     "units.import",
 		ObjectType: "units",
-		ObjectID:   p.base.Format(time.DateOnly),
+		ObjectID:   p.Base.Format(time.DateOnly),
 		Details: map[string]any{
-			"effective":     p.base.Format(time.DateOnly),
+			"effective":     p.Base.Format(time.DateOnly),
 			"close_missing": opts.CloseMissing,
 			"rows":          rows,
-			"created":       p.result.Created,
-			"versioned":     p.result.Versioned,
-			"unchanged":     p.result.Unchanged,
-			"closed":        p.result.Closed,
+			"created":       p.Result.Created,
+			"versioned":     p.Result.Versioned,
+			"unchanged":     p.Result.Unchanged,
+			"closed":        p.Result.Closed,
 		},
 	})
 }
@@ -699,3 +462,6 @@ func (s *Store) RecordSuccession(ctx context.Context, from, to string, effective
 	}
 	return reporting.Errorf(reporting.ECONFLICT, msgSuccessionConflict, to, from, reporting.FormatDate(had), hadBasis)
 }
+
+// civilDate is t's calendar day as a civil date.
+func civilDate(t time.Time) time.Time { return reporting.Day(t.Date()) }
