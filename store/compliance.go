@@ -289,3 +289,77 @@ func (s *Store) UnitObligations(ctx context.Context, unitCode string, at time.Ti
 	}
 	return out, nil
 }
+
+// PeriodUnit is one obligation of a period as the period's page lists it.
+type PeriodUnit struct {
+	UnitCode   string             `json:"unit_code"`
+	UnitName   string             `json:"unit_name"`
+	Kind       reporting.UnitKind `json:"kind"`
+	ParentCode string             `json:"parent_code"`
+	ParentName string             `json:"parent_name"`
+	Emails     []string           `json:"emails"`
+	Status     reporting.Status   `json:"status"`
+	Reason     string             `json:"reason"`
+	Deadline   time.Time          `json:"deadline"`
+	// FirstAt and LastAt are the first and latest versions by the moment
+	// asked about; Versions how many came by then.
+	FirstAt  *time.Time `json:"first_at"`
+	LastAt   *time.Time `json:"last_at"`
+	Versions int        `json:"versions"`
+	// LatestSubmissionID is the latest version's id by then, 0 for none.
+	LatestSubmissionID int64 `json:"latest_submission_id"`
+	DaysLate           int   `json:"days_late"`
+	// Reviewer is who last reviewed a version by then, "" for nobody.
+	Reviewer string `json:"reviewer"`
+}
+
+// PeriodUnits lists period periodID's obligations in scope with their
+// status at moment at, by parent and code (callers sort for display), in
+// one statement.
+func (s *Store) PeriodUnits(ctx context.Context, periodID int64, at time.Time, scope reporting.UnitScope) ([]PeriodUnit, error) {
+	scopeCTE, inScope, inScopeArgs := scopeSQL(scope, 3)
+	rows, err := s.q.Query(ctx, `
+		WITH RECURSIVE p AS (SELECT id, data_from FROM periods WHERE id = $1)`+scopeCTE+`
+		SELECT o.unit_code, v.name, v.kind, coalesce(v.parent_code, ''), coalesce(pv.name, ''), v.emails,
+		       st.status, `+reasonAt+`, f.deadline,
+		       CASE WHEN f.first_at <= $2 THEN f.first_at END, sub.last_at, coalesce(sub.versions, 0), coalesce(sub.latest_id, 0),
+		       CASE WHEN st.status = 'exempt' THEN 0
+		            ELSE greatest(0, ceil(extract(epoch FROM
+		                 (CASE WHEN f.first_at <= $2 THEN f.first_at ELSE $2 END) - f.deadline) / 86400))::int
+		       END,
+		       coalesce(rv.reviewer, '')
+		FROM p
+		JOIN obligations o ON o.period_id = p.id
+		JOIN unit_versions v ON v.id = o.unit_version_id
+		LEFT JOIN unit_versions pv ON pv.unit_code = v.parent_code
+		     AND pv.valid_from <= p.data_from AND (pv.valid_until IS NULL OR pv.valid_until >= p.data_from)
+		`+factsAt("$2")+`
+		CROSS JOIN LATERAL (SELECT `+statusOf("$2")+` AS status) st
+		LEFT JOIN LATERAL (
+			SELECT max(s.uploaded_at) AS last_at, count(*) AS versions, (array_agg(s.id ORDER BY s.version DESC))[1] AS latest_id
+			FROM submissions s
+			WHERE s.period_id = o.period_id AND s.unit_code = o.unit_code AND s.uploaded_at <= $2
+		) sub ON true
+		LEFT JOIN LATERAL (
+			SELECT coalesce(nullif(u.name, ''), u.email, 'admin (cli)') AS reviewer
+			FROM submissions s JOIN reviews r ON r.submission_id = s.id LEFT JOIN users u ON u.id = r.reviewer_id
+			WHERE s.period_id = o.period_id AND s.unit_code = o.unit_code AND r.created_at <= $2
+			ORDER BY r.created_at DESC, r.id DESC LIMIT 1
+		) rv ON true
+		WHERE f.present AND `+inScope+`
+		ORDER BY coalesce(v.parent_code, ''), o.unit_code`,
+		append([]any{periodID, at}, inScopeArgs...)...)
+	if err != nil {
+		return nil, fmt.Errorf("units of period %d: %w", periodID, err)
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (PeriodUnit, error) {
+		var u PeriodUnit
+		err := row.Scan(&u.UnitCode, &u.UnitName, &u.Kind, &u.ParentCode, &u.ParentName, &u.Emails, &u.Status, &u.Reason, &u.Deadline,
+			&u.FirstAt, &u.LastAt, &u.Versions, &u.LatestSubmissionID, &u.DaysLate, &u.Reviewer)
+		return u, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("units of period %d: %w", periodID, err)
+	}
+	return out, nil
+}

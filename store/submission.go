@@ -14,17 +14,19 @@ import (
 
 // Submission is one stored version of a unit's report (without its bytes).
 type Submission struct {
-	ID            int64     `json:"id"`
-	PeriodID      int64     `json:"period_id"`
-	UnitCode      string    `json:"unit_code"`
-	Version       int       `json:"version"`
-	FormVersionID int64     `json:"form_version_id"`
-	SHA256        string    `json:"sha256"`
-	FileName      string    `json:"file_name"`
-	Size          int64     `json:"size"`
-	UploadedBy    *int64    `json:"uploaded_by,omitempty"`
-	UploadedAt    time.Time `json:"uploaded_at"`
-	Late          bool      `json:"late"`
+	ID            int64  `json:"id"`
+	PeriodID      int64  `json:"period_id"`
+	UnitCode      string `json:"unit_code"`
+	Version       int    `json:"version"`
+	FormVersionID int64  `json:"form_version_id"`
+	SHA256        string `json:"sha256"`
+	FileName      string `json:"file_name"`
+	Size          int64  `json:"size"`
+	UploadedBy    *int64 `json:"uploaded_by,omitempty"`
+	// Uploader is who uploaded it, by name (read back; "" on insert).
+	Uploader   string    `json:"uploader,omitempty"`
+	UploadedAt time.Time `json:"uploaded_at"`
+	Late       bool      `json:"late"`
 }
 
 // NewSubmission is what InsertSubmission stores.
@@ -103,12 +105,13 @@ func (s *Store) insertValues(ctx context.Context, submissionID int64, values map
 }
 
 const submissionColumns = `id, period_id, unit_code, version, form_version_id, encode(sha256, 'hex'), file_name, size,
-	uploaded_by, uploaded_at, late`
+	uploaded_by, uploaded_at, late,
+	coalesce((SELECT coalesce(nullif(u.name, ''), u.email) FROM users u WHERE u.id = uploaded_by), 'admin (cli)')`
 
 func scanSubmission(row pgx.CollectableRow) (Submission, error) {
 	var s Submission
 	err := row.Scan(&s.ID, &s.PeriodID, &s.UnitCode, &s.Version, &s.FormVersionID, &s.SHA256, &s.FileName, &s.Size,
-		&s.UploadedBy, &s.UploadedAt, &s.Late)
+		&s.UploadedBy, &s.UploadedAt, &s.Late, &s.Uploader)
 	return s, err
 }
 
