@@ -42,3 +42,9 @@ const (
 // address (for the administrator, in English like the other outbox
 // errors).
 const noAddressReason = "the unit has no e-mail address; add one to its unit version"
+
+// Messages of the pages' views.
+const (
+	msgPeriodPageForbidden = "Chỉ thanh tra, quản trị viên và đơn vị quản lý cấp trên được xem tình hình nộp báo cáo của cả kỳ."
+	msgWrongPassword       = "Mật khẩu hiện tại không đúng."
+)

@@ -226,6 +226,11 @@ type HistoryRow struct {
 	PeriodLabel string    `json:"period_label"`
 	DataFrom    time.Time `json:"data_from"`
 	DataTo      time.Time `json:"data_to"`
+	// FormTitle is the title of the form version the period opened with;
+	// OpensAt and LocksAt say when the period takes uploads.
+	FormTitle string    `json:"form_title"`
+	OpensAt   time.Time `json:"opens_at"`
+	LocksAt   time.Time `json:"locks_at"`
 	// UnitName and ParentCode are the unit as the period recorded it.
 	UnitName   string           `json:"unit_name"`
 	ParentCode string           `json:"parent_code"`
@@ -253,7 +258,8 @@ func (s *Store) UnitObligations(ctx context.Context, unitCode string, at time.Ti
 		WITH RECURSIVE p AS (
 			SELECT p.id, p.data_from FROM periods p JOIN obligations o ON o.period_id = p.id WHERE o.unit_code = $1
 		)`+scopeCTE+`
-		SELECT pr.id, pr.form_code, pr.key, pr.label, pr.data_from, pr.data_to, v.name, coalesce(v.parent_code, ''),
+		SELECT pr.id, pr.form_code, pr.key, pr.label, pr.data_from, pr.data_to, fv.title, pr.opens_at, pr.locks_at,
+		       v.name, coalesce(v.parent_code, ''),
 		       f.deadline, st.status, `+reasonAt+`,
 		       CASE WHEN f.first_at <= $2 THEN f.first_at END,
 		       sub.last_at, coalesce(sub.versions, 0),
@@ -263,6 +269,7 @@ func (s *Store) UnitObligations(ctx context.Context, unitCode string, at time.Ti
 		       END
 		FROM obligations o
 		JOIN periods pr ON pr.id = o.period_id
+		JOIN form_versions fv ON fv.id = pr.form_version_id
 		JOIN unit_versions v ON v.id = o.unit_version_id
 		`+factsAt("$2")+`
 		CROSS JOIN LATERAL (SELECT `+statusOf("$2")+` AS status) st
@@ -279,7 +286,8 @@ func (s *Store) UnitObligations(ctx context.Context, unitCode string, at time.Ti
 	}
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (HistoryRow, error) {
 		var h HistoryRow
-		err := row.Scan(&h.PeriodID, &h.FormCode, &h.PeriodKey, &h.PeriodLabel, &h.DataFrom, &h.DataTo, &h.UnitName, &h.ParentCode,
+		err := row.Scan(&h.PeriodID, &h.FormCode, &h.PeriodKey, &h.PeriodLabel, &h.DataFrom, &h.DataTo, &h.FormTitle, &h.OpensAt, &h.LocksAt,
+			&h.UnitName, &h.ParentCode,
 			&h.Deadline, &h.Status, &h.StatusReason, &h.FirstSubmittedAt, &h.LastSubmittedAt, &h.Versions, &h.DaysLate)
 		h.StatusLabel = h.Status.Label()
 		return h, err

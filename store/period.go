@@ -192,3 +192,21 @@ func scanPeriod(row pgx.CollectableRow) (PeriodRow, error) {
 	p.Periodicity = reporting.Periodicity(periodicity)
 	return p, err
 }
+
+// PreviousPeriod is the period of the same form and periodicity whose data
+// window ended last before period p's began; false when there is none.
+func (s *Store) PreviousPeriod(ctx context.Context, p PeriodRow) (PeriodRow, bool, error) {
+	var id int64
+	err := s.q.QueryRow(ctx, `
+		SELECT id FROM periods
+		WHERE form_code = $1 AND periodicity = $2 AND data_to < $3
+		ORDER BY data_to DESC LIMIT 1`, p.FormCode, string(p.Periodicity), p.DataFrom).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return PeriodRow{}, false, nil
+	}
+	if err != nil {
+		return PeriodRow{}, false, fmt.Errorf("period before %d: %w", p.ID, err)
+	}
+	prev, err := s.Period(ctx, id)
+	return prev, err == nil, err
+}

@@ -181,3 +181,20 @@ func (s *Store) SubmissionValues(ctx context.Context, id int64) (map[string]repo
 	}
 	return values, notes, rows.Err()
 }
+
+// CountingSubmission is the id of (period, unit)'s version that counts at
+// moment at — its latest version uploaded by then that no review by then
+// returned — or 0 for none.
+func (s *Store) CountingSubmission(ctx context.Context, periodID int64, unitCode string, at time.Time) (int64, error) {
+	var id int64
+	err := s.q.QueryRow(ctx, `
+		SELECT coalesce((
+			SELECT s.id FROM submissions s
+			WHERE s.period_id = $1 AND s.unit_code = $2 AND s.uploaded_at <= $3
+			  AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.submission_id = s.id AND r.decision = 'returned' AND r.created_at <= $3)
+			ORDER BY s.version DESC LIMIT 1), 0)`, periodID, unitCode, at).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("counting version of %d/%s: %w", periodID, unitCode, err)
+	}
+	return id, nil
+}

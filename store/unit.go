@@ -465,3 +465,37 @@ func (s *Store) RecordSuccession(ctx context.Context, from, to string, effective
 
 // civilDate is t's calendar day as a civil date.
 func civilDate(t time.Time) time.Time { return reporting.Day(t.Date()) }
+
+// Succession is a recorded merger or split: From's history continues
+// under To from Effective.
+type Succession struct {
+	From, To   string
+	FromName   string
+	ToName     string
+	Effective  time.Time
+	LegalBasis string
+}
+
+// Successions lists the successions unit code takes part in, either side,
+// oldest first, with each unit's latest name.
+func (s *Store) Successions(ctx context.Context, code string) ([]Succession, error) {
+	rows, err := s.q.Query(ctx, `
+		SELECT x.from_code, x.to_code,
+		       coalesce((SELECT name FROM unit_versions WHERE unit_code = x.from_code ORDER BY valid_from DESC LIMIT 1), ''),
+		       coalesce((SELECT name FROM unit_versions WHERE unit_code = x.to_code ORDER BY valid_from DESC LIMIT 1), ''),
+		       x.effective, x.legal_basis
+		FROM unit_successions x
+		WHERE x.from_code = $1 OR x.to_code = $1
+		ORDER BY x.effective, x.id`, code)
+	if err != nil {
+		return nil, fmt.Errorf("successions of %s: %w", code, err)
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Succession, error) {
+		var x Succession
+		return x, row.Scan(&x.From, &x.To, &x.FromName, &x.ToName, &x.Effective, &x.LegalBasis)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("successions of %s: %w", code, err)
+	}
+	return out, nil
+}

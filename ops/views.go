@@ -1,0 +1,295 @@
+package ops
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"baocao/reporting"
+	"baocao/store"
+)
+
+// The views: what each page shows, gathered in one call, for what the user
+// may see. A page renders one of these; it runs no query of its own.
+
+// UnitPeriod is the unit's page for a period: the obligation, its status
+// and history, every version and review, and what u may do there.
+type UnitPeriod struct {
+	Obligation store.Obligation
+	Status     reporting.Status
+	// Reason is why it is exempt or returned, "" otherwise.
+	Reason string
+	// Form is the form's current version: the one the template is built
+	// from and uploads must use.
+	Form     reporting.Form
+	Versions []store.Submission // newest first
+	Reviews  []store.Review
+	Events   []reporting.Event
+	// Open: the period takes uploads now (opened, not locked).
+	Open bool
+	// CanFile and CanReview say what u may do.
+	CanFile, CanReview bool
+}
+
+// UnitPeriod gathers the unit's period page at now for u.
+func (s *Service) UnitPeriod(ctx context.Context, u reporting.User, now time.Time, periodID int64, unitCode string) (UnitPeriod, error) {
+	o, err := s.st.Obligation(ctx, periodID, unitCode)
+	if err != nil {
+		return UnitPeriod{}, err
+	}
+	ancestors, err := s.st.UnitAncestors(ctx, unitCode, o.DataFrom)
+	if err != nil {
+		return UnitPeriod{}, err
+	}
+	if err := reporting.AuthorizeView(u, unitCode, ancestors); err != nil {
+		return UnitPeriod{}, err
+	}
+	v := UnitPeriod{Obligation: o, Open: !now.Before(o.OpensAt) && now.Before(o.LocksAt),
+		CanFile: reporting.CanFileFor(u, unitCode, ancestors), CanReview: reporting.CanReview(u, unitCode, ancestors)}
+	if v.Events, err = s.st.ObligationHistory(ctx, periodID, unitCode); err != nil {
+		return v, err
+	}
+	f := reporting.FactsAt(v.Events, now)
+	v.Status, v.Reason = f.StatusAt(now), f.Reason
+	if v.Form, err = s.st.FormByCode(ctx, o.FormCode); err != nil {
+		return v, err
+	}
+	if v.Versions, err = s.st.Submissions(ctx, periodID, unitCode); err != nil {
+		return v, err
+	}
+	slices.Reverse(v.Versions)
+	v.Reviews, err = s.st.Reviews(ctx, periodID, unitCode)
+	return v, err
+}
+
+// FieldRow is one field of a version beside the form's label: its value,
+// the clerk's note, the same field in the unit's previous version and in
+// its counting report of the previous period, when there are.
+type FieldRow struct {
+	Section    string
+	Field      reporting.Field
+	Value      reporting.Value
+	Note       string
+	Previous   *reporting.Value
+	LastPeriod *reporting.Value
+}
+
+// SubmissionView is the page of one version for reviewers and its unit:
+// its values beside the labels, the warnings the clerk explained, the
+// changes from the previous version and from the previous period.
+type SubmissionView struct {
+	Submission store.Submission
+	Obligation store.Obligation
+	Status     reporting.Status
+	Form       reporting.Form
+	Rows       []FieldRow
+	Warnings   []reporting.Problem
+	// PreviousVersion is the number of the version compared with, 0 for
+	// none; PreviousPeriod the period whose counting report is, nil for
+	// none.
+	PreviousVersion int
+	PreviousPeriod  *store.PeriodRow
+	// Latest: this is the unit's latest version, the one a review decides.
+	Latest bool
+	// CanReview: u may accept or return it (now).
+	CanReview bool
+	Reviews   []store.Review
+}
+
+// SubmissionView gathers the page of version id at now for u.
+func (s *Service) SubmissionView(ctx context.Context, u reporting.User, now time.Time, id int64) (SubmissionView, error) {
+	sub, err := s.st.Submission(ctx, id)
+	if err != nil {
+		return SubmissionView{}, err
+	}
+	o, err := s.st.Obligation(ctx, sub.PeriodID, sub.UnitCode)
+	if err != nil {
+		return SubmissionView{}, err
+	}
+	ancestors, err := s.st.UnitAncestors(ctx, sub.UnitCode, o.DataFrom)
+	if err != nil {
+		return SubmissionView{}, err
+	}
+	if err := reporting.AuthorizeView(u, sub.UnitCode, ancestors); err != nil {
+		return SubmissionView{}, err
+	}
+	v := SubmissionView{Submission: sub, Obligation: o, Status: o.Status(now), Latest: sub.Version == o.LatestVersion}
+	v.CanReview = v.Latest && reporting.CanReview(u, sub.UnitCode, ancestors) && v.Status != reporting.StatusExempt &&
+		!(v.Status == reporting.StatusAccepted && !now.Before(o.LocksAt))
+	if v.Form, err = s.st.FormVersion(ctx, sub.FormVersionID); err != nil {
+		return v, err
+	}
+	values, notes, err := s.st.SubmissionValues(ctx, id)
+	if err != nil {
+		return v, err
+	}
+	for _, p := range reporting.Validate(v.Form, values, notes) {
+		if p.Severity == reporting.SeverityWarning {
+			v.Warnings = append(v.Warnings, p)
+		}
+	}
+	var previous, lastPeriod map[string]reporting.Value
+	if sub.Version > 1 {
+		subs, err := s.st.Submissions(ctx, sub.PeriodID, sub.UnitCode)
+		if err != nil {
+			return v, err
+		}
+		for _, p := range subs {
+			if p.Version == sub.Version-1 {
+				if previous, _, err = s.st.SubmissionValues(ctx, p.ID); err != nil {
+					return v, err
+				}
+				v.PreviousVersion = p.Version
+			}
+		}
+	}
+	period, err := s.st.Period(ctx, sub.PeriodID)
+	if err != nil {
+		return v, err
+	}
+	if prev, ok, err := s.st.PreviousPeriod(ctx, period); err != nil {
+		return v, err
+	} else if ok {
+		cid, err := s.st.CountingSubmission(ctx, prev.ID, sub.UnitCode, now)
+		if err != nil {
+			return v, err
+		}
+		if cid != 0 {
+			if lastPeriod, _, err = s.st.SubmissionValues(ctx, cid); err != nil {
+				return v, err
+			}
+			v.PreviousPeriod = &prev
+		}
+	}
+	for _, sec := range v.Form.Sections {
+		for _, f := range sec.Fields {
+			row := FieldRow{Section: sec.Title, Field: f, Value: values[f.Code], Note: notes[f.Code]}
+			if pv, ok := previous[f.Code]; ok {
+				row.Previous = &pv
+			}
+			if lv, ok := lastPeriod[f.Code]; ok {
+				row.LastPeriod = &lv
+			}
+			v.Rows = append(v.Rows, row)
+		}
+	}
+	v.Reviews, err = s.st.Reviews(ctx, sub.PeriodID, sub.UnitCode)
+	return v, err
+}
+
+// FormSummary is one form on the dashboard: its recent periods' compliance,
+// newest first.
+type FormSummary struct {
+	Form    reporting.Form
+	Periods []store.Compliance
+}
+
+// Dashboard is the inspectors' home: per current form, the compliance of
+// its latest periods (opened by now) at now, in u's scope.
+func (s *Service) Dashboard(ctx context.Context, u reporting.User, now time.Time, recent int) ([]FormSummary, error) {
+	if recent <= 0 {
+		recent = 6
+	}
+	forms, err := s.st.CurrentForms(ctx)
+	if err != nil {
+		return nil, err
+	}
+	scope := reporting.ScopeOf(u)
+	var out []FormSummary
+	for _, f := range forms {
+		periods, err := s.st.Periods(ctx, store.PeriodFilter{FormCode: f.Code})
+		if err != nil {
+			return nil, err
+		}
+		fs := FormSummary{Form: f}
+		for _, p := range periods {
+			if len(fs.Periods) == recent {
+				break
+			}
+			if p.OpensAt.After(now) {
+				continue
+			}
+			c, err := s.st.PeriodCompliance(ctx, p.ID, now, scope)
+			if err != nil {
+				return nil, fmt.Errorf("dashboard of %s: %w", f.Code, err)
+			}
+			if c.Total.Obliged > 0 {
+				fs.Periods = append(fs.Periods, c)
+			}
+		}
+		out = append(out, fs)
+	}
+	return out, nil
+}
+
+// PeriodPage is the inspectors' page of a period: its compliance and every
+// unit in scope, at a moment.
+type PeriodPage struct {
+	Compliance store.Compliance
+	Units      []store.PeriodUnit
+	// CanDecide: u may remind, exempt and extend (inspectors, admins).
+	CanDecide bool
+	// CanReport: u may download the consolidated reports.
+	CanReport bool
+}
+
+// PeriodPage gathers period periodID's page at moment at for u.
+func (s *Service) PeriodPage(ctx context.Context, u reporting.User, at time.Time, periodID int64) (PeriodPage, error) {
+	scope := reporting.ScopeOf(u)
+	if scope.Empty() || (!scope.All && scope.Subtree == "") {
+		return PeriodPage{}, reporting.Errorf(reporting.EFORBIDDEN, msgPeriodPageForbidden)
+	}
+	c, err := s.st.PeriodCompliance(ctx, periodID, at, scope)
+	if err != nil {
+		return PeriodPage{}, err
+	}
+	units, err := s.st.PeriodUnits(ctx, periodID, at, scope)
+	if err != nil {
+		return PeriodPage{}, err
+	}
+	return PeriodPage{Compliance: c, Units: units, CanDecide: reporting.AuthorizeDeadlines(u) == nil, CanReport: true}, nil
+}
+
+// UnitPage is a unit's history: its versions over time, successions, and
+// every period it owed with its status at now.
+type UnitPage struct {
+	Versions    []reporting.Unit // oldest first
+	Successions []store.Succession
+	Obligations []store.HistoryRow
+}
+
+// UnitPage gathers unit code's page at now for u.
+func (s *Service) UnitPage(ctx context.Context, u reporting.User, now time.Time, code string) (UnitPage, error) {
+	obligations, err := s.UnitObligations(ctx, u, now, code)
+	if err != nil {
+		return UnitPage{}, err
+	}
+	versions, err := s.st.UnitHistory(ctx, code)
+	if err != nil {
+		return UnitPage{}, err
+	}
+	successions, err := s.st.Successions(ctx, code)
+	if err != nil {
+		return UnitPage{}, err
+	}
+	return UnitPage{Versions: versions, Successions: successions, Obligations: obligations}, nil
+}
+
+// ChangePassword sets u's new password at now after checking the current
+// one. Every session of u ends (store.SetPassword): the caller signs u in
+// again where it should stay signed in.
+func (s *Service) ChangePassword(ctx context.Context, u reporting.User, now time.Time, current, next string) error {
+	if _, err := s.st.Authenticate(ctx, u.Email, current); err != nil {
+		return reporting.Errorf(reporting.EINVALID, msgWrongPassword)
+	}
+	if err := reporting.ValidatePassword(next); err != nil {
+		return err
+	}
+	return s.st.InTx(ctx, func(tx *store.Store) error {
+		if err := tx.SetPassword(ctx, u.ID, next); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, store.AuditEvent{At: now, Actor: u.Email, Action: "user.password", ObjectType: "user", ObjectID: fmt.Sprint(u.ID)})
+	})
+}
