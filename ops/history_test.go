@@ -254,3 +254,5 @@ func TestADecisionBetweenReadingAndStoringAnUploadStands(t *testing.T) {
 		})
 	}
 }
+
+func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }

@@ -174,7 +174,13 @@ func (s *Store) SubmissionValues(ctx context.Context, id int64) (map[string]repo
 		if err := rows.Scan(&code, &num, &txt, &day, &note); err != nil {
 			return nil, nil, fmt.Errorf("read submission values %d: %w", id, err)
 		}
-		values[code] = reporting.Value{Num: num, Text: txt, Date: day}
+		// Raw is the stored value's canonical text: what was read from the
+		// cell, as a rule or a page sees it.
+		raw := num + txt
+		if day != nil {
+			raw = day.Format(time.DateOnly)
+		}
+		values[code] = reporting.Value{Raw: raw, Num: num, Text: txt, Date: day}
 		if note != "" {
 			notes[code] = note
 		}
