@@ -30,38 +30,57 @@ type Bar struct {
 // BarRow is a Bar placed on the chart.
 type BarRow struct {
 	Bar
-	Short       string // the label, shortened to fit beside the value
-	TextY, BarY int    // px
-	Width       string // the bar's width, "72.5%"
-	Figure      string // "87/111 đơn vị · 78,4%"
+	Short  string // the label, shortened if very long (the full one is in <title>)
+	Figure string // "87/111 đơn vị · 78,4%"
+	// Below puts the figure on its own line under the label: label and
+	// figure together would not fit a phone's width on one line.
+	Below                bool
+	TextY, FigureY, BarY int    // px
+	Width                string // the bar's width, "72.5%"
 }
 
 const (
-	barRowHeight = 46
-	barHeight    = 16
-	barLabelMax  = 44 // runes; longer labels are cut with "…" (the full one is in <title>)
+	barLine     = 20 // px per line of text
+	barHeight   = 16
+	barGap      = 12
+	barLabelMax = 40 // runes: what fits a 390px phone at 14px
+	// barOneLine is how many runes of label and figure together fit one
+	// line of a 390px phone.
+	barOneLine = 38
 )
 
 // Rows places the bars.
 func (c BarChart) Rows() []BarRow {
 	rows := make([]BarRow, len(c.Bars))
+	y := 0
 	for i, b := range c.Bars {
-		rate := clamp01(b.Rate)
 		fig := vi.Percent(b.Rate)
 		if b.Value != "" {
 			fig = b.Value + " · " + fig
 		}
-		rows[i] = BarRow{
-			Bar: b, Short: shorten(b.Label, barLabelMax),
-			TextY: i*barRowHeight + 16, BarY: i*barRowHeight + 23,
-			Width: fmt.Sprintf("%.2f%%", rate*100), Figure: fig,
+		r := BarRow{Bar: b, Short: shorten(b.Label, barLabelMax), Figure: fig,
+			Width: fmt.Sprintf("%.2f%%", clamp01(b.Rate)*100)}
+		r.Below = utf8.RuneCountInString(r.Short)+utf8.RuneCountInString(fig) > barOneLine
+		r.TextY = y + 15
+		r.FigureY = r.TextY
+		if r.Below {
+			r.FigureY += barLine
 		}
+		r.BarY = r.FigureY + 7
+		y = r.BarY + barHeight + barGap
+		rows[i] = r
 	}
 	return rows
 }
 
 // Height is the chart's height in px.
-func (c BarChart) Height() int { return len(c.Bars)*barRowHeight + 4 }
+func (c BarChart) Height() int {
+	rows := c.Rows()
+	if len(rows) == 0 {
+		return 0
+	}
+	return rows[len(rows)-1].BarY + barHeight + 2
+}
 
 // Summary is the chart's data in words, for its <desc>.
 func (c BarChart) Summary() string {

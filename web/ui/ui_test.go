@@ -277,8 +277,16 @@ func TestBarChart(t *testing.T) {
 			t.Errorf("row %d: width %s figure %q, want %s %q", i, rows[i].Width, rows[i].Figure, w.width, w.figure)
 		}
 	}
-	if got := []rune(rows[2].Short); len(got) != barLabelMax || got[len(got)-1] != '…' {
+	if got := []rune(rows[2].Short); len(got) > barLabelMax || got[len(got)-1] != '…' {
 		t.Errorf("long label shortened to %q", rows[2].Short)
+	}
+	// A short label shares its line with the figure; a long one puts the
+	// figure on the next line, so they never overlap on a phone.
+	if rows[0].Below || rows[0].FigureY != rows[0].TextY || !rows[2].Below || rows[2].FigureY != rows[2].TextY+barLine {
+		t.Errorf("figure lines: %+v / %+v", rows[0], rows[2])
+	}
+	if rows[1].TextY <= rows[0].BarY+barHeight || rows[2].TextY <= rows[1].BarY+barHeight {
+		t.Errorf("rows overlap: %+v", rows)
 	}
 }
 
