@@ -52,6 +52,10 @@ var chrome struct {
 // chromiumPath is the browser the tests drive.
 func chromiumPath() (string, error) {
 	if p := os.Getenv("BAOCAO_CHROMIUM"); p != "" {
+		if _, err := exec.LookPath(p); err != nil {
+			return "", fmt.Errorf("BAOCAO_CHROMIUM=%s: %w; unset it to use Debian's chromium "+
+				"(`apt-get install chromium fonts-noto-core`)", p, err)
+		}
 		return p, nil
 	}
 	for _, p := range []string{"/usr/bin/chromium", "chromium", "chromium-browser"} {

@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"compress/gzip"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -141,3 +142,35 @@ func TestSignInPageWeight(t *testing.T) {
 }
 
 func itoa(n int) string { s, _ := number(n); return s }
+
+// axeRecorder is a testing.TB that keeps the errors AxeCheck reports.
+type axeRecorder struct {
+	testing.TB
+	errors []string
+}
+
+func (r *axeRecorder) Error(args ...any) {
+	r.errors = append(r.errors, strings.TrimSpace(fmt.Sprintln(args...)))
+}
+func (r *axeRecorder) Log(args ...any) {}
+
+// TestAxeCheckFails proves the accessibility check bites: a page with an
+// unlabelled field and grey-on-grey text fails it.
+func TestAxeCheckFails(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		fmt.Fprint(w, `<!doctype html><html lang="vi"><title>x</title><main><h1>x</h1>`+
+			`<input type="text"><p style="color:#bbb;background:#ccc">chữ mờ</p></main></html>`)
+	}))
+	defer srv.Close()
+	ctx := storetest.Tab(t)
+	storetest.Navigate(t, ctx, srv.URL)
+	rec := &axeRecorder{TB: t}
+	storetest.AxeCheck(rec, ctx)
+	got := strings.Join(rec.errors, "\n")
+	for _, rule := range []string{"axe label [critical]", "axe color-contrast [serious]"} {
+		if !strings.Contains(got, rule) {
+			t.Errorf("AxeCheck did not report %q; reported:\n%s", rule, got)
+		}
+	}
+}
