@@ -1,0 +1,48 @@
+package vi
+
+import (
+	"strings"
+	"sync"
+	"unicode"
+
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// collators are Vietnamese collators with numeric ordering; a Collator
+// keeps buffers and is not safe for concurrent use, hence the pool.
+var collators = sync.Pool{New: func() any {
+	return collate.New(language.Vietnamese, collate.Numeric)
+}}
+
+// Compare orders two strings as a Vietnamese reader expects: by the
+// Vietnamese alphabet (a ă â b c d đ e ê …, tones after the letter), with
+// runs of digits compared as numbers, so "Xã Thử 2" comes before
+// "Xã Thử 10". It returns -1, 0 or +1, for slices.SortFunc.
+func Compare(a, b string) int {
+	c := collators.Get().(*collate.Collator)
+	defer collators.Put(c)
+	return c.CompareString(a, b)
+}
+
+// Fold is s as a search key: lower case, without tone marks or other
+// diacritics, đ as d, so "duc thang", "Đức Thắng" and "ĐỨC THẮNG" fold to
+// the same "duc thang". Match with strings.Contains(Fold(text), Fold(q)).
+func Fold(s string) string {
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	out, _, err := transform.String(t, s)
+	if err != nil {
+		out = s
+	}
+	out = strings.Map(func(r rune) rune {
+		switch r {
+		case 'đ', 'Đ':
+			return 'd'
+		}
+		return unicode.ToLower(r)
+	}, out)
+	return out
+}

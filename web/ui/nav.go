@@ -1,0 +1,46 @@
+package ui
+
+import "baocao/reporting"
+
+// NavItem is one entry of the main navigation.
+type NavItem struct {
+	Key   string // Page.Nav of the pages under it
+	Label string
+	Href  string
+}
+
+// The navigation of each role, in one place: a user sees only what the
+// role may open. The addresses are those of the pages' routes.
+var navByRole = map[reporting.Role][]NavItem{
+	reporting.RoleClerk: {
+		{"obligations", navObligations, "/obligations"},
+		{"submissions", navSubmissions, "/submissions"},
+	},
+	reporting.RoleSupervisor: {
+		{"dashboard", navDashboard, "/dashboard"},
+		{"periods", navPeriods, "/periods"},
+		{"reports", navReports, "/reports"},
+	},
+	reporting.RoleInspector: {
+		{"dashboard", navDashboard, "/dashboard"},
+		{"periods", navPeriods, "/periods"},
+		{"reports", navReports, "/reports"},
+		{"outbox", navOutbox, "/outbox"},
+	},
+	reporting.RoleAdmin: {
+		{"dashboard", navDashboard, "/dashboard"},
+		{"periods", navPeriods, "/periods"},
+		{"units", navUnits, "/admin/units"},
+		{"users", navUsers, "/admin/users"},
+		{"forms", navForms, "/admin/forms"},
+		{"outbox", navOutbox, "/outbox"},
+	},
+}
+
+// NavItems is the navigation of u's role; none without a user.
+func NavItems(u *reporting.User) []NavItem {
+	if u == nil {
+		return nil
+	}
+	return navByRole[u.Role]
+}
