@@ -35,6 +35,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -45,6 +46,7 @@ import (
 
 	"baocao/reporting"
 	"baocao/store"
+	"baocao/web/ui"
 )
 
 // SessionCookie is the name of the browser session cookie.
@@ -188,7 +190,18 @@ func (s *Server) csrfOK(r *http.Request, sessionToken string) bool {
 		return true
 	}
 	same, known := sameOrigin(r)
-	return known && same
+	if known {
+		return same
+	}
+	// A page's plain form (no JavaScript, a browser hiding its origin)
+	// carries the token in a hidden field; only small urlencoded bodies
+	// are read for it, never an upload.
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "application/x-www-form-urlencoded" {
+		r.Body = http.MaxBytesReader(nil, r.Body, maxActionBody)
+		t := r.PostFormValue(ui.CSRFField)
+		return t != "" && subtle.ConstantTimeCompare([]byte(t), []byte(csrfToken(sessionToken))) == 1
+	}
+	return false
 }
 
 // sameOrigin tells whether the browser says r comes from our own origin;
@@ -295,6 +308,53 @@ func readLogin(w http.ResponseWriter, r *http.Request) (loginRequest, error) {
 	return req, nil
 }
 
+// throttledError refuses a sign-in while too many failed ones are in the
+// window; Wait is how long until the oldest leaves it.
+type throttledError struct{ Wait time.Duration }
+
+func (e *throttledError) Error() string {
+	minutes := int((e.Wait + time.Minute - 1) / time.Minute)
+	return fmt.Sprintf(msgLoginThrottled, loginMaxFailures, minutes)
+}
+
+// signIn checks req's e-mail and password (throttled: a *throttledError),
+// records the attempt in the audit trail and, on success, creates a
+// session: the one sign-in of the API and of the sign-in page.
+func (s *Server) signIn(r *http.Request, req loginRequest) (u reporting.User, token string, expires time.Time, err error) {
+	ctx, st, now := r.Context(), s.opts.Store, s.now()
+	n, first, err := st.LoginFailures(ctx, req.Email, now.Add(-loginWindow))
+	if err != nil {
+		return u, "", time.Time{}, err
+	}
+	if n >= loginMaxFailures {
+		return u, "", time.Time{}, &throttledError{Wait: max(first.Add(loginWindow).Sub(now), time.Second)}
+	}
+	event := store.AuditEvent{At: now, Actor: req.Email, ObjectType: store.ObjectLogin, ObjectID: req.Email,
+		Details: map[string]string{"remote_addr": r.RemoteAddr, "user_agent": r.UserAgent()}}
+	u, err = st.Authenticate(ctx, req.Email, req.Password)
+	if reporting.ErrorCode(err) == reporting.EUNAUTHORIZED {
+		event.Action = store.ActionLoginFailed
+		if aerr := st.Audit(ctx, event); aerr != nil {
+			err = aerr
+		}
+	}
+	if err != nil {
+		return u, "", time.Time{}, err
+	}
+	err = st.InTx(ctx, func(tx *store.Store) error {
+		var err error
+		if token, expires, err = tx.CreateSession(ctx, u.ID, s.sessionTTL(), now); err != nil {
+			return err
+		}
+		event.Action = store.ActionLogin
+		return tx.Audit(ctx, event)
+	})
+	if err != nil {
+		return u, "", time.Time{}, fmt.Errorf("sign in %s: %w", u.Email, err)
+	}
+	return u, token, expires, nil
+}
+
 // handleLogin signs a user in: POST {email, password} (JSON or form) →
 // 200 {token, expires_at, csrf_token, user} and the session cookie.
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
@@ -308,51 +368,18 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	ctx, st, now := r.Context(), s.opts.Store, s.now()
-	n, first, err := st.LoginFailures(ctx, req.Email, now.Add(-loginWindow))
-	if err != nil {
-		s.writeError(w, r, err)
+	u, token, expires, err := s.signIn(r, req)
+	var te *throttledError
+	if errors.As(err, &te) {
+		w.Header().Set("Retry-After", fmt.Sprint(int((te.Wait+time.Second-1)/time.Second)))
+		writeJSON(w, http.StatusTooManyRequests, map[string]string{"error": "too_many_requests", "message": te.Error()})
 		return
-	}
-	if n >= loginMaxFailures {
-		wait := max(first.Add(loginWindow).Sub(now), time.Second)
-		minutes := int((wait + time.Minute - 1) / time.Minute)
-		w.Header().Set("Retry-After", fmt.Sprint(int((wait+time.Second-1)/time.Second)))
-		writeJSON(w, http.StatusTooManyRequests, map[string]string{
-			"error": "too_many_requests", "message": fmt.Sprintf(msgLoginThrottled, loginMaxFailures, minutes),
-		})
-		return
-	}
-	event := store.AuditEvent{At: now, Actor: req.Email, ObjectType: store.ObjectLogin, ObjectID: req.Email,
-		Details: map[string]string{"remote_addr": r.RemoteAddr, "user_agent": r.UserAgent()}}
-	u, err := st.Authenticate(ctx, req.Email, req.Password)
-	if reporting.ErrorCode(err) == reporting.EUNAUTHORIZED {
-		event.Action = store.ActionLoginFailed
-		if aerr := st.Audit(ctx, event); aerr != nil {
-			err = aerr
-		}
 	}
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	var (
-		token   string
-		expires time.Time
-	)
-	err = st.InTx(ctx, func(tx *store.Store) error {
-		var err error
-		if token, expires, err = tx.CreateSession(ctx, u.ID, s.sessionTTL(), now); err != nil {
-			return err
-		}
-		event.Action = store.ActionLogin
-		return tx.Audit(ctx, event)
-	})
-	if err != nil {
-		s.writeError(w, r, fmt.Errorf("sign in %s: %w", u.Email, err))
-		return
-	}
-	setSessionCookie(w, r, token, expires, now)
+	setSessionCookie(w, r, token, expires, s.now())
 	writeJSON(w, http.StatusOK, loginResponse{Token: token, ExpiresAt: expires, CSRFToken: csrfToken(token), User: toUserJSON(u)})
 }
 

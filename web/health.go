@@ -36,9 +36,3 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, status, rep)
 }
-
-func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	_, _ = w.Write([]byte(`<!doctype html><html lang="vi"><meta charset="utf-8"><title>baocao</title>
-<h1>Hệ thống báo cáo thực hiện dân chủ ở cơ sở</h1><p>Dịch vụ đang hoạt động. <a href="/healthz">Tình trạng hệ thống</a></p></html>`))
-}

@@ -6,7 +6,23 @@ import "net/http"
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.handleHealth)
+	// Pages.
+	mux.Handle("GET /static/", s.ui.StaticHandler())
 	mux.HandleFunc("GET /{$}", s.handleHome)
+	mux.HandleFunc("GET /login", s.handleSignInPage)
+	mux.HandleFunc("POST /login", s.handleSignIn)
+	mux.HandleFunc("POST /logout", s.handleSignOut)
+	mux.HandleFunc("GET /account/password", s.handlePasswordPage)
+	mux.HandleFunc("POST /account/password", s.handlePassword)
+	mux.HandleFunc("GET /obligations", s.handleObligations)
+	mux.HandleFunc("GET /my-unit", s.handleMyUnit)
+	mux.HandleFunc("GET /units/{code}", s.handleUnitPage)
+	mux.HandleFunc("GET /units/{unit}/periods/{period}", s.handleUnitPeriod)
+	mux.HandleFunc("POST /units/{unit}/periods/{period}/submissions", s.handleUnitPeriodUpload)
+	mux.HandleFunc("GET /units/{unit}/periods/{period}/annotated/{key}", s.handleAnnotated)
+	mux.HandleFunc("/", s.handleNotFound)
+
+	// The JSON API (and the template download, which pages link to).
 	mux.HandleFunc("POST /api/v1/login", s.handleLogin)
 	mux.HandleFunc("POST /api/v1/logout", s.handleLogout)
 	mux.HandleFunc("GET /api/v1/me", s.handleMe)

@@ -14,6 +14,7 @@ import (
 
 	"baocao/ops"
 	"baocao/store"
+	"baocao/web/ui"
 )
 
 // Options configure the web server.
@@ -37,8 +38,12 @@ type Options struct {
 type Server struct {
 	opts Options
 	log  *slog.Logger
+	ui   *ui.Renderer
 	http *http.Server
 	ln   net.Listener
+	// annotated keeps the marked-up workbooks of refused uploads a
+	// little while, for the page's download link.
+	annotated *annotatedFiles
 }
 
 // New builds a server; call Listen then Serve, or ListenAndServe.
@@ -46,7 +51,16 @@ func New(opts Options) *Server {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	s := &Server{opts: opts, log: opts.Logger}
+	r, err := ui.New()
+	if err != nil {
+		// The templates are embedded: a parse error is a bug the render
+		// test catches, not a condition to run with.
+		panic(fmt.Sprintf("web: parse page templates: %v", err))
+	}
+	if opts.Ops != nil {
+		r.SetLocation(opts.Ops.Location())
+	}
+	s := &Server{opts: opts, log: opts.Logger, ui: r, annotated: newAnnotatedFiles()}
 	s.http = &http.Server{
 		Handler:           s.routes(),
 		ReadHeaderTimeout: 10 * time.Second,

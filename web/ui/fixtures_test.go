@@ -78,7 +78,7 @@ type componentsFixture struct {
 // pageFixtures are the pages to render, by page name; each page must have
 // at least one.
 func pageFixtures() map[string][]Page {
-	return map[string][]Page{
+	pages := map[string][]Page{
 		"sign-in": {
 			{Title: "Đăng nhập", Content: SignIn{Next: "/obligations"}},
 			{Title: "Đăng nhập", Status: http.StatusUnauthorized, Content: SignIn{Email: "vanthu@xa-tanphu.gov.vn", Error: "Sai e-mail hoặc mật khẩu."}},
@@ -102,6 +102,10 @@ func pageFixtures() map[string][]Page {
 			Content: componentsFixture{Table: fixtureTable(), Pager: fixturePager(), Bars: fixtureBars(), Lines: fixtureLines()},
 		}},
 	}
+	for name, ps := range pageFixturesOfWeb() {
+		pages[name] = ps
+	}
+	return pages
 }
 
 func withUser(p Page, u *reporting.User) Page {
@@ -123,6 +127,8 @@ func partialFixtures() map[string]any {
 		"upload":        map[string]any{"Action": "/units/25195/periods/12/submissions", "CSRF": fixtureCSRF, "Error": "Tệp không đúng mẫu."},
 		"bar-chart":     fixtureBars(),
 		"line-chart":    fixtureLines(),
+		"values":        fxSubmissionView(),
+		"value":         reporting.Value{Raw: "1234.5", Num: "1234.5"},
 	}
 }
 

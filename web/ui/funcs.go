@@ -35,8 +35,8 @@ func (r *Renderer) funcs() template.FuncMap {
 		"decimal":     vi.Decimal,
 		"float":       vi.Float,
 		"percent":     vi.Percent,
-		"date":        timeFunc(vi.Date),
-		"datetime":    timeFunc(vi.DateTime),
+		"date":        r.timeFunc(vi.Date),
+		"datetime":    r.timeFunc(vi.DateTime),
 		"statusLabel": func(s reporting.Status) string { return s.Label() },
 		"statusClass": statusClass,
 		"statusIcon":  statusIcon,
@@ -83,19 +83,27 @@ func number(v any) (string, error) {
 	return "", fmt.Errorf("number: %T is not a number", v)
 }
 
-func timeFunc(f func(time.Time) string) func(any) (string, error) {
+// timeFunc formats a time (or *time.Time; zero or nil is "") with f, in
+// the renderer's time zone when it has one.
+func (r *Renderer) timeFunc(f func(time.Time) string) func(any) (string, error) {
+	in := func(t time.Time) string {
+		if r.loc != nil {
+			t = t.In(r.loc)
+		}
+		return f(t)
+	}
 	return func(v any) (string, error) {
 		switch t := v.(type) {
 		case time.Time:
 			if t.IsZero() {
 				return "", nil
 			}
-			return f(t), nil
+			return in(t), nil
 		case *time.Time:
 			if t == nil || t.IsZero() {
 				return "", nil
 			}
-			return f(*t), nil
+			return in(*t), nil
 		}
 		return "", fmt.Errorf("date: %T is not a time", v)
 	}

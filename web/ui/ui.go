@@ -28,6 +28,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"time"
 
 	"baocao/reporting"
 )
@@ -87,7 +88,12 @@ type Renderer struct {
 	pages    map[string]*template.Template // page name → layout+partials+page
 	partials *template.Template            // layout+partials alone, for Fragment
 	static   *staticFiles
+	loc      *time.Location // dates are shown in it; nil: each time's own
 }
+
+// SetLocation makes every date and time the pages show be in loc (the
+// service's time zone). Call it before serving.
+func (r *Renderer) SetLocation(loc *time.Location) { r.loc = loc }
 
 // New parses every template and indexes the static files, once, at start.
 func New() (*Renderer, error) { return newRenderer(nil) }
