@@ -293,3 +293,13 @@ func (s *Service) ChangePassword(ctx context.Context, u reporting.User, now time
 		return tx.Audit(ctx, store.AuditEvent{At: now, Actor: u.Email, Action: "user.password", ObjectType: "user", ObjectID: fmt.Sprint(u.ID)})
 	})
 }
+
+// Periods lists the stored periods, newest data window first, for users
+// who follow compliance (inspectors, admins, supervisors), of one form or
+// all ("").
+func (s *Service) Periods(ctx context.Context, u reporting.User, formCode string) ([]store.PeriodRow, error) {
+	if scope := reporting.ScopeOf(u); scope.Empty() || (!scope.All && scope.Subtree == "") {
+		return nil, reporting.Errorf(reporting.EFORBIDDEN, msgPeriodPageForbidden)
+	}
+	return s.st.Periods(ctx, store.PeriodFilter{FormCode: formCode})
+}

@@ -3,17 +3,14 @@ package web_test
 import (
 	"context"
 	"encoding/json"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"baocao/reporting"
 	"baocao/store"
 	"baocao/store/storetest"
 	"baocao/web"
@@ -23,62 +20,7 @@ const (
 	msgBadCredentials = "E-mail hoặc mật khẩu không đúng."
 	msgExpired        = "Phiên làm việc đã hết hạn, xin đăng nhập lại."
 	msgLoginRequired  = "Bạn cần đăng nhập để tiếp tục."
-	sessionTTL        = 8 * time.Hour
 )
-
-// clock is a settable clock for web.Options.Now.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
-// env is a server on a rolled-back transaction with one clerk.
-type env struct {
-	t     *testing.T
-	st    *store.Store
-	clock *clock
-	h     http.Handler
-	user  reporting.User
-}
-
-func newEnv(t *testing.T) *env {
-	t.Helper()
-	st := storetest.Tx(t)
-	c := &clock{now: time.Date(2026, time.March, 2, 8, 0, 0, 0, time.UTC)}
-	srv := web.New(web.Options{Store: st, Logger: slog.New(slog.DiscardHandler), SessionTTL: sessionTTL, Now: c.Now})
-	return &env{t: t, st: st, clock: c, h: srv.Handler(), user: storetest.User(t, st, nil)}
-}
-
-// request is one request to the server; header values "" are left out.
-type request struct {
-	method, target string
-	body           string
-	header         map[string]string
-	cookie         string // session cookie value
-}
-
-func (e *env) do(rq request) *httptest.ResponseRecorder {
-	e.t.Helper()
-	r := httptest.NewRequest(rq.method, rq.target, strings.NewReader(rq.body))
-	for k, v := range rq.header {
-		if v != "" {
-			r.Header.Set(k, v)
-		}
-	}
-	if rq.cookie != "" {
-		r.AddCookie(&http.Cookie{Name: web.SessionCookie, Value: rq.cookie})
-	}
-	w := httptest.NewRecorder()
-	e.h.ServeHTTP(w, r)
-	return w
-}
 
 func jsonLogin(email, password string) request {
 	b, _ := json.Marshal(map[string]string{"email": email, "password": password})
@@ -108,14 +50,14 @@ func decode(t *testing.T, w *httptest.ResponseRecorder) loginBody {
 	return b
 }
 
-// login signs the env's user in and returns the token.
-func (e *env) login() loginBody {
-	e.t.Helper()
-	w := e.do(jsonLogin(e.user.Email, storetest.Password))
+// login signs clerk-c1 in with its password.
+func (e *env) login(t *testing.T) loginBody {
+	t.Helper()
+	w := e.do(t, jsonLogin(e.user(t, "clerk-c1").Email, storetest.Password))
 	if w.Code != http.StatusOK {
-		e.t.Fatalf("login: %d %s", w.Code, w.Body)
+		t.Fatalf("login: %d %s", w.Code, w.Body)
 	}
-	return decode(e.t, w)
+	return decode(t, w)
 }
 
 func sessionCookie(w *httptest.ResponseRecorder) *http.Cookie {
@@ -171,8 +113,9 @@ func TestLogin(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			e := newEnv(t)
-			w := e.do(tt.rq(e.user.Email))
+			e := newEnv(t, nil)
+			clerk := e.user(t, "clerk-c1")
+			w := e.do(t, tt.rq(clerk.Email))
 			b := decode(t, w)
 			if w.Code != tt.wantStatus {
 				t.Fatalf("status %d (%s), want %d", w.Code, w.Body, tt.wantStatus)
@@ -184,8 +127,8 @@ func TestLogin(t *testing.T) {
 				}
 				return
 			}
-			if b.Token == "" || b.User.ID != e.user.ID || b.User.Email != e.user.Email || b.User.Role != "clerk" {
-				t.Fatalf("login answered %+v, want a token and user %+v", b, e.user)
+			if b.Token == "" || b.User.ID != clerk.ID || b.User.Email != clerk.Email || b.User.Role != "clerk" {
+				t.Fatalf("login answered %+v, want a token and user %+v", b, clerk)
 			}
 			if want := e.clock.Now().Add(sessionTTL); !b.ExpiresAt.Equal(want) {
 				t.Errorf("expires_at %v, want %v", b.ExpiresAt, want)
@@ -195,7 +138,7 @@ func TestLogin(t *testing.T) {
 				t.Fatalf("cookie %+v, want the token, HttpOnly, SameSite=Lax, Path=/, Secure=%v, Max-Age %v", c, tt.wantSecure, sessionTTL)
 			}
 			// The token signs in, as a bearer token.
-			if w := e.do(request{method: "GET", target: "/api/v1/me", header: map[string]string{"Authorization": "Bearer " + b.Token}}); w.Code != 200 {
+			if w := e.do(t, request{method: "GET", target: "/api/v1/me", header: map[string]string{"Authorization": "Bearer " + b.Token}}); w.Code != 200 {
 				t.Errorf("/me with the new token: %d %s", w.Code, w.Body)
 			}
 		})
@@ -204,11 +147,12 @@ func TestLogin(t *testing.T) {
 
 func TestLoginDisabledUser(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	if err := e.st.SetUserActive(context.Background(), e.user.ID, false); err != nil {
+	e := newEnv(t, nil)
+	clerk := e.user(t, "clerk-c1")
+	if err := e.st.SetUserActive(context.Background(), clerk.ID, false); err != nil {
 		t.Fatal(err)
 	}
-	w := e.do(jsonLogin(e.user.Email, storetest.Password))
+	w := e.do(t, jsonLogin(clerk.Email, storetest.Password))
 	if b := decode(t, w); w.Code != http.StatusForbidden || !strings.Contains(b.Message, "đã bị khóa") || sessionCookie(w) != nil {
 		t.Fatalf("disabled user's login: %d %q, want 403 saying the account is locked", w.Code, b.Message)
 	}
@@ -251,10 +195,10 @@ func TestMe(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			e := newEnv(t)
-			tok := e.login().Token
+			e := newEnv(t, nil)
+			tok := e.login(t).Token
 			e.clock.Advance(tt.advance)
-			w := e.do(tt.rq(tok))
+			w := e.do(t, tt.rq(tok))
 			if w.Code != tt.wantStatus {
 				t.Fatalf("status %d %s, want %d", w.Code, w.Body, tt.wantStatus)
 			}
@@ -266,8 +210,8 @@ func TestMe(t *testing.T) {
 			if err := json.Unmarshal(w.Body.Bytes(), &b); err != nil {
 				t.Fatal(err)
 			}
-			if tt.wantStatus == 200 && b.User.Email != e.user.Email {
-				t.Errorf("/me is %q, want %q", b.User.Email, e.user.Email)
+			if want := e.user(t, "clerk-c1").Email; tt.wantStatus == 200 && b.User.Email != want {
+				t.Errorf("/me is %q, want %q", b.User.Email, want)
 			}
 			if b.Message != tt.wantMsg || (b.CSRFToken != "") != tt.wantCSRF {
 				t.Errorf("message %q, csrf_token %q; want %q, a CSRF token %v", b.Message, b.CSRFToken, tt.wantMsg, tt.wantCSRF)
@@ -313,8 +257,8 @@ func TestCSRF(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			e := newEnv(t)
-			lb := e.login()
+			e := newEnv(t, nil)
+			lb := e.login(t)
 			rq := request{method: "POST", target: "/api/v1/logout", header: tt.header(lb.CSRFToken)}
 			if rq.header == nil {
 				rq.header = map[string]string{}
@@ -324,8 +268,8 @@ func TestCSRF(t *testing.T) {
 			} else {
 				rq.cookie = lb.Token
 			}
-			w := e.do(rq)
-			me := e.do(request{method: "GET", target: "/api/v1/me", header: map[string]string{"Authorization": "Bearer " + lb.Token}})
+			w := e.do(t, rq)
+			me := e.do(t, request{method: "GET", target: "/api/v1/me", header: map[string]string{"Authorization": "Bearer " + lb.Token}})
 			if tt.wantOK {
 				if w.Code != http.StatusNoContent || me.Code != http.StatusUnauthorized {
 					t.Fatalf("logout %d %s, then /me %d; want 204 and the session gone", w.Code, w.Body, me.Code)
@@ -359,7 +303,7 @@ func TestLoginThrottle(t *testing.T) {
 			wrong, wrong, wrong, wrong, wrong, {true, time.Minute, 429}, {false, 0, 429},
 		}},
 		{"the limit lifts when the first failure leaves the window", []attempt{
-			// Failures at 8:01…8:05; the first leaves the window at 8:16.
+			// Failures at 9:01…9:05; the first leaves the window at 9:16.
 			wrong, wrong, wrong, wrong, wrong, {true, 10*time.Minute + 59*time.Second, 429}, {true, time.Second, 200},
 		}},
 		{"a success starts the count again", []attempt{
@@ -372,14 +316,14 @@ func TestLoginThrottle(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			e := newEnv(t)
+			e := newEnv(t, nil)
 			for i, a := range tt.attempts {
 				e.clock.Advance(a.advance)
 				pw := "mat-khau-sai-roi"
 				if a.right {
 					pw = storetest.Password
 				}
-				w := e.do(jsonLogin(e.user.Email, pw))
+				w := e.do(t, jsonLogin(e.user(t, "clerk-c1").Email, pw))
 				if w.Code != a.want {
 					t.Fatalf("attempt %d: %d %s, want %d", i+1, w.Code, w.Body, a.want)
 				}
@@ -392,8 +336,8 @@ func TestLoginThrottle(t *testing.T) {
 				}
 			}
 			// Someone else's account is not affected.
-			other := storetest.User(t, e.st, nil)
-			if w := e.do(jsonLogin(other.Email, storetest.Password)); w.Code != 200 {
+			other := e.user(t, "clerk-c2")
+			if w := e.do(t, jsonLogin(other.Email, storetest.Password)); w.Code != 200 {
 				t.Fatalf("another user's login: %d %s", w.Code, w.Body)
 			}
 		})
@@ -402,9 +346,9 @@ func TestLoginThrottle(t *testing.T) {
 
 func TestLogoutWithCookieClearsIt(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	lb := e.login()
-	w := e.do(request{method: "POST", target: "/api/v1/logout", cookie: lb.Token, header: map[string]string{"Origin": "http://example.com"}})
+	e := newEnv(t, nil)
+	lb := e.login(t)
+	w := e.do(t, request{method: "POST", target: "/api/v1/logout", cookie: lb.Token, header: map[string]string{"Origin": "http://example.com"}})
 	if c := sessionCookie(w); w.Code != http.StatusNoContent || c == nil || c.MaxAge >= 0 {
 		t.Fatalf("logout: %d, cookie %v; want 204 and the cookie cleared", w.Code, c)
 	}
@@ -420,7 +364,7 @@ func TestLogoutWithCookieClearsIt(t *testing.T) {
 		t.Errorf("audit trail %v, want the login and the logout", actions)
 	}
 	// Signing out again is harmless.
-	if w := e.do(request{method: "POST", target: "/api/v1/logout"}); w.Code != http.StatusNoContent {
+	if w := e.do(t, request{method: "POST", target: "/api/v1/logout"}); w.Code != http.StatusNoContent {
 		t.Errorf("logout without a session: %d", w.Code)
 	}
 }

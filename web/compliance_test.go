@@ -2,104 +2,26 @@ package web_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/json"
-	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"baocao/reporting"
-	"baocao/scheduler"
 	"baocao/store"
 	"baocao/store/storetest"
-	"baocao/web"
 )
 
-// cwEnv is the API over one half-year period of the small commune form:
-// district 1 has communes c1 (filed on time) and c2 (nothing), district 2
-// has c3 (filed late); the clock stands two days after the deadline.
-type cwEnv struct {
-	st         *store.Store
-	h          http.Handler
-	periodID   int64
-	deadline   time.Time
-	d1, d2     string
-	c1, c2, c3 string
-	sub1, sub3 int64
-	tokens     map[string]string // by role name used in the tests
-}
-
-func newCWEnv(t *testing.T) *cwEnv {
+// newFiledEnv is the test world two days after the 2026-H1 deadline: c1
+// filed an hour before it (submission sub1), c3 a day after it, c2
+// nothing.
+func newFiledEnv(t *testing.T) (e *env, sub1 int64) {
 	t.Helper()
-	ctx := context.Background()
-	st := storetest.Open(t)
-	storetest.SyncFormYAML(t, st, "test-in.yaml", storetest.SmallFormYAML)
-	e := &cwEnv{st: st, tokens: map[string]string{}}
-	prov := storetest.Unit(t, st, &storetest.UnitOpts{Kind: reporting.KindProvince}).Code
-	e.d1 = storetest.Unit(t, st, &storetest.UnitOpts{Kind: reporting.KindDistrictPC, Parent: prov, Name: "UBND huyện Một"}).Code
-	e.d2 = storetest.Unit(t, st, &storetest.UnitOpts{Kind: reporting.KindDistrictPC, Parent: prov, Name: "UBND huyện Hai"}).Code
-	e.c1 = storetest.Unit(t, st, &storetest.UnitOpts{Parent: e.d1, Name: "UBND xã Một"}).Code
-	e.c2 = storetest.Unit(t, st, &storetest.UnitOpts{Parent: e.d1, Name: "UBND xã Hai"}).Code
-	e.c3 = storetest.Unit(t, st, &storetest.UnitOpts{Parent: e.d2, Name: "UBND xã Ba"}).Code
-	if _, err := scheduler.OpenDue(ctx, st, time.Date(2026, time.June, 10, 9, 0, 0, 0, hcm), hcm); err != nil {
-		t.Fatal(err)
-	}
-	var versionID int64
-	if err := st.Pool().QueryRow(ctx, `SELECT id, form_version_id, deadline FROM periods WHERE key = '2026-H1'`).Scan(&e.periodID, &versionID, &e.deadline); err != nil {
-		t.Fatal(err)
-	}
-	file := func(unit string, at time.Time) int64 {
-		res, err := st.InsertSubmission(ctx, store.NewSubmission{PeriodID: e.periodID, UnitCode: unit, FormVersionID: versionID,
-			File: []byte(rand.Text()), FileName: "bc.xlsx", UploadedAt: at})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return res.Submission.ID
-	}
-	e.sub1 = file(e.c1, e.deadline.Add(-time.Hour))
-	e.sub3 = file(e.c3, e.deadline.Add(24*time.Hour))
-	now := e.deadline.Add(48 * time.Hour)
-	users := map[string]*storetest.UserOpts{
-		"inspector":     {Role: reporting.RoleInspector},
-		"admin":         {Role: reporting.RoleAdmin},
-		"supervisor-d1": {Role: reporting.RoleSupervisor, UnitCode: e.d1},
-		"supervisor-d2": {Role: reporting.RoleSupervisor, UnitCode: e.d2},
-		"clerk-c1":      {Role: reporting.RoleClerk, UnitCode: e.c1},
-	}
-	for name, o := range users {
-		u := storetest.User(t, st, o)
-		tok, _, err := st.CreateSession(ctx, u.ID, time.Hour, now)
-		if err != nil {
-			t.Fatal(err)
-		}
-		e.tokens[name] = tok
-	}
-	e.h = web.New(web.Options{Store: st, Logger: slog.New(slog.DiscardHandler), Now: func() time.Time { return now },
-		BaseURL: "https://baocao.test"}).Handler()
-	return e
-}
-
-// call sends one request as who ("" for nobody) and decodes a JSON answer.
-func (e *cwEnv) call(t *testing.T, who, method, target, body string) (int, map[string]any) {
-	t.Helper()
-	r := httptest.NewRequest(method, target, strings.NewReader(body))
-	if who != "" {
-		r.Header.Set("Authorization", "Bearer "+e.tokens[who])
-	}
-	if body != "" {
-		r.Header.Set("Content-Type", "application/json")
-	}
-	w := httptest.NewRecorder()
-	e.h.ServeHTTP(w, r)
-	var out map[string]any
-	if err := json.Unmarshal(w.Body.Bytes(), &out); err != nil {
-		t.Fatalf("%s %s: %d, not JSON: %s", method, target, w.Code, w.Body)
-	}
-	return w.Code, out
+	e = newEnv(t, nil)
+	sub1 = storetest.Upload(t, e.st, e.periodID, e.c1, e.deadline.Add(-time.Hour)).ID
+	storetest.Upload(t, e.st, e.periodID, e.c3, e.deadline.Add(24*time.Hour))
+	e.clock.Set(e.deadline.Add(48 * time.Hour))
+	return e, sub1
 }
 
 // num reads a number at a path of nested objects.
@@ -119,7 +41,7 @@ func count(v any, key string) int {
 
 func TestComplianceQueriesShowEachUserItsOwnUnits(t *testing.T) {
 	t.Parallel()
-	e := newCWEnv(t)
+	e, _ := newFiledEnv(t)
 	period := "/api/v1/periods/" + strconv.FormatInt(e.periodID, 10)
 	tests := []struct {
 		name   string
@@ -218,9 +140,9 @@ func TestComplianceQueriesShowEachUserItsOwnUnits(t *testing.T) {
 // tried first by someone who may not.
 func TestReviewExemptAndExtendOverTheAPI(t *testing.T) {
 	t.Parallel()
-	e := newCWEnv(t)
+	e, sub1 := newFiledEnv(t)
 	period := "/api/v1/periods/" + strconv.FormatInt(e.periodID, 10)
-	review1 := "/api/v1/submissions/" + strconv.FormatInt(e.sub1, 10) + "/review"
+	review1 := "/api/v1/submissions/" + strconv.FormatInt(sub1, 10) + "/review"
 	newDeadline := e.deadline.Add(5 * 24 * time.Hour).Format(time.RFC3339)
 	steps := []struct {
 		name           string
@@ -294,7 +216,7 @@ func TestReviewExemptAndExtendOverTheAPI(t *testing.T) {
 	}
 	// The return went to the outbox with the configured link.
 	rs, err := e.st.Reminders(context.Background(), store.ReminderFilter{UnitCode: e.c1})
-	if err != nil || len(rs) != 1 || !strings.Contains(rs[0].BodyText, "https://baocao.test/units/"+e.c1) {
+	if err != nil || len(rs) != 1 || !strings.Contains(rs[0].BodyText, baseURL+"/units/"+e.c1) {
 		t.Fatalf("return e-mail %+v, %v", rs, err)
 	}
 }

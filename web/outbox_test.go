@@ -1,50 +1,39 @@
 package web_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strings"
 	"testing"
-	"time"
-
-	"baocao/reporting"
-	"baocao/store/storetest"
 )
 
 func TestRemindNowAndOutbox(t *testing.T) {
 	t.Parallel()
-	e := newUpEnv(t, 0)
+	e := newEnv(t, nil)
 	path := fmt.Sprintf("/api/v1/periods/%d/reminders", e.periodID)
-	if resp, _ := e.do(t, "POST", path, strings.NewReader(`{}`), "application/json"); resp.StatusCode != http.StatusForbidden {
-		t.Fatalf("clerk reminding: %d, want 403", resp.StatusCode)
-	}
-	inspector := storetest.User(t, e.st, &storetest.UserOpts{Role: reporting.RoleInspector})
-	tok, _, err := e.st.CreateSession(context.Background(), inspector.ID, time.Hour, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.token = tok
-	enqueued := func(body string) int {
-		resp, b := e.do(t, "POST", path, strings.NewReader(body), "application/json")
-		if resp.StatusCode != http.StatusAccepted {
-			t.Fatalf("remind %s: %d %s", body, resp.StatusCode, b)
+	for _, who := range []string{"clerk-c1", "supervisor-d1"} {
+		if code, body := e.call(t, who, "POST", path, `{}`); code != http.StatusForbidden {
+			t.Fatalf("%s reminding: %d %v, want 403", who, code, body)
 		}
-		var res struct{ Enqueued int }
-		if err := json.Unmarshal(b, &res); err != nil {
-			t.Fatal(err)
+		if code, body := e.call(t, who, "GET", "/api/v1/outbox", ""); code != http.StatusForbidden {
+			t.Fatalf("%s reading the outbox: %d %v, want 403", who, code, body)
 		}
-		return res.Enqueued
 	}
-	// Both communes owe the period: both are reminded, once a day.
-	if n := enqueued(`{}`); n != 2 {
-		t.Fatalf("every owing unit: %d enqueued, want 2", n)
+	enqueued := func(body string) float64 {
+		code, res := e.call(t, "inspector", "POST", path, body)
+		if code != http.StatusAccepted {
+			t.Fatalf("remind %s: %d %v", body, code, res)
+		}
+		return num(res, "enqueued")
 	}
-	if n := enqueued(`{"unit":"` + e.unit + `"}`); n != 0 {
-		t.Fatalf("same unit the same day: %d enqueued, want 0", n)
+	// The three communes owe the period: all are reminded, once a day.
+	if n := enqueued(`{}`); n != 3 {
+		t.Fatalf("every owing unit: %v enqueued, want 3", n)
 	}
-	resp, b := e.do(t, "GET", "/api/v1/outbox", nil, "")
+	if n := enqueued(`{"unit":"` + e.c1 + `"}`); n != 0 {
+		t.Fatalf("same unit the same day: %v enqueued, want 0", n)
+	}
+	w := e.do(t, request{method: "GET", target: "/api/v1/outbox", as: "inspector"})
 	var out struct {
 		Reminders []struct {
 			UnitCode string `json:"unit_code"`
@@ -52,13 +41,13 @@ func TestRemindNowAndOutbox(t *testing.T) {
 			Subject  string `json:"subject"`
 		} `json:"reminders"`
 	}
-	if err := json.Unmarshal(b, &out); err != nil || resp.StatusCode != http.StatusOK || len(out.Reminders) != 2 {
-		t.Fatalf("outbox: %d %s", resp.StatusCode, b)
+	if err := json.Unmarshal(w.Body.Bytes(), &out); err != nil || w.Code != http.StatusOK || len(out.Reminders) != 3 {
+		t.Fatalf("outbox: %d %s", w.Code, w.Body)
 	}
 	// Fields in snake_case, as everywhere in the API.
 	for _, r := range out.Reminders {
 		if r.UnitCode == "" || r.Status == "" || r.Subject == "" {
-			t.Fatalf("outbox row %+v from %s", r, b)
+			t.Fatalf("outbox row %+v from %s", r, w.Body)
 		}
 	}
 }

@@ -20,6 +20,17 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /units/{unit}/periods/{period}", s.handleUnitPeriod)
 	mux.HandleFunc("POST /units/{unit}/periods/{period}/submissions", s.handleUnitPeriodUpload)
 	mux.HandleFunc("GET /units/{unit}/periods/{period}/annotated/{key}", s.handleAnnotated)
+	mux.HandleFunc("GET /dashboard", s.handleDashboard)
+	mux.HandleFunc("GET /periods", s.handlePeriods)
+	mux.HandleFunc("GET /reports", s.handlePeriods)
+	mux.HandleFunc("GET /periods/{id}", s.handlePeriod)
+	mux.HandleFunc("POST /periods/{id}/remind", s.handlePeriodRemind)
+	mux.HandleFunc("POST /periods/{id}/exempt", s.handlePeriodExempt)
+	mux.HandleFunc("POST /periods/{id}/extend", s.handlePeriodExtend)
+	mux.HandleFunc("GET /forms/{code}/matrix", s.handleMatrix)
+	mux.HandleFunc("GET /submissions/{id}", s.handleSubmissionPage)
+	mux.HandleFunc("POST /submissions/{id}/review", s.handleSubmissionReview)
+	mux.HandleFunc("GET /outbox", s.handleOutboxPage)
 	mux.HandleFunc("/", s.handleNotFound)
 
 	// The JSON API (and the template download, which pages link to).
@@ -42,5 +53,5 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /api/v1/outbox", s.handleOutbox)
 	mux.HandleFunc("GET /api/v1/audit", s.handleAudit)
 	mux.HandleFunc("GET /api/v1/periods/{id}/units/{unit}/history", s.handleObligationHistory)
-	return s.logRequests(s.authenticate(mux))
+	return s.logRequests(gzipResponses(s.authenticate(mux)))
 }

@@ -10,70 +10,63 @@ import (
 	"time"
 
 	"baocao/reporting"
-	"baocao/scheduler"
-	"baocao/store"
 	"baocao/store/storetest"
 )
 
 // TestComplianceReviewExemptExtendFromTheCommandLine drives the inspector's
-// commands over the period of the small commune form open today (the
-// actions are stamped with the real clock): district D1 has communes c1
-// (filed) and c2 (nothing).
+// commands over the small commune form's 2026-H1 period at cliNow:
+// district D1 has communes c1 (filed on time) and c2 (nothing).
 func TestComplianceReviewExemptExtendFromTheCommandLine(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	url, st := smallFormDB(t)
-	hcm, _ := time.LoadLocation("Asia/Ho_Chi_Minh")
 	prov := storetest.Unit(t, st, &storetest.UnitOpts{Kind: reporting.KindProvince}).Code
 	d1 := storetest.Unit(t, st, &storetest.UnitOpts{Kind: reporting.KindDistrictPC, Parent: prov, Name: "UBND huyện Một"}).Code
 	c1 := storetest.Unit(t, st, &storetest.UnitOpts{Parent: d1}).Code
 	c2 := storetest.Unit(t, st, &storetest.UnitOpts{Parent: d1}).Code
-	now := time.Now()
-	if _, err := scheduler.OpenDue(ctx, st, now, hcm); err != nil {
-		t.Fatal(err)
-	}
+	storetest.OpenDue(t, st, cliNow, hcm)
 	var (
-		periodID, versionID int64
-		key                 string
-		deadline            time.Time
+		periodID int64
+		key      = "2026-H1"
+		deadline time.Time
 	)
-	if err := st.Pool().QueryRow(ctx, `SELECT id, form_version_id, key, deadline FROM periods ORDER BY data_from DESC LIMIT 1`).
-		Scan(&periodID, &versionID, &key, &deadline); err != nil {
+	if err := st.Pool().QueryRow(ctx, `SELECT id, deadline FROM periods WHERE form_code = 'TEST-IN' AND key = $1`, key).
+		Scan(&periodID, &deadline); err != nil {
 		t.Fatal(err)
 	}
-	res, err := st.InsertSubmission(ctx, store.NewSubmission{PeriodID: periodID, UnitCode: c1, FormVersionID: versionID,
-		File: []byte("v1"), FileName: "bc.xlsx", UploadedAt: now})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sub := storetest.Upload(t, st, periodID, c1, cliNow)
 	env := []string{"BAOCAO_DATABASE_URL=" + url, "BAOCAO_LOG_LEVEL=warn"}
 	pid := strconv.FormatInt(periodID, 10)
 	later := deadline.Add(48 * time.Hour).In(hcm)
+	extended := reporting.EndOfDay(deadline.In(hcm).AddDate(0, 0, 3), hcm)
+	flagAt := deadline.AddDate(0, 0, 10).Truncate(time.Minute) // as --at writes it
 
 	steps := []struct {
 		name    string
 		args    []string
-		want    []string // in the output, or in the error when errHas
+		want    []string // in the output, or in the error when failing
 		failing bool
 	}{
 		{"the table after the deadline", []string{"compliance", "--form", "TEST-IN", "--period", key, "--at", later.Format(time.RFC3339)},
 			[]string{"Toàn tỉnh", "by parent unit", d1 + " UBND huyện Một", "by unit kind", "50.0%"}, false},
 		{"a period by id", []string{"compliance", "--form", "TEST-IN", "--period", pid}, []string{"Toàn tỉnh"}, false},
 		{"an unknown period", []string{"compliance", "--form", "TEST-IN", "--period", "1999-H1"}, []string{"no period"}, true},
-		{"a return needs a reason", []string{"review", strconv.FormatInt(res.Submission.ID, 10), "return"}, []string{"lý do trả lại"}, true},
-		{"a return", []string{"review", "--as", "admin", strconv.FormatInt(res.Submission.ID, 10), "return", "--reason", "Thiếu mục II"},
+		{"a return needs a reason", []string{"review", strconv.FormatInt(sub.ID, 10), "return"}, []string{"lý do trả lại"}, true},
+		{"a return", []string{"review", "--as", "admin", strconv.FormatInt(sub.ID, 10), "return", "--reason", "Thiếu mục II"},
 			[]string{"Trả lại", reporting.StatusReturned.Label(), "outbox"}, false},
 		{"an exemption", []string{"exempt", "--period", pid, "--unit", c2, "--reason", "Sáp nhập"}, []string{reporting.StatusExempt.Label()}, false},
 		{"withdrawn", []string{"exempt", "--period", pid, "--unit", c2, "--undo"}, []string{reporting.StatusPending.Label()}, false},
 		{"a period by key", []string{"exempt", "--period", key, "--unit", c2, "--reason", "Sáp nhập"}, []string{reporting.StatusExempt.Label()}, false},
 		{"and by form and key", []string{"exempt", "--form", "TEST-IN", "--period", key, "--unit", c2, "--undo"}, []string{reporting.StatusPending.Label()}, false},
 		{"an unknown key", []string{"exempt", "--period", "1999-H1", "--unit", c2, "--undo"}, []string{`no period "1999-H1"`}, true},
-		{"an extension of the district", []string{"extend", "--period", pid, "--subtree", d1, "--deadline", deadline.In(hcm).AddDate(0, 0, 3).Format(time.DateOnly),
+		{"an extension of the district", []string{"extend", "--period", pid, "--subtree", d1, "--deadline", extended.Format(time.DateOnly),
 			"--reason", "Lũ lụt"}, []string{"deadline of 2 units", c1, c2}, false},
 		{"an earlier deadline", []string{"extend", "--period", pid, "--unit", c1, "--deadline", deadline.In(hcm).Format(time.DateOnly), "--reason", "x"},
 			[]string{"sớm hơn hạn hiện tại"}, true},
-		{"the deadline tick, long after", []string{"deadlines", "--at", deadline.AddDate(0, 0, 10).Format(time.RFC3339)},
-			[]string{"obligations flagged missing"}, false},
+		{"the deadline tick, long after", []string{"deadlines", "--at", flagAt.Format(time.RFC3339)},
+			[]string{"1 obligations flagged missing"}, false},
+		{"and again: nothing more", []string{"deadlines", "--at", flagAt.Add(time.Hour).Format(time.RFC3339)},
+			[]string{"0 obligations flagged missing"}, false},
 	}
 	for _, s := range steps {
 		out, err := runCLI(ctx, t, env, s.args...)
@@ -92,11 +85,22 @@ func TestComplianceReviewExemptExtendFromTheCommandLine(t *testing.T) {
 			}
 		}
 	}
-	var status string
-	if err := st.Pool().QueryRow(ctx, `SELECT status FROM obligations WHERE period_id = $1 AND unit_code = $2`, periodID, c2).Scan(&status); err != nil {
+	// c2's history: the exemption given and withdrawn twice, the extension,
+	// and the tick seeing the extended deadline pass.
+	events, err := st.ObligationHistory(ctx, periodID, c2)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if status != "missing" {
+	var kinds []string
+	for _, ev := range events {
+		kinds = append(kinds, string(ev.Kind))
+	}
+	last := events[len(events)-1]
+	if got := strings.Join(kinds, " "); got != "opened exempted unexempted exempted unexempted extended flagged_missing" ||
+		!last.Deadline.Equal(extended) || !last.At.Equal(flagAt) {
+		t.Fatalf("c2's history %s, last %+v; want the tick to flag the deadline of %s", got, last, extended)
+	}
+	if status, _ := reporting.StatusAt(events, flagAt); status != reporting.StatusMissing {
 		t.Fatalf("c2 after the tick past its extended deadline: %s", status)
 	}
 }
@@ -107,14 +111,12 @@ func TestTemplateByPeriodKeyOrID(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	url, st := smallFormDB(t)
-	hcm, _ := time.LoadLocation("Asia/Ho_Chi_Minh")
-	unit := storetest.Unit(t, st, &storetest.UnitOpts{}).Code
-	if _, err := scheduler.OpenDue(ctx, st, time.Now(), hcm); err != nil {
-		t.Fatal(err)
-	}
+	prov := storetest.Unit(t, st, &storetest.UnitOpts{Kind: reporting.KindProvince}).Code
+	unit := storetest.Unit(t, st, &storetest.UnitOpts{Parent: prov}).Code
+	storetest.OpenDue(t, st, cliNow, hcm)
 	var id int64
-	var key string
-	if err := st.Pool().QueryRow(ctx, `SELECT id, key FROM periods ORDER BY data_from DESC LIMIT 1`).Scan(&id, &key); err != nil {
+	key := "2026-H1"
+	if err := st.Pool().QueryRow(ctx, `SELECT id FROM periods WHERE form_code = 'TEST-IN' AND key = $1`, key).Scan(&id); err != nil {
 		t.Fatal(err)
 	}
 	env := []string{"BAOCAO_DATABASE_URL=" + url, "BAOCAO_SECRET=" + strings.Repeat("k", 40), "BAOCAO_LOG_LEVEL=warn"}

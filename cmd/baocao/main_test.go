@@ -13,12 +13,27 @@ import (
 	"baocao/store/storetest"
 )
 
+// hcm is the configuration's default time zone.
+var hcm = func() *time.Location {
+	loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}()
+
+// cliNow is the moment every command of the tests runs at, whatever the
+// day they run: 2026-H1 of the small form has been open since December
+// and its deadline (16/6/2026) is six weeks away, before any of its
+// scheduled reminders.
+var cliNow = time.Date(2026, time.May, 4, 9, 0, 0, 0, hcm)
+
 // runCLI runs the root command as a user would, with env as the whole
-// environment.
+// environment and the clock stopped at cliNow.
 func runCLI(ctx context.Context, t *testing.T, env []string, args ...string) (string, error) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	root := newRootCmd(&out, &errOut, env)
+	root := newRootCmd(&out, &errOut, env, func() time.Time { return cliNow })
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	if err != nil {

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"baocao/ops"
 	"baocao/reporting"
-	"baocao/scheduler"
 	"baocao/store"
 	"baocao/store/storetest"
 )
@@ -69,9 +69,9 @@ func TestServeStaysResponsiveWhileSMTPHangs(t *testing.T) {
 	ctx := context.Background()
 	url, st := smallFormDB(t)
 	periodID := owingCommunes(t, st, 5)
-	now := time.Now()
 	inspector := storetest.User(t, st, &storetest.UserOpts{Role: reporting.RoleInspector})
-	token, _, err := st.CreateSession(ctx, inspector.ID, time.Hour, now)
+	// At the clock the server reads, as a sign-in through it would be.
+	token, _, err := st.CreateSession(ctx, inspector.ID, time.Hour, cliNow)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,27 +160,32 @@ func TestOutboxSendWithoutSMTPHostKeepsMailInTheDataDir(t *testing.T) {
 	}
 }
 
-// owingCommunes adds a district with n communes that have e-mail addresses,
-// opens today's period of the small form and reminds every commune now.
+// owingCommunes adds a district with n communes that have e-mail
+// addresses, opens 2026-H1 of the small form at cliNow and reminds every
+// commune then, as an inspector's "remind all" does: n e-mails due at
+// cliNow, and no scheduled reminder due besides.
 func owingCommunes(t *testing.T, st *store.Store, n int) (periodID int64) {
 	t.Helper()
 	ctx := context.Background()
-	hcm, _ := time.LoadLocation("Asia/Ho_Chi_Minh")
-	district := storetest.Unit(t, st, &storetest.UnitOpts{Kind: reporting.KindDistrictPC}).Code
+	prov := storetest.Unit(t, st, &storetest.UnitOpts{Kind: reporting.KindProvince}).Code
+	district := storetest.Unit(t, st, &storetest.UnitOpts{Kind: reporting.KindDistrictPC, Parent: prov}).Code
 	for range n {
 		storetest.Unit(t, st, &storetest.UnitOpts{Parent: district})
 	}
 	if _, err := st.Pool().Exec(ctx, `UPDATE unit_versions SET emails = ARRAY['vp-' || lower(unit_code) || '@xa.vn']`); err != nil {
 		t.Fatal(err)
 	}
-	now := time.Now()
-	if _, err := scheduler.OpenDue(ctx, st, now, hcm); err != nil {
+	storetest.OpenDue(t, st, cliNow, hcm)
+	if err := st.Pool().QueryRow(ctx, `SELECT id FROM periods WHERE form_code = 'TEST-IN' AND key = '2026-H1'`).Scan(&periodID); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.Pool().QueryRow(ctx, `SELECT id FROM periods ORDER BY data_from DESC LIMIT 1`).Scan(&periodID); err != nil {
-		t.Fatal(err)
+	svc := storetest.Ops(st, hcm)
+	// The tests count the outbox: the scheduler, ticking at cliNow, must
+	// not add to it.
+	if res, err := svc.EnqueueReminders(ctx, cliNow); err != nil || res.Enqueued != 0 {
+		t.Fatalf("scheduled reminders due at %s: %+v, %v; want none", cliNow, res, err)
 	}
-	res, err := scheduler.RemindMissing(ctx, st, periodID, "test", now, scheduler.RemindOptions{Location: hcm, BaseURL: "http://baocao.test"})
+	res, err := svc.RemindOwing(ctx, ops.CLIAdmin, cliNow, periodID)
 	if err != nil || res.Enqueued != n {
 		t.Fatalf("remind: %+v, %v", res, err)
 	}

@@ -14,25 +14,21 @@ type NavItem struct {
 var navByRole = map[reporting.Role][]NavItem{
 	reporting.RoleClerk: {
 		{"obligations", navObligations, "/obligations"},
-		{"submissions", navSubmissions, "/submissions"},
+		{"unit", navMyUnit, "/my-unit"},
 	},
 	reporting.RoleSupervisor: {
 		{"dashboard", navDashboard, "/dashboard"},
 		{"periods", navPeriods, "/periods"},
-		{"reports", navReports, "/reports"},
+		{"obligations", navObligations, "/obligations"},
 	},
 	reporting.RoleInspector: {
 		{"dashboard", navDashboard, "/dashboard"},
 		{"periods", navPeriods, "/periods"},
-		{"reports", navReports, "/reports"},
 		{"outbox", navOutbox, "/outbox"},
 	},
 	reporting.RoleAdmin: {
 		{"dashboard", navDashboard, "/dashboard"},
 		{"periods", navPeriods, "/periods"},
-		{"units", navUnits, "/admin/units"},
-		{"users", navUsers, "/admin/users"},
-		{"forms", navForms, "/admin/forms"},
 		{"outbox", navOutbox, "/outbox"},
 	},
 }

@@ -58,3 +58,82 @@ type UnitHistoryPage struct {
 type PasswordForm struct {
 	Error string
 }
+
+// DashboardPage is the data of the "dashboard" page: one panel per form.
+type DashboardPage struct {
+	Forms []FormPanel
+}
+
+// FormPanel is one form on the dashboard: its latest period's counts,
+// bars per parent unit and per kind, and the trend over recent periods.
+type FormPanel struct {
+	Form   reporting.Form
+	Latest store.Compliance
+	// Recent are the form's recent periods, newest first (Latest is the
+	// first).
+	Recent     []store.Compliance
+	ByParent   BarChart
+	ByKind     BarChart
+	Trend      LineChart
+	MatrixHref string
+}
+
+// PeriodsPage is the data of the "periods" page: every period, newest
+// first.
+type PeriodsPage struct {
+	Periods []store.PeriodRow
+}
+
+// PeriodFilter is what the period page's units table is filtered by.
+type PeriodFilter struct {
+	Status, Parent, Kind, Q string
+}
+
+// Option is one choice of a <select>.
+type Option struct {
+	Value, Label string
+	Selected     bool
+}
+
+// PeriodPage is the data of the "period" page.
+type PeriodPage struct {
+	ops.PeriodPage
+	Filter          PeriodFilter
+	StatusOptions   []Option
+	ParentOptions   []Option
+	KindOptions     []Option
+	Shown           []store.PeriodUnit // this page of the filtered units
+	Pager           Pager
+	Missing         []store.PeriodUnit // every unit still owing, for the e-mail list
+	MissingEmails   string
+	Path            string
+	XLSXURL, PDFURL string
+	MatrixHref      string
+	Bars            BarChart
+}
+
+// MatrixPage is the data of the "matrix" page: units × periods, paged.
+type MatrixPage struct {
+	FormCode      string
+	Matrix        store.Matrix
+	Rows          []store.MatrixRow // this page's
+	Pager         Pager
+	ParentOptions []Option
+	KindOptions   []Option
+	Filter        PeriodFilter
+}
+
+// SubmissionPage is the data of the "submission" page.
+type SubmissionPage struct {
+	ops.SubmissionView
+	ReviewURL string
+	FileURL   string
+	UnitHref  string
+}
+
+// OutboxPage is the data of the "outbox" page.
+type OutboxPage struct {
+	Reminders     []store.Reminder
+	Status        string
+	StatusOptions []Option
+}

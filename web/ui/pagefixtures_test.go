@@ -137,6 +137,27 @@ func pageFixturesOfWeb() map[string][]Page {
 				Obligations: []store.HistoryRow{{PeriodID: 12, FormCode: "DCCS-XA", PeriodLabel: "6 tháng đầu năm 2026", UnitName: "Phường Bình Phước",
 					Deadline: fxDeadline, Status: reporting.StatusLate, DaysLate: 2}},
 			}}}},
+		"dashboard": {{Title: "Tình hình báo cáo", User: fixtureInspector, CSRF: fixtureCSRF, Nav: "dashboard", Content: DashboardPage{Forms: []FormPanel{
+			{Form: fxForm(), Latest: fxCompliance(), Recent: []store.Compliance{fxCompliance(), fxCompliance()}, ByParent: fixtureBars(),
+				ByKind: fixtureBars(), Trend: fixtureLines(), MatrixHref: "/forms/DCCS-XA/matrix"},
+			{Form: reporting.Form{Code: "DCCS-CQ", Title: "Báo cáo của cơ quan"}},
+		}}}},
+		"periods": {{Title: "Các kỳ báo cáo", User: fixtureInspector, CSRF: fixtureCSRF, Content: PeriodsPage{Periods: []store.PeriodRow{
+			{ID: 12, FormCode: "DCCS-XA", Key: "2026-H1", Label: "6 tháng đầu năm 2026", DataFrom: fxObligation().DataFrom, DataTo: fxObligation().DataTo,
+				Deadline: fxDeadline, LocksAt: fxDeadline.AddDate(0, 1, 0), Obligations: 95}}}}},
+		"period": {{Title: "6 tháng đầu năm 2026", User: fixtureInspector, CSRF: fixtureCSRF, Content: fxPeriodPage(true)},
+			{Title: "6 tháng đầu năm 2026", User: fixtureInspector, CSRF: fixtureCSRF, Content: fxPeriodPage(false)}},
+		"matrix": {{Title: "Bảng theo dõi", User: fixtureInspector, CSRF: fixtureCSRF, Content: MatrixPage{FormCode: "DCCS-XA",
+			Matrix:        store.Matrix{Periods: []store.MatrixPeriod{{ID: 9, Key: "2025-H2"}, {ID: 12, Key: "2026-H1"}}},
+			Rows:          []store.MatrixRow{{UnitCode: "25195", UnitName: "Phường Bình Phước", Statuses: []reporting.Status{"", reporting.StatusLate}}},
+			ParentOptions: []Option{{Value: "", Label: "Tất cả", Selected: true}}, KindOptions: []Option{{Value: "", Label: "Tất cả"}},
+			Pager: fixturePager()}}},
+		"submission": {{Title: "Lần gửi thứ 2", User: fixtureInspector, CSRF: fixtureCSRF, Content: SubmissionPage{SubmissionView: fxSubmissionView(),
+			ReviewURL: "/submissions/41/review", FileURL: "/api/v1/submissions/41/file", UnitHref: "/units/25195/periods/12"}}},
+		"outbox": {{Title: "Thư nhắc", User: fixtureInspector, CSRF: fixtureCSRF, Content: OutboxPage{Status: "failed",
+			StatusOptions: []Option{{Value: "failed", Label: "Gửi không được", Selected: true}},
+			Reminders: []store.Reminder{{ID: 1, PeriodID: 12, UnitCode: "25195", Recipients: []string{"vanthu@xa.gov.vn"}, Cc: []string{"ubnd@huyen.gov.vn"},
+				Subject: "[Quá hạn] Báo cáo 6 tháng đầu năm 2026", Status: store.ReminderFailed, LastError: "550 no such user", CreatedAt: fxFirst}}}}},
 		"password": {
 			{Title: "Đổi mật khẩu", User: fixtureClerk, CSRF: fixtureCSRF, Content: PasswordForm{}},
 			{Title: "Đổi mật khẩu", User: fixtureClerk, CSRF: fixtureCSRF, Status: http.StatusUnprocessableEntity, Content: PasswordForm{Error: "Mật khẩu hiện tại không đúng."}},
@@ -145,3 +166,25 @@ func pageFixturesOfWeb() map[string][]Page {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+func fxCompliance() store.Compliance {
+	c := store.Compliance{PeriodID: 12, Period: store.PeriodRow{ID: 12, FormCode: "DCCS-XA", Key: "2026-H1", Label: "6 tháng đầu năm 2026", Deadline: fxDeadline}}
+	c.Total = store.ComplianceCounts{Obliged: 95, Submitted: 60, Late: 10, Missing: 20, Returned: 3, Exempt: 2, OnTime: 63, FiledLate: 10,
+		OnTimeRate: 63.0 / 93, FiledRate: 73.0 / 93}
+	return c
+}
+
+func fxPeriodPage(canDecide bool) PeriodPage {
+	first := fxFirst
+	units := []store.PeriodUnit{
+		{UnitCode: "25195", UnitName: "Phường Bình Phước", Kind: reporting.KindCommunePC, ParentCode: "75", ParentName: "UBND tỉnh Đồng Nai",
+			Status: reporting.StatusSubmitted, Deadline: fxDeadline, FirstAt: &first, LastAt: &first, Versions: 1, LatestSubmissionID: 41, Reviewer: "Trần Đức Thắng"},
+		{UnitCode: "25200", UnitName: "Xã Đồng Tâm", Kind: reporting.KindCommunePC, ParentCode: "75", ParentName: "UBND tỉnh Đồng Nai",
+			Emails: []string{"vanthu@dongtam.gov.vn"}, Status: reporting.StatusMissing, Deadline: fxDeadline, DaysLate: 3},
+	}
+	all := []Option{{Value: "", Label: "Tất cả", Selected: true}}
+	return PeriodPage{PeriodPage: ops.PeriodPage{Compliance: fxCompliance(), Units: units, CanDecide: canDecide, CanReport: true},
+		Shown: units, Missing: units[1:], MissingEmails: "vanthu@dongtam.gov.vn", StatusOptions: all, ParentOptions: all, KindOptions: all,
+		Filter: PeriodFilter{Q: "dong tam"}, Pager: fixturePager(), Path: "/periods/12", XLSXURL: "/api/v1/reports/DCCS-XA/2026-H1.xlsx",
+		PDFURL: "/api/v1/reports/DCCS-XA/2026-H1.pdf", MatrixHref: "/forms/DCCS-XA/matrix", Bars: fixtureBars()}
+}

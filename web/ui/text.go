@@ -9,15 +9,11 @@ import (
 // The Vietnamese words of the pages' frame, in one place for review. The
 // pages' own words live in their templates.
 const (
-	navObligations = "Báo cáo của đơn vị"
-	navSubmissions = "Lịch sử gửi"
+	navObligations = "Việc cần làm"
+	navMyUnit      = "Đơn vị của tôi"
 	navDashboard   = "Tình hình báo cáo"
 	navPeriods     = "Kỳ báo cáo"
-	navReports     = "Báo cáo tổng hợp"
 	navOutbox      = "Thư nhắc đã gửi"
-	navUnits       = "Đơn vị"
-	navUsers       = "Người dùng"
-	navForms       = "Biểu mẫu"
 
 	flashInfoLabel    = "Thông tin"
 	flashSuccessLabel = "Thành công"

@@ -132,7 +132,7 @@ func TestLayout(t *testing.T) {
 		"Nguyễn Thị Ngọc Ánh", reporting.RoleClerk.Label(),
 		`action="/logout"`, `name="csrf_token" value="`+fixtureCSRF+`"`,
 		`hx-headers='{"X-CSRF-Token": "`+fixtureCSRF+`"}'`,
-		`href="/obligations"`, "Báo cáo của đơn vị",
+		`href="/obligations"`, "Việc cần làm",
 		"Bạn không có quyền xem trang này", "Mã lỗi 403",
 	)
 	if strings.Contains(html, `href="/admin/users"`) {
