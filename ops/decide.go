@@ -76,7 +76,7 @@ func (s *Service) Review(ctx context.Context, u reporting.User, now time.Time, i
 		case sub.Version != o.LatestVersion:
 			return reporting.Errorf(reporting.ECONFLICT, msgNotLatest, sub.Version, o.UnitName, o.LatestVersion)
 		}
-		if err := checkAcceptedLock(o, now); err != nil {
+		if err := s.checkAcceptedLock(o, now); err != nil {
 			return err
 		}
 		if in.Decision == reporting.DecisionReturned && !now.Before(o.LocksAt) {
@@ -161,9 +161,9 @@ func (s *Service) unitPeriodURL(unit string, periodID int64) string {
 
 // checkAcceptedLock refuses any change to an accepted obligation once its
 // period is locked: what was accepted then is what the reports show.
-func checkAcceptedLock(o store.Obligation, now time.Time) error {
+func (s *Service) checkAcceptedLock(o store.Obligation, now time.Time) error {
 	if o.Status(now) == reporting.StatusAccepted && !now.Before(o.LocksAt) {
-		return reporting.Errorf(reporting.ECONFLICT, msgAcceptedLocked, o.PeriodLabel, o.UnitName, reporting.FormatDateTime(o.LocksAt))
+		return reporting.Errorf(reporting.ECONFLICT, msgAcceptedLocked, o.PeriodLabel, o.UnitName, reporting.FormatDateTime(o.LocksAt.In(s.opts.Location)))
 	}
 	return nil
 }
@@ -185,7 +185,7 @@ func (s *Service) Exempt(ctx context.Context, u reporting.User, now time.Time, p
 		if err != nil {
 			return err
 		}
-		if err := checkAcceptedLock(o, now); err != nil {
+		if err := s.checkAcceptedLock(o, now); err != nil {
 			return err
 		}
 		ev := reporting.Event{At: now, Kind: reporting.EventExempted, Actor: u.Email, Reason: reason}

@@ -14,20 +14,21 @@ import (
 // which object. There is no way to change or delete one: the store has no
 // such method.
 type AuditEvent struct {
-	ID int64
+	ID int64 `json:"id"`
 	// At is when it happened; zero on Audit means the database's now().
-	At time.Time
+	At time.Time `json:"at"`
 	// Actor is who: a user's e-mail, or "system", "cli" for jobs and the
 	// command line.
-	Actor string
+	Actor string `json:"actor"`
 	// Action is what, as noun.verb: "units.import", "auth.login",
 	// "submission.upload".
-	Action string
+	Action string `json:"action"`
 	// ObjectType and ObjectID name the object acted on ("user", "42").
-	ObjectType, ObjectID string
+	ObjectType string `json:"object_type"`
+	ObjectID   string `json:"object_id"`
 	// Details is anything JSON-encodable; nil is {}. Read back, it is a
 	// json.RawMessage.
-	Details any
+	Details any `json:"details"`
 }
 
 // DefaultAuditActor is the actor of events recorded without one.

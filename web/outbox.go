@@ -2,9 +2,9 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"baocao/reporting"
 	"baocao/store"
@@ -61,8 +61,14 @@ func (s *Server) handleOutbox(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	f := store.ReminderFilter{Status: store.ReminderStatus(q.Get("status")), UnitCode: q.Get("unit")}
-	f.PeriodID, _ = strconv.ParseInt(q.Get("period"), 10, 64)
-	f.Limit, _ = strconv.Atoi(q.Get("limit"))
+	var err error
+	if f.PeriodID, err = intParam[int64](q, "period"); err == nil {
+		f.Limit, err = intParam[int](q, "limit")
+	}
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	rs, err := s.opts.Ops.Outbox(r.Context(), u, f)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -71,49 +77,18 @@ func (s *Server) handleOutbox(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"reminders": rs})
 }
 
-// handleAudit answers GET /api/v1/audit?actor=&action=&object_type=&object_id=&since=&until=&limit=
-// for administrators: the audit trail, newest first. action may be a
-// prefix ending in "." ("obligation."); since and until are RFC 3339.
-func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
-	u, ok := s.requireUser(w, r)
-	if !ok {
-		return
+// intParam is query parameter name as a non-negative integer, 0 when
+// absent, or an EINVALID error naming it.
+func intParam[T int | int64](q url.Values, name string) (T, error) {
+	v := q.Get(name)
+	if v == "" {
+		return 0, nil
 	}
-	q := r.URL.Query()
-	f := store.AuditFilter{Actor: q.Get("actor"), Action: q.Get("action"), ObjectType: q.Get("object_type"), ObjectID: q.Get("object_id")}
-	for name, dst := range map[string]*time.Time{"since": &f.Since, "until": &f.Until} {
-		if v := q.Get(name); v != "" {
-			t, err := time.Parse(time.RFC3339, v)
-			if err != nil {
-				s.writeError(w, r, reporting.Errorf(reporting.EINVALID, msgBadAt, v))
-				return
-			}
-			*dst = t
-		}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 {
+		return 0, reporting.Errorf(reporting.EINVALID, msgBadNumber, name, v)
 	}
-	f.Limit, _ = strconv.Atoi(q.Get("limit"))
-	events, err := s.opts.Ops.AuditTrail(r.Context(), u, f)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"events": events})
+	return T(n), nil
 }
 
-// handleObligationHistory answers GET /api/v1/periods/{id}/units/{unit}/history:
-// what happened to one unit's obligation for a period, in order, for a
-// user who may see the unit.
-func (s *Server) handleObligationHistory(w http.ResponseWriter, r *http.Request) {
-	u, id, ok := s.userAndPeriod(w, r)
-	if !ok {
-		return
-	}
-	o, events, err := s.opts.Ops.ObligationHistory(r.Context(), u, id, r.PathValue("unit"))
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	st, _ := reporting.StatusAt(events, s.now())
-	writeJSON(w, http.StatusOK, map[string]any{"period_id": id, "unit": o.UnitCode, "status": st, "status_label": st.Label(),
-		"deadline": o.Facts.Deadline, "events": events})
-}
+const msgBadNumber = "Tham số %s=%q không hợp lệ: cần một số nguyên không âm."

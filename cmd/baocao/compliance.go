@@ -41,7 +41,7 @@ their period recorded (a district in 2024, the province after the 2025 reform).
 			if err != nil {
 				return err
 			}
-			c, err := st.PeriodCompliance(ctx, id, now, reporting.AllUnits)
+			c, err := a.ops(st).Compliance(ctx, ops.CLIAdmin, now, id)
 			if err != nil {
 				return userError(err)
 			}
@@ -143,14 +143,18 @@ func newDeadlinesCmd(a *app) *cobra.Command {
 	var at string
 	cmd := &cobra.Command{
 		Use:   "deadlines",
-		Short: "Mark pending obligations past their deadline at --at (default now) as missing, as the scheduler tick does",
+		Short: "Record in their history the obligations whose deadline passed by --at (default now) with nothing in, as the scheduler tick does",
+		Long: `deadlines runs the scheduler's deadline job once: every obligation of an unlocked
+period whose deadline passed by --at with nothing in gets a "flagged missing" event
+in its history, once per deadline. Statuses need no job — missing follows from the
+deadline at any moment — so this only records when the system saw it.`,
 		Args:  cobra.NoArgs,
 		RunE: a.withStoreAt(&at, func(ctx context.Context, st *store.Store, now time.Time) error {
 			n, err := a.ops(st).FlagMissing(ctx, now)
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(a.out, "%d obligations flagged missing at %s\n", n, a.moment(now))
+			fmt.Fprintf(a.out, "%d obligations past their deadline flagged in their history at %s\n", n, a.moment(now))
 			return nil
 		}),
 	}

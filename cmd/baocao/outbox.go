@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"baocao/mail"
+	"baocao/ops"
 	"baocao/store"
 )
 
@@ -103,7 +104,7 @@ each e-mail goes to one sender.`,
 				return err
 			}
 			defer st.Close()
-			rows, err := st.Reminders(ctx, store.ReminderFilter{
+			rows, err := a.ops(st).Outbox(ctx, ops.CLIAdmin, store.ReminderFilter{
 				Status: store.ReminderStatus(status), PeriodID: period, UnitCode: unit, Limit: limit,
 			})
 			if err != nil {

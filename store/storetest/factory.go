@@ -29,11 +29,16 @@ type UnitOpts struct {
 	Code string             // default: a unique "TU<n>"
 	Name string             // default: "Đơn vị thử <code>"
 	Kind reporting.UnitKind // default: commune_pc
-	// Parent is the parent's code; "" is none. A parent that does not exist
-	// is created as a district_pc from the same day.
+	// Parent is the parent's code. A parent that does not exist is created
+	// as a district_pc from the same day, under RootCode. "" puts a unit
+	// other than the province under RootCode (a unit list gives every unit
+	// but the root a parent).
 	Parent string
 	From   time.Time // first active day, and the version's; default DefaultFrom
 }
+
+// RootCode is the province Unit puts units without a parent under.
+const RootCode = "TROOT"
 
 // Unit inserts a unit with one open-ended version (and its parent, see
 // UnitOpts.Parent) and returns it as of its first day. o may be nil.
@@ -55,8 +60,14 @@ func Unit(t testing.TB, st *store.Store, o *UnitOpts) reporting.Unit {
 	if opts.From.IsZero() {
 		opts.From = DefaultFrom
 	}
-	if opts.Parent != "" {
-		insertUnit(t, st, opts.Parent, "Đơn vị thử "+opts.Parent, reporting.KindDistrictPC, "", opts.From)
+	if opts.Parent == "" && opts.Kind != reporting.KindProvince {
+		opts.Parent = RootCode
+	}
+	if _, err := st.UnitByCode(t.Context(), opts.Parent, opts.From); opts.Parent != "" && err != nil {
+		insertUnit(t, st, RootCode, "UBND tỉnh Thử", reporting.KindProvince, "", DefaultFrom)
+		if opts.Parent != RootCode {
+			insertUnit(t, st, opts.Parent, "Đơn vị thử "+opts.Parent, reporting.KindDistrictPC, RootCode, opts.From)
+		}
 	}
 	insertUnit(t, st, opts.Code, opts.Name, opts.Kind, opts.Parent, opts.From)
 	u, err := st.UnitByCode(t.Context(), opts.Code, opts.From)

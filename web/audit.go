@@ -1,0 +1,45 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"baocao/reporting"
+	"baocao/store"
+)
+
+// handleAudit answers GET /api/v1/audit?actor=&action=&object_type=&object_id=&since=&until=&limit=
+// for administrators: the audit trail, newest first. action may be a
+// prefix ending in "." ("obligation."); since and until are RFC 3339.
+func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
+	u, ok := s.requireUser(w, r)
+	if !ok {
+		return
+	}
+	q := r.URL.Query()
+	f := store.AuditFilter{Actor: q.Get("actor"), Action: q.Get("action"), ObjectType: q.Get("object_type"), ObjectID: q.Get("object_id")}
+	for _, p := range []struct {
+		name string
+		dst  *time.Time
+	}{{"since", &f.Since}, {"until", &f.Until}} {
+		if v := q.Get(p.name); v != "" {
+			t, err := time.Parse(time.RFC3339, v)
+			if err != nil {
+				s.writeError(w, r, reporting.Errorf(reporting.EINVALID, msgBadAt, v))
+				return
+			}
+			*p.dst = t
+		}
+	}
+	var err error
+	if f.Limit, err = intParam[int](q, "limit"); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	events, err := s.opts.Ops.AuditTrail(r.Context(), u, f)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"events": events})
+}
