@@ -148,7 +148,7 @@ func newDeadlinesCmd(a *app) *cobra.Command {
 period whose deadline passed by --at with nothing in gets a "flagged missing" event
 in its history, once per deadline. Statuses need no job — missing follows from the
 deadline at any moment — so this only records when the system saw it.`,
-		Args:  cobra.NoArgs,
+		Args: cobra.NoArgs,
 		RunE: a.withStoreAt(&at, func(ctx context.Context, st *store.Store, now time.Time) error {
 			n, err := a.ops(st).FlagMissing(ctx, now)
 			if err != nil {
