@@ -55,7 +55,7 @@ BEGIN
 END
 $$;
 -- +goose StatementEnd
-CREATE TRIGGER obligation_events_append_only BEFORE UPDATE OR DELETE ON obligation_events
+CREATE TRIGGER obligation_events_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON obligation_events
     FOR EACH STATEMENT EXECUTE FUNCTION obligation_events_append_only();
 
 ALTER TABLE obligations

@@ -12,9 +12,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/unicode/norm"
 
+	"baocao/ops"
 	"baocao/reporting"
 	"baocao/reporting/pdf"
 	"baocao/reporting/xlsx"
@@ -134,11 +136,7 @@ func seedConsolidation(t *testing.T) *seeded {
 	}
 	s.h1, s.h2Prev, s.h1Prev, s.h1New = s.periodOf["2025-H1"], s.periodOf["2024-H2"], s.periodOf["2024-H1"], s.periodOf["2026-H1"]
 
-	var reviewer int64
-	if err := st.Pool().QueryRow(ctx, `INSERT INTO users (email, name, role) VALUES ('kiem.tra@example.vn', $1, 'inspector') RETURNING id`,
-		s.reviewer).Scan(&reviewer); err != nil {
-		t.Fatal(err)
-	}
+	reviewer := storetest.User(t, st, &storetest.UserOpts{Role: reporting.RoleInspector, Email: "kiem.tra@example.vn", Name: s.reviewer})
 	onTime, late := s.deadline.Add(-48*time.Hour), time.Date(2025, 6, 19, 10, 0, 0, 0, ict)
 	v := func(kv ...string) map[string]string {
 		m := map[string]string{}
@@ -147,75 +145,82 @@ func seedConsolidation(t *testing.T) *seeded {
 		}
 		return m
 	}
-	review := func(sub int64, decision string) {
-		exec(`INSERT INTO reviews (submission_id, reviewer_id, decision, reason, created_at) VALUES ($1, $2, $3, $4, $5)`,
-			sub, reviewer, decision, map[string]string{"returned": "Số liệu chưa khớp"}[decision], s.deadline.Add(24*time.Hour))
+	// Reviews come the day after the deadline, through the action.
+	svc := storetest.Ops(st, ict)
+	review := func(sub int64, d reporting.Decision) {
+		t.Helper()
+		reason := map[reporting.Decision]string{reporting.DecisionReturned: "Số liệu chưa khớp"}[d]
+		if _, err := svc.Review(ctx, reviewer, s.deadline.Add(24*time.Hour), ops.ReviewInput{SubmissionID: sub, Decision: d, Reason: reason}); err != nil {
+			t.Fatalf("review submission %d: %v", sub, err)
+		}
 	}
+	accepted, returned := reporting.DecisionAccepted, reporting.DecisionReturned
 	// H1 2025.
-	review(s.submit(t, s.h1, "731", 1, onTime, v("so_cuoc", "3", "tien", "2500000000.75", "ty_le", "100", "it_nhat", "5", "nhieu_nhat", "5", "danh_gia", "Tốt")), "accepted")
+	review(s.submit(t, s.h1, "731", 1, onTime, v("so_cuoc", "3", "tien", "2500000000.75", "ty_le", "100", "it_nhat", "5", "nhieu_nhat", "5", "danh_gia", "Tốt")), accepted)
 	s.submit(t, s.h1, "732", 1, onTime, v("so_cuoc", "2", "tien", "0.25", "it_nhat", "7", "nhieu_nhat", "7", "danh_gia", "Khá"))
 	s.submit(t, s.h1, "25195", 1, late, v("so_cuoc", "10", "tien", "1234567.5", "ty_le", "95", "it_nhat", "3", "nhieu_nhat", "12",
 		"danh_gia", "Khá", "ngay", "2025-03-05", "kho_khan", injection))
-	review(s.submit(t, s.h1, "25198", 1, onTime, v("so_cuoc", "500", "danh_gia", "Yếu")), "returned")
+	review(s.submit(t, s.h1, "25198", 1, onTime, v("so_cuoc", "500", "danh_gia", "Yếu")), returned)
 	s.submit(t, s.h1, "25210", 1, onTime, v("so_cuoc", "4", "tien", "1000000.5", "ty_le", "80", "it_nhat", "4", "nhieu_nhat", "9",
 		"danh_gia", "Tốt", "kho_khan", "+cộng -trừ @gọi"))
-	review(s.submit(t, s.h1, "25210", 2, onTime.Add(time.Hour), v("so_cuoc", "999", "tien", "999", "ty_le", "1", "danh_gia", "Yếu")), "returned")
-	review(s.submit(t, s.h1, "25213", 1, onTime, v("so_cuoc", "6", "tien", "0", "ty_le", "90", "it_nhat", "6", "nhieu_nhat", "6", "danh_gia", "Trung bình")), "accepted")
-	exec(`UPDATE obligations o SET status = x.status FROM (VALUES
-		('731', 'accepted'), ('732', 'submitted'), ('25195', 'late'), ('25198', 'returned'),
-		('25210', 'returned'), ('25213', 'accepted'), ('25216', 'missing')) AS x (unit, status)
-		WHERE o.period_id = $1 AND o.unit_code = x.unit`, s.h1)
+	review(s.submit(t, s.h1, "25210", 2, onTime.Add(time.Hour), v("so_cuoc", "999", "tien", "999", "ty_le", "1", "danh_gia", "Yếu")), returned)
+	review(s.submit(t, s.h1, "25213", 1, onTime, v("so_cuoc", "6", "tien", "0", "ty_le", "90", "it_nhat", "6", "nhieu_nhat", "6", "danh_gia", "Trung bình")), accepted)
 	// The periods to compare with, and the new tree's.
 	s.submit(t, s.h2Prev, "25195", 1, onTime.AddDate(0, -6, 0), v("so_cuoc", "8"))
 	s.submit(t, s.h2Prev, "25210", 1, onTime.AddDate(0, -6, 0), v("so_cuoc", "2"))
 	s.submit(t, s.h1Prev, "25213", 1, onTime.AddDate(-1, 0, 0), v("so_cuoc", "0"))
 	s.submit(t, s.h1New, "25195", 1, onTime.AddDate(1, 0, 0), v("so_cuoc", "7"))
-	// As an upload does, record when each obligation's first version came.
-	exec(`UPDATE obligations o SET first_submitted_at = f.at
-		FROM (SELECT period_id, unit_code, min(uploaded_at) AS at FROM submissions GROUP BY 1, 2) f
-		WHERE o.period_id = f.period_id AND o.unit_code = f.unit_code`)
 	return s
 }
 
-// submit stores a version with values typed by the form's fields.
+// submit stores version `version` of unit's report for period, uploaded
+// at `at`, with values typed by the form's fields, as an upload does:
+// through the store, with its history event, the obligation locked.
 func (s *seeded) submit(t *testing.T, period int64, unit string, version int, at time.Time, values map[string]string) int64 {
 	t.Helper()
 	ctx := context.Background()
-	var id int64
-	err := s.st.Pool().QueryRow(ctx, `
-		INSERT INTO submissions (period_id, unit_code, version, form_version_id, file, sha256, file_name, size, uploaded_at, late)
-		SELECT $1, $2, $3::integer, $4, '\x00'::bytea, sha256(convert_to($2 || '/' || $3::integer, 'UTF8')), 'bao-cao.xlsx', 1, $5, $5 > o.deadline
-		FROM obligations o WHERE o.period_id = $1 AND o.unit_code = $2
-		RETURNING id`, period, unit, version, s.formVersionID, at).Scan(&id)
-	if err != nil {
-		t.Fatalf("submit %s v%d: %v", unit, version, err)
-	}
-	var codes, nums, txts, days []string
+	typed := map[string]reporting.Value{}
 	for code, val := range values {
 		f, ok := consolidationForm.Field(code)
 		if !ok {
 			t.Fatalf("no field %s", code)
 		}
-		codes = append(codes, code)
-		n, x, d := "", "", ""
 		switch f.Type {
 		case reporting.TypeChoice, reporting.TypeText:
-			x = val
+			typed[code] = reporting.Value{Raw: val, Text: val}
 		case reporting.TypeDate:
-			d = val
+			d, err := time.Parse(time.DateOnly, val)
+			if err != nil {
+				t.Fatal(err)
+			}
+			typed[code] = reporting.Value{Raw: val, Date: &d}
 		default:
-			n = val
+			typed[code] = reporting.Value{Raw: val, Num: val}
 		}
-		nums, txts, days = append(nums, n), append(txts, x), append(days, d)
 	}
-	_, err = s.st.Pool().Exec(ctx, `
-		INSERT INTO submission_values (submission_id, field_code, num, txt, day)
-		SELECT $1, c, NULLIF(n, '')::numeric, NULLIF(x, ''), NULLIF(d, '')::date
-		FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS v (c, n, x, d)`, id, codes, nums, txts, days)
+	var sub store.Submission
+	err := s.st.InTx(ctx, func(tx *store.Store) error {
+		o, err := tx.LockObligation(ctx, period, unit)
+		if err != nil {
+			return err
+		}
+		if o.LatestVersion+1 != version {
+			return fmt.Errorf("version %d after version %d", version, o.LatestVersion)
+		}
+		late := at.After(o.Facts.Deadline)
+		sub, err = tx.InsertSubmission(ctx, store.NewSubmission{PeriodID: period, UnitCode: unit, Version: version,
+			FormVersionID: s.formVersionID, File: fmt.Appendf(nil, "%s/%d", unit, version), FileName: "bao-cao.xlsx",
+			UploadedAt: at, Late: late, Values: typed})
+		if err != nil {
+			return err
+		}
+		return tx.RecordEvents(ctx, []store.ObligationEvent{{PeriodID: period, UnitCode: unit, Event: reporting.Event{
+			At: at, Kind: reporting.EventUploaded, Actor: "test", SubmissionID: sub.ID, Version: version, Late: late}}})
+	})
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("submit %s v%d: %v", unit, version, err)
 	}
-	return id
+	return sub.ID
 }
 
 // figures is a group's aggregates as text: so_cuoc, tien, ty_le, it_nhat,
@@ -335,21 +340,28 @@ func TestConsolidation(t *testing.T) {
 	})
 }
 
+// statusCounts counts the obligations of period by their status at
+// reportAt under the Go rule (reporting.StatusAt) over each one's history.
 func statusCounts(t *testing.T, st *store.Store, period int64) map[reporting.Status]int {
 	t.Helper()
-	rows, err := st.Pool().Query(context.Background(), `SELECT status, count(*) FROM obligations WHERE period_id = $1 GROUP BY status`, period)
+	ctx := context.Background()
+	rows, err := st.Pool().Query(ctx, `SELECT unit_code FROM obligations WHERE period_id = $1`, period)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer rows.Close()
+	units, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
 	out := map[reporting.Status]int{}
-	for rows.Next() {
-		var s string
-		var n int
-		if err := rows.Scan(&s, &n); err != nil {
+	for _, u := range units {
+		events, err := st.ObligationHistory(ctx, period, u)
+		if err != nil {
 			t.Fatal(err)
 		}
-		out[reporting.Status(s)] = n
+		if status, ok := reporting.StatusAt(events, reportAt); ok {
+			out[status]++
+		}
 	}
 	return out
 }
@@ -363,9 +375,14 @@ func TestConsolidationOptions(t *testing.T) {
 		q    store.ConsolidationQuery
 		want string // province total
 	}{
-		// Before Tân Phú's late report came on 19/6: not counted yet.
-		{"as at 18/6/2025", store.ConsolidationQuery{Period: "2025-H1", Scope: reporting.AllUnits, At: time.Date(2025, 6, 18, 12, 0, 0, 0, ict)},
+		// Before Tân Phú's late report came on 19/6: not counted yet. The
+		// returns made late on 18/6 are in force: Tân Bình's version and
+		// Tân Lập's second do not count (its first does).
+		{"as at 19/6/2025, morning", store.ConsolidationQuery{Period: "2025-H1", Scope: reporting.AllUnits, At: time.Date(2025, 6, 19, 8, 0, 0, 0, ict)},
 			"15 2501000001.5 90 4 9 [2 1 1 0] 4/7"},
+		// Before those returns, the versions they returned still count.
+		{"as at 18/6/2025, before the returns", store.ConsolidationQuery{Period: "2025-H1", Scope: reporting.AllUnits, At: time.Date(2025, 6, 18, 12, 0, 0, 0, ict)},
+			"1510 2500001000 63.6667 5 7 [1 1 1 2] 5/7"},
 		{"accepted only", store.ConsolidationQuery{Period: "2025-H1", AcceptedOnly: true, Scope: reporting.AllUnits, At: reportAt},
 			"9 2500000000.75 95 5 6 [1 0 1 0] 2/7"},
 		{"a supervisor's subtree", store.ConsolidationQuery{Period: "2025-H1", Scope: reporting.UnitScope{Codes: []string{"732", "25210", "25213", "25216"}}, At: reportAt},
@@ -433,7 +450,7 @@ func TestConsolidationOptions(t *testing.T) {
 // TestConsolidatedWorkbook reads the generated workbook back: every total,
 // subtotal and average is the hand computation of the seeded values, units
 // that did not report show as such, the compliance sheet matches the
-// statuses stored, and user text is inert.
+// statuses the history gives, and user text is inert.
 func TestConsolidatedWorkbook(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -507,7 +524,7 @@ func TestConsolidatedWorkbook(t *testing.T) {
 		}
 	}
 
-	// Compliance: one row per obligation, statuses as stored.
+	// Compliance: one row per obligation, statuses as the history gives them.
 	comp, err := f.GetRows("Tình hình nộp báo cáo", raw)
 	if err != nil {
 		t.Fatal(err)
@@ -529,7 +546,7 @@ func TestConsolidatedWorkbook(t *testing.T) {
 	if fmt.Sprint(labels) != fmt.Sprint(wantLabels) {
 		t.Errorf("compliance sheet statuses %v, database %v", labels, wantLabels)
 	}
-	pc, err := s.st.PeriodCompliance(ctx, s.h1, reportAt, store.Everything)
+	pc, err := s.st.PeriodCompliance(ctx, s.h1, reportAt, reporting.AllUnits)
 	if err != nil {
 		t.Fatal(err)
 	}

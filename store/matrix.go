@@ -116,6 +116,18 @@ func (s *Store) FormMatrix(ctx context.Context, formCode string, from, to, at ti
 	if err := s.historyStatuses(ctx, &m, pending, at); err != nil {
 		return m, fmt.Errorf("matrix of form %s: %w", formCode, err)
 	}
+	if len(pending) > 0 {
+		// A unit whose every cell's obligation did not exist yet at the
+		// moment asked about has no row then.
+		keep := m.Rows[:0]
+		var keepLast []int
+		for i, r := range m.Rows {
+			if slices.ContainsFunc(r.Statuses, func(st reporting.Status) bool { return st != "" }) {
+				keep, keepLast = append(keep, r), append(keepLast, lastOf[i])
+			}
+		}
+		m.Rows, lastOf = keep, keepLast
+	}
 	if err := s.nameParents(ctx, m.Rows, lastOf, m.Periods); err != nil {
 		return m, fmt.Errorf("matrix of form %s: %w", formCode, err)
 	}

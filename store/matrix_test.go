@@ -1,27 +1,31 @@
 package store_test
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"baocao/ops"
 	"baocao/reporting"
-	"baocao/scheduler"
 	"baocao/store"
 	"baocao/store/storetest"
 )
 
-// rebuiltCellsSQL computes matrix_cells afresh from obligations; the
-// triggers must keep the table equal to it.
+// rebuiltCellsSQL computes matrix_cells afresh from obligations' summary
+// (migration 00007's cell); the triggers must keep the table equal to it.
 const rebuiltCellsSQL = `
 	SELECT p.form_code, extract(year FROM p.data_from)::smallint AS year, o.unit_version_id,
-	       string_agg(matrix_cell(o.period_id, o.status, o.first_submitted_at, o.deadline), ''::bytea ORDER BY o.period_id) AS cells
+	       string_agg(matrix_cell(o.period_id, o.exempt, o.decision, o.first_submitted_at, o.deadline, o.changed_at),
+	                  ''::bytea ORDER BY o.period_id) AS cells
 	FROM obligations o JOIN periods p ON p.id = o.period_id
 	GROUP BY 1, 2, 3`
 
@@ -46,63 +50,250 @@ func assertCellsRebuilt(t *testing.T, st *store.Store, step string) {
 	}
 }
 
-// TestMatrixCellsFollowObligations walks a period through everything that
-// writes obligations and checks matrix_cells against a rebuild after each
-// step.
+// cellVersions names the version of each matrix_cells row (its xmin and
+// ctid): writing a row, even the same bytes, gives it a new one.
+func cellVersions(t *testing.T, st *store.Store) map[string]string {
+	t.Helper()
+	rows, err := st.Pool().Query(context.Background(), `
+		SELECT form_code || '/' || year || '/' || unit_version_id, xmin::text || ' ' || ctid::text FROM matrix_cells`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	var key, version string
+	if _, err := pgx.ForEachRow(rows, []any{&key, &version}, func() error { out[key] = version; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestMatrixCellsFollowObligations walks a period through every kind of
+// write to obligations (opening, uploads, an extension, the deadline
+// tick, a review, an exemption and its withdrawal, the next period) and
+// checks matrix_cells against a rebuild after each step, and which steps
+// wrote cells: the tick's flag is not in a cell, so it must write none.
 func TestMatrixCellsFollowObligations(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	fx := newCPFixture(t)
+	svc := fx.ops()
 	admin := reporting.User{Email: "admin", Role: reporting.RoleAdmin, Active: true}
 	done := map[int]bool{}
 	steps := []struct {
-		name string
-		do   func(t *testing.T)
+		name     string
+		do       func(t *testing.T)
+		rewrites bool // the step writes matrix_cells rows
 	}{
-		{"period opened", func(t *testing.T) {}},
-		{"first versions by the deadline", func(t *testing.T) { fx.fileDueBy(t, fx.deadline, done) }},
+		{"first versions by the deadline", func(t *testing.T) { fx.fileDueBy(t, fx.deadline, done) }, true},
 		{"deadline extended for district 3", func(t *testing.T) {
-			_, err := fx.st.Extend(ctx, store.ExtendInput{PeriodID: fx.periodID, Subtree: fx.districts[2],
-				NewDeadline: fx.deadline.Add(24 * time.Hour), Reason: "Lũ lụt", Actor: admin, Now: fx.deadline.Add(-time.Hour)})
+			_, err := svc.Extend(ctx, admin, fx.deadline.Add(-time.Hour), ops.ExtendInput{PeriodID: fx.periodID, Subtree: fx.districts[2],
+				NewDeadline: fx.deadline.Add(24 * time.Hour), Reason: "Lũ lụt"})
 			if err != nil {
 				t.Fatal(err)
 			}
-		}},
+		}, true},
 		{"missing flagged", func(t *testing.T) {
-			if n, err := fx.st.FlagMissing(ctx, fx.deadline.Add(30*time.Hour)); err != nil || n == 0 {
+			if n, err := svc.FlagMissing(ctx, fx.deadline.Add(30*time.Hour)); err != nil || n == 0 {
 				t.Fatalf("flagged %d, %v", n, err)
 			}
-		}},
-		{"late versions", func(t *testing.T) { fx.fileDueBy(t, fx.deadline.Add(72*time.Hour), done) }},
-		{"reviewed and exempted", func(t *testing.T) {
-			subs, err := fx.st.Submissions(ctx, fx.periodID, fx.units[0].Code)
-			if err != nil {
+		}, false},
+		{"late versions", func(t *testing.T) { fx.fileDueBy(t, fx.deadline.Add(72*time.Hour), done) }, true},
+		{"reviewed", func(t *testing.T) {
+			if _, err := svc.Review(ctx, admin, fx.deadline.Add(73*time.Hour), ops.ReviewInput{SubmissionID: fx.latest(t, fx.units[0].Code).ID,
+				Decision: reporting.DecisionReturned, Reason: "Sai số liệu"}); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := fx.st.Review(ctx, store.ReviewInput{SubmissionID: subs[0].ID, Reviewer: admin,
-				Decision: reporting.DecisionReturned, Reason: "Sai số liệu", Now: fx.deadline.Add(73 * time.Hour)}); err != nil {
+		}, true},
+		{"exempted", func(t *testing.T) {
+			if err := svc.Exempt(ctx, admin, fx.deadline.Add(74*time.Hour), fx.periodID, fx.units[4].Code, "Miễn"); err != nil {
 				t.Fatal(err)
 			}
-			if err := fx.st.Exempt(ctx, fx.periodID, fx.units[4].Code, "Miễn", admin, fx.deadline.Add(74*time.Hour)); err != nil {
+		}, true},
+		{"exemption withdrawn", func(t *testing.T) {
+			if _, err := svc.Unexempt(ctx, admin, fx.deadline.Add(75*time.Hour), fx.periodID, fx.units[4].Code); err != nil {
 				t.Fatal(err)
 			}
-		}},
+		}, true},
 		{"next period opened", func(t *testing.T) {
-			if _, err := scheduler.OpenDue(ctx, fx.st, time.Date(2026, time.December, 20, 9, 0, 0, 0, vnZone), vnZone); err != nil {
-				t.Fatal(err)
-			}
-		}},
+			storetest.OpenDue(t, fx.st, time.Date(2026, time.December, 20, 9, 0, 0, 0, vnZone), vnZone)
+		}, true},
 	}
+	assertCellsRebuilt(t, fx.st, "period opened")
 	for _, step := range steps {
+		before := cellVersions(t, fx.st)
 		step.do(t)
 		assertCellsRebuilt(t, fx.st, step.name)
+		if rewritten := !maps.Equal(before, cellVersions(t, fx.st)); rewritten != step.rewrites {
+			t.Errorf("%s: matrix_cells rows written %v, want %v", step.name, rewritten, step.rewrites)
+		}
+		assertSummariesFoldHistories(t, fx.st, step.name)
 	}
 }
 
-// matrixUnits seeds, by hand, a province reorganised on 2025-07-01: a
-// district D1 with communes X1 and X2 until then; afterwards D1 is gone, X2
-// closed, X1 renamed (Xã Một → Phường Một) and moved under the province,
-// itself renamed. Form MX has four half-year periods, two on each side.
+// assertSummariesFoldHistories fails t unless every obligation's summary
+// (exempt, decision, first version, deadline; changed_at, the latest
+// event that changes a status; flagged_deadline, the latest flag's) is the
+// fold of its whole history, as reporting.FactsAt has it and as
+// obligation_history_at has it in SQL.
+func assertSummariesFoldHistories(t *testing.T, st *store.Store, step string) {
+	t.Helper()
+	ctx := context.Background()
+	// A summary, its moments as text ("-" for none) so that summaries
+	// compare with == and print readably.
+	type summary struct {
+		exempt                         bool
+		decision                       string
+		first, deadline, changed, flag string
+	}
+	moment := func(t *time.Time) string {
+		if t == nil {
+			return "-"
+		}
+		return t.UTC().Format(time.RFC3339Nano)
+	}
+	type obligation struct {
+		period          int64
+		unit            string
+		stored, sqlFold summary
+	}
+	rows, err := st.Pool().Query(ctx, `
+		SELECT o.period_id, o.unit_code, o.exempt, o.decision, o.first_submitted_at, o.deadline, o.changed_at, o.flagged_deadline,
+		       h.exempt, h.decision, h.first_at, h.deadline
+		FROM obligations o CROSS JOIN LATERAL obligation_history_at(o.period_id, o.unit_code, 'infinity') h
+		ORDER BY 1, 2`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	obligations, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (obligation, error) {
+		var (
+			o                                                 obligation
+			first, deadline, changed, flag, hFirst, hDeadline *time.Time
+		)
+		err := row.Scan(&o.period, &o.unit, &o.stored.exempt, &o.stored.decision, &first, &deadline, &changed, &flag,
+			&o.sqlFold.exempt, &o.sqlFold.decision, &hFirst, &hDeadline)
+		o.stored.first, o.stored.deadline, o.stored.changed, o.stored.flag = moment(first), moment(deadline), moment(changed), moment(flag)
+		o.sqlFold.first, o.sqlFold.deadline = moment(hFirst), moment(hDeadline)
+		return o, err
+	})
+	if err != nil || len(obligations) == 0 {
+		t.Fatalf("%s: %d obligations, %v", step, len(obligations), err)
+	}
+	for _, o := range obligations {
+		events, err := st.ObligationHistory(ctx, o.period, o.unit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := reporting.FactsAt(events, time.Date(9999, time.January, 1, 0, 0, 0, 0, time.UTC))
+		want := summary{exempt: f.Exempt, decision: string(f.Decision), first: moment(f.FirstAt), deadline: moment(&f.Deadline), flag: "-"}
+		var changed *time.Time
+		for _, e := range events {
+			if e.Kind == reporting.EventFlaggedMissing {
+				want.flag = moment(&e.Deadline)
+			} else if changed == nil || e.At.After(*changed) {
+				changed = &e.At
+			}
+		}
+		want.changed = moment(changed)
+		if !f.Present || o.stored != want {
+			t.Errorf("%s: obligation %d/%s stores %+v, its history folds to %+v", step, o.period, o.unit, o.stored, want)
+		}
+		stored := o.stored
+		stored.changed, stored.flag = "", ""
+		if o.sqlFold != stored {
+			t.Errorf("%s: obligation %d/%s stores %+v, obligation_history_at folds to %+v", step, o.period, o.unit, o.stored, o.sqlFold)
+		}
+	}
+}
+
+// TestObligationSummaryIsTheFoldOfItsHistory runs a mixed series of
+// actions — uploads on time and late, returns and new versions (reviewed
+// again or not), an acceptance turned into a return, exemptions and a withdrawal,
+// extensions of a subtree and of a unit, the deadline tick before and
+// after them, the next period — and checks that every obligation's
+// summary is the fold of its history. The history itself cannot be
+// rewritten: obligation_events refuses UPDATE and DELETE.
+func TestObligationSummaryIsTheFoldOfItsHistory(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	fx := newCPFixture(t)
+	svc := fx.ops()
+	d := fx.deadline
+	h := func(hours int) time.Time { return d.Add(time.Duration(hours) * time.Hour) }
+	code := func(i int) string { return fx.units[i].Code }
+	review := func(i int, at time.Time, dec reporting.Decision) {
+		t.Helper()
+		if _, err := svc.Review(ctx, ops.CLIAdmin, at, ops.ReviewInput{SubmissionID: fx.latest(t, code(i)).ID, Decision: dec,
+			Reason: "Xem lại mục I"}); err != nil {
+			t.Fatalf("review unit %d: %v", i, err)
+		}
+	}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	filed := map[int]bool{}
+	fx.fileDueBy(t, d, filed)
+	_, err := svc.FlagMissing(ctx, h(1))
+	must(err)
+	fx.fileDueBy(t, h(72), filed)
+	_, err = svc.Extend(ctx, ops.CLIAdmin, h(73), ops.ExtendInput{PeriodID: fx.periodID, Subtree: fx.districts[2],
+		NewDeadline: d.AddDate(0, 0, 7), Reason: "Lũ lụt"})
+	must(err)
+	_, err = svc.Extend(ctx, ops.CLIAdmin, h(73), ops.ExtendInput{PeriodID: fx.periodID, UnitCodes: []string{code(29)},
+		NewDeadline: h(100), Reason: "Thay thủ trưởng"})
+	must(err)
+	storetest.Record(t, fx.st, fx.periodID, code(9), reporting.Event{At: h(74), Kind: reporting.EventExtended, Deadline: h(90), Reason: "Gia hạn"})
+	review(0, h(75), reporting.DecisionReturned)
+	fx.file(t, code(0), h(80))
+	review(0, h(81), reporting.DecisionAccepted)
+	review(1, h(75), reporting.DecisionAccepted)
+	review(1, h(76), reporting.DecisionReturned)
+	review(3, h(77), reporting.DecisionReturned) // late, returned, filed again, not reviewed since
+	fx.file(t, code(3), h(85))
+	review(8, h(77), reporting.DecisionReturned) // late, returned, never filed again
+	must(svc.Exempt(ctx, ops.CLIAdmin, h(78), fx.periodID, code(4), "Sáp nhập"))
+	must(svc.Exempt(ctx, ops.CLIAdmin, h(78), fx.periodID, code(2), "Miễn nhầm"))
+	_, err = svc.Unexempt(ctx, ops.CLIAdmin, h(79), fx.periodID, code(2))
+	must(err)
+	_, err = svc.FlagMissing(ctx, h(101))
+	must(err)
+	storetest.OpenDue(t, fx.st, time.Date(2026, time.December, 20, 9, 0, 0, 0, vnZone), vnZone)
+
+	var kinds int
+	if err := fx.st.Pool().QueryRow(ctx, `SELECT count(DISTINCT kind) FROM obligation_events`).Scan(&kinds); err != nil || kinds != 8 {
+		t.Fatalf("the series recorded %d kinds of events, want all 8 (%v)", kinds, err)
+	}
+	assertSummariesFoldHistories(t, fx.st, "after the series")
+
+	var before int
+	if err := fx.st.Pool().QueryRow(ctx, `SELECT count(*) FROM obligation_events`).Scan(&before); err != nil {
+		t.Fatal(err)
+	}
+	for _, sql := range []string{
+		`UPDATE obligation_events SET reason = 'Không miễn' WHERE kind = 'exempted'`,
+		`UPDATE obligation_events SET at = at - interval '1 day' WHERE kind = 'uploaded'`,
+		`DELETE FROM obligation_events WHERE kind = 'flagged_missing'`,
+		`DELETE FROM obligation_events`,
+	} {
+		_, err := fx.st.Pool().Exec(ctx, sql)
+		var pgErr *pgconn.PgError
+		if !errors.As(err, &pgErr) || pgErr.Code != "P0001" || !strings.Contains(pgErr.Message, "append-only") {
+			t.Errorf("%s: %v, want refused as append-only", sql, err)
+		}
+	}
+	var after int
+	if err := fx.st.Pool().QueryRow(ctx, `SELECT count(*) FROM obligation_events`).Scan(&after); err != nil || after != before {
+		t.Fatalf("%d events after the refused changes, %d before (%v)", after, before, err)
+	}
+	assertSummariesFoldHistories(t, fx.st, "after the refused changes")
+}
+
+// The matrix seed: a province reorganised on 2025-07-01, a district D1
+// with communes X1 and X2 until then; afterwards D1 is gone, X2 closed, X1
+// renamed (Xã Một → Phường Một) and moved under the province, itself
+// renamed. Form MX has four half-year periods, two on each side.
 const matrixUnits = `
 	INSERT INTO units (code, active_from, active_until) VALUES
 		('P', '2020-01-01', NULL), ('D1', '2020-01-01', '2025-06-30'),
@@ -115,58 +306,93 @@ const matrixUnits = `
 		('X1', '2025-07-01', NULL, 'UBND phường Một', 'commune_pc', 'P'),
 		('X2', '2020-01-01', '2025-06-30', 'UBND xã Hai', 'commune_pc', 'D1');
 	INSERT INTO forms (code) VALUES ('MX');
-	INSERT INTO form_versions (form_code, version, checksum, title, definition, source) VALUES ('MX', 1, 'x', 'MX', '{}', '');
-	INSERT INTO periods (form_code, form_version_id, periodicity, key, label, data_from, data_to, opens_at, deadline, locks_at)
-	SELECT 'MX', (SELECT id FROM form_versions WHERE form_code = 'MX'), 'half_year', k, 'Kỳ ' || k, f::date,
-	       (f::date + interval '6 months' - interval '1 day')::date,
-	       f::timestamptz + interval '5 months', f::timestamptz + interval '6 months 15 days', f::timestamptz + interval '8 months'
-	FROM (VALUES ('2026-H1', '2026-01-01'), ('2024-H1', '2024-01-01'), ('2025-H2', '2025-07-01'), ('2024-H2', '2024-07-01')) v (k, f);`
+	INSERT INTO form_versions (form_code, version, checksum, title, definition, source) VALUES ('MX', 1, 'x', 'MX', '{}', '');`
 
-// matrixObligation inserts one obligation of form MX: unit code's version
-// in effect at the period's start, a stored status and a first version.
-const matrixObligation = `
-	INSERT INTO obligations (period_id, unit_code, unit_version_id, deadline, status, first_submitted_at)
-	SELECT p.id, v.unit_code, v.id, p.deadline, $3, p.deadline + $4::interval
-	FROM periods p
-	JOIN unit_versions v ON v.unit_code = $2 AND v.valid_from <= p.data_from AND (v.valid_until IS NULL OR v.valid_until >= p.data_from)
-	WHERE p.form_code = 'MX' AND p.key = $1`
+// matrixAt is after MX's 2026-H1 opened and before its deadline.
+var matrixAt = time.Date(2026, time.June, 20, 0, 0, 0, 0, time.UTC)
 
-func seedMatrix(t *testing.T) *store.Store {
+// mxPeriod is MX's half-year period key starting on day from: it opens a
+// month before its window ends, is due 15 days after and locks two months
+// after.
+func mxPeriod(key string, from time.Time) reporting.Period {
+	return reporting.Period{Periodicity: reporting.HalfYear, Key: key, Label: "Kỳ " + key, DataFrom: from, DataTo: from.AddDate(0, 6, -1),
+		OpensAt: from.AddDate(0, 5, 0), Deadline: from.AddDate(0, 6, 15), LocksAt: from.AddDate(0, 8, 0)}
+}
+
+// seedMatrix stores matrixUnits, opens MX's periods through the store —
+// ids in the order 2026-H1, 2024-H1, 2025-H2, 2024-H2, not their data
+// order; districts report except in 2024-H2 — and gives the obligations
+// their histories through the storetest factories. It returns the periods'
+// ids by key.
+func seedMatrix(t *testing.T) (*store.Store, map[string]int64) {
 	t.Helper()
 	ctx := context.Background()
 	st := storetest.Open(t)
 	if _, err := st.Pool().Exec(ctx, matrixUnits); err != nil {
 		t.Fatal(err)
 	}
-	// Periods ids run 2026-H1, 2024-H1, 2025-H2, 2024-H2 (see
-	// matrixUnits), and X2's obligations come last period first, so its
-	// second cell goes before its first.
+	form := reporting.Form{Code: "MX", UnitKinds: []reporting.UnitKind{reporting.KindDistrictPC, reporting.KindCommunePC}}
+	if err := st.Pool().QueryRow(ctx, `SELECT id FROM form_versions WHERE form_code = 'MX'`).Scan(&form.VersionID); err != nil {
+		t.Fatal(err)
+	}
+	communes := form
+	communes.UnitKinds = []reporting.UnitKind{reporting.KindCommunePC}
+	periods := map[string]reporting.Period{}
 	for _, o := range []struct {
-		period, unit, status string
-		first                any // an interval after the deadline; nil: nothing in
+		form        reporting.Form
+		key         string
+		from        time.Time
+		obligations int
 	}{
-		{"2026-H1", "X1", "pending", nil},
-		{"2025-H2", "X1", "accepted", "-1 day"},
-		{"2024-H1", "X1", "submitted", "-2 days"},
-		{"2024-H2", "X2", "missing", nil},
-		{"2024-H1", "X2", "exempt", nil}, // an earlier period id: inserted before
-		{"2024-H1", "D1", "returned", "-3 days"},
-		{"2024-H2", "X1", "late", "2 days"},
+		{form, "2026-H1", reporting.Day(2026, time.January, 1), 1},
+		{form, "2024-H1", reporting.Day(2024, time.January, 1), 3},
+		{form, "2025-H2", reporting.Day(2025, time.July, 1), 1},
+		{communes, "2024-H2", reporting.Day(2024, time.July, 1), 2},
 	} {
-		tag, err := st.Pool().Exec(ctx, matrixObligation, o.period, o.unit, o.status, o.first)
-		if err != nil || tag.RowsAffected() != 1 {
-			t.Fatalf("obligation %+v: %v, %v", o, tag, err)
+		p := mxPeriod(o.key, o.from)
+		periods[o.key] = p
+		res, err := st.OpenPeriods(ctx, o.form, []reporting.Period{p})
+		if err != nil || res.Obligations != o.obligations {
+			t.Fatalf("open %s: %+v, %v; want %d obligations", o.key, res, err, o.obligations)
 		}
 	}
+	ids := map[string]int64{}
+	rows, err := st.Pool().Query(ctx, `SELECT key, id FROM periods WHERE form_code = 'MX'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var (
+		key string
+		id  int64
+	)
+	if _, err := pgx.ForEachRow(rows, []any{&key, &id}, func() error { ids[key] = id; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	// X1 and D1 file, X2 is exempted in 2024-H1 and never files.
+	days := func(key string, n int) time.Time { return periods[key].Deadline.AddDate(0, 0, n) }
+	event := func(key, unit string, k reporting.EventKind, at time.Time, reason string) {
+		storetest.Record(t, st, ids[key], unit, reporting.Event{At: at, Kind: k, Reason: reason})
+	}
+	storetest.Upload(t, st, ids["2025-H2"], "X1", days("2025-H2", -1))
+	event("2025-H2", "X1", reporting.EventAccepted, days("2025-H2", 0), "")
+	storetest.Upload(t, st, ids["2024-H1"], "X1", days("2024-H1", -2))
+	event("2024-H1", "X2", reporting.EventExempted, days("2024-H1", -10), "Sáp nhập")
+	storetest.Upload(t, st, ids["2024-H1"], "D1", days("2024-H1", -3))
+	event("2024-H1", "D1", reporting.EventReturned, days("2024-H1", 1), "Sai số liệu")
+	storetest.Upload(t, st, ids["2024-H2"], "X1", days("2024-H2", 2))
 	assertCellsRebuilt(t, st, "seeded")
-	return st
+	return st, ids
 }
 
 func TestFormMatrixVersionsWindowsAndScopes(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	st := seedMatrix(t)
-	at := time.Date(2026, time.March, 1, 0, 0, 0, 0, time.UTC) // before 2026-H1's deadline
+	st, _ := seedMatrix(t)
+	// Before X1's late 2024-H2 version (18/1/2025); and the day 2024-H1
+	// fell due, before D1's version was returned and before 2024-H2
+	// opened: cells changed since come from the history.
+	beforeLate := time.Date(2025, time.January, 17, 12, 0, 0, 0, time.UTC)
+	dueDay := time.Date(2024, time.July, 16, 12, 0, 0, 0, time.UTC)
 	const (
 		sub = reporting.StatusSubmitted
 		lat = reporting.StatusLate
@@ -182,14 +408,15 @@ func TestFormMatrixVersionsWindowsAndScopes(t *testing.T) {
 	}
 	tests := []struct {
 		name        string
-		from        time.Time
-		scope       store.ComplianceScope
+		at          time.Time
+		from, to    time.Time
+		scope       reporting.UnitScope
 		periods     []string
 		obligations []int
 		rows        []row
 	}{
 		{
-			name: "everything", scope: store.Everything,
+			name: "everything", scope: reporting.AllUnits,
 			periods: []string{"2024-H1", "2024-H2", "2025-H2", "2026-H1"}, obligations: []int{3, 2, 1, 1},
 			// Rows by parent, then code. X1's row is its latest version:
 			// renamed, under the province as the province was named then.
@@ -200,13 +427,31 @@ func TestFormMatrixVersionsWindowsAndScopes(t *testing.T) {
 			},
 		},
 		{
-			name: "a window after the reform", from: reporting.Day(2025, time.January, 1), scope: store.Everything,
+			name: "a window after the reform", from: reporting.Day(2025, time.January, 1), scope: reporting.AllUnits,
 			periods: []string{"2025-H2", "2026-H1"}, obligations: []int{1, 1},
 			rows: []row{{"X1", "UBND phường Một", "P", "UBND tỉnh Mới", []reporting.Status{acc, pen}}},
 		},
 		{
+			name: "2024 as it stood before a late version", at: beforeLate, to: reporting.Day(2024, time.December, 31), scope: reporting.AllUnits,
+			periods: []string{"2024-H1", "2024-H2"}, obligations: []int{3, 2},
+			rows: []row{
+				{"X1", "UBND xã Một", "D1", "UBND huyện Một", []reporting.Status{sub, mis}},
+				{"X2", "UBND xã Hai", "D1", "UBND huyện Một", []reporting.Status{exe, mis}},
+				{"D1", "UBND huyện Một", "P", "UBND tỉnh Cũ", []reporting.Status{ret, ""}},
+			},
+		},
+		{
+			name: "2024 on the day 2024-H1 fell due", at: dueDay, to: reporting.Day(2024, time.December, 31), scope: reporting.AllUnits,
+			periods: []string{"2024-H1", "2024-H2"}, obligations: []int{3, 0},
+			rows: []row{
+				{"X1", "UBND xã Một", "D1", "UBND huyện Một", []reporting.Status{sub, ""}},
+				{"X2", "UBND xã Hai", "D1", "UBND huyện Một", []reporting.Status{exe, ""}},
+				{"D1", "UBND huyện Một", "P", "UBND tỉnh Cũ", []reporting.Status{sub, ""}},
+			},
+		},
+		{
 			// The district's tree held X1 only before the reform.
-			name: "the district's subtree", scope: store.ComplianceScope{Subtree: "D1"},
+			name: "the district's subtree", scope: reporting.UnitScope{Subtree: "D1"},
 			periods: []string{"2024-H1", "2024-H2", "2025-H2", "2026-H1"}, obligations: []int{3, 2, 0, 0},
 			rows: []row{
 				{"X1", "UBND xã Một", "D1", "UBND huyện Một", []reporting.Status{sub, lat, "", ""}},
@@ -215,7 +460,7 @@ func TestFormMatrixVersionsWindowsAndScopes(t *testing.T) {
 			},
 		},
 		{
-			name: "the province's subtree", scope: store.ComplianceScope{Subtree: "P"},
+			name: "the province's subtree", scope: reporting.UnitScope{Subtree: "P"},
 			periods: []string{"2024-H1", "2024-H2", "2025-H2", "2026-H1"}, obligations: []int{3, 2, 1, 1},
 			rows: []row{
 				{"X2", "UBND xã Hai", "D1", "UBND huyện Một", []reporting.Status{exe, mis, "", ""}},
@@ -225,7 +470,7 @@ func TestFormMatrixVersionsWindowsAndScopes(t *testing.T) {
 		},
 		{
 			// A subtree and a unit add up: all of X1, the district's tree.
-			name: "a subtree and a unit", scope: store.ComplianceScope{Subtree: "D1", Unit: "X1"},
+			name: "a subtree and a unit", scope: reporting.UnitScope{Subtree: "D1", Codes: []string{"X1"}},
 			periods: []string{"2024-H1", "2024-H2", "2025-H2", "2026-H1"}, obligations: []int{3, 2, 1, 1},
 			rows: []row{
 				{"X2", "UBND xã Hai", "D1", "UBND huyện Một", []reporting.Status{exe, mis, "", ""}},
@@ -234,19 +479,20 @@ func TestFormMatrixVersionsWindowsAndScopes(t *testing.T) {
 			},
 		},
 		{
-			name: "one unit", scope: store.ComplianceScope{Unit: "X2"},
+			name: "one unit", scope: reporting.UnitScope{Codes: []string{"X2"}},
 			periods: []string{"2024-H1", "2024-H2", "2025-H2", "2026-H1"}, obligations: []int{1, 1, 0, 0},
 			rows: []row{{"X2", "UBND xã Hai", "D1", "UBND huyện Một", []reporting.Status{exe, mis, "", ""}}},
 		},
 		{
-			name: "the zero scope", scope: store.ComplianceScope{},
+			name: "the zero scope", scope: reporting.UnitScope{},
 			periods: []string{"2024-H1", "2024-H2", "2025-H2", "2026-H1"}, obligations: []int{0, 0, 0, 0},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			m, err := st.FormMatrix(ctx, "MX", tt.from, time.Time{}, at, tt.scope)
+			at := cmp.Or(tt.at, matrixAt)
+			m, err := st.FormMatrix(ctx, "MX", tt.from, tt.to, at, tt.scope)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -272,41 +518,64 @@ func TestFormMatrixVersionsWindowsAndScopes(t *testing.T) {
 	}
 }
 
-// TestMatrixCellsConcurrentWriters changes two periods of one unit in two
+// acceptLatest accepts, at `at`, the latest version of (period, unit)
+// inside tx, as a review does: the review and its history event.
+func acceptLatest(ctx context.Context, tx *store.Store, periodID int64, unit string, at time.Time) error {
+	o, err := tx.LockObligation(ctx, periodID, unit)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.InsertReview(ctx, o.LatestSubmissionID, nil, reporting.DecisionAccepted, "", at); err != nil {
+		return err
+	}
+	return tx.RecordEvents(ctx, []store.ObligationEvent{{PeriodID: periodID, UnitCode: unit, Event: reporting.Event{
+		At: at, Kind: reporting.EventAccepted, Actor: "test", SubmissionID: o.LatestSubmissionID, Version: o.LatestVersion}}})
+}
+
+// TestMatrixCellsConcurrentWriters accepts two periods of one unit in two
 // transactions at once: the second waits for the first's lock on the
 // unit's cells and must patch what the first committed, not overwrite it.
 func TestMatrixCellsConcurrentWriters(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	st := seedMatrix(t)
-	update := `UPDATE obligations SET status = 'accepted'
-		WHERE unit_code = 'X1' AND period_id = (SELECT id FROM periods WHERE form_code = 'MX' AND key = $1)`
-	first, err := st.Pool().Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer first.Rollback(ctx)
-	if _, err := first.Exec(ctx, update, "2024-H2"); err != nil {
-		t.Fatal(err)
+	st, ids := seedMatrix(t)
+	at := matrixAt.Add(-time.Hour)
+	firstWrote, release := make(chan struct{}), make(chan struct{})
+	first := make(chan error, 1)
+	go func() {
+		first <- st.InTx(ctx, func(tx *store.Store) error {
+			if err := acceptLatest(ctx, tx, ids["2024-H2"], "X1", at); err != nil {
+				return err
+			}
+			close(firstWrote)
+			<-release // holds X1's 2024 cells until the test lets go
+			return nil
+		})
+	}()
+	select {
+	case err := <-first:
+		t.Fatalf("the first writer ended early: %v", err)
+	case <-firstWrote:
 	}
 	second := make(chan error, 1)
 	go func() {
-		_, err := st.Pool().Exec(ctx, update, "2024-H1") // blocks on the cells row until first commits
-		second <- err
+		second <- st.InTx(ctx, func(tx *store.Store) error { return acceptLatest(ctx, tx, ids["2024-H1"], "X1", at) })
 	}()
 	select {
 	case err := <-second:
+		close(release)
 		t.Fatalf("the second writer did not wait: %v", err)
 	case <-time.After(300 * time.Millisecond):
 	}
-	if err := first.Commit(ctx); err != nil {
+	close(release)
+	if err := <-first; err != nil {
 		t.Fatal(err)
 	}
 	if err := <-second; err != nil {
 		t.Fatal(err)
 	}
 	assertCellsRebuilt(t, st, "two writers")
-	m, err := st.FormMatrix(ctx, "MX", time.Time{}, reporting.Day(2024, time.December, 31), time.Now(), store.ComplianceScope{Unit: "X1"})
+	m, err := st.FormMatrix(ctx, "MX", time.Time{}, reporting.Day(2024, time.December, 31), matrixAt, reporting.UnitScope{Codes: []string{"X1"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -318,17 +587,18 @@ func TestMatrixCellsConcurrentWriters(t *testing.T) {
 func TestMatrixCellsDeleteAndFixedKeys(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	st := seedMatrix(t)
-	// A hand-made delete leaves no cell behind.
-	if _, err := st.Pool().Exec(ctx, `DELETE FROM obligations WHERE unit_code = 'X2'
-		AND period_id = (SELECT id FROM periods WHERE key = '2024-H2')`); err != nil {
-		t.Fatal(err)
-	}
-	assertCellsRebuilt(t, st, "after a delete")
-	// An obligation's unit version is fixed: the cells depend on it.
-	_, err := st.Pool().Exec(ctx, `UPDATE obligations SET unit_version_id = (SELECT id FROM unit_versions WHERE unit_code = 'X1' AND valid_until IS NULL)
-		WHERE unit_code = 'X1' AND period_id = (SELECT id FROM periods WHERE key = '2024-H1')`)
+	st, ids := seedMatrix(t)
 	var pgErr *pgconn.PgError
+	// An obligation cannot be deleted by hand: its history refers to it
+	// (and the history is append-only).
+	_, err := st.Pool().Exec(ctx, `DELETE FROM obligations WHERE unit_code = 'X2' AND period_id = $1`, ids["2024-H2"])
+	if !errors.As(err, &pgErr) || pgErr.Code != "23503" {
+		t.Fatalf("deleting an obligation with a history: %v, want a foreign key violation", err)
+	}
+	assertCellsRebuilt(t, st, "after a refused delete")
+	// An obligation's unit version is fixed: the cells depend on it.
+	_, err = st.Pool().Exec(ctx, `UPDATE obligations SET unit_version_id = (SELECT id FROM unit_versions WHERE unit_code = 'X1' AND valid_until IS NULL)
+		WHERE unit_code = 'X1' AND period_id = $1`, ids["2024-H1"])
 	if !errors.As(err, &pgErr) || pgErr.Code != "P0001" {
 		t.Fatalf("moving an obligation to another unit version: %v", err)
 	}
@@ -350,8 +620,16 @@ func TestMatrixCellsDeleteAndFixedKeys(t *testing.T) {
 func TestMatrixPatch(t *testing.T) {
 	t.Parallel()
 	st := storetest.Open(t)
-	// Cells are written by id and status letter: "3a" is period 3,
-	// accepted.
+	// Cells are written by period id and a letter for their facts: "3a"
+	// is period 3, accepted. Each letter packs different bytes.
+	facts := map[byte]string{
+		'p': "false, '', NULL, '2026-01-01', '2025-12-01'",                 // pending
+		's': "false, '', '2025-12-20', '2026-01-01', '2025-12-20'",         // submitted
+		'a': "false, 'accepted', '2025-12-20', '2026-01-01', '2025-12-22'", // accepted
+		'r': "false, 'returned', '2025-12-20', '2026-01-01', '2025-12-22'", // returned
+		'e': "true, '', NULL, '2026-01-01', '2025-12-10'",                  // exempt
+		'm': "false, '', NULL, '2026-01-01', '2026-01-02'",                 // flagged (a later change)
+	}
 	tests := []struct {
 		name         string
 		cells, patch []string
@@ -364,14 +642,13 @@ func TestMatrixPatch(t *testing.T) {
 		{"the first replaced", []string{"1p", "2p", "3p"}, []string{"1a"}, []string{"1a", "2p", "3p"}},
 		{"a middle one replaced", []string{"1p", "2p", "3p"}, []string{"2s"}, []string{"1p", "2s", "3p"}},
 		{"the last replaced", []string{"1p", "2p", "3p"}, []string{"3m"}, []string{"1p", "2p", "3m"}},
-		{"several at once", []string{"2p", "4p"}, []string{"1e", "2s", "3p", "5p"}, []string{"1e", "2s", "3p", "4p", "5p"}},
+		{"several at once", []string{"2p", "4r"}, []string{"1e", "2s", "3p", "5p"}, []string{"1e", "2s", "3p", "4r", "5p"}},
 		{"a large id", []string{"255p"}, []string{"256p"}, []string{"255p", "256p"}},
 	}
 	pack := func(cells []string) string {
 		var b strings.Builder
 		for _, c := range cells {
-			id, status := c[:len(c)-1], map[byte]string{'p': "pending", 'a': "accepted", 's': "submitted", 'm': "missing", 'e': "exempt"}[c[len(c)-1]]
-			fmt.Fprintf(&b, "|| matrix_cell(%s, '%s', NULL, '2026-01-01') ", id, status)
+			fmt.Fprintf(&b, "|| matrix_cell(%s, %s) ", c[:len(c)-1], facts[c[len(c)-1]])
 		}
 		return "(''::bytea " + b.String() + ")"
 	}
@@ -389,13 +666,14 @@ func TestMatrixPatch(t *testing.T) {
 }
 
 // TestObligationVersionIsOfItsUnit: an obligation's unit version must be a
-// version of its unit (migration 00005).
+// version of its unit (migration 00005). The insert is refused, so nothing
+// is written without its history.
 func TestObligationVersionIsOfItsUnit(t *testing.T) {
 	t.Parallel()
-	st := seedMatrix(t)
+	st, _ := seedMatrix(t)
 	_, err := st.Pool().Exec(context.Background(), `
-		INSERT INTO obligations (period_id, unit_code, unit_version_id, deadline)
-		SELECT p.id, 'X2', v.id, p.deadline FROM periods p, unit_versions v
+		INSERT INTO obligations (period_id, unit_code, unit_version_id, deadline, changed_at)
+		SELECT p.id, 'X2', v.id, p.deadline, p.opens_at FROM periods p, unit_versions v
 		WHERE p.key = '2025-H2' AND v.unit_code = 'P' AND v.valid_until IS NOT NULL`)
 	var pgErr *pgconn.PgError
 	if !errors.As(err, &pgErr) || pgErr.Code != "23503" || pgErr.ConstraintName != "obligations_unit_version_fkey" {
@@ -409,9 +687,9 @@ func TestObligationVersionIsOfItsUnit(t *testing.T) {
 func TestFormMatrixOverTextProtocolsAndErrors(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	st := seedMatrix(t)
-	at := time.Date(2026, time.March, 1, 0, 0, 0, 0, time.UTC)
-	scopes := []store.ComplianceScope{store.Everything, {Subtree: "D1"}, {Unit: "X1"}, {Subtree: "D1", Unit: "X1"}}
+	st, _ := seedMatrix(t)
+	at := matrixAt
+	scopes := []reporting.UnitScope{reporting.AllUnits, {Subtree: "D1"}, {Codes: []string{"X1"}}, {Subtree: "D1", Codes: []string{"X1"}}}
 	want := map[int]store.Matrix{}
 	for i, sc := range scopes {
 		m, err := st.FormMatrix(ctx, "MX", time.Time{}, time.Time{}, at, sc)
@@ -446,7 +724,7 @@ func TestFormMatrixOverTextProtocolsAndErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer one.Close()
-	if _, err := one.FormMatrix(ctx, "MX", time.Time{}, time.Time{}, at, store.Everything); err != nil {
+	if _, err := one.FormMatrix(ctx, "MX", time.Time{}, time.Time{}, at, reporting.AllUnits); err != nil {
 		t.Fatal(err)
 	}
 	tx, err := st.Pool().Begin(ctx)
@@ -459,7 +737,7 @@ func TestFormMatrixOverTextProtocolsAndErrors(t *testing.T) {
 	}
 	short, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
 	defer cancel()
-	if _, err := one.FormMatrix(short, "MX", time.Time{}, time.Time{}, at, store.Everything); err == nil {
+	if _, err := one.FormMatrix(short, "MX", time.Time{}, time.Time{}, at, reporting.AllUnits); err == nil {
 		t.Fatal("a matrix read through a locked table: no error")
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"baocao/reporting"
 	"baocao/store"
 	"baocao/store/storetest"
 )
@@ -25,26 +26,23 @@ var hcm = func() *time.Location {
 // reminderDeadline is the deadline of the period seedReminderPeriod makes.
 var reminderDeadline = time.Date(2026, time.June, 16, 23, 59, 59, 999999000, hcm)
 
-// seedReminderPeriod stores a form, its 2026-H1 period (deadline
-// reminderDeadline, locked 30 days later) and an obligation for each unit
-// code under district "H01"; units named in noEmail have no address. It
-// returns the period's id.
+// seedReminderPeriod stores a form and, for each unit code, a commune
+// under district "H01"; units named in noEmail have no address. It opens
+// the form's 2026-H1 period (deadline reminderDeadline, locked 30 days
+// later) through the store, so that every commune owes it, and returns
+// the period's id.
 func seedReminderPeriod(t *testing.T, st *store.Store, codes []string, noEmail ...string) int64 {
 	t.Helper()
 	ctx := context.Background()
 	exec := func(sql string, args ...any) {
 		t.Helper()
-		if err := st.ExecForTest(ctx, sql, args...); err != nil {
+		if _, err := st.Pool().Exec(ctx, sql, args...); err != nil {
 			t.Fatal(err)
 		}
 	}
 	exec(`INSERT INTO forms (code) VALUES ('T-NHAC')`)
 	exec(`INSERT INTO form_versions (form_code, version, checksum, title, definition, source)
 	      VALUES ('T-NHAC', 1, 'c', 'Biểu thử nhắc hạn', '{}', '')`)
-	exec(`INSERT INTO periods (form_code, form_version_id, periodicity, key, label, data_from, data_to, opens_at, deadline, locks_at)
-	      SELECT 'T-NHAC', id, 'half_year', '2026-H1', '6 tháng đầu năm 2026', '2025-12-15', '2026-06-14',
-	             '2025-12-15 00:00+07', $1::timestamptz, $1::timestamptz + interval '30 days'
-	      FROM form_versions WHERE form_code = 'T-NHAC'`, reminderDeadline)
 	exec(`INSERT INTO units (code, active_from) VALUES ('H01', '2020-01-01')`)
 	exec(`INSERT INTO unit_versions (unit_code, valid_from, name, kind, emails)
 	      VALUES ('H01', '2020-01-01', 'UBND huyện Một', 'district_pc', '{huyen@mot.vn}')`)
@@ -57,9 +55,16 @@ func seedReminderPeriod(t *testing.T, st *store.Store, codes []string, noEmail .
 		exec(`INSERT INTO unit_versions (unit_code, valid_from, name, kind, parent_code, emails)
 		      VALUES ($1, '2020-01-01', 'UBND xã ' || $1, 'commune_pc', 'H01', $2)`, c, emails)
 	}
-	exec(`INSERT INTO obligations (period_id, unit_code, unit_version_id, deadline)
-	      SELECT p.id, v.unit_code, v.id, p.deadline
-	      FROM periods p, unit_versions v WHERE p.key = '2026-H1' AND v.unit_code = ANY ($1)`, codes)
+	form := reporting.Form{Code: "T-NHAC", UnitKinds: []reporting.UnitKind{reporting.KindCommunePC}}
+	if err := st.Pool().QueryRow(ctx, `SELECT id FROM form_versions WHERE form_code = 'T-NHAC'`).Scan(&form.VersionID); err != nil {
+		t.Fatal(err)
+	}
+	res, err := st.OpenPeriods(ctx, form, []reporting.Period{{Periodicity: reporting.HalfYear, Key: "2026-H1", Label: "6 tháng đầu năm 2026",
+		DataFrom: reporting.Day(2025, time.December, 15), DataTo: reporting.Day(2026, time.June, 14),
+		OpensAt: time.Date(2025, time.December, 15, 0, 0, 0, 0, hcm), Deadline: reminderDeadline, LocksAt: reminderDeadline.AddDate(0, 0, 30)}})
+	if err != nil || res.Obligations != len(codes) {
+		t.Fatalf("open the period: %+v, %v", res, err)
+	}
 	var id int64
 	if err := st.Pool().QueryRow(ctx, `SELECT id FROM periods WHERE key = '2026-H1'`).Scan(&id); err != nil {
 		t.Fatal(err)
@@ -94,10 +99,8 @@ func TestEnqueueRemindersOncePerKindAndOnlyWhileOwing(t *testing.T) {
 	ctx := context.Background()
 	st := storetest.Open(t)
 	period := seedReminderPeriod(t, st, []string{"X01", "X02", "X03"}, "X03")
-	if err := st.ExecForTest(ctx, `UPDATE obligations SET status = 'submitted' WHERE unit_code = 'X02'`); err != nil {
-		t.Fatal(err)
-	}
 	now := time.Date(2026, time.June, 9, 8, 0, 0, 0, hcm)
+	storetest.Upload(t, st, period, "X02", now.AddDate(0, 0, -1))
 
 	for _, tt := range []struct {
 		name string
@@ -121,7 +124,7 @@ func TestEnqueueRemindersOncePerKindAndOnlyWhileOwing(t *testing.T) {
 	}
 
 	due := []store.ReminderDue{{PeriodID: period, Deadline: reminderDeadline, Kind: "due_in_7d", DueAt: now}}
-	targets, err := st.ReminderTargets(ctx, due)
+	targets, err := st.ReminderTargets(ctx, due, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +153,7 @@ func TestEnqueueRemindersOncePerKindAndOnlyWhileOwing(t *testing.T) {
 	if n, err = st.EnqueueReminders(ctx, rows, now.Add(time.Hour), store.EnqueueOptions{}); err != nil || n != 0 {
 		t.Fatalf("second enqueue added %d (%v), want 0", n, err)
 	}
-	if again, err := st.ReminderTargets(ctx, due); err != nil || len(again) != 0 {
+	if again, err := st.ReminderTargets(ctx, due, now); err != nil || len(again) != 0 {
 		t.Fatalf("targets after enqueue: %d (%v), want none", len(again), err)
 	}
 	list, err := st.Reminders(ctx, store.ReminderFilter{PeriodID: period})
@@ -174,11 +177,11 @@ func TestManualRemindersAreAuditedAndOncePerDay(t *testing.T) {
 	ctx := context.Background()
 	st := storetest.Open(t)
 	period := seedReminderPeriod(t, st, []string{"X01", "X02"})
-	targets, err := st.ObligationTargets(ctx, period, "X02")
-	if err != nil || len(targets) != 1 || targets[0].UnitCode != "X02" {
+	now := time.Date(2026, time.June, 10, 9, 0, 0, 0, hcm)
+	targets, err := st.ObligationTargets(ctx, period, "X02", now)
+	if err != nil || len(targets) != 1 || targets[0].UnitCode != "X02" || targets[0].Status != reporting.StatusPending {
 		t.Fatalf("ObligationTargets(X02) = %+v, %v", targets, err)
 	}
-	now := time.Date(2026, time.June, 10, 9, 0, 0, 0, hcm)
 	rows := newReminders(targets, "manual_20260610", now)
 	opts := store.EnqueueOptions{Actor: "thanhtra@tinh.vn"}
 	for i, want := range []int{1, 0} {
@@ -225,11 +228,11 @@ func TestClaimRemindersLeasesFencesAndReleases(t *testing.T) {
 		codes = append(codes, fmt.Sprintf("X%02d", i))
 	}
 	period := seedReminderPeriod(t, st, codes)
-	targets, err := st.ObligationTargets(ctx, period, "")
+	now := time.Date(2026, time.June, 9, 8, 0, 0, 0, hcm)
+	targets, err := st.ObligationTargets(ctx, period, "", now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := time.Date(2026, time.June, 9, 8, 0, 0, 0, hcm)
 	if _, err := st.EnqueueReminders(ctx, newReminders(targets, "due_in_7d", now), now, store.EnqueueOptions{}); err != nil {
 		t.Fatal(err)
 	}

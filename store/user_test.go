@@ -235,14 +235,14 @@ func TestUnitAncestors(t *testing.T) {
 	dist := storetest.Unit(t, st, &storetest.UnitOpts{Kind: reporting.KindDistrictPC, Parent: prov.Code})
 	commune := storetest.Unit(t, st, &storetest.UnitOpts{Parent: dist.Code})
 	reform := reporting.Day(2025, time.July, 1)
-	err := st.ExecForTest(ctx, `
-		UPDATE unit_versions SET valid_until = $2::date - 1 WHERE unit_code = ANY($1)`, []string{dist.Code, commune.Code}, reform)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.ExecForTest(ctx, `
-		INSERT INTO unit_versions (unit_code, valid_from, name, kind, parent_code)
-		VALUES ($1, $2, 'Phường mới', 'commune_pc', $3)`, commune.Code, reform, prov.Code); err != nil {
+	// The reform, as the unit import records it: the district closes the
+	// day before, the commune gets a version under the province from that
+	// day (each row takes effect on its own first day).
+	lastDay, from := reform.AddDate(0, 0, -1), dist.ValidFrom
+	if _, err := st.ImportUnits(ctx, []reporting.UnitRow{
+		{Row: 2, Code: dist.Code, Name: dist.Name, Kind: dist.Kind, ParentCode: dist.ParentCode, ActiveFrom: &from, ActiveUntil: &lastDay},
+		{Row: 3, Code: commune.Code, Name: "Phường mới", Kind: reporting.KindCommunePC, ParentCode: prov.Code, ActiveFrom: &reform},
+	}, store.ImportOptions{Actor: "test"}); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
