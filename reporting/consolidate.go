@@ -186,9 +186,6 @@ type FieldValue struct {
 	Day  time.Time
 }
 
-// Empty reports whether nothing was reported.
-func (v FieldValue) Empty() bool { return !v.Num.Valid() && v.Text == "" && v.Day.IsZero() }
-
 // UnitReport is one obligation of the period: the unit as it was when the
 // period opened, how it filed and, when a submission counts, its values.
 type UnitReport struct {
@@ -408,59 +405,6 @@ func Computed(f Field) bool {
 	return false
 }
 
-// AggregateValues consolidates one field's values over units, as the field says.
-// It is the in-memory twin of the store's SQL and follows the same rules:
-// empty values take no part; an average is rounded to AvgPlaces.
-func AggregateValues(f Field, values []FieldValue) Aggregated {
-	var a Aggregated
-	if f.Type == TypeChoice {
-		a.Choices = make([]int, len(f.Choices))
-	}
-	var sum, best *big.Rat
-	places := 0
-	for _, v := range values {
-		if v.Empty() {
-			continue
-		}
-		a.Count++
-		if f.Type == TypeChoice {
-			if i := slices.Index(f.Choices, v.Text); i >= 0 {
-				a.Choices[i]++
-			}
-			continue
-		}
-		if !v.Num.Valid() {
-			continue
-		}
-		r := v.Num.rat()
-		places = max(places, v.Num.Places())
-		switch f.Aggregate {
-		case AggSum, AggAvg:
-			if sum == nil {
-				sum = new(big.Rat)
-			}
-			sum.Add(sum, r)
-		case AggMin:
-			if best == nil || r.Cmp(best) < 0 {
-				best = r
-			}
-		case AggMax:
-			if best == nil || r.Cmp(best) > 0 {
-				best = r
-			}
-		}
-	}
-	switch {
-	case f.Aggregate == AggSum && sum != nil:
-		a.Value = ratDecimal(sum, places)
-	case f.Aggregate == AggAvg && sum != nil:
-		a.Value = ratDecimal(sum.Quo(sum, big.NewRat(int64(a.Count), 1)), AvgPlaces)
-	case (f.Aggregate == AggMin || f.Aggregate == AggMax) && best != nil:
-		a.Value = ratDecimal(best, places)
-	}
-	return a
-}
-
 // kindRank orders kinds as UnitKinds does; unknown kinds last.
 func kindRank(k UnitKind) int {
 	if i := slices.Index(UnitKinds, k); i >= 0 {
@@ -475,57 +419,6 @@ func SortUnits(units []UnitReport) {
 		return cmp.Or(cmp.Compare(kindRank(a.Kind), kindRank(b.Kind)),
 			cmp.Compare(a.ParentCode, b.ParentCode), cmp.Compare(a.Code, b.Code))
 	})
-}
-
-// ComputeGroups fills Groups and Total from Units in memory, with
-// AggregateValues. The store computes the same in SQL; this serves data that
-// never was in the database and checks the SQL in tests. Units must be in
-// tree order (SortUnits).
-func (c *Consolidation) ComputeGroups() {
-	c.Groups = c.Groups[:0]
-	column := make([]FieldValue, 0, len(c.Units))
-	aggregate := func(g *Group, units []UnitReport) {
-		g.Obliged = len(units)
-		g.Values = make([]Aggregated, len(c.Fields))
-		for _, u := range units {
-			if u.Reported() {
-				g.Reported++
-			}
-		}
-		for fi, f := range c.Fields {
-			column = column[:0]
-			for _, u := range units {
-				if u.Reported() {
-					column = append(column, u.Values[fi])
-				}
-			}
-			g.Values[fi] = AggregateValues(f, column)
-		}
-	}
-	c.Total = Group{Level: LevelProvince}
-	aggregate(&c.Total, c.Units)
-	for ks := 0; ks < len(c.Units); {
-		kind := c.Units[ks].Kind
-		ke := ks
-		for ke < len(c.Units) && c.Units[ke].Kind == kind {
-			ke++
-		}
-		kg := Group{Level: LevelKind, Kind: kind}
-		aggregate(&kg, c.Units[ks:ke])
-		c.Groups = append(c.Groups, kg)
-		for ps := ks; ps < ke; {
-			u := c.Units[ps]
-			pe := ps
-			for pe < ke && c.Units[pe].ParentCode == u.ParentCode {
-				pe++
-			}
-			pg := Group{Level: LevelParent, Kind: kind, ParentCode: u.ParentCode, ParentName: u.ParentName}
-			aggregate(&pg, c.Units[ps:pe])
-			c.Groups = append(c.Groups, pg)
-			ps = pe
-		}
-		ks = ke
-	}
 }
 
 // RowType says what a row of the summary table holds.

@@ -60,37 +60,6 @@ func TestDecimalArithmeticIsExact(t *testing.T) {
 
 func fv(s string) FieldValue { return FieldValue{Num: Decimal(s)} }
 
-func TestAggregateValues(t *testing.T) {
-	t.Parallel()
-	choice := Field{Code: "c", Type: TypeChoice, Choices: []string{"Tốt", "Khá", "Yếu"}, Aggregate: AggCount}
-	vals := []FieldValue{fv("1.25"), {}, fv("2"), fv("-0.5")}
-	for _, tc := range []struct {
-		name  string
-		field Field
-		vals  []FieldValue
-		want  string
-	}{
-		{"sum skips empty", Field{Type: TypeDecimal, Aggregate: AggSum}, vals, "2.75/3"},
-		{"avg over reported values only", Field{Type: TypeDecimal, Aggregate: AggAvg}, vals, "0.9167/3"},
-		{"min", Field{Type: TypeDecimal, Aggregate: AggMin}, vals, "-0.5/3"},
-		{"max", Field{Type: TypeInt, Aggregate: AggMax}, vals, "2/3"},
-		{"nothing reported is no value, not zero", Field{Type: TypeInt, Aggregate: AggSum}, []FieldValue{{}, {}}, "/0"},
-		{"choices counted per choice", choice, []FieldValue{{Text: "Khá"}, {Text: "Tốt"}, {}, {Text: "Khá"}}, "/3 [1 2 0]"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			a := AggregateValues(tc.field, tc.vals)
-			got := fmt.Sprintf("%s/%d", a.Value, a.Count)
-			if a.Choices != nil {
-				got += fmt.Sprint(" ", a.Choices)
-			}
-			if got != tc.want {
-				t.Fatalf("got %s, want %s", got, tc.want)
-			}
-		})
-	}
-}
-
 // sample is a two-level tree: two districts that report, communes under
 // each, one commune that did not report.
 func sample() *Consolidation {
@@ -119,11 +88,32 @@ func sample() *Consolidation {
 	}}
 	c.Units[2].Values[1] = FieldValue{} // the district left the percentage empty
 	SortUnits(c.Units)
-	c.ComputeGroups()
+	// The groups, as the store aggregates them, written out: 3+4+6+10;
+	// (80+90+95)/3, the missing commune and the empty district value left
+	// out.
+	group := func(level GroupLevel, kind UnitKind, parent, n, p string, reported, obliged int) Group {
+		g := Group{Level: level, Kind: kind, ParentCode: parent, Obliged: obliged, Reported: reported,
+			Values: []Aggregated{{Value: Decimal(n)}, {Value: Decimal(p)}, {}}}
+		if parent != "" {
+			g.ParentName = "Huyện " + parent
+		}
+		return g
+	}
+	c.Total = group(LevelProvince, "", "", "23", "88.3333", 4, 6)
+	c.Groups = []Group{
+		group(LevelKind, KindDistrictPC, "", "3", "", 1, 2),
+		group(LevelParent, KindDistrictPC, "70", "3", "", 1, 2),
+		group(LevelKind, KindCommunePC, "", "20", "88.3333", 3, 4),
+		group(LevelParent, KindCommunePC, "700", "10", "85", 2, 3),
+		group(LevelParent, KindCommunePC, "701", "10", "95", 1, 1),
+	}
 	return c
 }
 
-func TestComputeGroupsAndRows(t *testing.T) {
+// TestRows checks the summary table's layout: units in tree order under
+// their kind and parent, each total row on its own group, a parent's row
+// left out when its kind has no other parent.
+func TestRows(t *testing.T) {
 	t.Parallel()
 	c := sample()
 	var got []string
@@ -137,8 +127,6 @@ func TestComputeGroupsAndRows(t *testing.T) {
 		got = append(got, line)
 	}
 	want := []string{
-		// 3+4+6+10; (80+90+95)/3, the missing commune and the empty
-		// district value left out.
 		" TỔNG CỘNG TOÀN TỈNH n=23 p=88.3333 4/6",
 		"I UBND cấp huyện n=3 p= 1/2",
 		"1 Huyện 700 " + NotReported,

@@ -1,7 +1,9 @@
 package templates
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,25 +17,27 @@ import (
 
 // Clerks fill templates in whatever they have; these tests put a template
 // through real programs and read it back. They need Debian's
-// libreoffice-calc and python3-openpyxl: without them they skip on a
-// developer's machine and fail in CI, where .ci/test installs them.
+// libreoffice-calc and python3-openpyxl (.ci/test installs them): without
+// them they fail, since a test that skips would pass with nothing checked.
 
+// requireTool is the path of program name, which must run with probe's
+// arguments if any; the test fails, naming the Debian package to install,
+// when it is missing or does not run.
 func requireTool(t *testing.T, name, install string, probe ...string) string {
 	t.Helper()
 	path, err := exec.LookPath(name)
 	if err == nil && len(probe) > 0 {
-		err = exec.Command(path, probe...).Run()
+		if out, perr := exec.Command(path, probe...).CombinedOutput(); perr != nil {
+			err = fmt.Errorf("%s %s: %w: %s", name, strings.Join(probe, " "), perr, bytes.TrimSpace(out))
+		}
 	}
 	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s is needed in CI (%v): apt-get install -y %s", name, err, install)
-		}
-		t.Skipf("%s not available (%v); apt-get install -y %s to run this test", name, err, install)
+		t.Fatalf("%s is needed (%v): apt-get install -y %s (.ci/test installs it)", name, err, install)
 	}
 	return path
 }
 
-// readAfterTool checks that a template filled with values comes back
+// checkReadBack checks that a template filled with values comes back
 // through Read with those exact values.
 func checkReadBack(t *testing.T, data []byte, form reporting.Form, want map[string]string, notes map[string]string) *Filled {
 	t.Helper()

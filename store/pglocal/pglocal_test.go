@@ -17,18 +17,14 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// requireBinaries skips a test needing PostgreSQL's server programs when
-// they are absent, except under CI, which installs them: there their absence
-// is a broken set-up to report, not a reason to pass.
+// requireBinaries fails a test needing PostgreSQL's server programs when
+// they are absent, naming the Debian package (.ci/test installs it):
+// skipping would pass with nothing checked.
 func requireBinaries(t *testing.T) {
 	t.Helper()
-	if len(binDirs(nil)) > 0 {
-		return
+	if len(binDirs(nil)) == 0 {
+		t.Fatalf("no PostgreSQL server programs in %s or PATH: apt-get install -y postgresql (.ci/test installs it)", debianBinGlob)
 	}
-	if os.Getenv("CI") != "" {
-		t.Fatalf("no PostgreSQL server programs in %s or PATH, but CI is set and installs them", debianBinGlob)
-	}
-	t.Skipf("no PostgreSQL server programs in %s or PATH (apt-get install postgresql)", debianBinGlob)
 }
 
 // reachableTempDir is a t.TempDir the postgres user can enter: as root the
@@ -102,10 +98,8 @@ func TestFindLocalServer(t *testing.T) {
 	if c, err := net.DialTimeout("tcp", fmt.Sprintf("%s:%d", loopbackHost, standardPort), time.Second); err == nil {
 		c.Close()
 	} else if sockErr != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI is set but no PostgreSQL server listens on %s or %s:%d", debianSocketDir, loopbackHost, standardPort)
-		}
-		t.Skipf("no PostgreSQL server listens on %s or %s:%d", debianSocketDir, loopbackHost, standardPort)
+		t.Fatalf("no PostgreSQL server listens on %s or %s:%d: apt-get install -y postgresql and start its cluster "+
+			"(pg_ctlcluster VERSION main start); .ci/test does both", debianSocketDir, loopbackHost, standardPort)
 	}
 
 	// A name of our own, so a real baocao database is left alone.
@@ -267,7 +261,7 @@ func TestEnsureWithoutBinaries(t *testing.T) {
 func TestEnsureDataDirUnreachableAsRoot(t *testing.T) {
 	t.Parallel()
 	if os.Geteuid() != 0 {
-		t.Skip("only root hands the cluster to the postgres user, who may be locked out")
+		t.Skip("skipped: needs root, not a tool: only root hands the cluster to the postgres user, whom this test locks out")
 	}
 	requireBinaries(t)
 	parent := t.TempDir() // its own parent is 0700: the postgres user cannot enter
