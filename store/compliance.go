@@ -326,8 +326,23 @@ type PeriodUnit struct {
 // one statement.
 func (s *Store) PeriodUnits(ctx context.Context, periodID int64, at time.Time, scope reporting.UnitScope) ([]PeriodUnit, error) {
 	scopeCTE, inScope, inScopeArgs := scopeSQL(scope, 3)
+	// The period's versions and reviews are aggregated once and joined by
+	// unit, not looked up per obligation: 10,000 lateral lookups cost more
+	// than the page's budget.
 	rows, err := s.q.Query(ctx, `
-		WITH RECURSIVE p AS (SELECT id, data_from FROM periods WHERE id = $1)`+scopeCTE+`
+		WITH RECURSIVE p AS (SELECT id, data_from FROM periods WHERE id = $1)`+scopeCTE+`,
+		sub AS (
+			SELECT s.unit_code, max(s.uploaded_at) AS last_at, count(*) AS versions,
+			       (array_agg(s.id ORDER BY s.version DESC))[1] AS latest_id
+			FROM submissions s
+			WHERE s.period_id = $1 AND s.uploaded_at <= $2
+			GROUP BY s.unit_code
+		), rv AS (
+			SELECT DISTINCT ON (s.unit_code) s.unit_code, coalesce(nullif(u.name, ''), u.email, 'admin (cli)') AS reviewer
+			FROM submissions s JOIN reviews r ON r.submission_id = s.id LEFT JOIN users u ON u.id = r.reviewer_id
+			WHERE s.period_id = $1 AND r.created_at <= $2
+			ORDER BY s.unit_code, r.created_at DESC, r.id DESC
+		)
 		SELECT o.unit_code, v.name, v.kind, coalesce(v.parent_code, ''), coalesce(pv.name, ''), v.emails,
 		       st.status, `+reasonAt+`, f.deadline,
 		       CASE WHEN f.first_at <= $2 THEN f.first_at END, sub.last_at, coalesce(sub.versions, 0), coalesce(sub.latest_id, 0),
@@ -343,17 +358,8 @@ func (s *Store) PeriodUnits(ctx context.Context, periodID int64, at time.Time, s
 		     AND pv.valid_from <= p.data_from AND (pv.valid_until IS NULL OR pv.valid_until >= p.data_from)
 		`+factsAt("$2")+`
 		CROSS JOIN LATERAL (SELECT `+statusOf("$2")+` AS status) st
-		LEFT JOIN LATERAL (
-			SELECT max(s.uploaded_at) AS last_at, count(*) AS versions, (array_agg(s.id ORDER BY s.version DESC))[1] AS latest_id
-			FROM submissions s
-			WHERE s.period_id = o.period_id AND s.unit_code = o.unit_code AND s.uploaded_at <= $2
-		) sub ON true
-		LEFT JOIN LATERAL (
-			SELECT coalesce(nullif(u.name, ''), u.email, 'admin (cli)') AS reviewer
-			FROM submissions s JOIN reviews r ON r.submission_id = s.id LEFT JOIN users u ON u.id = r.reviewer_id
-			WHERE s.period_id = o.period_id AND s.unit_code = o.unit_code AND r.created_at <= $2
-			ORDER BY r.created_at DESC, r.id DESC LIMIT 1
-		) rv ON true
+		LEFT JOIN sub ON sub.unit_code = o.unit_code
+		LEFT JOIN rv ON rv.unit_code = o.unit_code
 		WHERE f.present AND `+inScope+`
 		ORDER BY coalesce(v.parent_code, ''), o.unit_code`,
 		append([]any{periodID, at}, inScopeArgs...)...)

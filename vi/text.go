@@ -46,3 +46,25 @@ func Fold(s string) string {
 	}, out)
 	return out
 }
+
+// Key is s's sort key in the order of Compare: sorting many strings by
+// their keys (strings.Compare) is much faster than comparing them pairwise
+// with Compare, which collates both sides every time. For many keys, a
+// Keyer reuses its buffers.
+func Key(s string) string { return NewKeyer().Key(s) }
+
+// Keyer computes sort keys (see Key) with one collator and buffer; it is
+// not safe for concurrent use.
+type Keyer struct {
+	c   *collate.Collator
+	buf collate.Buffer
+}
+
+// NewKeyer is a Keyer for Vietnamese with numeric ordering.
+func NewKeyer() *Keyer { return &Keyer{c: collate.New(language.Vietnamese, collate.Numeric)} }
+
+// Key is s's sort key.
+func (k *Keyer) Key(s string) string {
+	k.buf.Reset()
+	return string(k.c.KeyFromString(&k.buf, s))
+}

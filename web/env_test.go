@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -69,6 +70,9 @@ func (c *clock) Advance(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.n
 type envOptions struct {
 	// MaxUploadBytes is ops.Options.MaxUploadBytes; 0 is its default.
 	MaxUploadBytes int64
+	// Loopback picks the loopback address listen will serve on now, and
+	// makes it the BaseURL e-mails link to, so a test can follow them.
+	Loopback bool
 }
 
 // env is the whole web app over a database of its own (storetest.Open):
@@ -91,6 +95,8 @@ type env struct {
 	mu     sync.Mutex
 	users  map[string]reporting.User
 	tokens map[string]string
+	// addr is where listen serves, when envOptions.Loopback chose it.
+	addr string
 }
 
 func newEnv(t testing.TB, o *envOptions) *env {
@@ -124,8 +130,13 @@ func newEnv(t testing.TB, o *envOptions) *env {
 		"clerk-c2":      {Role: reporting.RoleClerk, UnitCode: e.c2},
 	}
 	logger := slog.New(e.log)
+	base := baseURL
+	if opts.Loopback {
+		e.addr = freeLoopback(t)
+		base = "http://" + e.addr
+	}
 	e.svc = ops.New(st, ops.Options{Secret: storetest.Secret, MaxUploadBytes: opts.MaxUploadBytes, Location: hcm,
-		BaseURL: baseURL, Logger: logger})
+		BaseURL: base, Logger: logger})
 	e.srv = web.New(web.Options{Store: st, Ops: e.svc, Logger: logger, SessionTTL: sessionTTL, Now: e.clock.Now})
 	e.h = e.srv.Handler()
 	return e
@@ -259,7 +270,11 @@ func multipartBody(t testing.TB, name string, file []byte) (*bytes.Buffer, strin
 // test ends. Call it once.
 func (e *env) listen(t testing.TB) string {
 	t.Helper()
-	if err := e.srv.Listen("127.0.0.1:0"); err != nil {
+	addr := "127.0.0.1:0"
+	if e.addr != "" {
+		addr = e.addr
+	}
+	if err := e.srv.Listen(addr); err != nil {
 		t.Fatal(err)
 	}
 	go e.srv.Serve() //nolint:errcheck
@@ -271,6 +286,18 @@ func (e *env) listen(t testing.TB) string {
 		e.srv.Shutdown(ctx) //nolint:errcheck
 	})
 	return e.srv.Addr()
+}
+
+// freeLoopback is a loopback host:port free a moment ago, for a server
+// whose address must be known before it starts.
+func freeLoopback(t testing.TB) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
 }
 
 // requestLog is the server's logger: it keeps each "http request" line

@@ -24,6 +24,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /periods", s.handlePeriods)
 	mux.HandleFunc("GET /reports", s.handlePeriods)
 	mux.HandleFunc("GET /periods/{id}", s.handlePeriod)
+	mux.HandleFunc("GET /periods/{id}/missing.csv", s.handleMissingCSV)
 	mux.HandleFunc("POST /periods/{id}/remind", s.handlePeriodRemind)
 	mux.HandleFunc("POST /periods/{id}/exempt", s.handlePeriodExempt)
 	mux.HandleFunc("POST /periods/{id}/extend", s.handlePeriodExtend)

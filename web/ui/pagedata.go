@@ -104,8 +104,10 @@ type PeriodPage struct {
 	KindOptions     []Option
 	Shown           []store.PeriodUnit // this page of the filtered units
 	Pager           Pager
-	Missing         []store.PeriodUnit // every unit still owing, for the e-mail list
-	MissingEmails   string
+	Missing         []store.PeriodUnit // the first units still owing
+	MissingCount    int                // how many still owe
+	MissingEmails   string             // every one's addresses, to copy
+	MissingCSV      string             // the link to all of them as CSV
 	Path            string
 	XLSXURL, PDFURL string
 	MatrixHref      string
