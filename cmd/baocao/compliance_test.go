@@ -64,9 +64,9 @@ func TestComplianceReviewExemptExtendFromTheCommandLine(t *testing.T) {
 		{"an earlier deadline", []string{"extend", "--period", pid, "--unit", c1, "--deadline", deadline.In(hcm).Format(time.DateOnly), "--reason", "x"},
 			[]string{"sớm hơn hạn hiện tại"}, true},
 		{"the deadline tick, long after", []string{"deadlines", "--at", flagAt.Format(time.RFC3339)},
-			[]string{"1 obligations flagged missing"}, false},
+			[]string{"1 obligations past their deadline flagged in their history"}, false},
 		{"and again: nothing more", []string{"deadlines", "--at", flagAt.Add(time.Hour).Format(time.RFC3339)},
-			[]string{"0 obligations flagged missing"}, false},
+			[]string{"0 obligations past their deadline flagged in their history"}, false},
 	}
 	for _, s := range steps {
 		out, err := runCLI(ctx, t, env, s.args...)
