@@ -32,7 +32,16 @@ func (s *Server) signedIn(w http.ResponseWriter, r *http.Request) (reporting.Use
 	if a.ok {
 		return a.user, true
 	}
-	q := url.Values{"next": {localPath(r.URL.RequestURI())}}
+	next := r.URL.RequestURI()
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		// A form posted after the session ended: after signing in, back
+		// to the page the form was on (the post itself is not replayed).
+		next = "/"
+		if ref, err := url.Parse(r.Referer()); err == nil && ref.Path != "" && (ref.Host == "" || ref.Host == r.Host) {
+			next = ref.RequestURI()
+		}
+	}
+	q := url.Values{"next": {localPath(next)}}
 	if a.err != nil {
 		q.Set("expired", "1")
 	}
