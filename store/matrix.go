@@ -374,8 +374,7 @@ func decodeCells(statuses []reporting.Status, changed *[]int, cells []byte, cols
 			f.Decision = reporting.DecisionReturned
 		}
 		if first := int64(binary.BigEndian.Uint64(c[cellFirst:])); first != cellNoFirst {
-			t := time.UnixMicro(first)
-			f.FirstAt = &t
+			f.FirstAt = time.UnixMicro(first)
 		}
 		statuses[col] = f.StatusAt(atTime)
 	}

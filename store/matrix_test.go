@@ -184,7 +184,7 @@ func assertSummariesFoldHistories(t *testing.T, st *store.Store, step string) {
 			t.Fatal(err)
 		}
 		f := reporting.FactsAt(events, time.Date(9999, time.January, 1, 0, 0, 0, 0, time.UTC))
-		want := summary{exempt: f.Exempt, decision: string(f.Decision), first: moment(f.FirstAt), deadline: moment(&f.Deadline), flag: "-"}
+		want := summary{exempt: f.Exempt, decision: string(f.Decision), first: moment(nonZero(f.FirstAt)), deadline: moment(&f.Deadline), flag: "-"}
 		var changed *time.Time
 		for _, e := range events {
 			if e.Kind == reporting.EventFlaggedMissing {
@@ -740,4 +740,12 @@ func TestFormMatrixOverTextProtocolsAndErrors(t *testing.T) {
 	if _, err := one.FormMatrix(short, "MX", time.Time{}, time.Time{}, at, reporting.AllUnits); err == nil {
 		t.Fatal("a matrix read through a locked table: no error")
 	}
+}
+
+// nonZero is &t, or nil for the zero time.
+func nonZero(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
 }

@@ -99,11 +99,15 @@ func (s *Store) readObligation(ctx context.Context, query string, periodID int64
 		var (
 			o              Obligation
 			kind, decision string
+			first          *time.Time
 		)
 		err := row.Scan(&o.PeriodID, &o.PeriodKey, &o.PeriodLabel, &o.FormCode, &o.FormVersionID, &o.DataFrom, &o.DataTo,
 			&o.OpensAt, &o.LocksAt, &o.UnitCode, &o.UnitVersionID, &o.UnitName, &kind, &o.UnitEmails, &o.ParentCode, &o.ParentName,
-			&o.Facts.Exempt, &decision, &o.Facts.FirstAt, &o.Facts.Deadline, &o.ChangedAt,
+			&o.Facts.Exempt, &decision, &first, &o.Facts.Deadline, &o.ChangedAt,
 			&o.LatestVersion, &o.LatestSubmissionID, &o.LatestSHA256)
+		if first != nil {
+			o.Facts.FirstAt = *first
+		}
 		o.UnitKind, o.Facts.Decision, o.Facts.Present = reporting.UnitKind(kind), reporting.Decision(decision), true
 		return o, err
 	})
@@ -293,8 +297,12 @@ func (s *Store) LockExtensionTargets(ctx context.Context, p PeriodRow, listed []
 		var (
 			t        ExtensionTarget
 			decision string
+			first    *time.Time
 		)
-		err := row.Scan(&t.UnitCode, &t.Facts.Deadline, &t.Facts.FirstAt, &t.Facts.Exempt, &decision)
+		err := row.Scan(&t.UnitCode, &t.Facts.Deadline, &first, &t.Facts.Exempt, &decision)
+		if first != nil {
+			t.Facts.FirstAt = *first
+		}
 		t.Facts.Present, t.Facts.Decision = true, reporting.Decision(decision)
 		return t, err
 	})
