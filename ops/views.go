@@ -178,15 +178,16 @@ func (s *Service) SubmissionView(ctx context.Context, u reporting.User, now time
 	return v, err
 }
 
-// FormSummary is one form on the dashboard: its recent periods' compliance,
-// newest first.
+// FormSummary is one form on the dashboard: its recent periods' totals,
+// newest first, the latest with its groups (per parent unit and kind).
 type FormSummary struct {
 	Form    reporting.Form
 	Periods []store.Compliance
 }
 
 // Dashboard is the inspectors' home: per current form, the compliance of
-// its latest periods (opened by now) at now, in u's scope.
+// its latest periods (opened by now) at now, in u's scope — the latest
+// period's groups and every recent period's totals, two statements a form.
 func (s *Service) Dashboard(ctx context.Context, u reporting.User, now time.Time, recent int) ([]FormSummary, error) {
 	if recent <= 0 {
 		recent = 6
@@ -202,20 +203,33 @@ func (s *Service) Dashboard(ctx context.Context, u reporting.User, now time.Time
 		if err != nil {
 			return nil, err
 		}
-		fs := FormSummary{Form: f}
+		var shown []store.PeriodRow
+		var ids []int64
 		for _, p := range periods {
-			if len(fs.Periods) == recent {
+			if len(shown) == recent {
 				break
 			}
-			if p.OpensAt.After(now) {
-				continue
+			if !p.OpensAt.After(now) && p.Obligations > 0 {
+				shown, ids = append(shown, p), append(ids, p.ID)
 			}
-			c, err := s.st.PeriodCompliance(ctx, p.ID, now, scope)
+		}
+		fs := FormSummary{Form: f}
+		if len(shown) > 0 {
+			latest, err := s.st.PeriodCompliance(ctx, shown[0].ID, now, scope)
 			if err != nil {
 				return nil, fmt.Errorf("dashboard of %s: %w", f.Code, err)
 			}
-			if c.Total.Obliged > 0 {
-				fs.Periods = append(fs.Periods, c)
+			totals, err := s.st.PeriodTotals(ctx, ids[1:], now, scope)
+			if err != nil {
+				return nil, fmt.Errorf("dashboard of %s: %w", f.Code, err)
+			}
+			if latest.Total.Obliged > 0 {
+				fs.Periods = append(fs.Periods, latest)
+			}
+			for _, p := range shown[1:] {
+				if t, ok := totals[p.ID]; ok && t.Obliged > 0 {
+					fs.Periods = append(fs.Periods, store.Compliance{Period: p, PeriodID: p.ID, At: now, Total: t})
+				}
 			}
 		}
 		out = append(out, fs)

@@ -377,3 +377,53 @@ func (s *Store) PeriodUnits(ctx context.Context, periodID int64, at time.Time, s
 	}
 	return out, nil
 }
+
+// PeriodTotals counts, in one statement, the obligations in scope of each
+// of periods ids by status at moment at: the province's totals of several
+// periods (a dashboard's trend), without the groups PeriodCompliance adds.
+func (s *Store) PeriodTotals(ctx context.Context, ids []int64, at time.Time, scope reporting.UnitScope) (map[int64]ComplianceCounts, error) {
+	out := make(map[int64]ComplianceCounts, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	scopeCTE, inScope, inScopeArgs := scopeSQL(scope, 3)
+	rows, err := s.q.Query(ctx, `
+		WITH RECURSIVE p AS (SELECT id, data_from FROM periods WHERE id = ANY ($1))`+scopeCTE+`,
+		ob AS (
+			SELECT o.period_id, f.first_at, f.deadline, `+statusOf("$2")+` AS status
+			FROM p
+			JOIN obligations o ON o.period_id = p.id
+			`+factsAt("$2")+`
+			WHERE f.present AND `+inScope+`
+		)
+		SELECT period_id, count(*),
+		       count(*) FILTER (WHERE status = 'pending'),
+		       count(*) FILTER (WHERE status = 'submitted'),
+		       count(*) FILTER (WHERE status = 'late'),
+		       count(*) FILTER (WHERE status = 'missing'),
+		       count(*) FILTER (WHERE status = 'returned'),
+		       count(*) FILTER (WHERE status = 'accepted'),
+		       count(*) FILTER (WHERE status = 'exempt'),
+		       count(*) FILTER (WHERE status <> 'exempt' AND first_at <= $2 AND first_at <= deadline),
+		       count(*) FILTER (WHERE status <> 'exempt' AND first_at <= $2 AND first_at > deadline)
+		FROM ob
+		GROUP BY period_id`,
+		append([]any{ids, at}, inScopeArgs...)...)
+	if err != nil {
+		return nil, fmt.Errorf("totals of %d periods: %w", len(ids), err)
+	}
+	var (
+		id int64
+		n  ComplianceCounts
+	)
+	_, err = pgx.ForEachRow(rows, []any{&id, &n.Obliged, &n.Pending, &n.Submitted, &n.Late, &n.Missing, &n.Returned, &n.Accepted, &n.Exempt,
+		&n.OnTime, &n.FiledLate}, func() error {
+		n.rates()
+		out[id] = n
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("totals of %d periods: %w", len(ids), err)
+	}
+	return out, nil
+}

@@ -507,3 +507,34 @@ func TestFormMatrix(t *testing.T) {
 		t.Fatalf("unknown form: %+v, %v", m, err)
 	}
 }
+
+// TestPeriodTotalsAgreeWithPeriodCompliance: the dashboard's totals of
+// several periods in one statement are each period's own totals.
+func TestPeriodTotalsAgreeWithPeriodCompliance(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	fx := newCPFixture(t)
+	fx.fileDueBy(t, fx.deadline.Add(72*time.Hour), map[int]bool{})
+	storetest.OpenDue(t, fx.st, time.Date(2026, time.December, 20, 9, 0, 0, 0, vnZone), vnZone)
+	var h2 int64
+	if err := fx.st.Pool().QueryRow(ctx, `SELECT id FROM periods WHERE form_code = 'TEST-CP' AND key = '2026-H2'`).Scan(&h2); err != nil {
+		t.Fatal(err)
+	}
+	for _, at := range []time.Time{fx.deadline, fx.deadline.Add(72 * time.Hour), time.Date(2026, time.December, 31, 9, 0, 0, 0, vnZone)} {
+		for _, scope := range []reporting.UnitScope{reporting.AllUnits, {Subtree: fx.districts[0]}} {
+			totals, err := fx.st.PeriodTotals(ctx, []int64{fx.periodID, h2}, at, scope)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, id := range []int64{fx.periodID, h2} {
+				c, err := fx.st.PeriodCompliance(ctx, id, at, scope)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if totals[id] != c.Total {
+					t.Errorf("period %d at %s in %+v: totals %+v, compliance %+v", id, at, scope, totals[id], c.Total)
+				}
+			}
+		}
+	}
+}
