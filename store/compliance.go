@@ -100,6 +100,19 @@ func scopeSQL(sc reporting.UnitScope, n int) (cte, cond string, args []any) {
 	return cte, "(" + strings.Join(conds, " OR ") + ")", args
 }
 
+// countColumns count the rows of CTE ob (status, first_at, deadline at
+// moment $2) into a ComplianceCounts, in its field order (scanCounts).
+const countColumns = `count(*),
+		       count(*) FILTER (WHERE status = 'pending'),
+		       count(*) FILTER (WHERE status = 'submitted'),
+		       count(*) FILTER (WHERE status = 'late'),
+		       count(*) FILTER (WHERE status = 'missing'),
+		       count(*) FILTER (WHERE status = 'returned'),
+		       count(*) FILTER (WHERE status = 'accepted'),
+		       count(*) FILTER (WHERE status = 'exempt'),
+		       count(*) FILTER (WHERE status <> 'exempt' AND first_at <= $2 AND first_at <= deadline),
+		       count(*) FILTER (WHERE status <> 'exempt' AND first_at <= $2 AND first_at > deadline)`
+
 // ComplianceCounts counts a group of obligations by status at a moment.
 type ComplianceCounts struct {
 	Obliged   int `json:"obliged"`
@@ -176,16 +189,7 @@ func (s *Store) PeriodCompliance(ctx context.Context, periodID int64, at time.Ti
 		)
 		SELECT GROUPING (parent_code), GROUPING (kind),
 		       coalesce(parent_code, ''), coalesce(parent_name, ''), coalesce(kind, ''),
-		       count(*),
-		       count(*) FILTER (WHERE status = 'pending'),
-		       count(*) FILTER (WHERE status = 'submitted'),
-		       count(*) FILTER (WHERE status = 'late'),
-		       count(*) FILTER (WHERE status = 'missing'),
-		       count(*) FILTER (WHERE status = 'returned'),
-		       count(*) FILTER (WHERE status = 'accepted'),
-		       count(*) FILTER (WHERE status = 'exempt'),
-		       count(*) FILTER (WHERE status <> 'exempt' AND first_at <= $2 AND first_at <= deadline),
-		       count(*) FILTER (WHERE status <> 'exempt' AND first_at <= $2 AND first_at > deadline)
+		       `+countColumns+`
 		FROM ob
 		GROUP BY GROUPING SETS ((), (parent_code, parent_name), (kind))
 		ORDER BY 1, 2, 3, 5`,
@@ -396,16 +400,7 @@ func (s *Store) PeriodTotals(ctx context.Context, ids []int64, at time.Time, sco
 			`+factsAt("$2")+`
 			WHERE f.present AND `+inScope+`
 		)
-		SELECT period_id, count(*),
-		       count(*) FILTER (WHERE status = 'pending'),
-		       count(*) FILTER (WHERE status = 'submitted'),
-		       count(*) FILTER (WHERE status = 'late'),
-		       count(*) FILTER (WHERE status = 'missing'),
-		       count(*) FILTER (WHERE status = 'returned'),
-		       count(*) FILTER (WHERE status = 'accepted'),
-		       count(*) FILTER (WHERE status = 'exempt'),
-		       count(*) FILTER (WHERE status <> 'exempt' AND first_at <= $2 AND first_at <= deadline),
-		       count(*) FILTER (WHERE status <> 'exempt' AND first_at <= $2 AND first_at > deadline)
+		SELECT period_id, `+countColumns+`
 		FROM ob
 		GROUP BY period_id`,
 		append([]any{ids, at}, inScopeArgs...)...)

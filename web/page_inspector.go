@@ -127,22 +127,30 @@ func (s *Server) handlePeriods(w http.ResponseWriter, r *http.Request) {
 	s.page(w, r, "periods", "Các kỳ báo cáo", "periods", ui.PeriodsPage{Periods: ps})
 }
 
+// periodView is the period page's view for the request's user and
+// period, or false after answering.
+func (s *Server) periodView(w http.ResponseWriter, r *http.Request) (ops.PeriodPage, bool) {
+	u, ok := s.signedIn(w, r)
+	if !ok {
+		return ops.PeriodPage{}, false
+	}
+	id, err := pathID(r, "id", msgBadPeriod)
+	if err == nil {
+		var v ops.PeriodPage
+		if v, err = s.opts.Ops.PeriodPage(r.Context(), u, s.now(), id); err == nil {
+			return v, true
+		}
+	}
+	s.pageError(w, r, err)
+	return ops.PeriodPage{}, false
+}
+
 // handlePeriod shows a period's units, filtered by status, parent, kind
 // and a search by name or code (accents optional), with the actions on
 // them and the report downloads.
 func (s *Server) handlePeriod(w http.ResponseWriter, r *http.Request) {
-	u, ok := s.signedIn(w, r)
+	v, ok := s.periodView(w, r)
 	if !ok {
-		return
-	}
-	id, err := pathID(r, "id", msgBadPeriod)
-	if err != nil {
-		s.pageError(w, r, err)
-		return
-	}
-	v, err := s.opts.Ops.PeriodPage(r.Context(), u, s.now(), id)
-	if err != nil {
-		s.pageError(w, r, err)
 		return
 	}
 	q := r.URL.Query()
@@ -222,18 +230,8 @@ func sortByKeys[T any](xs []T, names func(T) (parent, name string)) {
 // its e-mails, as CSV (UTF-8 with a byte order mark, so Excel reads the
 // accents).
 func (s *Server) handleMissingCSV(w http.ResponseWriter, r *http.Request) {
-	u, ok := s.signedIn(w, r)
+	v, ok := s.periodView(w, r)
 	if !ok {
-		return
-	}
-	id, err := pathID(r, "id", msgBadPeriod)
-	if err != nil {
-		s.pageError(w, r, err)
-		return
-	}
-	v, err := s.opts.Ops.PeriodPage(r.Context(), u, s.now(), id)
-	if err != nil {
-		s.pageError(w, r, err)
 		return
 	}
 	var owing []store.PeriodUnit
