@@ -63,6 +63,12 @@ type SMTP struct {
 	Username string `mapstructure:"username" yaml:"username"`
 	Password string `mapstructure:"password" yaml:"password"`
 	From     string `mapstructure:"from" yaml:"from"`
+	// FromName is the display name shown for From, unless From carries
+	// its own ("Sở Nội vụ <baocao@snv.gov.vn>").
+	FromName string `mapstructure:"from_name" yaml:"from_name"`
+	// ReplyTo is the Reply-To of every e-mail, the inspectors' mailbox;
+	// empty sends none and the e-mails ask for no reply.
+	ReplyTo string `mapstructure:"reply_to" yaml:"reply_to"`
 	// TLS is "none", "starttls" (opportunistic) or "starttls_required".
 	TLS string `mapstructure:"tls" yaml:"tls"`
 }
@@ -87,6 +93,10 @@ type Log struct {
 // DefaultDataDir is data_dir's default, relative to the working directory.
 const DefaultDataDir = "baocao-data"
 
+// DefaultFromName is smtp.from_name's default: the system as the units
+// know it.
+const DefaultFromName = "Hệ thống báo cáo dân chủ ở cơ sở"
+
 // defaults, in one place. Every key needs one (possibly empty) so that
 // viper sees its environment variable.
 var defaults = map[string]any{
@@ -101,6 +111,8 @@ var defaults = map[string]any{
 	"smtp.username":     "",
 	"smtp.password":     "",
 	"smtp.from":         "baocao@localhost",
+	"smtp.from_name":    DefaultFromName,
+	"smtp.reply_to":     "",
 	"smtp.tls":          "starttls",
 	"scheduler.enabled": true,
 	"scheduler.tick":    "1m",
@@ -262,6 +274,14 @@ func (c *Config) Validate() error {
 	}
 	if _, err := mail.ParseAddress(c.SMTP.From); err != nil {
 		bad("smtp.from", "%q is not an e-mail address", c.SMTP.From)
+	}
+	if strings.ContainsAny(c.SMTP.FromName, "\r\n") {
+		bad("smtp.from_name", "must be one line")
+	}
+	if c.SMTP.ReplyTo != "" {
+		if a, err := mail.ParseAddress(c.SMTP.ReplyTo); err != nil || a.Name != "" {
+			bad("smtp.reply_to", "%q is not a bare e-mail address (name@domain)", c.SMTP.ReplyTo)
+		}
 	}
 	switch c.SMTP.TLS {
 	case "none", "starttls", "starttls_required":

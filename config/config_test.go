@@ -42,6 +42,12 @@ func TestLoadPrecedence(t *testing.T) {
 		{"env beats file", []string{"BAOCAO_DATABASE_URL=postgres://env@h/db", "BAOCAO_SMTP_PORT=587", "BAOCAO_SCHEDULER_ENABLED=false"}, nil, func(c *Config) bool {
 			return c.Database.URL == "postgres://env@h/db" && c.SMTP.Port == 587 && !c.Scheduler.Enabled
 		}},
+		{"mail identity defaults", nil, nil, func(c *Config) bool {
+			return c.SMTP.FromName == "Hệ thống báo cáo dân chủ ở cơ sở" && c.SMTP.ReplyTo == ""
+		}},
+		{"mail identity from the environment", []string{"BAOCAO_SMTP_FROM_NAME=Sở Nội vụ tỉnh Đồng Nai", "BAOCAO_SMTP_REPLY_TO=thanhtra@snv.dongnai.gov.vn"}, nil, func(c *Config) bool {
+			return c.SMTP.FromName == "Sở Nội vụ tỉnh Đồng Nai" && c.SMTP.ReplyTo == "thanhtra@snv.dongnai.gov.vn"
+		}},
 		{"flag beats env", []string{"BAOCAO_DATABASE_URL=postgres://env@h/db"}, []string{"--database-url", "postgres://flag@h/db"}, func(c *Config) bool {
 			return c.Database.URL == "postgres://flag@h/db"
 		}},
@@ -74,6 +80,9 @@ func TestLoadRejectsBadValuesNamingTheKey(t *testing.T) {
 		{"smtp port", "", []string{"BAOCAO_SMTP_PORT=70000"}, "smtp.port"},
 		{"smtp tls", "smtp:\n  tls: maybe\n", nil, "smtp.tls"},
 		{"smtp from", "smtp:\n  from: not-an-address\n", nil, "smtp.from"},
+		{"smtp reply-to", "smtp:\n  reply_to: thanh tra\n", nil, "smtp.reply_to"},
+		{"smtp reply-to with a name", "", []string{"BAOCAO_SMTP_REPLY_TO=Thanh tra <tt@snv.gov.vn>"}, "smtp.reply_to"},
+		{"smtp from name on two lines", "", []string{"BAOCAO_SMTP_FROM_NAME=Sở\nNội vụ"}, "smtp.from_name"},
 		{"short secret", "secret: abc\n", nil, "secret"},
 		{"database url", "database:\n  url: 'postgres://x:y@h:notaport/db'\n", nil, "database.url"},
 		{"unknown file key", "smtp:\n  hots: x\n", nil, "smtp.hots"},
@@ -106,5 +115,20 @@ func TestMaskedHidesSecrets(t *testing.T) {
 	}
 	if !strings.Contains(out, "username: mailer") || strings.Count(out, "********") != 2 {
 		t.Fatalf("masked output wrong:\n%s", out)
+	}
+}
+
+func TestLoadMailIdentityFromTheFile(t *testing.T) {
+	t.Parallel()
+	c, err := load(t, "smtp:\n  from: baocao@snv.dongnai.gov.vn\n  from_name: Sở Nội vụ tỉnh Đồng Nai\n  reply_to: thanhtra@snv.dongnai.gov.vn\n", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.SMTP.FromName != "Sở Nội vụ tỉnh Đồng Nai" || c.SMTP.ReplyTo != "thanhtra@snv.dongnai.gov.vn" {
+		t.Fatalf("smtp from the file: %+v", c.SMTP)
+	}
+	masked, err := c.Masked()
+	if err != nil || !strings.Contains(masked, "reply_to: thanhtra@snv.dongnai.gov.vn") {
+		t.Fatalf("`baocao config` does not show smtp.reply_to (%v):\n%s", err, masked)
 	}
 }

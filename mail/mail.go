@@ -27,6 +27,13 @@ type Message struct {
 	Text, HTML string
 	// Date is the Date header; zero means the moment of sending.
 	Date time.Time
+	// ReplyTo, when set, is the Reply-To address: where a clerk's answer
+	// goes, since the sender address is usually not read.
+	ReplyTo string
+	// ListID, when set, is the List-Id header (RFC 2919) as written by
+	// ListID: "Nhắc báo cáo <baocao.snv.gov.vn>". Mail clients and
+	// servers filter on it, so the province's mail can be sorted apart.
+	ListID string
 }
 
 // Sender delivers one message. An error means it was not accepted; a
@@ -51,6 +58,15 @@ func (e *RejectedError) Error() string {
 func IsPermanent(err error) bool {
 	var r *RejectedError
 	return errors.As(err, &r)
+}
+
+// listName is the List-Id's description, the one Vietnamese string here.
+const listName = "Nhắc báo cáo"
+
+// ListID is the List-Id of every e-mail baocao sends from the address
+// from: "Nhắc báo cáo <baocao.snv.gov.vn>" (see Domain).
+func ListID(from string) string {
+	return listName + " <baocao." + Domain(from) + ">"
 }
 
 // DefaultMessageIDDomain is the right-hand side of Message-IDs when the

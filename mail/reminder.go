@@ -30,6 +30,10 @@ type ReminderData struct {
 	// CopiedToSupervisor says the supervisor unit is in Cc, which the
 	// text then tells the unit.
 	CopiedToSupervisor bool
+	// ReplyTo is the Reply-To address the e-mail goes out with (the
+	// inspectors' mailbox), which the text then invites answers to; ""
+	// asks for none.
+	ReplyTo string
 }
 
 // Content is a rendered e-mail: subject and both bodies.
@@ -54,6 +58,7 @@ const (
 	copiedNote      = "Thư này đồng gửi cơ quan cấp trên của đơn vị."
 	ignoreIfSent    = "Nếu đơn vị vừa gửi báo cáo, xin bỏ qua thư này."
 	automaticNote   = "Thư được gửi tự động từ hệ thống báo cáo định kỳ; xin không trả lời thư này."
+	automaticReply  = "Thư được gửi tự động từ hệ thống báo cáo định kỳ. Cần trao đổi, xin trả lời thư này (thư trả lời được gửi đến %s)."
 	deadlineLayout  = "02/01/2006 15:04"
 	shortDateLayout = "02/01/2006"
 )
@@ -61,7 +66,15 @@ const (
 // reminderView is the data the templates see.
 type reminderView struct {
 	ReminderData
-	Lead, Status, Deadline string
+	Lead, Status, Deadline, Footer string
+}
+
+// footer is the closing note: answers are not read, or they go to replyTo.
+func footer(replyTo string) string {
+	if replyTo == "" {
+		return automaticNote
+	}
+	return fmt.Sprintf(automaticReply, replyTo)
 }
 
 var reminderText = texttemplate.Must(texttemplate.New("text").Parse(`Kính gửi: {{.UnitName}}
@@ -73,13 +86,14 @@ var reminderText = texttemplate.Must(texttemplate.New("text").Parse(`Kính gửi
 - Hạn nộp: {{.Deadline}}
 - Tình trạng: {{.Status}}
 
-Xem và nộp báo cáo tại: {{.Link}}
+Xem và nộp báo cáo tại:
+{{.Link}}
 
 ` + ignoreIfSent + `{{if .CopiedToSupervisor}}
 ` + copiedNote + `{{end}}
 
---
-` + automaticNote + `
+-- 
+{{.Footer}}
 `))
 
 var reminderHTML = htmltemplate.Must(htmltemplate.New("html").Parse(`<!DOCTYPE html>
@@ -100,7 +114,7 @@ var reminderHTML = htmltemplate.Must(htmltemplate.New("html").Parse(`<!DOCTYPE h
 <p>` + copiedNote + `</p>
 {{- end}}
 <hr>
-<p style="font-size: 13px; color: #555">` + automaticNote + `</p>
+<p style="font-size: 13px; color: #555">{{.Footer}}</p>
 </body>
 </html>
 `))
@@ -124,7 +138,7 @@ func Reminder(d ReminderData) (Content, error) {
 	case days == 0:
 		when = dueToday
 	}
-	v := reminderView{ReminderData: d, Deadline: deadline.Format(deadlineLayout)}
+	v := reminderView{ReminderData: d, Deadline: deadline.Format(deadlineLayout), Footer: footer(d.ReplyTo)}
 	switch {
 	case overdue:
 		v.Lead = fmt.Sprintf(leadOverdue, when)
@@ -140,7 +154,7 @@ func Reminder(d ReminderData) (Content, error) {
 	if err := reminderText.Execute(&b, v); err != nil {
 		return c, fmt.Errorf("render reminder text: %w", err)
 	}
-	c.Text = b.String()
+	c.Text = wrapText(b.String(), TextWidth)
 	b.Reset()
 	if err := reminderHTML.Execute(&b, v); err != nil {
 		return c, fmt.Errorf("render reminder html: %w", err)

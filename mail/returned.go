@@ -17,13 +17,20 @@ type ReturnedData struct {
 	Reviewer, Reason string
 	// Link is the unit's page for the period; "" leaves it out.
 	Link string
+	// ReplyTo is the Reply-To address, as in ReminderData.
+	ReplyTo string
+}
+
+// returnedView is the data the templates see.
+type returnedView struct {
+	ReturnedData
+	Footer string
 }
 
 // The Vietnamese text of the return e-mail, in one place for review.
 const (
-	returnedSubject   = "[Trả lại] %s – %s: xin sửa và gửi lại báo cáo"
-	returnedLead      = "Báo cáo dưới đây của đơn vị đã bị trả lại. Xin sửa theo ý kiến của người duyệt và gửi lại bản mới."
-	returnedAutomatic = "Thư được gửi tự động từ hệ thống báo cáo định kỳ; xin không trả lời thư này."
+	returnedSubject = "[Trả lại] %s – %s: xin sửa và gửi lại báo cáo"
+	returnedLead    = "Báo cáo dưới đây của đơn vị đã bị trả lại. Xin sửa theo ý kiến của người duyệt và gửi lại bản mới."
 )
 
 var returnedText = texttemplate.Must(texttemplate.New("text").Parse(`Kính gửi: {{.UnitName}}
@@ -36,10 +43,11 @@ var returnedText = texttemplate.Must(texttemplate.New("text").Parse(`Kính gửi
 - Người duyệt: {{.Reviewer}}
 - Lý do trả lại: {{.Reason}}
 {{if .Link}}
-Xem và nộp lại báo cáo tại: {{.Link}}
+Xem và nộp lại báo cáo tại:
+{{.Link}}
 {{end}}
---
-` + returnedAutomatic + `
+-- 
+{{.Footer}}
 `))
 
 var returnedHTML = htmltemplate.Must(htmltemplate.New("html").Parse(`<!DOCTYPE html>
@@ -59,7 +67,7 @@ var returnedHTML = htmltemplate.Must(htmltemplate.New("html").Parse(`<!DOCTYPE h
 <p><a href="{{.Link}}">Xem và nộp lại báo cáo</a></p>
 {{- end}}
 <hr>
-<p style="font-size: 13px; color: #555">` + returnedAutomatic + `</p>
+<p style="font-size: 13px; color: #555">{{.Footer}}</p>
 </body>
 </html>
 `))
@@ -68,13 +76,14 @@ var returnedHTML = htmltemplate.Must(htmltemplate.New("html").Parse(`<!DOCTYPE h
 // the reviewer's reason.
 func Returned(d ReturnedData) (Content, error) {
 	c := Content{Subject: fmt.Sprintf(returnedSubject, d.UnitName, d.PeriodLabel)}
+	v := returnedView{ReturnedData: d, Footer: footer(d.ReplyTo)}
 	var b bytes.Buffer
-	if err := returnedText.Execute(&b, d); err != nil {
+	if err := returnedText.Execute(&b, v); err != nil {
 		return c, fmt.Errorf("render return e-mail text: %w", err)
 	}
-	c.Text = b.String()
+	c.Text = wrapText(b.String(), TextWidth)
 	b.Reset()
-	if err := returnedHTML.Execute(&b, d); err != nil {
+	if err := returnedHTML.Execute(&b, v); err != nil {
 		return c, fmt.Errorf("render return e-mail html: %w", err)
 	}
 	c.HTML = b.String()

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"mime"
 	"net/mail"
+	"strings"
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
@@ -28,8 +30,12 @@ type SMTPOptions struct {
 	// Username and Password, when set, authenticate with the strongest
 	// mechanism the server offers.
 	Username, Password string
-	// From is the sender address, "Hệ thống báo cáo <baocao@snv.gov.vn>".
+	// From is the sender address, "baocao@snv.gov.vn" or with its own
+	// display name, "Sở Nội vụ <baocao@snv.gov.vn>".
 	From string
+	// FromName is the display name shown for From when From has none
+	// ("Hệ thống báo cáo dân chủ ở cơ sở"); it is sent RFC 2047 encoded.
+	FromName string
 	// TLS is TLSNone, TLSStartTLS or TLSStartTLSRequired; empty is
 	// TLSStartTLS.
 	TLS TLSMode
@@ -123,8 +129,16 @@ func (s *SMTP) Send(ctx context.Context, m Message) error {
 // encoded per RFC 2047, plain text with an HTML alternative.
 func (s *SMTP) build(m Message) (*gomail.Msg, error) {
 	msg := gomail.NewMsg(gomail.WithCharset(gomail.CharsetUTF8), gomail.WithEncoding(gomail.EncodingQP))
-	if err := msg.From(s.opts.From); err != nil {
+	if err := s.setFrom(msg); err != nil {
 		return nil, fmt.Errorf("message %s: from: %w", m.ID, err)
+	}
+	if m.ReplyTo != "" {
+		if err := msg.ReplyTo(m.ReplyTo); err != nil {
+			return nil, fmt.Errorf("message %s: reply-to: %w", m.ID, err)
+		}
+	}
+	if m.ListID != "" {
+		msg.SetGenHeaderPreformatted("List-Id", encodeListID(m.ListID))
 	}
 	if err := msg.To(m.To...); err != nil {
 		return nil, fmt.Errorf("message %s: to: %w", m.ID, err)
@@ -152,4 +166,32 @@ func (s *SMTP) build(m Message) (*gomail.Msg, error) {
 		msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
 	}
 	return msg, nil
+}
+
+// setFrom writes From with FromName as its display name, unless From
+// carries its own.
+func (s *SMTP) setFrom(msg *gomail.Msg) error {
+	a, err := mail.ParseAddress(s.opts.From)
+	if err != nil {
+		return err
+	}
+	if a.Name == "" && s.opts.FromName != "" {
+		return msg.FromFormat(s.opts.FromName, a.Address)
+	}
+	return msg.From(s.opts.From)
+}
+
+// encodeListID encodes a List-Id's description per RFC 2047 and leaves its
+// <id> as it is: encoded words may not contain the angle brackets, and a
+// filter matches the id.
+func encodeListID(v string) string {
+	i := strings.LastIndex(v, "<")
+	if i < 0 {
+		return v
+	}
+	desc := strings.TrimSpace(v[:i])
+	if desc == "" {
+		return v[i:]
+	}
+	return mime.QEncoding.Encode("utf-8", desc) + " " + v[i:]
 }

@@ -266,3 +266,37 @@ func TestMessageIDTakesTheSendersDomain(t *testing.T) {
 		}
 	}
 }
+
+func TestFromNameShowsUnlessFromCarriesItsOwn(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ from, name, want string }{
+		{"baocao@snv.gov.vn", "Hệ thống báo cáo dân chủ ở cơ sở", "Hệ thống báo cáo dân chủ ở cơ sở"},
+		{"Sở Nội vụ <baocao@snv.gov.vn>", "Hệ thống báo cáo dân chủ ở cơ sở", "Sở Nội vụ"},
+		{"baocao@snv.gov.vn", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.from+"/"+tt.name, func(t *testing.T) {
+			t.Parallel()
+			sink := startSink(t, bmail.SinkOptions{})
+			snd, err := bmail.NewSMTP(bmail.SMTPOptions{Host: sink.Host(), Port: sink.Port(), From: tt.from, FromName: tt.name,
+				TLS: bmail.TLSNone, Timeout: 5 * time.Second, HELO: "localhost"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := snd.Send(context.Background(), bmail.Message{ID: "x@snv.gov.vn", To: []string{"a@b.vn"}, Subject: "Thử", Text: "x"}); err != nil {
+				t.Fatal(err)
+			}
+			m, err := mail.ReadMessage(bytes.NewReader(sink.Messages()[0].Data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			a, err := (&mail.AddressParser{WordDecoder: &mime.WordDecoder{}}).Parse(m.Header.Get("From"))
+			if err != nil || a.Name != tt.want || a.Address != "baocao@snv.gov.vn" {
+				t.Fatalf("From %q decodes to %+v (%v), want name %q", m.Header.Get("From"), a, err, tt.want)
+			}
+			if m.Header.Get("Reply-To") != "" || m.Header.Get("List-Id") != "" {
+				t.Fatalf("Reply-To %q, List-Id %q on a message that set neither", m.Header.Get("Reply-To"), m.Header.Get("List-Id"))
+			}
+		})
+	}
+}

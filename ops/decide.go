@@ -135,7 +135,7 @@ func (s *Service) notifyReturned(ctx context.Context, tx *store.Store, u reporti
 	}
 	c, err := mail.Returned(mail.ReturnedData{
 		UnitName: t.UnitName, FormTitle: t.FormTitle, PeriodLabel: t.PeriodLabel, Version: sub.Version, FileName: sub.FileName,
-		Reviewer: reviewer, Reason: reason, Link: s.unitPeriodURL(sub.UnitCode, sub.PeriodID),
+		Reviewer: reviewer, Reason: reason, Link: s.unitPeriodURL(sub.UnitCode, sub.PeriodID), ReplyTo: s.opts.Outbox.ReplyTo,
 	})
 	if err != nil {
 		return 0, err

@@ -178,6 +178,7 @@ func (s *Service) newReminder(t store.ReminderTarget, now time.Time) (store.NewR
 		Now:                now,
 		Location:           s.opts.Location,
 		CopiedToSupervisor: len(cc) > 0,
+		ReplyTo:            s.opts.Outbox.ReplyTo,
 	})
 	if err != nil {
 		return store.NewReminder{}, fmt.Errorf("reminder for %s in period %d: %w", t.UnitCode, t.PeriodID, err)
@@ -209,8 +210,13 @@ type OutboxOptions struct {
 	// Batch is how many reminders one claim takes; default 20.
 	Batch int
 	// From is the sender address (smtp.from); Message-IDs take its
-	// domain, <reminder-42@snv.gov.vn> (see mail.MessageID).
+	// domain, <reminder-42@snv.gov.vn> (see mail.MessageID), and so does
+	// the List-Id, "Nhắc báo cáo <baocao.snv.gov.vn>" (see mail.ListID).
 	From string
+	// ReplyTo is every e-mail's Reply-To (smtp.reply_to), typically the
+	// inspectors' mailbox; the texts then invite answers to it. "" sends
+	// none, and the texts ask for no reply.
+	ReplyTo string
 }
 
 func (o OutboxOptions) withDefaults() OutboxOptions {
@@ -314,6 +320,7 @@ func deliverOne(ctx context.Context, st *store.Store, sender mail.Sender, r stor
 	id := ReminderMessageID(r.ID, opts.From)
 	err := sender.Send(ctx, mail.Message{
 		ID: id, To: r.Recipients, Cc: r.Cc, Subject: r.Subject, Text: r.BodyText, HTML: r.BodyHTML,
+		ReplyTo: opts.ReplyTo, ListID: mail.ListID(opts.From),
 	})
 	// The outcome is recorded even when ctx ends now: the message's fate is
 	// known and must not be forgotten.

@@ -196,6 +196,6 @@ func (a *app) withStore(fn func(ctx context.Context, st *store.Store, args []str
 func (a *app) ops(st *store.Store) *ops.Service {
 	return ops.New(st, ops.Options{
 		Secret: []byte(a.cfg.Secret), MaxUploadBytes: a.cfg.Upload.MaxBytes, Location: a.cfg.Location,
-		BaseURL: a.cfg.BaseURLOr(), Outbox: ops.OutboxOptions{From: a.cfg.SMTP.From}, Logger: a.log,
+		BaseURL: a.cfg.BaseURLOr(), Outbox: ops.OutboxOptions{From: a.cfg.SMTP.From, ReplyTo: a.cfg.SMTP.ReplyTo}, Logger: a.log,
 	})
 }

@@ -152,7 +152,7 @@ func (a *app) smtpSender() (*mail.SMTP, error) {
 	}
 	return mail.NewSMTP(mail.SMTPOptions{
 		Host: c.Host, Port: c.Port, Username: c.Username, Password: c.Password,
-		From: c.From, TLS: mail.TLSMode(c.TLS),
+		From: c.From, FromName: c.FromName, TLS: mail.TLSMode(c.TLS),
 	})
 }
 
@@ -169,7 +169,9 @@ func (a *app) mailSender() (sender mail.Sender, sink *mail.Sink, stop func() err
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	s, err := mail.NewSMTP(mail.SMTPOptions{Host: sink.Host(), Port: sink.Port(), From: a.cfg.SMTP.From, TLS: mail.TLSNone})
+	s, err := mail.NewSMTP(mail.SMTPOptions{
+		Host: sink.Host(), Port: sink.Port(), From: a.cfg.SMTP.From, FromName: a.cfg.SMTP.FromName, TLS: mail.TLSNone,
+	})
 	if err != nil {
 		sink.Close() //nolint:errcheck
 		return nil, nil, nil, err
