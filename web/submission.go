@@ -52,13 +52,6 @@ func (s *Server) handleTemplate(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(tp.Data)
 }
 
-// problemsBody is the 422 answer: every problem at once.
-type problemsBody struct {
-	Error    string              `json:"error"`
-	Message  string              `json:"message"`
-	Problems []reporting.Problem `json:"problems"`
-}
-
 // handleSubmit files an uploaded workbook (multipart field "file").
 // ?dry_run=true validates and answers the same, storing nothing;
 // ?annotate=true answers a refused upload with the workbook itself, each
@@ -114,7 +107,7 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) writeProblems(w http.ResponseWriter, status int, problems []reporting.Problem) {
-	writeJSON(w, status, problemsBody{
+	writeJSON(w, status, errorBody{
 		Error: reporting.EINVALID, Message: fmt.Sprintf("Tệp chưa được nhận: có %d lỗi cần sửa.", len(problems)), Problems: problems,
 	})
 }
