@@ -18,6 +18,14 @@ const (
 	msgStoredLate      = "Đã nhận báo cáo lần %d của %s kỳ %s (nộp sau hạn)."
 )
 
+// Messages of finding a period by its key.
+const (
+	msgNoPeriod          = "Không có kỳ báo cáo %q."
+	msgNoPeriodOfForm    = "Biểu mẫu %s không có kỳ báo cáo %q."
+	msgPeriodAmbiguous   = "Kỳ báo cáo %q có ở nhiều biểu mẫu: %s. Xin chọn biểu mẫu (form=…) hoặc dùng mã số kỳ."
+	msgPeriodOfFormEntry = "%s (kỳ số %d)"
+)
+
 // Messages of reviews, exemptions, extensions and reminders.
 const (
 	msgNotLatest         = "Chỉ duyệt được bản mới nhất: bản này là lần gửi thứ %d, %s đã gửi đến lần %d."

@@ -142,6 +142,7 @@ func (s *Store) insertObligations(ctx context.Context, periodID int64, form repo
 // PeriodFilter narrows Periods.
 type PeriodFilter struct {
 	FormCode string // "" for every form
+	Key      string // "" for every key
 }
 
 // Periods lists stored periods, newest data window first.
@@ -151,8 +152,8 @@ func (s *Store) Periods(ctx context.Context, f PeriodFilter) ([]PeriodRow, error
 		       p.data_from, p.data_to, p.opens_at, p.deadline, p.locks_at,
 		       (SELECT count(*) FROM obligations o WHERE o.period_id = p.id)
 		FROM periods p JOIN form_versions fv ON fv.id = p.form_version_id
-		WHERE $1 = '' OR p.form_code = $1
-		ORDER BY p.data_to DESC, p.form_code, p.periodicity`, f.FormCode)
+		WHERE ($1 = '' OR p.form_code = $1) AND ($2 = '' OR p.key = $2)
+		ORDER BY p.data_to DESC, p.form_code, p.periodicity`, f.FormCode, f.Key)
 	if err != nil {
 		return nil, fmt.Errorf("list periods: %w", err)
 	}

@@ -4,13 +4,13 @@ import (
 	"net/http"
 	"time"
 
-	"baocao/reporting"
 	"baocao/store"
 )
 
 // handleAudit answers GET /api/v1/audit?actor=&action=&object_type=&object_id=&since=&until=&limit=
 // for administrators: the audit trail, newest first. action may be a
-// prefix ending in "." ("obligation."); since and until are RFC 3339.
+// prefix ending in "." ("obligation."); since and until are moments as
+// ?at= takes them.
 func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
 	u, ok := s.requireUser(w, r)
 	if !ok {
@@ -18,18 +18,11 @@ func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	f := store.AuditFilter{Actor: q.Get("actor"), Action: q.Get("action"), ObjectType: q.Get("object_type"), ObjectID: q.Get("object_id")}
-	for _, p := range []struct {
-		name string
-		dst  *time.Time
-	}{{"since", &f.Since}, {"until", &f.Until}} {
-		if v := q.Get(p.name); v != "" {
-			t, err := time.Parse(time.RFC3339, v)
-			if err != nil {
-				s.writeError(w, r, reporting.Errorf(reporting.EINVALID, msgBadAt, v))
-				return
-			}
-			*p.dst = t
-		}
+	if f.Since, ok = s.momentParam(w, r, "since", time.Time{}); !ok {
+		return
+	}
+	if f.Until, ok = s.momentParam(w, r, "until", time.Time{}); !ok {
+		return
 	}
 	var err error
 	if f.Limit, err = intParam[int](q, "limit"); err != nil {

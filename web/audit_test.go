@@ -57,7 +57,7 @@ func TestAuditTrail(t *testing.T) {
 		{"the object acted on", "admin", url.Values{"object_type": {"obligation"}, "object_id": {strconv.FormatInt(e.periodID, 10) + "/" + e.c2}}, 200, []event{exempt}},
 
 		{"a bad since", "admin", url.Values{"since": {"hôm qua"}}, 422, nil},
-		{"a date is not a moment", "admin", url.Values{"until": {"2026-06-10"}}, 422, nil},
+		{"a day written 10/06/2026 is not a moment", "admin", url.Values{"until": {"10/06/2026"}}, 422, nil},
 		{"an inspector may not", "inspector", nil, 403, nil},
 		{"a supervisor may not", "supervisor-d1", nil, 403, nil},
 		{"a clerk may not", "clerk-c1", nil, 403, nil},

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -13,13 +12,14 @@ import (
 // The compliance API: a period's counts and rates, a unit's history and a
 // form's units × periods matrix. Every signed-in user may ask; each sees
 // what reporting.ScopeOf gives its role (inspectors and admins everything, a
-// supervisor its subtree, a clerk its unit). ?at=RFC 3339 asks about
-// another moment than now (see store's note on status at a moment).
+// supervisor its subtree, a clerk its unit). ?at= asks about another
+// moment than now (see store's note on status at a moment), as the CLI's
+// --at does.
 
 // Messages a user sees from the compliance, review, exemption and
 // extension handlers, in one place for review.
 const (
-	msgBadAt       = "Thời điểm %q không hợp lệ: dùng dạng 2026-06-30T17:00:00+07:00."
+	msgBadAt       = "Thời điểm %q không hợp lệ: dùng dạng 2026-06-30, \"2026-06-30 17:00\" hoặc 2026-06-30T17:00:00+07:00."
 	msgBadDay      = "Ngày %q không hợp lệ: dùng dạng 2026-06-30."
 	msgBadDeadline = "Hạn nộp mới %q không hợp lệ: dùng dạng 2026-06-30T23:59:59+07:00."
 	msgBadJSON     = "Không đọc được nội dung yêu cầu (JSON)."
@@ -33,21 +33,36 @@ func (s *Server) userAndPeriod(w http.ResponseWriter, r *http.Request) (reportin
 	if !ok {
 		return u, 0, false
 	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, ok := s.periodParam(w, r, "id")
+	return u, id, ok
+}
+
+// periodParam is path value name as a period: its id (17) or its key
+// (2026-H1), with ?form= when several forms have the key; or false after
+// answering the error (an ambiguous key is 422, naming the forms).
+func (s *Server) periodParam(w http.ResponseWriter, r *http.Request, name string) (int64, bool) {
+	id, err := s.opts.Ops.FindPeriod(r.Context(), r.URL.Query().Get("form"), r.PathValue(name))
 	if err != nil {
-		s.writeError(w, r, reporting.Errorf(reporting.EINVALID, msgBadPeriodID, r.PathValue("id")))
-		return u, 0, false
+		s.writeError(w, r, err)
+		return 0, false
 	}
-	return u, id, true
+	return id, true
 }
 
 // atParam is ?at=, or now.
 func (s *Server) atParam(w http.ResponseWriter, r *http.Request) (time.Time, bool) {
-	v := r.URL.Query().Get("at")
+	return s.momentParam(w, r, "at", s.now())
+}
+
+// momentParam is query parameter name as a moment, as the CLI's --at
+// takes it (reporting.ParseMoment, in the service's time zone), or def
+// when absent; or false after answering 422.
+func (s *Server) momentParam(w http.ResponseWriter, r *http.Request, name string, def time.Time) (time.Time, bool) {
+	v := r.URL.Query().Get(name)
 	if v == "" {
-		return s.now(), true
+		return def, true
 	}
-	t, err := time.Parse(time.RFC3339, v)
+	t, err := reporting.ParseMoment(v, s.opts.Ops.Location())
 	if err != nil {
 		s.writeError(w, r, reporting.Errorf(reporting.EINVALID, msgBadAt, v))
 		return time.Time{}, false

@@ -122,7 +122,11 @@ func TestComplianceQueriesShowEachUserItsOwnUnits(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			code, body := e.call(t, tt.who, "GET", tt.target, "")
+			call := e.call
+			if tt.name == "a bad day" { // a day openapi.yaml rules out, to see it refused
+				call = e.callMalformed
+			}
+			code, body := call(t, tt.who, "GET", tt.target, "")
 			if code != tt.status {
 				t.Fatalf("status %d, want %d: %v", code, tt.status, body)
 			}
@@ -205,8 +209,15 @@ func TestReviewExemptAndExtendOverTheAPI(t *testing.T) {
 				}
 			}},
 	}
+	// These steps send what openapi.yaml rules out, to see it refused.
+	malformed := map[string]bool{"an unknown decision": true, "not JSON": true, "an exemption needs a unit": true,
+		"an exemption needs a reason": true, "a bad deadline": true}
 	for _, s := range steps {
-		code, body := e.call(t, s.who, s.method, s.target, s.body)
+		call := e.call
+		if malformed[s.name] {
+			call = e.callMalformed
+		}
+		code, body := call(t, s.who, s.method, s.target, s.body)
 		if code != s.status {
 			t.Fatalf("%s: status %d, want %d: %v", s.name, code, s.status, body)
 		}

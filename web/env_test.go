@@ -185,9 +185,13 @@ type request struct {
 	header         map[string]string
 	as             string // a person of the world, by bearer token
 	cookie         string // a session token, as the browser's cookie
+	// invalid: the request breaks openapi.yaml on purpose (the test is of
+	// its refusal); only the answer is checked against the document.
+	invalid bool
 }
 
-// do serves rq in process.
+// do serves rq in process, checking the request and the answer against
+// openapi.yaml (openAPICheck).
 func (e *env) do(t testing.TB, rq request) *httptest.ResponseRecorder {
 	t.Helper()
 	r := httptest.NewRequest(rq.method, rq.target, strings.NewReader(rq.body))
@@ -202,8 +206,10 @@ func (e *env) do(t testing.TB, rq request) *httptest.ResponseRecorder {
 	if rq.cookie != "" {
 		r.AddCookie(&http.Cookie{Name: web.SessionCookie, Value: rq.cookie})
 	}
+	check := openAPICheck(t, r, rq.body, rq.invalid)
 	w := httptest.NewRecorder()
 	e.h.ServeHTTP(w, r)
+	check(w)
 	return w
 }
 
@@ -211,7 +217,19 @@ func (e *env) do(t testing.TB, rq request) *httptest.ResponseRecorder {
 // answer.
 func (e *env) call(t testing.TB, who, method, target, body string) (int, map[string]any) {
 	t.Helper()
-	rq := request{method: method, target: target, body: body, as: who}
+	return e.callJSON(t, request{method: method, target: target, body: body, as: who})
+}
+
+// callMalformed is call for a request that breaks openapi.yaml on purpose
+// (a test of its refusal): only the answer is held to the document.
+func (e *env) callMalformed(t testing.TB, who, method, target, body string) (int, map[string]any) {
+	t.Helper()
+	return e.callJSON(t, request{method: method, target: target, body: body, as: who, invalid: true})
+}
+
+func (e *env) callJSON(t testing.TB, rq request) (int, map[string]any) {
+	t.Helper()
+	method, target, body := rq.method, rq.target, rq.body
 	if body != "" {
 		rq.header = map[string]string{"Content-Type": "application/json"}
 	}

@@ -93,7 +93,7 @@ func TestObligationHistory(t *testing.T) {
 		{"another district's supervisor", "supervisor-d2", history(e.c1), 403, "", nil},
 		{"nobody signed in", "", history(e.c1), 401, "", nil},
 		{"a unit without the obligation", "inspector", history(e.d1), 404, "", nil},
-		{"a bad period", "inspector", "/api/v1/periods/ky-nay/units/" + e.c1 + "/history", 422, "", nil},
+		{"a period no id or key names", "inspector", "/api/v1/periods/ky-nay/units/" + e.c1 + "/history", 404, "", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

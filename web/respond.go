@@ -26,13 +26,29 @@ func errorStatus(code string) int {
 	return http.StatusInternalServerError
 }
 
+// Error codes of the API's own, beside the domain's (reporting.ECONFLICT, …).
+const (
+	errMethodNotAllowed = "method_not_allowed"
+	errTooManyRequests  = "too_many_requests"
+)
+
+const msgMethodNotAllowed = "Địa chỉ này không nhận phương thức %s; chỉ nhận %s."
+
+// errorBody is the one error shape of the API: a code, a Vietnamese
+// message and, for a refused upload, every problem found.
+type errorBody struct {
+	Error    string              `json:"error"`
+	Message  string              `json:"message"`
+	Problems []reporting.Problem `json:"problems,omitempty"`
+}
+
 // writeError answers err as JSON; internal errors are logged, not shown.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	code := reporting.ErrorCode(err)
 	if code == reporting.EINTERNAL {
 		s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
-	writeJSON(w, errorStatus(code), map[string]string{"error": code, "message": reporting.ErrorMessage(err)})
+	writeJSON(w, errorStatus(code), errorBody{Error: code, Message: reporting.ErrorMessage(err)})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -1,8 +1,12 @@
 package web
 
-import "net/http"
+import (
+	"fmt"
+	"net/http"
+	"strings"
+)
 
-// routes is the whole route table.
+// routes is the whole route table: the pages here, the API in apiRoutes.
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.handleHealth)
@@ -34,25 +38,77 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /outbox", s.handleOutboxPage)
 	mux.HandleFunc("/", s.handleNotFound)
 
-	// The JSON API (and the template download, which pages link to).
-	mux.HandleFunc("POST /api/v1/login", s.handleLogin)
-	mux.HandleFunc("POST /api/v1/logout", s.handleLogout)
-	mux.HandleFunc("GET /api/v1/me", s.handleMe)
-	mux.HandleFunc("GET /units/{unit}/periods/{period}/template.xlsx", s.handleTemplate)
-	mux.HandleFunc("POST /api/v1/submissions", s.handleSubmit)
-	mux.HandleFunc("GET /api/v1/submissions/{id}", s.handleSubmission)
-	mux.HandleFunc("GET /api/v1/submissions/{id}/file", s.handleSubmissionFile)
-	mux.HandleFunc("POST /api/v1/submissions/{id}/review", s.handleReview)
-	mux.HandleFunc("GET /api/v1/periods/{id}/compliance", s.handlePeriodCompliance)
-	mux.HandleFunc("POST /api/v1/periods/{id}/exemptions", s.handleExempt)
-	mux.HandleFunc("DELETE /api/v1/periods/{id}/exemptions/{unit}", s.handleUnexempt)
-	mux.HandleFunc("POST /api/v1/periods/{id}/extensions", s.handleExtend)
-	mux.HandleFunc("GET /api/v1/units/{code}/history", s.handleUnitHistory)
-	mux.HandleFunc("GET /api/v1/forms/{code}/matrix", s.handleFormMatrix)
-	mux.HandleFunc("GET /api/v1/reports/{form}/{file}", s.handleReportRequest)
-	mux.HandleFunc("POST /api/v1/periods/{id}/reminders", s.handleRemind)
-	mux.HandleFunc("GET /api/v1/outbox", s.handleOutbox)
-	mux.HandleFunc("GET /api/v1/audit", s.handleAudit)
-	mux.HandleFunc("GET /api/v1/periods/{id}/units/{unit}/history", s.handleObligationHistory)
+	// The JSON API. Each API path also answers its other methods with a
+	// JSON 405, not ServeMux's plain-text one.
+	var patterns []string
+	allowed := map[string][]string{}
+	for _, rt := range s.apiRoutes() {
+		mux.HandleFunc(rt.Method+" "+rt.Pattern, rt.handler)
+		if allowed[rt.Pattern] == nil {
+			patterns = append(patterns, rt.Pattern)
+		}
+		allowed[rt.Pattern] = append(allowed[rt.Pattern], rt.Method)
+	}
+	for _, p := range patterns {
+		mux.HandleFunc(p, s.methodNotAllowed(allowed[p]))
+	}
 	return s.logRequests(gzipResponses(s.authenticate(mux)))
+}
+
+// APIRoute is one route of the JSON API: a method and a ServeMux path
+// pattern ("/api/v1/submissions/{id}").
+type APIRoute struct {
+	Method, Pattern string
+}
+
+// APIRoutes lists the JSON API as the router registers it, for the test
+// that holds web/openapi.yaml to it.
+func APIRoutes() []APIRoute {
+	var out []APIRoute
+	for _, rt := range (&Server{}).apiRoutes() {
+		out = append(out, APIRoute{Method: rt.Method, Pattern: rt.Pattern})
+	}
+	return out
+}
+
+type apiRoute struct {
+	Method, Pattern string
+	handler         http.HandlerFunc
+}
+
+// apiRoutes is the JSON API's route table (and the template download,
+// which pages link to): the router and APIRoutes both read it.
+func (s *Server) apiRoutes() []apiRoute {
+	return []apiRoute{
+		{"GET", "/api/v1/openapi.yaml", s.handleOpenAPI},
+		{"POST", "/api/v1/login", s.handleLogin},
+		{"POST", "/api/v1/logout", s.handleLogout},
+		{"GET", "/api/v1/me", s.handleMe},
+		{"GET", "/units/{unit}/periods/{period}/template.xlsx", s.handleTemplate},
+		{"POST", "/api/v1/submissions", s.handleSubmit},
+		{"GET", "/api/v1/submissions/{id}", s.handleSubmission},
+		{"GET", "/api/v1/submissions/{id}/file", s.handleSubmissionFile},
+		{"POST", "/api/v1/submissions/{id}/review", s.handleReview},
+		{"GET", "/api/v1/periods/{id}/compliance", s.handlePeriodCompliance},
+		{"POST", "/api/v1/periods/{id}/exemptions", s.handleExempt},
+		{"DELETE", "/api/v1/periods/{id}/exemptions/{unit}", s.handleUnexempt},
+		{"POST", "/api/v1/periods/{id}/extensions", s.handleExtend},
+		{"POST", "/api/v1/periods/{id}/reminders", s.handleRemind},
+		{"GET", "/api/v1/periods/{id}/units/{unit}/history", s.handleObligationHistory},
+		{"GET", "/api/v1/units/{code}/history", s.handleUnitHistory},
+		{"GET", "/api/v1/forms/{code}/matrix", s.handleFormMatrix},
+		{"GET", "/api/v1/reports/{form}/{file}", s.handleReportRequest},
+		{"GET", "/api/v1/outbox", s.handleOutbox},
+		{"GET", "/api/v1/audit", s.handleAudit},
+	}
+}
+
+// methodNotAllowed answers a method a path does not take: 405 in the API's
+// error shape, with the methods it does take in Allow.
+func (s *Server) methodNotAllowed(methods []string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", strings.Join(methods, ", "))
+		writeJSON(w, http.StatusMethodNotAllowed, errorBody{Error: errMethodNotAllowed,
+			Message: fmt.Sprintf(msgMethodNotAllowed, r.Method, strings.Join(methods, ", "))})
+	}
 }

@@ -17,7 +17,6 @@ const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sh
 
 // Messages a user sees from these handlers.
 const (
-	msgBadPeriodID   = "Mã kỳ báo cáo %q không hợp lệ."
 	msgBadSubmission = "Mã bản báo cáo %q không hợp lệ."
 	msgNoFile        = "Chưa chọn tệp báo cáo: gửi tệp .xlsx trong trường \"file\"."
 	msgBadUpload     = "Không đọc được tệp tải lên (kết nối bị gián đoạn?). Xin gửi lại."
@@ -36,9 +35,8 @@ func (s *Server) handleTemplate(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	periodID, err := strconv.ParseInt(r.PathValue("period"), 10, 64)
-	if err != nil {
-		s.writeError(w, r, reporting.Errorf(reporting.EINVALID, msgBadPeriodID, r.PathValue("period")))
+	periodID, ok := s.periodParam(w, r, "period")
+	if !ok {
 		return
 	}
 	tp, err := s.opts.Ops.Template(r.Context(), u, s.now(), periodID, r.PathValue("unit"))
@@ -50,13 +48,6 @@ func (s *Server) handleTemplate(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	attachment(w, tp.FileName, tp.ASCIIName)
 	_, _ = w.Write(tp.Data)
-}
-
-// problemsBody is the 422 answer: every problem at once.
-type problemsBody struct {
-	Error    string              `json:"error"`
-	Message  string              `json:"message"`
-	Problems []reporting.Problem `json:"problems"`
 }
 
 // handleSubmit files an uploaded workbook (multipart field "file").
@@ -114,7 +105,7 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) writeProblems(w http.ResponseWriter, status int, problems []reporting.Problem) {
-	writeJSON(w, status, problemsBody{
+	writeJSON(w, status, errorBody{
 		Error: reporting.EINVALID, Message: fmt.Sprintf("Tệp chưa được nhận: có %d lỗi cần sửa.", len(problems)), Problems: problems,
 	})
 }

@@ -134,15 +134,11 @@ func (a *app) parseAt(s string) (time.Time, error) {
 	if s == "" {
 		return a.now(), nil
 	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
+	t, err := reporting.ParseMoment(s, a.cfg.Location)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("--at %q: use 2026-07-01, \"2026-07-01 08:00\" or RFC 3339", s)
 	}
-	for _, layout := range []string{"2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02"} {
-		if t, err := time.ParseInLocation(layout, s, a.cfg.Location); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("--at %q: use 2026-07-01, \"2026-07-01 08:00\" or RFC 3339", s)
+	return t, nil
 }
 
 // parseDay reads a civil date YYYY-MM-DD.
