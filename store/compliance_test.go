@@ -12,9 +12,9 @@ import (
 
 	"baocao/ops"
 	"baocao/reporting"
-	"baocao/vi"
 	"baocao/store"
 	"baocao/store/storetest"
+	"baocao/vi"
 )
 
 var vnZone = func() *time.Location {
