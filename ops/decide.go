@@ -328,6 +328,7 @@ func (s *Service) Extend(ctx context.Context, u reporting.User, now time.Time, i
 	if err != nil {
 		return ExtendResult{}, err
 	}
+	s.st.AnalyzeAfter(ctx, len(res.Units), "obligations", "obligation_events")
 	return res, nil
 }
 

@@ -68,6 +68,7 @@ func (s *Service) FlagMissing(ctx context.Context, now time.Time) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("flag deadlines: %w", err)
 	}
+	s.st.AnalyzeAfter(ctx, n, "obligations", "obligation_events")
 	return n, nil
 }
 

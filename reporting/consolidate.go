@@ -362,8 +362,7 @@ type Consolidation struct {
 	Province     string
 	AcceptedOnly bool
 	Scope        UnitScope
-	// Units is every obligation in scope, in tree order: by kind (as
-	// UnitKinds), parent code, unit code.
+	// Units is every obligation in scope, in tree order (see SortUnits).
 	Units []UnitReport
 	// Groups holds the kind groups and, after each, its parent groups, in
 	// Units order.
@@ -413,12 +412,41 @@ func kindRank(k UnitKind) int {
 	return len(UnitKinds)
 }
 
-// SortUnits puts units in tree order: kind, parent code, unit code.
-func SortUnits(units []UnitReport) {
-	slices.SortStableFunc(units, func(a, b UnitReport) int {
-		return cmp.Or(cmp.Compare(kindRank(a.Kind), kindRank(b.Kind)),
-			cmp.Compare(a.ParentCode, b.ParentCode), cmp.Compare(a.Code, b.Code))
+// SortUnits puts units in tree order as a reader looks them up: by kind
+// (as UnitKinds), then parent by name, then unit by name, codes breaking
+// ties. key is a name's sort key (vi.NewKeyer().Key: the Vietnamese
+// alphabet, "Xã 2" before "Xã 10"), asked once per unit; reporting leaves
+// the collation to its caller. A parent's units stay together even if
+// their records name it differently: it sorts by the first name seen.
+func SortUnits(units []UnitReport, key func(string) string) {
+	parentKey := map[string]string{}
+	type sortKey struct {
+		kind                     int
+		parent, parentCode, name string
+	}
+	keys := make([]sortKey, len(units))
+	for i, u := range units {
+		pk, ok := parentKey[u.ParentCode]
+		if !ok {
+			pk = key(u.ParentName)
+			parentKey[u.ParentCode] = pk
+		}
+		keys[i] = sortKey{kindRank(u.Kind), pk, u.ParentCode, key(u.Name)}
+	}
+	order := make([]int, len(units))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		x, y := keys[a], keys[b]
+		return cmp.Or(cmp.Compare(x.kind, y.kind), cmp.Compare(x.parent, y.parent), cmp.Compare(x.parentCode, y.parentCode),
+			cmp.Compare(x.name, y.name), cmp.Compare(units[a].Code, units[b].Code))
 	})
+	sorted := make([]UnitReport, len(units))
+	for i, j := range order {
+		sorted[i] = units[j]
+	}
+	copy(units, sorted)
 }
 
 // RowType says what a row of the summary table holds.

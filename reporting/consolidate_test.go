@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"baocao/vi"
 )
 
 func TestParseDecimal(t *testing.T) {
@@ -87,7 +89,7 @@ func sample() *Consolidation {
 		u("700", "Huyện 700", KindDistrictPC, "70", "", "", time.Time{}, StatusExempt),
 	}}
 	c.Units[2].Values[1] = FieldValue{} // the district left the percentage empty
-	SortUnits(c.Units)
+	SortUnits(c.Units, vi.NewKeyer().Key)
 	// The groups, as the store aggregates them, written out: 3+4+6+10;
 	// (80+90+95)/3, the missing commune and the empty district value left
 	// out.

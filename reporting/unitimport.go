@@ -378,8 +378,9 @@ type UnitTreeEntry struct {
 }
 
 // UnitTree orders units depth-first under their parents: within a parent by
-// kind (agencies, public service units, districts, communes) and then code.
-func UnitTree(units []Unit) []UnitTreeEntry {
+// kind (agencies, public service units, districts, communes) and then name,
+// compared by their keys (see SortUnits), and code.
+func UnitTree(units []Unit, key func(string) string) []UnitTreeEntry {
 	byCode := make(map[string]bool, len(units))
 	for _, u := range units {
 		byCode[u.Code] = true
@@ -393,8 +394,15 @@ func UnitTree(units []Unit) []UnitTreeEntry {
 			children[u.ParentCode] = append(children[u.ParentCode], u)
 		}
 	}
+	nameKey := make(map[string]string, len(units))
+	for _, u := range units {
+		nameKey[u.Code] = key(u.Name)
+	}
 	order := func(a, b Unit) int {
 		if d := slices.Index(UnitKinds, a.Kind) - slices.Index(UnitKinds, b.Kind); d != 0 {
+			return d
+		}
+		if d := strings.Compare(nameKey[a.Code], nameKey[b.Code]); d != 0 {
 			return d
 		}
 		if d := len(a.Code) - len(b.Code); d != 0 && unitCodeIsNumber(a.Code) && unitCodeIsNumber(b.Code) {
@@ -437,8 +445,8 @@ func unitCodeIsNumber(s string) bool {
 
 // FormatUnitTree writes units as an indented tree, one unit a line: code,
 // name and kind, two spaces of indent per level.
-func FormatUnitTree(w io.Writer, units []Unit) error {
-	for _, en := range UnitTree(units) {
+func FormatUnitTree(w io.Writer, units []Unit, key func(string) string) error {
+	for _, en := range UnitTree(units, key) {
 		u := en.Unit
 		line := fmt.Sprintf("%s%s  %s  [%s]", strings.Repeat("  ", en.Depth), u.Code, u.Name, u.Kind.Label())
 		if en.Orphan {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"baocao/reporting"
+	"baocao/vi"
 )
 
 // row builds a parsed row from its cells, as a unit list file would give it.
@@ -169,6 +170,8 @@ func TestUnitImportErrorListsAllRows(t *testing.T) {
 	}
 }
 
+// Within a parent, units of a kind come by name in the Vietnamese
+// alphabet, numbers by value.
 func TestFormatUnitTree(t *testing.T) {
 	t.Parallel()
 	u := func(code, name string, kind reporting.UnitKind, parent string) reporting.Unit {
@@ -181,16 +184,24 @@ func TestFormatUnitTree(t *testing.T) {
 		u("688", "UBND thị xã Phước Long", reporting.KindDistrictPC, "70"),
 		u("70", "UBND tỉnh Bình Phước", reporting.KindProvince, ""),
 		u("25216", "UBND phường Thác Mơ", reporting.KindCommunePC, "600"),
+		u("25210", "Xã Thử 10", reporting.KindCommunePC, "689"),
+		u("25202", "Xã Thử 2", reporting.KindCommunePC, "689"),
+		u("25190", "Ấp Bắc", reporting.KindCommunePC, "689"),
+		u("25199", "An Phú", reporting.KindCommunePC, "689"),
 	}
 	var b strings.Builder
-	if err := reporting.FormatUnitTree(&b, units); err != nil {
+	if err := reporting.FormatUnitTree(&b, units, vi.NewKeyer().Key); err != nil {
 		t.Fatal(err)
 	}
 	want := `70  UBND tỉnh Bình Phước  [Tỉnh]
   70.S01  Văn phòng UBND tỉnh  [Cơ quan hành chính]
-  688  UBND thị xã Phước Long  [UBND cấp huyện]
   689  UBND thành phố Đồng Xoài  [UBND cấp huyện]
+    25199  An Phú  [UBND cấp xã]
+    25190  Ấp Bắc  [UBND cấp xã]
     25195  UBND phường Tân Phú  [UBND cấp xã]
+    25202  Xã Thử 2  [UBND cấp xã]
+    25210  Xã Thử 10  [UBND cấp xã]
+  688  UBND thị xã Phước Long  [UBND cấp huyện]
 25216  UBND phường Thác Mơ  [UBND cấp xã] (đơn vị cha 600 không hoạt động)
 `
 	if b.String() != want {

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"baocao/reporting"
+	"baocao/vi"
 )
 
 // Compliance queries: who has reported, who is late, who is missing — for
@@ -165,8 +166,8 @@ type Compliance struct {
 
 // PeriodCompliance counts the obligations of period periodID in scope by
 // their status at moment at, for the province, per parent unit and per
-// unit kind, in one statement with GROUPING SETS. Parents and kinds come in
-// code order.
+// unit kind, in one statement with GROUPING SETS. Kinds come in code
+// order, parents by name in the Vietnamese alphabet (vi.SortStable).
 func (s *Store) PeriodCompliance(ctx context.Context, periodID int64, at time.Time, scope reporting.UnitScope) (Compliance, error) {
 	p, err := s.Period(ctx, periodID)
 	if err != nil {
@@ -219,6 +220,7 @@ func (s *Store) PeriodCompliance(ctx context.Context, periodID int64, at time.Ti
 	if err != nil {
 		return Compliance{}, fmt.Errorf("compliance of period %d: %w", periodID, err)
 	}
+	vi.SortStable(c.ByParent, func(g ComplianceGroup) []string { return []string{g.Name, g.Code} })
 	return c, nil
 }
 

@@ -14,6 +14,7 @@ import (
 	"baocao/reporting"
 	"baocao/store"
 	"baocao/store/storetest"
+	"baocao/vi"
 )
 
 var vnZone = func() *time.Location {
@@ -487,11 +488,12 @@ func TestFormMatrix(t *testing.T) {
 	if first.ParentCode != fx.districts[0] || first.ParentName != "UBND huyện 1" || first.Kind != reporting.KindCommunePC || first.UnitName == "" {
 		t.Errorf("first row %+v", first)
 	}
-	// Rows go by parent, then code, so each parent's units stay together.
+	// Rows go by parent name, then unit name (Vietnamese alphabet,
+	// numbers by value), so each parent's units stay together.
 	if !slices.IsSortedFunc(m.Rows, func(a, b store.MatrixRow) int {
-		return cmp.Or(cmp.Compare(a.ParentCode, b.ParentCode), cmp.Compare(a.UnitCode, b.UnitCode))
+		return cmp.Or(vi.Compare(a.ParentName, b.ParentName), vi.Compare(a.UnitName, b.UnitName))
 	}) {
-		t.Error("rows not in parent, code order")
+		t.Error("rows not in parent name, unit name order")
 	}
 	// A narrower window, a scope, and a form with nothing.
 	m, err = fx.st.FormMatrix(ctx, "TEST-CP", reporting.Day(2026, time.July, 1), reporting.Day(2026, time.December, 31), at,

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"baocao/reporting"
+	"baocao/vi"
 )
 
 // ConsolidationQuery says what to consolidate.
@@ -97,7 +98,7 @@ func (s *Store) Consolidate(ctx context.Context, q ConsolidationQuery) (*reporti
 		if c.Units, err = tx.consolidationUnits(ctx, q, p); err != nil {
 			return err
 		}
-		reporting.SortUnits(c.Units)
+		reporting.SortUnits(c.Units, vi.NewKeyer().Key)
 		if err := tx.consolidationValues(ctx, q, c); err != nil {
 			return err
 		}

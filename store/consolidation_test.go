@@ -254,13 +254,14 @@ func TestConsolidation(t *testing.T) {
 			"kind UBND cấp huyện: 5 2500000001 100 5 7 [1 1 0 0] 2/2",
 			"parent Tỉnh Đồng Nai: 5 2500000001 100 5 7 [1 1 0 0] 2/2",
 			"kind UBND cấp xã: 20 2234568 88.3333 3 12 [1 1 1 0] 3/5",
-			// Tân Phú only (10, 1234567.5, 95, 3, 12, Khá): Tân Bình's
-			// only version was returned.
-			"parent Thành phố Đồng Xoài: 10 1234567.5 95 3 12 [0 1 0 0] 1/2",
+			// Parents by name: Huyện before Thành phố.
 			// Tân Lập's version 1 (4, 1000000.5, 80, 4, 9, Tốt; its
 			// version 2 was returned) and Thuận Lợi (6, 0, 90, 6, 6, Trung
 			// bình); Đồng Tâm sent nothing and is left out of the average.
 			"parent Huyện Đồng Phú: 10 1000000.5 85 4 9 [1 0 1 0] 2/3",
+			// Tân Phú only (10, 1234567.5, 95, 3, 12, Khá): Tân Bình's
+			// only version was returned.
+			"parent Thành phố Đồng Xoài: 10 1234567.5 95 3 12 [0 1 0 0] 1/2",
 			// (100+95+80+90)/4 = 91.25.
 			"province TỔNG CỘNG TOÀN TỈNH: 25 2502234569 91.25 3 12 [2 2 1 0] 5/7",
 		}
@@ -283,24 +284,26 @@ func TestConsolidation(t *testing.T) {
 			}
 			got = append(got, line)
 		}
+		// By kind, parent name, unit name in the Vietnamese alphabet: Đ
+		// after D and before T.
 		want := []string{
-			"731 Thành phố Đồng Xoài <Tỉnh Đồng Nai> accepted v1",
 			"732 Huyện Đồng Phú <Tỉnh Đồng Nai> submitted v1",
-			"25195 " + nfdTanPhu + " <Thành phố Đồng Xoài> late v1",
-			"25198 Phường Tân Bình <Thành phố Đồng Xoài> returned v0 " + reporting.NotReported,
+			"731 Thành phố Đồng Xoài <Tỉnh Đồng Nai> accepted v1",
+			"25216 Xã Đồng Tâm <Huyện Đồng Phú> missing v0 " + reporting.NotReported,
 			"25210 Xã Tân Lập <Huyện Đồng Phú> returned v1",
 			"25213 Xã Thuận Lợi <Huyện Đồng Phú> accepted v1",
-			"25216 Xã Đồng Tâm <Huyện Đồng Phú> missing v0 " + reporting.NotReported,
+			"25198 Phường Tân Bình <Thành phố Đồng Xoài> returned v0 " + reporting.NotReported,
+			"25195 " + nfdTanPhu + " <Thành phố Đồng Xoài> late v1",
 		}
 		if !slices.Equal(got, want) {
 			t.Fatalf("units:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 		}
-		tanPhu := c.Units[2]
+		tanPhu := c.Units[6]
 		if tanPhu.Values[c.FieldIndex("kho_khan")].Text != injection || !tanPhu.Values[c.FieldIndex("ngay")].Day.Equal(reporting.Day(2025, 3, 5)) {
 			t.Errorf("Tân Phú's text and date: %+v", tanPhu.Values)
 		}
-		if tanPhu.DaysLate(time.Now()) != 2 || c.Units[0].Reviewer != s.reviewer || c.Units[0].ReviewDecision != reporting.DecisionAccepted {
-			t.Errorf("Tân Phú %d days late, Đồng Xoài reviewed by %q (%s)", tanPhu.DaysLate(time.Now()), c.Units[0].Reviewer, c.Units[0].ReviewDecision)
+		if tanPhu.DaysLate(time.Now()) != 2 || c.Units[1].Reviewer != s.reviewer || c.Units[1].ReviewDecision != reporting.DecisionAccepted {
+			t.Errorf("Tân Phú %d days late, Đồng Xoài reviewed by %q (%s)", tanPhu.DaysLate(time.Now()), c.Units[1].Reviewer, c.Units[1].ReviewDecision)
 		}
 	})
 
@@ -467,16 +470,16 @@ func TestConsolidatedWorkbook(t *testing.T) {
 	want := [][]string{
 		{"", "TỔNG CỘNG TOÀN TỈNH", "5/7", "25", "2502234569", "91.25", "3", "12", "5", ""},
 		{"I", "UBND cấp huyện", "2/2", "5", "2500000001", "100", "5", "7", "2", ""},
-		{"1", "Thành phố Đồng Xoài", "", "3", "2500000000.75", "100", "5", "5", "Tốt", ""},
-		{"2", "Huyện Đồng Phú", "", "2", "0.25", "", "7", "7", "Khá", ""},
+		{"1", "Huyện Đồng Phú", "", "2", "0.25", "", "7", "7", "Khá", ""},
+		{"2", "Thành phố Đồng Xoài", "", "3", "2500000000.75", "100", "5", "5", "Tốt", ""},
 		{"II", "UBND cấp xã", "3/5", "20", "2234568", "88.3333", "3", "12", "3", ""},
-		{"", "Thành phố Đồng Xoài", "1/2", "10", "1234567.5", "95", "3", "12", "1", ""},
-		{"1", nfdTanPhu, "", "10", "1234567.5", "95", "3", "12", "Khá", march5},
-		{"2", "Phường Tân Bình", reporting.NotReported, "", "", "", "", "", "", ""},
 		{"", "Huyện Đồng Phú", "2/3", "10", "1000000.5", "85", "4", "9", "2", ""},
-		{"3", "Xã Tân Lập", "", "4", "1000000.5", "80", "4", "9", "Tốt", ""},
-		{"4", "Xã Thuận Lợi", "", "6", "0", "90", "6", "6", "Trung bình", ""},
-		{"5", "Xã Đồng Tâm", reporting.NotReported, "", "", "", "", "", "", ""},
+		{"1", "Xã Đồng Tâm", reporting.NotReported, "", "", "", "", "", "", ""},
+		{"2", "Xã Tân Lập", "", "4", "1000000.5", "80", "4", "9", "Tốt", ""},
+		{"3", "Xã Thuận Lợi", "", "6", "0", "90", "6", "6", "Trung bình", ""},
+		{"", "Thành phố Đồng Xoài", "1/2", "10", "1234567.5", "95", "3", "12", "1", ""},
+		{"4", "Phường Tân Bình", reporting.NotReported, "", "", "", "", "", "", ""},
+		{"5", nfdTanPhu, "", "10", "1234567.5", "95", "3", "12", "Khá", march5},
 	}
 	rows, err := f.GetRows("Tổng hợp", raw)
 	if err != nil {
@@ -501,8 +504,8 @@ func TestConsolidatedWorkbook(t *testing.T) {
 		{"", "TỔNG CỘNG TOÀN TỈNH", "5/7", "2", "2", "1", "0"},
 		{"I", "UBND cấp huyện", "2/2", "1", "1", "0", "0"},
 		{"II", "UBND cấp xã", "3/5", "1", "1", "1", "0"},
-		{"", "Thành phố Đồng Xoài", "1/2", "0", "1", "0", "0"},
 		{"", "Huyện Đồng Phú", "2/3", "1", "0", "1", "0"},
+		{"", "Thành phố Đồng Xoài", "1/2", "0", "1", "0", "0"},
 	}
 	if len(choices) != 4+len(wantChoices) {
 		t.Fatalf("choice sheet has %d rows", len(choices))
@@ -560,7 +563,7 @@ func TestConsolidatedWorkbook(t *testing.T) {
 	for _, r := range miss[4:] {
 		missing = append(missing, r[1])
 	}
-	if !slices.Equal(missing, []string{s.returnedOnly, s.missingCommune}) {
+	if !slices.Equal(missing, []string{s.missingCommune, s.returnedOnly}) {
 		t.Errorf("missing units %q", missing)
 	}
 

@@ -2,7 +2,6 @@ package store
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"encoding/binary"
 	"encoding/hex"
@@ -15,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"baocao/reporting"
+	"baocao/vi"
 )
 
 // MatrixPeriod is one column of a form's matrix.
@@ -131,9 +131,9 @@ func (s *Store) FormMatrix(ctx context.Context, formCode string, from, to, at ti
 	if err := s.nameParents(ctx, m.Rows, lastOf, m.Periods); err != nil {
 		return m, fmt.Errorf("matrix of form %s: %w", formCode, err)
 	}
-	// The rows came by unit code; a stable sort by parent keeps that order
-	// within each parent.
-	slices.SortStableFunc(m.Rows, func(a, b MatrixRow) int { return cmp.Compare(a.ParentCode, b.ParentCode) })
+	// Parents by name, each parent's units together, then units by name,
+	// as a reader looks them up.
+	vi.SortStable(m.Rows, func(r MatrixRow) []string { return []string{r.ParentName, r.ParentCode, r.UnitName, r.UnitCode} })
 	return m, nil
 }
 

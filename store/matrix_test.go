@@ -435,8 +435,8 @@ func TestFormMatrixVersionsWindowsAndScopes(t *testing.T) {
 			name: "2024 as it stood before a late version", at: beforeLate, to: reporting.Day(2024, time.December, 31), scope: reporting.AllUnits,
 			periods: []string{"2024-H1", "2024-H2"}, obligations: []int{3, 2},
 			rows: []row{
-				{"X1", "UBND xã Một", "D1", "UBND huyện Một", []reporting.Status{sub, mis}},
 				{"X2", "UBND xã Hai", "D1", "UBND huyện Một", []reporting.Status{exe, mis}},
+				{"X1", "UBND xã Một", "D1", "UBND huyện Một", []reporting.Status{sub, mis}},
 				{"D1", "UBND huyện Một", "P", "UBND tỉnh Cũ", []reporting.Status{ret, ""}},
 			},
 		},
@@ -444,8 +444,8 @@ func TestFormMatrixVersionsWindowsAndScopes(t *testing.T) {
 			name: "2024 on the day 2024-H1 fell due", at: dueDay, to: reporting.Day(2024, time.December, 31), scope: reporting.AllUnits,
 			periods: []string{"2024-H1", "2024-H2"}, obligations: []int{3, 0},
 			rows: []row{
-				{"X1", "UBND xã Một", "D1", "UBND huyện Một", []reporting.Status{sub, ""}},
 				{"X2", "UBND xã Hai", "D1", "UBND huyện Một", []reporting.Status{exe, ""}},
+				{"X1", "UBND xã Một", "D1", "UBND huyện Một", []reporting.Status{sub, ""}},
 				{"D1", "UBND huyện Một", "P", "UBND tỉnh Cũ", []reporting.Status{sub, ""}},
 			},
 		},
@@ -454,8 +454,8 @@ func TestFormMatrixVersionsWindowsAndScopes(t *testing.T) {
 			name: "the district's subtree", scope: reporting.UnitScope{Subtree: "D1"},
 			periods: []string{"2024-H1", "2024-H2", "2025-H2", "2026-H1"}, obligations: []int{3, 2, 0, 0},
 			rows: []row{
-				{"X1", "UBND xã Một", "D1", "UBND huyện Một", []reporting.Status{sub, lat, "", ""}},
 				{"X2", "UBND xã Hai", "D1", "UBND huyện Một", []reporting.Status{exe, mis, "", ""}},
+				{"X1", "UBND xã Một", "D1", "UBND huyện Một", []reporting.Status{sub, lat, "", ""}},
 				{"D1", "UBND huyện Một", "P", "UBND tỉnh Cũ", []reporting.Status{ret, "", "", ""}},
 			},
 		},

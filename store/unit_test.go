@@ -13,6 +13,7 @@ import (
 	"baocao/store"
 	"baocao/store/storetest"
 	"baocao/templates"
+	"baocao/vi"
 )
 
 const unitHeader = "code,name,kind,parent_code,email,active_from,active_until\n"
@@ -258,10 +259,10 @@ func TestImportUnitsReform2025(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := reporting.FormatUnitTree(&tree, units); err != nil {
+	if err := reporting.FormatUnitTree(&tree, units, vi.NewKeyer().Key); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(tree.String(), "75  UBND tỉnh Đồng Nai  [Tỉnh]\n  70.S01  Văn phòng UBND tỉnh") ||
+	if !strings.HasPrefix(tree.String(), "75  UBND tỉnh Đồng Nai  [Tỉnh]\n  70.S13  Ban Dân tộc  [Cơ quan hành chính]\n  70.S05  Sở Công Thương") ||
 		!strings.Contains(tree.String(), "\n  25195  UBND phường Bình Phước  [UBND cấp xã]\n") {
 		t.Errorf("2026 tree:\n%s", tree.String())
 	}

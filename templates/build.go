@@ -13,6 +13,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"baocao/reporting"
+	"baocao/xlsxdim"
 )
 
 // Unit is the unit a template is issued to, as its header shows it.
@@ -158,6 +159,7 @@ func Build(in BuildInput) ([]byte, error) {
 	if err := b.f.ProtectWorkbook(&excelize.WorkbookProtectionOptions{LockStructure: true}); err != nil {
 		return nil, fmt.Errorf("build template %s for unit %s: protect workbook: %w", in.Form.Code, in.Unit.Code, err)
 	}
+	xlsxdim.Use(b.f)
 	buf, err := b.f.WriteToBuffer()
 	if err != nil {
 		return nil, fmt.Errorf("build template %s for unit %s: write: %w", in.Form.Code, in.Unit.Code, err)

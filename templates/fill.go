@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	"baocao/xlsxdim"
 )
 
 // FillValues writes values and notes (by field code) into a template
@@ -46,6 +48,7 @@ func FillValues(data []byte, values map[string]any, notes map[string]string) ([]
 			return nil, err
 		}
 	}
+	xlsxdim.Use(f)
 	buf, err := f.WriteToBuffer()
 	if err != nil {
 		return nil, fmt.Errorf("save filled template: %w", err)

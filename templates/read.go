@@ -15,6 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"baocao/reporting"
+	"baocao/xlsxdim"
 )
 
 // Defaults of ReadOptions.
@@ -706,6 +707,7 @@ func Annotate(file []byte, problems []reporting.Problem) (out []byte, err error)
 			return nil, fmt.Errorf("annotate %s!%s: comment: %w", k.sheet, k.cell, err)
 		}
 	}
+	xlsxdim.Use(f)
 	buf, err := f.WriteToBuffer()
 	if err != nil {
 		return nil, fmt.Errorf("annotate workbook: write: %w", err)

@@ -1,6 +1,7 @@
 package vi
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -67,4 +68,33 @@ func NewKeyer() *Keyer { return &Keyer{c: collate.New(language.Vietnamese, colla
 func (k *Keyer) Key(s string) string {
 	k.buf.Reset()
 	return string(k.c.KeyFromString(&k.buf, s))
+}
+
+// SortStable sorts xs stably by the texts each gives, compared in order
+// as Compare would (the parent's name, then the name, say), with every
+// text's key computed once rather than once per comparison.
+func SortStable[T any](xs []T, texts func(T) []string) {
+	SortStableKeyed(xs, NewKeyer().Key, texts)
+}
+
+// SortStableKeyed is SortStable with the keys made by key.
+func SortStableKeyed[T any](xs []T, key func(string) string, texts func(T) []string) {
+	keys := make([][]string, len(xs))
+	for i, x := range xs {
+		ts := texts(x)
+		keys[i] = make([]string, len(ts))
+		for j, t := range ts {
+			keys[i][j] = key(t)
+		}
+	}
+	order := make([]int, len(xs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return slices.Compare(keys[a], keys[b]) })
+	sorted := make([]T, len(xs))
+	for i, j := range order {
+		sorted[i] = xs[j]
+	}
+	copy(xs, sorted)
 }

@@ -1,6 +1,7 @@
 package vi
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -14,5 +15,16 @@ func TestKeyOrdersAsCompare(t *testing.T) {
 				t.Errorf("Key order of %q, %q = %d; Compare says %d", a, b, got, want)
 			}
 		}
+	}
+}
+
+func TestSortStable(t *testing.T) {
+	t.Parallel()
+	type unit struct{ parent, name string }
+	got := []unit{{"Huyện B", "Xã Thử 10"}, {"Huyện A", "Xã Thử 10"}, {"Huyện B", "Ấp Bắc"}, {"Huyện B", "Xã Thử 2"}, {"Huyện B", "An Phú"}, {"Huyện A", "Xã Thử 2"}}
+	SortStable(got, func(u unit) []string { return []string{u.parent, u.name} })
+	want := []unit{{"Huyện A", "Xã Thử 2"}, {"Huyện A", "Xã Thử 10"}, {"Huyện B", "An Phú"}, {"Huyện B", "Ấp Bắc"}, {"Huyện B", "Xã Thử 2"}, {"Huyện B", "Xã Thử 10"}}
+	if !slices.Equal(got, want) {
+		t.Errorf("sorted %q, want %q", got, want)
 	}
 }

@@ -268,29 +268,38 @@ func (a *app) fillDemoSubmissions(ctx context.Context, st *store.Store, now time
 		forms[j.form], ruleSets[j.form] = form, rs
 	}
 	admin, svc := demoActor, a.ops(st)
-	var filed atomic.Int64
+	var filed, tried atomic.Int64
+	m := newMeter(a.errOut, "demo reports", len(jobs), time.Now)
+	defer m.Done()
 	work := make(chan job)
 	g, gctx := errgroup.WithContext(ctx)
 	for range runtime.NumCPU() {
 		g.Go(func() error {
 			for j := range work {
-				tp, err := svc.Template(gctx, admin, j.at, j.period, j.unit)
+				err := func() error {
+					tp, err := svc.Template(gctx, admin, j.at, j.period, j.unit)
+					if err != nil {
+						return err
+					}
+					values, notes := sampleValues(forms[j.form], ruleSets[j.form], rand.New(rand.NewPCG(j.seed, 1)))
+					file, err := templates.FillValues(tp.Data, values, notes)
+					if err != nil {
+						return err
+					}
+					if _, err := svc.Submit(gctx, admin, j.at, ops.Upload{FileName: tp.FileName, Body: bytes.NewReader(file)}); err != nil {
+						// The sampler could not satisfy the form: leave this
+						// unit missing rather than stop the demo.
+						a.log.WarnContext(gctx, "demo upload refused", "period", j.period, "unit", j.unit, "err", err)
+						return nil
+					}
+					if n := filed.Add(1); n%200 == 0 {
+						a.log.InfoContext(gctx, "demo submissions", "filed", n, "of", len(jobs))
+					}
+					return nil
+				}()
+				m.Set(int(tried.Add(1)))
 				if err != nil {
 					return err
-				}
-				values, notes := sampleValues(forms[j.form], ruleSets[j.form], rand.New(rand.NewPCG(j.seed, 1)))
-				file, err := templates.FillValues(tp.Data, values, notes)
-				if err != nil {
-					return err
-				}
-				if _, err := svc.Submit(gctx, admin, j.at, ops.Upload{FileName: tp.FileName, Body: bytes.NewReader(file)}); err != nil {
-					// The sampler could not satisfy the form: leave this
-					// unit missing rather than stop the demo.
-					a.log.WarnContext(gctx, "demo upload refused", "period", j.period, "unit", j.unit, "err", err)
-					continue
-				}
-				if n := filed.Add(1); n%200 == 0 {
-					a.log.InfoContext(gctx, "demo submissions", "filed", n, "of", len(jobs))
 				}
 			}
 			return nil

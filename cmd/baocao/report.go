@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -51,9 +50,11 @@ extension; -o - writes to standard output. Progress goes to standard error.`,
 
 			p := newProgress(a.errOut)
 			p.say("consolidating %s %s", in.FormCode, in.Period)
-			in.Format, in.Progress = ops.ReportFormat(format), p.rows
+			rows := newMeter(a.errOut, "rows", 0, time.Now)
+			in.Format, in.Progress = ops.ReportFormat(format), rows.Progress
 			write := func(ctx context.Context, w io.Writer) error {
 				c, err := a.ops(st).Report(ctx, ops.CLIAdmin, now, in, w)
+				rows.Done()
 				if err != nil {
 					return userError(err)
 				}
@@ -114,27 +115,15 @@ func writeOutput(ctx context.Context, stdout io.Writer, name string, write func(
 	return nil
 }
 
-// progress prints what a long report run is doing, with the time since it
-// started, at most once a second for row counts.
+// progress prints the steps of a report run with the time since it
+// started; the rows written show on a meter.
 type progress struct {
 	w     io.Writer
 	start time.Time
-	mu    sync.Mutex
-	last  time.Time
 }
 
 func newProgress(w io.Writer) *progress { return &progress{w: w, start: time.Now()} }
 
 func (p *progress) say(format string, args ...any) {
 	fmt.Fprintf(p.w, "report: "+format+" (%.1fs)\n", append(args, time.Since(p.start).Seconds())...)
-}
-
-func (p *progress) rows(done, total int) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if done < total && time.Since(p.last) < time.Second {
-		return
-	}
-	p.last = time.Now()
-	p.say("%d/%d rows", done, total)
 }

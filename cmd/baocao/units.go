@@ -13,6 +13,7 @@ import (
 	"baocao/reporting"
 	"baocao/store"
 	"baocao/templates"
+	"baocao/vi"
 )
 
 func newUnitsCmd(a *app) *cobra.Command {
@@ -89,7 +90,7 @@ problem by row number; nothing is stored then. Units are never deleted.`,
 				return err
 			}
 			fmt.Fprintf(a.out, "%d units active on %s\n", len(units), day.Format("2006-01-02"))
-			return reporting.FormatUnitTree(a.out, units)
+			return reporting.FormatUnitTree(a.out, units, vi.NewKeyer().Key)
 		},
 	}
 	list.Flags().StringVar(&at, "at", "", "the day, YYYY-MM-DD")

@@ -22,6 +22,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"baocao/reporting"
+	"baocao/vi"
 )
 
 var hcmZone = time.FixedZone("ICT", 7*3600)
@@ -202,7 +203,7 @@ func sample(n int) *reporting.Consolidation {
 		}
 		c.Units = append(c.Units, u)
 	}
-	reporting.SortUnits(c.Units)
+	reporting.SortUnits(c.Units, vi.NewKeyer().Key)
 	// The groups are the writer's input, as the store gives them for the
 	// 40 units of the text tests, written out; with more units they stay
 	// the same, since the writer lays them out and adds nothing up.
@@ -428,3 +429,24 @@ func writeBare(t testing.TB, w io.Writer, cells [][]string) {
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// The appendix lists units in the Vietnamese alphabet, numbers by value.
+func TestReportListsUnitsInVietnameseOrder(t *testing.T) {
+	t.Parallel()
+	names := []string{"Xã Thử 10", "Xã Thử 2", "Ấp Bắc", "An Phú"}
+	c := sample(len(names))
+	for i := range c.Units {
+		c.Units[i].Name = names[i]
+		c.Units[i].ParentCode, c.Units[i].ParentName = c.Units[0].ParentCode, c.Units[0].ParentName
+	}
+	reporting.SortUnits(c.Units, vi.NewKeyer().Key)
+	flat := strings.Join(strings.Fields(poppler(t, "pdftotext", "-enc", "UTF-8", render(t, c), "-")), " ")
+	at := -1
+	for _, name := range []string{"An Phú", "Ấp Bắc", "Xã Thử 2 ", "Xã Thử 10"} {
+		i := strings.Index(flat[at+1:], name)
+		if i < 0 {
+			t.Fatalf("after %d, no %q in the PDF text:\n%s", at, name, flat)
+		}
+		at += 1 + i
+	}
+}

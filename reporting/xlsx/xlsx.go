@@ -21,6 +21,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"baocao/reporting"
+	"baocao/xlsxdim"
 )
 
 // The workbook's Vietnamese texts, kept together for review.
@@ -168,6 +169,7 @@ func Write(ctx context.Context, w io.Writer, c *reporting.Consolidation, opts Op
 	if err := b.properties(); err != nil {
 		return fmt.Errorf("document properties: %w", err)
 	}
+	xlsxdim.Use(f)
 	if err := f.Write(w); err != nil {
 		return fmt.Errorf("write workbook: %w", err)
 	}

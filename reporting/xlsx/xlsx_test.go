@@ -21,6 +21,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"baocao/reporting"
+	"baocao/vi"
 )
 
 var (
@@ -97,7 +98,7 @@ func synthetic(n, nFields int) *reporting.Consolidation {
 			}
 		}
 	}
-	reporting.SortUnits(c.Units)
+	reporting.SortUnits(c.Units, vi.NewKeyer().Key)
 	// The groups are the writer's input, as the store would give them,
 	// with figures written out: the same for every group, since the writer
 	// lays them out and adds nothing up.
