@@ -32,7 +32,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if code == reporting.EINTERNAL {
 		s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
-	writeJSON(w, errorStatus(code), map[string]string{"error": code, "message": reporting.ErrorMessage(err)})
+	writeJSON(w, errorStatus(code), map[string]string{"error": code, "message": reporting.ErrorMessage(err), "request_id": RequestID(r.Context())})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -58,8 +58,12 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
+		route := ""
+		if ri := infoFrom(r.Context()); ri != nil {
+			route = ri.pattern
+		}
 		s.log.LogAttrs(r.Context(), slog.LevelInfo, "http request",
-			slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("route", route),
 			slog.Int("status", rec.status), slog.Duration("duration", time.Since(start)))
 	})
 }

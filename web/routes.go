@@ -54,5 +54,5 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /api/v1/outbox", s.handleOutbox)
 	mux.HandleFunc("GET /api/v1/audit", s.handleAudit)
 	mux.HandleFunc("GET /api/v1/periods/{id}/units/{unit}/history", s.handleObligationHistory)
-	return s.logRequests(gzipResponses(s.authenticate(mux)))
+	return withRequestID(s.logRequests(gzipResponses(s.authenticate(notePattern(mux)))))
 }

@@ -51,6 +51,7 @@ func New(opts Options) *Server {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
+	opts.Logger = slog.New(LogHandler(opts.Logger.Handler()))
 	r, err := ui.New()
 	if err != nil {
 		// The templates are embedded: a parse error is a bug the render

@@ -57,6 +57,8 @@ type problemsBody struct {
 	Error    string              `json:"error"`
 	Message  string              `json:"message"`
 	Problems []reporting.Problem `json:"problems"`
+	// RequestID names the request in the logs (see requestid.go).
+	RequestID string `json:"request_id"`
 }
 
 // handleSubmit files an uploaded workbook (multipart field "file").
@@ -77,7 +79,7 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request) {
 		var tooBig *http.MaxBytesError
 		switch {
 		case errors.As(err, &tooBig):
-			s.writeProblems(w, http.StatusRequestEntityTooLarge, []reporting.Problem{templates.TooLarge(max)})
+			s.writeProblems(w, r, http.StatusRequestEntityTooLarge, []reporting.Problem{templates.TooLarge(max)})
 		case errors.Is(err, http.ErrMissingFile):
 			s.writeError(w, r, reporting.Errorf(reporting.EINVALID, msgNoFile))
 		default:
@@ -92,7 +94,7 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request) {
 	var pe *ops.ProblemsError
 	switch {
 	case errors.As(err, &pe) && pe.TooLarge:
-		s.writeProblems(w, http.StatusRequestEntityTooLarge, pe.Problems)
+		s.writeProblems(w, r, http.StatusRequestEntityTooLarge, pe.Problems)
 	case errors.As(err, &pe):
 		if pe.Cause != nil {
 			s.log.InfoContext(r.Context(), "upload refused by the parser", "err", pe.Cause)
@@ -102,7 +104,7 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
-		s.writeProblems(w, http.StatusUnprocessableEntity, pe.Problems)
+		s.writeProblems(w, r, http.StatusUnprocessableEntity, pe.Problems)
 	case err != nil:
 		s.writeError(w, r, err)
 	case res.DryRun || res.Duplicate:
@@ -113,9 +115,10 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (s *Server) writeProblems(w http.ResponseWriter, status int, problems []reporting.Problem) {
+func (s *Server) writeProblems(w http.ResponseWriter, r *http.Request, status int, problems []reporting.Problem) {
 	writeJSON(w, status, problemsBody{
 		Error: reporting.EINVALID, Message: fmt.Sprintf("Tệp chưa được nhận: có %d lỗi cần sửa.", len(problems)), Problems: problems,
+		RequestID: RequestID(r.Context()),
 	})
 }
 

@@ -22,6 +22,7 @@ import (
 	"baocao/reporting"
 	"baocao/store"
 	"baocao/store/pglocal"
+	"baocao/web"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -87,10 +88,11 @@ func newLogger(w io.Writer, c config.Log) *slog.Logger {
 	var level slog.Level
 	_ = level.UnmarshalText([]byte(c.Level))
 	opts := &slog.HandlerOptions{Level: level}
+	// Lines logged during a web request, by any package, carry its id.
 	if c.Format == "text" {
-		return slog.New(slog.NewTextHandler(w, opts))
+		return slog.New(web.LogHandler(slog.NewTextHandler(w, opts)))
 	}
-	return slog.New(slog.NewJSONHandler(w, opts))
+	return slog.New(web.LogHandler(slog.NewJSONHandler(w, opts)))
 }
 
 // openStore connects to the configured database, or, when none is
