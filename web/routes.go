@@ -6,6 +6,7 @@ import "net/http"
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.handleHealth)
+	mux.HandleFunc("GET /readyz", s.handleReady)
 	// Pages.
 	mux.Handle("GET /static/", s.ui.StaticHandler())
 	mux.HandleFunc("GET /{$}", s.handleHome)

@@ -23,8 +23,12 @@ type Options struct {
 	Store *store.Store
 	// Logger receives request and error logs.
 	Logger *slog.Logger
-	// Version is the build's version string, shown by /healthz.
-	Version string
+	// Build identifies the binary, shown by /healthz.
+	Build Build
+	// LeaderLock is the advisory lock the scheduler's leader holds
+	// (scheduler.LeaderLockKey): /readyz requires some instance to hold
+	// it. 0 leaves the check out.
+	LeaderLock int64
 	// SessionTTL is how long a browser sign-in lasts; zero is
 	// DefaultSessionTTL.
 	SessionTTL time.Duration

@@ -25,9 +25,6 @@ import (
 	"baocao/web"
 )
 
-// version is set at build time with -ldflags "-X main.version=…".
-var version = "dev"
-
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -77,7 +74,7 @@ Configuration comes from baocao.yaml, BAOCAO_* environment variables and flags
 	root.SetErr(errOut)
 	config.Flags(root.PersistentFlags())
 	root.AddCommand(
-		newServeCmd(a), newDemoCmd(a), newMigrateCmd(a), newConfigCmd(a),
+		newServeCmd(a), newVersionCmd(a), newDemoCmd(a), newMigrateCmd(a), newConfigCmd(a),
 		newUnitsCmd(a), newFormsCmd(a), newPeriodsCmd(a), newHolidaysCmd(a), newDBCmd(a), newUsersCmd(a), newTemplateCmd(a), newSubmitCmd(a), newRemindCmd(a), newOutboxCmd(a),
 		newComplianceCmd(a), newDeadlinesCmd(a), newReviewCmd(a), newExemptCmd(a), newExtendCmd(a), newReportCmd(a),
 	)

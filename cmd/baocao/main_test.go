@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net"
 	"net/http"
 	"strings"
@@ -113,9 +114,32 @@ func TestServeAnswersHealthzAndStopsGracefully(t *testing.T) {
 	if err != nil {
 		t.Fatalf("healthz never answered: %v", err)
 	}
+	var health map[string]any
+	err = json.NewDecoder(resp.Body).Decode(&health)
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("healthz %d", resp.StatusCode)
+	if resp.StatusCode != http.StatusOK || err != nil {
+		t.Fatalf("healthz %d, %v", resp.StatusCode, err)
+	}
+	if health["version"] != "dev" || health["database"] != "ok" {
+		t.Errorf("healthz %v: want version dev, database ok", health)
+	}
+	// Ready once this instance's scheduler has taken the leader lock.
+	var ready map[string]any
+	for range 100 {
+		resp, err := http.Get("http://" + addr + "/readyz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ready = map[string]any{"status": resp.StatusCode}
+		_ = json.NewDecoder(resp.Body).Decode(&ready)
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusOK {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if ready["ready"] != true || ready["scheduler_leader"] != "held" || ready["migrations"] != "current" {
+		t.Errorf("readyz never ready: %v", ready)
 	}
 	cancel() // what SIGTERM does through signal.NotifyContext
 	select {

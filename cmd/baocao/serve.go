@@ -48,7 +48,8 @@ and secret. Stops gracefully on SIGTERM or Ctrl-C.`,
 // down gracefully. ready, when set, is called once the server listens.
 func (a *app) run(ctx context.Context, st *store.Store, ready func(url string)) error {
 	svc := a.ops(st)
-	srv := web.New(web.Options{Store: st, Ops: svc, Logger: a.log, Version: version, Now: a.now})
+	b := build()
+	srv := web.New(web.Options{Store: st, Ops: svc, Logger: a.log, Build: b, LeaderLock: scheduler.LeaderLockKey, Now: a.now})
 	if err := srv.Listen(a.cfg.HTTP.Listen); err != nil {
 		return err
 	}
@@ -69,7 +70,7 @@ func (a *app) run(ctx context.Context, st *store.Store, ready func(url string)) 
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve() }()
-	a.log.InfoContext(ctx, "baocao listening", "addr", srv.Addr(), "url", a.cfg.BaseURLOr(), "version", version)
+	a.log.InfoContext(ctx, "baocao listening", "addr", srv.Addr(), "url", a.cfg.BaseURLOr(), "version", b.String())
 	if ready != nil {
 		ready(a.cfg.BaseURLOr())
 	}
