@@ -58,12 +58,16 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
+		d := time.Since(start)
 		route := ""
 		if ri := infoFrom(r.Context()); ri != nil {
 			route = ri.pattern
 		}
+		if s.opts.Observer != nil {
+			s.opts.Observer.Request(route, r.Method, rec.status, d)
+		}
 		s.log.LogAttrs(r.Context(), slog.LevelInfo, "http request",
 			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("route", route),
-			slog.Int("status", rec.status), slog.Duration("duration", time.Since(start)))
+			slog.Int("status", rec.status), slog.Duration("duration", d))
 	})
 }

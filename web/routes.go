@@ -7,6 +7,9 @@ func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	mux.HandleFunc("GET /readyz", s.handleReady)
+	if s.opts.Metrics != nil {
+		mux.Handle("GET /metrics", s.opts.Metrics)
+	}
 	// Pages.
 	mux.Handle("GET /static/", s.ui.StaticHandler())
 	mux.HandleFunc("GET /{$}", s.handleHome)

@@ -36,6 +36,19 @@ type Options struct {
 	Now func() time.Time
 	// Ops performs every action and read the handlers translate.
 	Ops *ops.Service
+	// Observer, when set, is told of every answered request, for metrics
+	// (package metrics implements it).
+	Observer Observer
+	// Metrics, when set, is served at GET /metrics (the Prometheus
+	// exposition).
+	Metrics http.Handler
+}
+
+// Observer is told of every answered request: the ServeMux pattern that
+// matched ("GET /units/{code}", "" when none did), the method, the status
+// and how long it took.
+type Observer interface {
+	Request(route, method string, status int, d time.Duration)
 }
 
 // Server serves baocao over HTTP.

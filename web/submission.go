@@ -79,6 +79,7 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request) {
 		var tooBig *http.MaxBytesError
 		switch {
 		case errors.As(err, &tooBig):
+			s.opts.Ops.UploadCutOff()
 			s.writeProblems(w, r, http.StatusRequestEntityTooLarge, []reporting.Problem{templates.TooLarge(max)})
 		case errors.Is(err, http.ErrMissingFile):
 			s.writeError(w, r, reporting.Errorf(reporting.EINVALID, msgNoFile))

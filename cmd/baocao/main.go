@@ -192,9 +192,12 @@ func (a *app) withStore(fn func(ctx context.Context, st *store.Store, args []str
 }
 
 // ops builds the actions on st from the configuration.
-func (a *app) ops(st *store.Store) *ops.Service {
-	return ops.New(st, ops.Options{
+func (a *app) ops(st *store.Store) *ops.Service { return ops.New(st, a.opsOptions()) }
+
+// opsOptions are the actions' options from the configuration.
+func (a *app) opsOptions() ops.Options {
+	return ops.Options{
 		Secret: []byte(a.cfg.Secret), MaxUploadBytes: a.cfg.Upload.MaxBytes, Location: a.cfg.Location,
 		BaseURL: a.cfg.BaseURLOr(), Outbox: ops.OutboxOptions{From: a.cfg.SMTP.From}, Logger: a.log,
-	})
+	}
 }

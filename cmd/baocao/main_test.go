@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net"
 	"net/http"
 	"strings"
@@ -140,6 +141,16 @@ func TestServeAnswersHealthzAndStopsGracefully(t *testing.T) {
 	}
 	if ready["ready"] != true || ready["scheduler_leader"] != "held" || ready["migrations"] != "current" {
 		t.Errorf("readyz never ready: %v", ready)
+	}
+	// The metrics are served, with this request's own count among them.
+	if resp, err := http.Get("http://" + addr + "/metrics"); err != nil {
+		t.Fatal(err)
+	} else {
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(b), `baocao_http_requests_total{code="200",method="GET",route="GET /healthz"} 1`) {
+			t.Errorf("/metrics %d lacks the healthz request:\n%.2000s", resp.StatusCode, b)
+		}
 	}
 	cancel() // what SIGTERM does through signal.NotifyContext
 	select {
