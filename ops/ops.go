@@ -42,7 +42,33 @@ type Options struct {
 	Outbox OutboxOptions
 	// Logger receives what jobs and delivery report.
 	Logger *slog.Logger
+	// Observer, when set, is told what the actions did, for metrics
+	// (package metrics implements it).
+	Observer Observer
 }
+
+// Observer is told the outcome of every upload. ops keeps to this one
+// method so that it needs no metrics library.
+type Observer interface {
+	Upload(outcome UploadOutcome)
+}
+
+// UploadOutcome is how an upload ended.
+type UploadOutcome string
+
+// The outcomes of an upload.
+const (
+	UploadStored    UploadOutcome = "stored"    // a new version was stored
+	UploadDuplicate UploadOutcome = "duplicate" // identical to the latest version; nothing stored
+	UploadRefused   UploadOutcome = "refused"   // problems for the clerk to fix
+	UploadForbidden UploadOutcome = "forbidden" // the user may not file for the unit
+	UploadTooLarge  UploadOutcome = "too_large" // over upload.max_bytes
+	UploadDryRun    UploadOutcome = "dry_run"   // checked, not meant to be stored
+	UploadFailed    UploadOutcome = "error"     // an internal error
+)
+
+// UploadOutcomes lists every outcome, for metrics to start each at 0.
+var UploadOutcomes = []UploadOutcome{UploadStored, UploadDuplicate, UploadRefused, UploadForbidden, UploadTooLarge, UploadDryRun, UploadFailed}
 
 // Service performs the actions on one database.
 type Service struct {

@@ -80,7 +80,10 @@ func refusal(err error) error {
 // problem; a user not allowed to file for the unit gets an EFORBIDDEN
 // error; nothing is stored in either case. A file identical to the latest
 // version is a duplicate: reported, not stored.
-func (s *Service) Submit(ctx context.Context, u reporting.User, now time.Time, up Upload) (Result, error) {
+func (s *Service) Submit(ctx context.Context, u reporting.User, now time.Time, up Upload) (res Result, err error) {
+	if s.opts.Observer != nil {
+		defer func() { s.opts.Observer.Upload(uploadOutcome(res, err)) }()
+	}
 	data, err := io.ReadAll(io.LimitReader(up.Body, s.opts.MaxUploadBytes+1))
 	if err != nil {
 		return Result{}, fmt.Errorf("read upload: %w", err)
@@ -129,7 +132,6 @@ func (s *Service) Submit(ctx context.Context, u reporting.User, now time.Time, u
 	if s.beforeStore != nil {
 		s.beforeStore()
 	}
-	var res Result
 	err = s.st.InTx(ctx, func(tx *store.Store) error {
 		obl, err := tx.LockObligation(ctx, m.PeriodID, m.UnitCode)
 		if err != nil {
@@ -174,6 +176,35 @@ func (s *Service) Submit(ctx context.Context, u reporting.User, now time.Time, u
 		return Result{}, err
 	}
 	return res, nil
+}
+
+// uploadOutcome classifies what Submit answered.
+func uploadOutcome(res Result, err error) UploadOutcome {
+	var pe *ProblemsError
+	switch {
+	case errors.As(err, &pe) && pe.TooLarge:
+		return UploadTooLarge
+	case errors.As(err, &pe):
+		return UploadRefused
+	case reporting.ErrorCode(err) == reporting.EFORBIDDEN:
+		return UploadForbidden
+	case err != nil:
+		return UploadFailed
+	case res.DryRun:
+		return UploadDryRun
+	case res.Duplicate:
+		return UploadDuplicate
+	}
+	return UploadStored
+}
+
+// UploadCutOff records an upload a transport stopped reading because it
+// was over the size limit, before handing it to Submit: it counts among
+// the too-large ones.
+func (s *Service) UploadCutOff() {
+	if s.opts.Observer != nil {
+		s.opts.Observer.Upload(UploadTooLarge)
+	}
 }
 
 // dryRun answers an upload checked without storing it, as Submit would

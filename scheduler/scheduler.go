@@ -30,6 +30,15 @@ type Options struct {
 	Now func() time.Time
 	// Logger receives job outcomes.
 	Logger *slog.Logger
+	// Observer, when set, is told of every run, for metrics (package
+	// metrics implements it).
+	Observer Observer
+}
+
+// Observer is told of every job run on this instance: its job, its error
+// (nil on success), how long it took by the wall clock and when it ended.
+type Observer interface {
+	JobRun(job string, err error, d time.Duration, end time.Time)
 }
 
 // Scheduler runs jobs on the instance that holds the leader lock.
@@ -37,6 +46,7 @@ type Scheduler struct {
 	cron   gocron.Scheduler
 	leader *Leader
 	log    *slog.Logger
+	obs    Observer
 }
 
 // New builds a scheduler whose jobs run every opts.Tick, first at start.
@@ -55,7 +65,7 @@ func New(pool *pgxpool.Pool, opts Options, jobs ...Job) (*Scheduler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create scheduler: %w", err)
 	}
-	s := &Scheduler{cron: cron, leader: leader, log: opts.Logger}
+	s := &Scheduler{cron: cron, leader: leader, log: opts.Logger, obs: opts.Observer}
 	for _, j := range jobs {
 		_, err := cron.NewJob(
 			gocron.DurationJob(opts.Tick),
@@ -73,12 +83,18 @@ func New(pool *pgxpool.Pool, opts Options, jobs ...Job) (*Scheduler, error) {
 
 func (s *Scheduler) runner(j Job, now func() time.Time) func(ctx context.Context) {
 	return func(ctx context.Context) {
+		// Durations are by the wall clock, whatever clock the jobs get.
 		start := time.Now()
-		if err := j.Run(ctx, now()); err != nil {
+		err := j.Run(ctx, now())
+		end := time.Now()
+		if s.obs != nil {
+			s.obs.JobRun(j.Name, err, end.Sub(start), end)
+		}
+		if err != nil {
 			s.log.ErrorContext(ctx, "scheduled job failed", "job", j.Name, "err", err)
 			return
 		}
-		s.log.DebugContext(ctx, "scheduled job done", "job", j.Name, "duration", time.Since(start))
+		s.log.DebugContext(ctx, "scheduled job done", "job", j.Name, "duration", end.Sub(start))
 	}
 }
 

@@ -342,3 +342,25 @@ func (s *Store) SetLateFlags(ctx context.Context, periodID int64, units []string
 	}
 	return nil
 }
+
+// OpenObligationCounts counts the obligations of the periods open at now
+// (opened, not yet locked) by their status at now, for metrics. The row's
+// facts suffice: they are every event's fold, and now is after them.
+func (s *Store) OpenObligationCounts(ctx context.Context, now time.Time) (map[reporting.Status]int64, error) {
+	rows, err := s.q.Query(ctx, `
+		SELECT obligation_status(o.exempt, o.decision, o.first_submitted_at, o.deadline, $1), count(*)
+		FROM obligations o JOIN periods p ON p.id = o.period_id
+		WHERE p.opens_at <= $1 AND $1 < p.locks_at
+		GROUP BY 1`, now)
+	if err != nil {
+		return nil, fmt.Errorf("count open obligations: %w", err)
+	}
+	out := map[reporting.Status]int64{}
+	var status string
+	var n int64
+	_, err = pgx.ForEachRow(rows, []any{&status, &n}, func() error { out[reporting.Status(status)] = n; return nil })
+	if err != nil {
+		return nil, fmt.Errorf("count open obligations: %w", err)
+	}
+	return out, nil
+}

@@ -504,3 +504,19 @@ func (s *Store) ReminderCounts(ctx context.Context) (map[ReminderStatus]int, err
 	}
 	return out, nil
 }
+
+// OutboxCounts counts the outbox's rows by status, for metrics.
+func (s *Store) OutboxCounts(ctx context.Context) (map[ReminderStatus]int64, error) {
+	rows, err := s.q.Query(ctx, `SELECT status, count(*) FROM reminders GROUP BY status`)
+	if err != nil {
+		return nil, fmt.Errorf("count outbox: %w", err)
+	}
+	out := map[ReminderStatus]int64{}
+	var status string
+	var n int64
+	_, err = pgx.ForEachRow(rows, []any{&status, &n}, func() error { out[ReminderStatus(status)] = n; return nil })
+	if err != nil {
+		return nil, fmt.Errorf("count outbox: %w", err)
+	}
+	return out, nil
+}

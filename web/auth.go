@@ -372,7 +372,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	var te *throttledError
 	if errors.As(err, &te) {
 		w.Header().Set("Retry-After", fmt.Sprint(int((te.Wait+time.Second-1)/time.Second)))
-		writeJSON(w, http.StatusTooManyRequests, errorBody{Error: errTooManyRequests, Message: te.Error()})
+		writeJSON(w, http.StatusTooManyRequests, errorBody{Error: errTooManyRequests, Message: te.Error(), RequestID: RequestID(r.Context())})
 		return
 	}
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"baocao/metrics"
 	"baocao/ops"
 	"baocao/reporting"
 	"baocao/store"
@@ -73,6 +74,9 @@ type envOptions struct {
 	// Loopback picks the loopback address listen will serve on now, and
 	// makes it the BaseURL e-mails link to, so a test can follow them.
 	Loopback bool
+	// Metrics observes ops and the server (env.metrics) and serves them
+	// at /metrics.
+	Metrics bool
 }
 
 // env is the whole web app over a database of its own (storetest.Open):
@@ -84,6 +88,8 @@ type env struct {
 	srv   *web.Server
 	h     http.Handler
 	log   *requestLog
+	// metrics is set with envOptions.Metrics.
+	metrics *metrics.Metrics
 
 	periodID   int64
 	deadline   time.Time
@@ -135,9 +141,16 @@ func newEnv(t testing.TB, o *envOptions) *env {
 		e.addr = freeLoopback(t)
 		base = "http://" + e.addr
 	}
-	e.svc = ops.New(st, ops.Options{Secret: storetest.Secret, MaxUploadBytes: opts.MaxUploadBytes, Location: hcm,
-		BaseURL: base, Logger: logger})
-	e.srv = web.New(web.Options{Store: st, Ops: e.svc, Logger: logger, SessionTTL: sessionTTL, Now: e.clock.Now})
+	oo := ops.Options{Secret: storetest.Secret, MaxUploadBytes: opts.MaxUploadBytes, Location: hcm,
+		BaseURL: base, Logger: logger}
+	wo := web.Options{Store: st, Logger: logger, SessionTTL: sessionTTL, Now: e.clock.Now}
+	if opts.Metrics {
+		e.metrics = metrics.New(st, metrics.Options{Now: e.clock.Now, Logger: logger})
+		oo.Observer, wo.Observer, wo.Metrics = e.metrics, e.metrics, e.metrics.Handler()
+	}
+	e.svc = ops.New(st, oo)
+	wo.Ops = e.svc
+	e.srv = web.New(wo)
 	e.h = e.srv.Handler()
 	return e
 }

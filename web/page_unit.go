@@ -147,6 +147,7 @@ func (s *Server) handleUnitPeriodUpload(w http.ResponseWriter, r *http.Request) 
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
+		s.opts.Ops.UploadCutOff()
 		p.Refused, p.FileProblems, status = true, []reporting.Problem{templates.TooLarge(max)}, http.StatusRequestEntityTooLarge
 	case errors.Is(err, http.ErrMissingFile):
 		p.Refused, p.FileProblems, status = true, []reporting.Problem{{Code: reporting.ProblemFile, Severity: reporting.SeverityError,

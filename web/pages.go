@@ -91,6 +91,10 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
 		detail = ""
 	}
 	p := ui.ErrorPage(status, detail)
+	if c, ok := p.Content.(ui.ErrorContent); ok {
+		c.RequestID = RequestID(r.Context())
+		p.Content = c
+	}
 	if a := authFrom(r.Context()); a.ok {
 		u := a.user
 		p.User, p.CSRF = &u, csrfToken(a.token)

@@ -40,6 +40,9 @@ type errorBody struct {
 	Error    string              `json:"error"`
 	Message  string              `json:"message"`
 	Problems []reporting.Problem `json:"problems,omitempty"`
+	// RequestID names the request in the logs (see requestid.go), for a
+	// user to quote.
+	RequestID string `json:"request_id,omitempty"`
 }
 
 // writeError answers err as JSON; internal errors are logged, not shown.
@@ -48,7 +51,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if code == reporting.EINTERNAL {
 		s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
-	writeJSON(w, errorStatus(code), errorBody{Error: code, Message: reporting.ErrorMessage(err)})
+	writeJSON(w, errorStatus(code), errorBody{Error: code, Message: reporting.ErrorMessage(err), RequestID: RequestID(r.Context())})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -74,8 +77,16 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
+		d := time.Since(start)
+		route := ""
+		if ri := infoFrom(r.Context()); ri != nil {
+			route = ri.pattern
+		}
+		if s.opts.Observer != nil {
+			s.opts.Observer.Request(route, r.Method, rec.status, d)
+		}
 		s.log.LogAttrs(r.Context(), slog.LevelInfo, "http request",
-			slog.String("method", r.Method), slog.String("path", r.URL.Path),
-			slog.Int("status", rec.status), slog.Duration("duration", time.Since(start)))
+			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("route", route),
+			slog.Int("status", rec.status), slog.Duration("duration", d))
 	})
 }

@@ -10,6 +10,10 @@ import (
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.handleHealth)
+	mux.HandleFunc("GET /readyz", s.handleReady)
+	if s.opts.Metrics != nil {
+		mux.Handle("GET /metrics", s.opts.Metrics)
+	}
 	// Pages.
 	mux.Handle("GET /static/", s.ui.StaticHandler())
 	mux.HandleFunc("GET /{$}", s.handleHome)
@@ -52,7 +56,7 @@ func (s *Server) routes() http.Handler {
 	for _, p := range patterns {
 		mux.HandleFunc(p, s.methodNotAllowed(allowed[p]))
 	}
-	return s.logRequests(gzipResponses(s.authenticate(mux)))
+	return withRequestID(s.logRequests(gzipResponses(s.authenticate(notePattern(mux)))))
 }
 
 // APIRoute is one route of the JSON API: a method and a ServeMux path
@@ -109,6 +113,6 @@ func (s *Server) methodNotAllowed(methods []string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Allow", strings.Join(methods, ", "))
 		writeJSON(w, http.StatusMethodNotAllowed, errorBody{Error: errMethodNotAllowed,
-			Message: fmt.Sprintf(msgMethodNotAllowed, r.Method, strings.Join(methods, ", "))})
+			Message: fmt.Sprintf(msgMethodNotAllowed, r.Method, strings.Join(methods, ", ")), RequestID: RequestID(r.Context())})
 	}
 }

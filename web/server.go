@@ -23,8 +23,12 @@ type Options struct {
 	Store *store.Store
 	// Logger receives request and error logs.
 	Logger *slog.Logger
-	// Version is the build's version string, shown by /healthz.
-	Version string
+	// Build identifies the binary, shown by /healthz.
+	Build Build
+	// LeaderLock is the advisory lock the scheduler's leader holds
+	// (scheduler.LeaderLockKey): /readyz requires some instance to hold
+	// it. 0 leaves the check out.
+	LeaderLock int64
 	// SessionTTL is how long a browser sign-in lasts; zero is
 	// DefaultSessionTTL.
 	SessionTTL time.Duration
@@ -32,6 +36,19 @@ type Options struct {
 	Now func() time.Time
 	// Ops performs every action and read the handlers translate.
 	Ops *ops.Service
+	// Observer, when set, is told of every answered request, for metrics
+	// (package metrics implements it).
+	Observer Observer
+	// Metrics, when set, is served at GET /metrics (the Prometheus
+	// exposition).
+	Metrics http.Handler
+}
+
+// Observer is told of every answered request: the ServeMux pattern that
+// matched ("GET /units/{code}", "" when none did), the method, the status
+// and how long it took.
+type Observer interface {
+	Request(route, method string, status int, d time.Duration)
 }
 
 // Server serves baocao over HTTP.
@@ -51,6 +68,7 @@ func New(opts Options) *Server {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
+	opts.Logger = slog.New(LogHandler(opts.Logger.Handler()))
 	r, err := ui.New()
 	if err != nil {
 		// The templates are embedded: a parse error is a bug the render

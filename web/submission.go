@@ -68,7 +68,8 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request) {
 		var tooBig *http.MaxBytesError
 		switch {
 		case errors.As(err, &tooBig):
-			s.writeProblems(w, http.StatusRequestEntityTooLarge, []reporting.Problem{templates.TooLarge(max)})
+			s.opts.Ops.UploadCutOff()
+			s.writeProblems(w, r, http.StatusRequestEntityTooLarge, []reporting.Problem{templates.TooLarge(max)})
 		case errors.Is(err, http.ErrMissingFile):
 			s.writeError(w, r, reporting.Errorf(reporting.EINVALID, msgNoFile))
 		default:
@@ -83,7 +84,7 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request) {
 	var pe *ops.ProblemsError
 	switch {
 	case errors.As(err, &pe) && pe.TooLarge:
-		s.writeProblems(w, http.StatusRequestEntityTooLarge, pe.Problems)
+		s.writeProblems(w, r, http.StatusRequestEntityTooLarge, pe.Problems)
 	case errors.As(err, &pe):
 		if pe.Cause != nil {
 			s.log.InfoContext(r.Context(), "upload refused by the parser", "err", pe.Cause)
@@ -93,7 +94,7 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
-		s.writeProblems(w, http.StatusUnprocessableEntity, pe.Problems)
+		s.writeProblems(w, r, http.StatusUnprocessableEntity, pe.Problems)
 	case err != nil:
 		s.writeError(w, r, err)
 	case res.DryRun || res.Duplicate:
@@ -104,9 +105,10 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (s *Server) writeProblems(w http.ResponseWriter, status int, problems []reporting.Problem) {
+func (s *Server) writeProblems(w http.ResponseWriter, r *http.Request, status int, problems []reporting.Problem) {
 	writeJSON(w, status, errorBody{
 		Error: reporting.EINVALID, Message: fmt.Sprintf("Tệp chưa được nhận: có %d lỗi cần sửa.", len(problems)), Problems: problems,
+		RequestID: RequestID(r.Context()),
 	})
 }
 

@@ -22,10 +22,8 @@ import (
 	"baocao/reporting"
 	"baocao/store"
 	"baocao/store/pglocal"
+	"baocao/web"
 )
-
-// version is set at build time with -ldflags "-X main.version=…".
-var version = "dev"
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -76,7 +74,7 @@ Configuration comes from baocao.yaml, BAOCAO_* environment variables and flags
 	root.SetErr(errOut)
 	config.Flags(root.PersistentFlags())
 	root.AddCommand(
-		newServeCmd(a), newDemoCmd(a), newMigrateCmd(a), newConfigCmd(a),
+		newServeCmd(a), newVersionCmd(a), newDemoCmd(a), newMigrateCmd(a), newConfigCmd(a),
 		newUnitsCmd(a), newFormsCmd(a), newPeriodsCmd(a), newHolidaysCmd(a), newDBCmd(a), newUsersCmd(a), newTemplateCmd(a), newSubmitCmd(a), newRemindCmd(a), newOutboxCmd(a),
 		newComplianceCmd(a), newDeadlinesCmd(a), newReviewCmd(a), newExemptCmd(a), newExtendCmd(a), newReportCmd(a),
 	)
@@ -87,10 +85,11 @@ func newLogger(w io.Writer, c config.Log) *slog.Logger {
 	var level slog.Level
 	_ = level.UnmarshalText([]byte(c.Level))
 	opts := &slog.HandlerOptions{Level: level}
+	// Lines logged during a web request, by any package, carry its id.
 	if c.Format == "text" {
-		return slog.New(slog.NewTextHandler(w, opts))
+		return slog.New(web.LogHandler(slog.NewTextHandler(w, opts)))
 	}
-	return slog.New(slog.NewJSONHandler(w, opts))
+	return slog.New(web.LogHandler(slog.NewJSONHandler(w, opts)))
 }
 
 // openStore connects to the configured database, or, when none is
@@ -189,9 +188,12 @@ func (a *app) withStore(fn func(ctx context.Context, st *store.Store, args []str
 }
 
 // ops builds the actions on st from the configuration.
-func (a *app) ops(st *store.Store) *ops.Service {
-	return ops.New(st, ops.Options{
+func (a *app) ops(st *store.Store) *ops.Service { return ops.New(st, a.opsOptions()) }
+
+// opsOptions are the actions' options from the configuration.
+func (a *app) opsOptions() ops.Options {
+	return ops.Options{
 		Secret: []byte(a.cfg.Secret), MaxUploadBytes: a.cfg.Upload.MaxBytes, Location: a.cfg.Location,
 		BaseURL: a.cfg.BaseURLOr(), Outbox: ops.OutboxOptions{From: a.cfg.SMTP.From, ReplyTo: a.cfg.SMTP.ReplyTo}, Logger: a.log,
-	})
+	}
 }

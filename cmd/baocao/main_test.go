@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"io"
 	"net"
 	"net/http"
 	"strings"
@@ -113,9 +115,42 @@ func TestServeAnswersHealthzAndStopsGracefully(t *testing.T) {
 	if err != nil {
 		t.Fatalf("healthz never answered: %v", err)
 	}
+	var health map[string]any
+	err = json.NewDecoder(resp.Body).Decode(&health)
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("healthz %d", resp.StatusCode)
+	if resp.StatusCode != http.StatusOK || err != nil {
+		t.Fatalf("healthz %d, %v", resp.StatusCode, err)
+	}
+	if health["version"] != "dev" || health["database"] != "ok" {
+		t.Errorf("healthz %v: want version dev, database ok", health)
+	}
+	// Ready once this instance's scheduler has taken the leader lock.
+	var ready map[string]any
+	for range 100 {
+		resp, err := http.Get("http://" + addr + "/readyz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ready = map[string]any{"status": resp.StatusCode}
+		_ = json.NewDecoder(resp.Body).Decode(&ready)
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusOK {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if ready["ready"] != true || ready["scheduler_leader"] != "held" || ready["migrations"] != "current" {
+		t.Errorf("readyz never ready: %v", ready)
+	}
+	// The metrics are served, with this request's own count among them.
+	if resp, err := http.Get("http://" + addr + "/metrics"); err != nil {
+		t.Fatal(err)
+	} else {
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(b), `baocao_http_requests_total{code="200",method="GET",route="GET /healthz"} 1`) {
+			t.Errorf("/metrics %d lacks the healthz request:\n%.2000s", resp.StatusCode, b)
+		}
 	}
 	cancel() // what SIGTERM does through signal.NotifyContext
 	select {

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"baocao/mail"
+	"baocao/metrics"
 	"baocao/ops"
 	"baocao/scheduler"
 	"baocao/store"
@@ -47,8 +48,13 @@ and secret. Stops gracefully on SIGTERM or Ctrl-C.`,
 // run serves HTTP and runs the scheduler until ctx ends, then shuts both
 // down gracefully. ready, when set, is called once the server listens.
 func (a *app) run(ctx context.Context, st *store.Store, ready func(url string)) error {
-	svc := a.ops(st)
-	srv := web.New(web.Options{Store: st, Ops: svc, Logger: a.log, Version: version, Now: a.now})
+	m := metrics.New(st, metrics.Options{Now: a.now, Logger: a.log})
+	o := a.opsOptions()
+	o.Observer = m
+	svc := ops.New(st, o)
+	b := build()
+	srv := web.New(web.Options{Store: st, Ops: svc, Logger: a.log, Build: b, LeaderLock: scheduler.LeaderLockKey, Now: a.now,
+		Observer: m, Metrics: m.Handler()})
 	if err := srv.Listen(a.cfg.HTTP.Listen); err != nil {
 		return err
 	}
@@ -60,7 +66,7 @@ func (a *app) run(ctx context.Context, st *store.Store, ready func(url string)) 
 	var sched *scheduler.Scheduler
 	if a.cfg.Scheduler.Enabled {
 		sched, err = scheduler.New(st.Pool(), scheduler.Options{
-			Tick: a.cfg.Scheduler.Tick, Location: a.cfg.Location, Logger: a.log, Now: a.now,
+			Tick: a.cfg.Scheduler.Tick, Location: a.cfg.Location, Logger: a.log, Now: a.now, Observer: m,
 		}, a.jobs(svc, sender)...)
 		if err != nil {
 			return err
@@ -69,7 +75,7 @@ func (a *app) run(ctx context.Context, st *store.Store, ready func(url string)) 
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve() }()
-	a.log.InfoContext(ctx, "baocao listening", "addr", srv.Addr(), "url", a.cfg.BaseURLOr(), "version", version)
+	a.log.InfoContext(ctx, "baocao listening", "addr", srv.Addr(), "url", a.cfg.BaseURLOr(), "version", b.String())
 	if ready != nil {
 		ready(a.cfg.BaseURLOr())
 	}

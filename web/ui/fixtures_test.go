@@ -90,6 +90,7 @@ func pageFixtures() map[string][]Page {
 			withUser(ErrorPage(http.StatusForbidden, "Bạn không có quyền xem thông tin của đơn vị 25200."), fixtureClerk),
 			ErrorPage(http.StatusUnauthorized, "Phiên làm việc đã hết hạn."),
 			ErrorPage(http.StatusInternalServerError, ""),
+			withRequestID(ErrorPage(http.StatusInternalServerError, ""), "3f9a1c0d2e4b5a69"),
 		},
 		"components": {{
 			Title: "Các thành phần giao diện", User: fixtureInspector, CSRF: fixtureCSRF, Nav: "dashboard",
@@ -106,6 +107,14 @@ func pageFixtures() map[string][]Page {
 		pages[name] = ps
 	}
 	return pages
+}
+
+// withRequestID is an error page naming its request, as web shows it.
+func withRequestID(p Page, id string) Page {
+	c := p.Content.(ErrorContent)
+	c.RequestID = id
+	p.Content = c
+	return p
 }
 
 func withUser(p Page, u *reporting.User) Page {

@@ -84,6 +84,9 @@ type ErrorContent struct {
 	Advice  string // what to do next
 	// SignIn offers the sign-in page (the user is not signed in).
 	SignIn bool
+	// RequestID names the request in the logs, for the user to quote
+	// to the administrator; "" shows nothing.
+	RequestID string
 }
 
 // ErrorPage is the error page for an HTTP status, in Vietnamese, with the

@@ -145,8 +145,14 @@ func TestLayout(t *testing.T) {
 		t.Error("an inspector is offered a clerk's or an admin's page")
 	}
 
+	_, html = render(t, r, "error", withRequestID(ErrorPage(http.StatusInternalServerError, ""), "3f9a1c0d2e4b5a69"))
+	contains(t, "error page naming its request", html, "Mã yêu cầu: <code>3f9a1c0d2e4b5a69</code>")
+
 	_, html = render(t, r, "error", ErrorPage(http.StatusNotFound, ""))
 	contains(t, "signed-out page", html, "Không tìm thấy trang", "Mã lỗi 404")
+	if strings.Contains(html, "Mã yêu cầu") {
+		t.Error("an error page without a request id shows the label")
+	}
 	for _, no := range []string{"Đăng xuất", "hx-headers", `<nav class="site-nav"`} {
 		if strings.Contains(html, no) {
 			t.Errorf("a page without a user shows %q", no)
