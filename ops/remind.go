@@ -217,6 +217,9 @@ type OutboxOptions struct {
 	// inspectors' mailbox; the texts then invite answers to it. "" sends
 	// none, and the texts ask for no reply.
 	ReplyTo string
+	// Progress, if set, is told after each e-mail tried how many a
+	// delivery pass has tried so far (the command line's meter).
+	Progress func(tried int)
 }
 
 func (o OutboxOptions) withDefaults() OutboxOptions {
@@ -303,6 +306,9 @@ func (s *Service) DeliverOutbox(ctx context.Context, sender mail.Sender, now tim
 				res.Retried++
 			case store.ReminderFailed:
 				res.Failed++
+			}
+			if opts.Progress != nil {
+				opts.Progress(res.Sent + res.Retried + res.Failed)
 			}
 		}
 	}

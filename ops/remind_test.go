@@ -665,3 +665,26 @@ func TestRemindersWhoseReasonWentAwayAreSkipped(t *testing.T) {
 		})
 	}
 }
+
+// TestDeliveryReportsProgress: the command line's meter is told after each
+// e-mail tried how many the pass has tried.
+func TestDeliveryReportsProgress(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := storetest.Open(t)
+	seedRemind(t, st, 5)
+	t0 := remindDeadline.AddDate(0, 0, -6)
+	if _, err := remindSvc(st, ops.OutboxOptions{}).EnqueueReminders(ctx, t0); err != nil {
+		t.Fatal(err)
+	}
+	sink := startSink(t, bmail.SinkOptions{})
+	var seen []int
+	res, err := remindSvc(st, ops.OutboxOptions{Batch: 2, Progress: func(n int) { seen = append(seen, n) }}).
+		DeliverOutbox(ctx, smtpTo(t, sink.Addr()), t0.Add(time.Minute))
+	if err != nil || res.Sent != 5 {
+		t.Fatalf("delivery %+v, %v", res, err)
+	}
+	if fmt.Sprint(seen) != "[1 2 3 4 5]" {
+		t.Fatalf("progress %v, want 1 to 5", seen)
+	}
+}

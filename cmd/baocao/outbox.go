@@ -75,7 +75,11 @@ each e-mail goes to one sender.`,
 				return err
 			}
 			defer st.Close()
-			res, err := a.ops(st).DeliverOutbox(ctx, sender, now)
+			m := newMeter(a.errOut, "e-mails", 0, time.Now)
+			opts := a.opsOptions()
+			opts.Outbox.Progress = m.Set
+			res, err := ops.New(st, opts).DeliverOutbox(ctx, sender, now)
+			m.Done()
 			fmt.Fprintf(a.out, "sent %d, to retry %d, failed %d, skipped %d (no longer owed)\n", res.Sent, res.Retried, res.Failed, res.Skipped)
 			return err
 		},
