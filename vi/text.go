@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 
 	"golang.org/x/text/collate"
@@ -64,11 +65,34 @@ type Keyer struct {
 // NewKeyer is a Keyer for Vietnamese with numeric ordering.
 func NewKeyer() *Keyer { return &Keyer{c: collate.New(language.Vietnamese, collate.Numeric)} }
 
-// Key is s's sort key.
+// Key is s's sort key. Keys are remembered process-wide: the same unit
+// names are sorted on every page and report, and collating 10,000 names
+// costs ~20 ms where looking them up costs well under one.
 func (k *Keyer) Key(s string) string {
+	if v, ok := keyCache.Load(s); ok {
+		return v.(string)
+	}
 	k.buf.Reset()
-	return string(k.c.KeyFromString(&k.buf, s))
+	key := string(k.c.KeyFromString(&k.buf, s))
+	if keyCacheSize.Add(1) > maxCachedKeys {
+		// Names come and go with reorganisations; start afresh rather
+		// than grow without bound.
+		keyCache.Clear()
+		keyCacheSize.Store(0)
+	}
+	keyCache.Store(s, key)
+	return key
 }
+
+// keyCache maps a string to its sort key (see Keyer.Key).
+var (
+	keyCache     sync.Map
+	keyCacheSize atomic.Int64
+)
+
+// maxCachedKeys bounds keyCache: a national roll-out has ~12,000 units,
+// with their parents and former names a few times that.
+const maxCachedKeys = 200_000
 
 // SortStable sorts xs stably by the texts each gives, compared in order
 // as Compare would (the parent's name, then the name, say), with every
@@ -79,19 +103,29 @@ func SortStable[T any](xs []T, texts func(T) []string) {
 
 // SortStableKeyed is SortStable with the keys made by key.
 func SortStableKeyed[T any](xs []T, key func(string) string, texts func(T) []string) {
-	keys := make([][]string, len(xs))
-	for i, x := range xs {
+	if len(xs) < 2 {
+		return
+	}
+	// One flat slice of keys, n a row: no allocation per row.
+	n := len(texts(xs[0]))
+	keys := make([]string, 0, len(xs)*n)
+	for _, x := range xs {
 		ts := texts(x)
-		keys[i] = make([]string, len(ts))
-		for j, t := range ts {
-			keys[i][j] = key(t)
+		for j := range n {
+			k := ""
+			if j < len(ts) {
+				k = key(ts[j])
+			}
+			keys = append(keys, k)
 		}
 	}
-	order := make([]int, len(xs))
+	order := make([]int32, len(xs))
 	for i := range order {
-		order[i] = i
+		order[i] = int32(i)
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return slices.Compare(keys[a], keys[b]) })
+	slices.SortStableFunc(order, func(a, b int32) int {
+		return slices.Compare(keys[int(a)*n:int(a+1)*n], keys[int(b)*n:int(b+1)*n])
+	})
 	sorted := make([]T, len(xs))
 	for i, j := range order {
 		sorted[i] = xs[j]
