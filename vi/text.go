@@ -34,6 +34,26 @@ func Compare(a, b string) int {
 // diacritics, đ as d, so "duc thang", "Đức Thắng" and "ĐỨC THẮNG" fold to
 // the same "duc thang". Match with strings.Contains(Fold(text), Fold(q)).
 func Fold(s string) string {
+	if v, ok := foldCache.Load(s); ok {
+		return v.(string)
+	}
+	out := fold(s)
+	if foldCacheSize.Add(1) > maxCachedKeys {
+		foldCache.Clear()
+		foldCacheSize.Store(0)
+	}
+	foldCache.Store(s, out)
+	return out
+}
+
+// foldCache remembers Fold's answers: a search filters the same 10,000
+// unit names on every request.
+var (
+	foldCache     sync.Map
+	foldCacheSize atomic.Int64
+)
+
+func fold(s string) string {
 	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
 	out, _, err := transform.String(t, s)
 	if err != nil {

@@ -420,7 +420,7 @@ func (s *Server) handleMatrix(w http.ResponseWriter, r *http.Request) {
 		}
 		rows = append(rows, row)
 	}
-	sortByKeys(rows, func(r store.MatrixRow) (string, string) { return r.ParentName, r.UnitName })
+	// The rows come in Vietnamese order already (store.FormMatrix).
 	p := ui.MatrixPage{FormCode: code, Matrix: m, Filter: f, ParentOptions: options(parents, f.Parent), KindOptions: options(kinds, f.Kind)}
 	page, _ := strconv.Atoi(q.Get("page"))
 	p.Pager = ui.NewPager(r.URL, page, pageSize, len(rows))
