@@ -43,6 +43,9 @@ func (s *Service) OpenDuePeriods(ctx context.Context, now time.Time) (store.Open
 			}
 		}
 	}
+	// Thousands of new rows: fresh planner statistics for what reads
+	// them next (once a job, not once a period).
+	s.st.AnalyzeAfter(ctx, total.Obligations, "obligations", "obligation_events", "matrix_cells")
 	return total, nil
 }
 

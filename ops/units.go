@@ -16,7 +16,11 @@ func (s *Service) ImportUnits(ctx context.Context, u reporting.User, rows []repo
 		return store.ImportResult{}, err
 	}
 	opts.Actor = u.Email
-	return s.st.ImportUnits(ctx, rows, opts)
+	res, err := s.st.ImportUnits(ctx, rows, opts)
+	if err == nil {
+		s.st.AnalyzeAfter(ctx, res.Created+res.Versioned+res.Closed, "units", "unit_versions")
+	}
+	return res, err
 }
 
 // RecordSuccession records, as an administrator's action, that unit from

@@ -209,7 +209,6 @@ func (s *Store) RecordEvents(ctx context.Context, events []ObligationEvent) erro
 	if int(tag.RowsAffected()) != len(events) {
 		return fmt.Errorf("record %d obligation events: %d obligations updated", len(events), tag.RowsAffected())
 	}
-	s.AnalyzeAfter(ctx, len(events), "obligations", "obligation_events")
 	return nil
 }
 

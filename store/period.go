@@ -67,7 +67,6 @@ func (s *Store) OpenPeriods(ctx context.Context, form reporting.Form, periods []
 			return res, fmt.Errorf("open period %s %s: %w", form.Code, p.Key, err)
 		}
 	}
-	s.AnalyzeAfter(ctx, res.Obligations, "obligations", "obligation_events")
 	return res, nil
 }
 

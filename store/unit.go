@@ -154,7 +154,6 @@ func (s *Store) ImportUnits(ctx context.Context, rows []reporting.UnitRow, opts 
 	if err != nil {
 		return ImportResult{}, fmt.Errorf("import units: %w", err)
 	}
-	s.AnalyzeAfter(ctx, res.Created+res.Versioned+res.Closed, "units", "unit_versions")
 	return res, nil
 }
 
