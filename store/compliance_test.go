@@ -540,3 +540,32 @@ func TestPeriodTotalsAgreeWithPeriodCompliance(t *testing.T) {
 		}
 	}
 }
+
+// TestCountUnitsAgreesWithPeriodCompliance: a period page's counts, made
+// from its units, are PeriodCompliance's, groups included, in every
+// scope, before, at and after the deadline, with reviews and an exemption.
+func TestCountUnitsAgreesWithPeriodCompliance(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	fx := newCPFixture(t)
+	fx.fileDueBy(t, fx.deadline.Add(72*time.Hour), map[int]bool{})
+	storetest.Record(t, fx.st, fx.periodID, fx.units[0].Code, reporting.Event{At: fx.deadline.Add(73 * time.Hour), Kind: reporting.EventReturned, Reason: "Sai"})
+	storetest.Record(t, fx.st, fx.periodID, fx.units[1].Code, reporting.Event{At: fx.deadline.Add(73 * time.Hour), Kind: reporting.EventAccepted})
+	storetest.Record(t, fx.st, fx.periodID, fx.units[4].Code, reporting.Event{At: fx.deadline.Add(74 * time.Hour), Kind: reporting.EventExempted, Reason: "Miễn"})
+	for _, at := range []time.Time{fx.deadline.Add(-30 * time.Hour), fx.deadline, fx.deadline.Add(100 * time.Hour)} {
+		for _, scope := range []reporting.UnitScope{reporting.AllUnits, {Subtree: fx.districts[1]}, {Codes: []string{fx.units[3].Code}}} {
+			want, err := fx.st.PeriodCompliance(ctx, fx.periodID, at, scope)
+			if err != nil {
+				t.Fatal(err)
+			}
+			units, err := fx.st.PeriodUnits(ctx, fx.periodID, at, scope)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := store.CountUnits(want.Period, at, units)
+			if got.Total != want.Total || fmt.Sprint(got.ByParent) != fmt.Sprint(want.ByParent) || fmt.Sprint(got.ByKind) != fmt.Sprint(want.ByKind) {
+				t.Errorf("at %s in %+v:\n got %+v %v %v\nwant %+v %v %v", at, scope, got.Total, got.ByParent, got.ByKind, want.Total, want.ByParent, want.ByKind)
+			}
+		}
+	}
+}
