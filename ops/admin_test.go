@@ -52,7 +52,7 @@ func TestAdministratorsOnly(t *testing.T) {
 	inspector := storetest.User(t, st, &storetest.UserOpts{Role: reporting.RoleInspector})
 	day := reporting.Day(2026, time.January, 1)
 	rows := []reporting.UnitRow{{Row: 2, Code: "79", Name: "UBND tỉnh Thử", Kind: reporting.KindProvince, ActiveFrom: &day}}
-	if _, err := svc.ImportUnits(ctx, inspector, rows, store.ImportOptions{}); reporting.ErrorCode(err) != reporting.EFORBIDDEN {
+	if _, err := svc.ImportUnits(ctx, inspector, time.Now(), rows, store.ImportOptions{}); reporting.ErrorCode(err) != reporting.EFORBIDDEN {
 		t.Errorf("an inspector importing units: %v", err)
 	}
 	if err := svc.RecordSuccession(ctx, inspector, "1", "2", day, ""); reporting.ErrorCode(err) != reporting.EFORBIDDEN {
@@ -61,7 +61,7 @@ func TestAdministratorsOnly(t *testing.T) {
 	if _, err := svc.AuditTrail(ctx, inspector, store.AuditFilter{}); reporting.ErrorCode(err) != reporting.EFORBIDDEN {
 		t.Errorf("an inspector reading the audit trail: %v", err)
 	}
-	res, err := svc.ImportUnits(ctx, ops.CLIAdmin, rows, store.ImportOptions{})
+	res, err := svc.ImportUnits(ctx, ops.CLIAdmin, time.Now(), rows, store.ImportOptions{})
 	if err != nil || res.Created != 1 {
 		t.Fatalf("the administrator's import: %+v, %v", res, err)
 	}

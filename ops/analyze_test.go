@@ -46,14 +46,14 @@ func TestBulkWritesRefreshPlannerStatistics(t *testing.T) {
 	province := reporting.UnitRow{Row: 1, Code: "99", Name: "UBND tỉnh Thử", Kind: reporting.KindProvince, ActiveFrom: &from}
 
 	// A small import: no ANALYZE.
-	if _, err := storetest.Ops(st, hcm).ImportUnits(ctx, ops.CLIAdmin, append([]reporting.UnitRow{province}, rows(0, 10)...), store.ImportOptions{}); err != nil {
+	if _, err := storetest.Ops(st, hcm).ImportUnits(ctx, ops.CLIAdmin, time.Now(), append([]reporting.UnitRow{province}, rows(0, 10)...), store.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if n := tuples("units"); n > 0 {
 		t.Fatalf("units analyzed after an import of 11 rows (reltuples %d)", n)
 	}
 	all := append([]reporting.UnitRow{province}, rows(0, store.BulkRows+100)...)
-	if _, err := storetest.Ops(st, hcm).ImportUnits(ctx, ops.CLIAdmin, all, store.ImportOptions{}); err != nil {
+	if _, err := storetest.Ops(st, hcm).ImportUnits(ctx, ops.CLIAdmin, time.Now(), all, store.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if n, want := tuples("units"), len(all); n != want {

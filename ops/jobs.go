@@ -16,7 +16,7 @@ import (
 // sessions.
 
 // OpenDuePeriods opens every period of every current form due at now, with
-// one obligation per unit of the form's kinds active on its first day, and
+// one obligation per unit of the form's kinds active on its cut-off, and
 // reports what it created. Periods missed during downtime are due too, so
 // the same call catches up; running it again creates nothing.
 func (s *Service) OpenDuePeriods(ctx context.Context, now time.Time) (store.OpenResult, error) {
@@ -46,6 +46,77 @@ func (s *Service) OpenDuePeriods(ctx context.Context, now time.Time) (store.Open
 	// Thousands of new rows: fresh planner statistics for what reads
 	// them next (once a job, not once a period).
 	s.st.AnalyzeAfter(ctx, total.Obligations, "obligations", "obligation_events", "matrix_cells")
+	return total, nil
+}
+
+// ReconcileResult counts what ReconcileOpenPeriods changed.
+type ReconcileResult struct {
+	Periods  int // periods with any change
+	Added    int // obligations of units that had none
+	Released int // obligations of departed units released, with the reason recorded
+}
+
+// ReconcileOpenPeriods brings every stored period of a current form that is
+// not locked at now in line with the unit list as it stands (after a units
+// import, or at start-up): a unit of the form's kinds active on a period's
+// cut-off without an obligation gets one, opened at now (its deadline is
+// the period's, reminders follow from then on); a unit no longer active on
+// the cut-off with nothing filed is released — an exemption recorded in its
+// history with the reason, by the system — and one that filed keeps its
+// report. Running it again changes nothing.
+func (s *Service) ReconcileOpenPeriods(ctx context.Context, now time.Time) (ReconcileResult, error) {
+	var total ReconcileResult
+	forms, err := s.st.CurrentForms(ctx)
+	if err != nil {
+		return total, fmt.Errorf("reconcile periods: %w", err)
+	}
+	cal, err := s.st.Calendar(ctx)
+	if err != nil {
+		return total, fmt.Errorf("reconcile periods: %w", err)
+	}
+	for _, f := range forms {
+		for _, sch := range f.Schedules {
+			due, err := sch.PeriodsDue(time.Time{}, now, s.opts.Location, cal)
+			if err != nil {
+				return total, fmt.Errorf("reconcile periods of %s: %w", f.Code, err)
+			}
+			for _, p := range due {
+				if !p.LocksAt.After(now) {
+					continue
+				}
+				err := s.st.InTx(ctx, func(tx *store.Store) error {
+					r, err := tx.ReconcilePeriod(ctx, f, p, now)
+					if err != nil {
+						return err
+					}
+					reason := fmt.Sprintf(reasonDeparted, reporting.FormatDate(p.DataTo))
+					events := make([]store.ObligationEvent, len(r.Departed))
+					for i, code := range r.Departed {
+						events[i] = store.ObligationEvent{PeriodID: r.PeriodID, UnitCode: code,
+							Event: reporting.Event{At: now, Kind: reporting.EventExempted, Actor: System.Email, Reason: reason}}
+					}
+					if err := tx.RecordEvents(ctx, events); err != nil {
+						return err
+					}
+					if r.Added == 0 && len(r.Departed) == 0 {
+						return nil
+					}
+					total.Periods++
+					total.Added += int(r.Added)
+					total.Released += len(r.Departed)
+					return tx.Audit(ctx, store.AuditEvent{
+						At: now, Actor: System.Email, Action: "period.reconcile", ObjectType: "period",
+						ObjectID: fmt.Sprint(r.PeriodID),
+						Details:  map[string]any{"form": f.Code, "key": p.Key, "added": r.Added, "released": r.Departed},
+					})
+				})
+				if err != nil {
+					return total, fmt.Errorf("reconcile %s %s: %w", f.Code, p.Key, err)
+				}
+			}
+		}
+	}
+	s.st.AnalyzeAfter(ctx, total.Added+total.Released, "obligations", "obligation_events", "matrix_cells")
 	return total, nil
 }
 

@@ -56,3 +56,7 @@ const (
 	msgPeriodPageForbidden = "Chỉ thanh tra, quản trị viên và đơn vị quản lý cấp trên được xem tình hình nộp báo cáo của cả kỳ."
 	msgWrongPassword       = "Mật khẩu hiện tại không đúng."
 )
+
+// The reason recorded when a unit closed before a period's cut-off is
+// released from it by a reconciliation.
+const reasonDeparted = "Đơn vị không còn hoạt động (hoặc không còn thuộc diện báo cáo) vào ngày chốt số liệu %s; kỳ báo cáo do đơn vị đang hoạt động ngày đó thực hiện."

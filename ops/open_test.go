@@ -91,9 +91,10 @@ func TestOpenDueOpensEachPeriodOnceForActiveUnitsOfTheFormsKinds(t *testing.T) {
 		t.Fatalf("%d obligations stored, %d reported", got, first.Obligations)
 	}
 
-	// Who owes the commune form's first half of 2026 (data from 15/12/2025):
-	// the two communes active then, not the one closed in 2025 nor the one
-	// opened on 1/1/2026, not the agency, not the province.
+	// Who owes the commune form's first half of 2026 (data 15/12/2025 to
+	// 14/06/2026): the communes active on the cut-off, 14/06/2026 — the two
+	// of 2025 and the one opened on 1/1/2026 — not the one closed in 2025,
+	// not the agency, not the province.
 	rows, err := st.Pool().Query(ctx, `
 		SELECT o.unit_code FROM obligations o JOIN periods p ON p.id = o.period_id
 		WHERE p.form_code = 'DCCS-XA' AND p.key = '2026-H1' ORDER BY 1`)
@@ -106,8 +107,8 @@ func TestOpenDueOpensEachPeriodOnceForActiveUnitsOfTheFormsKinds(t *testing.T) {
 		rows.Scan(&c) //nolint:errcheck
 		got = append(got, c)
 	}
-	if fmt.Sprint(got) != "[25001 25002]" {
-		t.Fatalf("2026-H1 obligations for %v, want [25001 25002]", got)
+	if fmt.Sprint(got) != "[25001 25002 25004]" {
+		t.Fatalf("2026-H1 obligations for %v, want [25001 25002 25004]", got)
 	}
 	// The unit closed on 30/6/2025 did owe the first half of 2025.
 	if n := count(t, st, `SELECT count(*) FROM obligations o JOIN periods p ON p.id = o.period_id

@@ -63,7 +63,7 @@ func (s *Service) viewObligation(ctx context.Context, u reporting.User, periodID
 	if err != nil {
 		return o, err
 	}
-	ancestors, err := s.st.UnitAncestors(ctx, unitCode, o.DataFrom)
+	ancestors, err := s.st.UnitAncestors(ctx, unitCode, o.TreeDay())
 	if err != nil {
 		return o, err
 	}

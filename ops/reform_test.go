@@ -2,28 +2,17 @@ package ops_test
 
 import (
 	"context"
-	"os"
 	"testing"
 	"time"
 
 	"baocao/reporting"
 	"baocao/store"
 	"baocao/store/storetest"
-	"baocao/templates"
 )
 
 func importList(t *testing.T, st *store.Store, path string, opts store.ImportOptions) {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := templates.ReadUnitList(f, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.ImportUnits(context.Background(), rows, opts); err != nil {
+	if _, err := st.ImportUnits(context.Background(), readList(t, path), opts); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -36,17 +25,7 @@ func TestPeriodsFollowTheUnitTreeOfTheirTime(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	st := storetest.Open(t)
-	files, err := templates.EmbeddedForms()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var src []store.FormSource
-	for _, f := range files {
-		src = append(src, store.FormSource{Definition: f.Form, Source: string(f.Source), Checksum: f.Checksum})
-	}
-	if _, err := st.SyncForms(ctx, src); err != nil {
-		t.Fatal(err)
-	}
+	syncEmbeddedForms(t, st)
 	importList(t, st, "../cmd/baocao/demo/units-2024.csv", store.ImportOptions{})
 	importList(t, st, "../cmd/baocao/demo/units-2025.csv", store.ImportOptions{Effective: reporting.Day(2025, time.July, 1), CloseMissing: true})
 	if _, err := storetest.Ops(st, hcm).OpenDuePeriods(ctx, time.Date(2026, time.July, 1, 0, 0, 0, 0, hcm)); err != nil {
@@ -83,5 +62,18 @@ func TestPeriodsFollowTheUnitTreeOfTheirTime(t *testing.T) {
 	}
 	if d2024 != 11 || d2026 != 0 || c2024 != 111 || c2026 != 40 {
 		t.Fatalf("obligations: districts 2024=%d 2026=%d, communes 2024=%d 2026=%d; want 11, 0, 111, 40", d2024, d2026, c2024, c2026)
+	}
+	// The December 2025 round (data 15/06–14/12/2025) began under the old
+	// tree but is owed by the units that exist on its cut-off: the new
+	// communes, no district.
+	var d2025, c2025 int
+	if err := st.Pool().QueryRow(ctx, `
+		SELECT count(*) FILTER (WHERE v.kind = 'district_pc'), count(*) FILTER (WHERE v.kind = 'commune_pc')
+		FROM obligations o JOIN periods p ON p.id = o.period_id JOIN unit_versions v ON v.id = o.unit_version_id
+		WHERE p.form_code = 'DCCS-XA' AND p.key = '2025-H2'`).Scan(&d2025, &c2025); err != nil {
+		t.Fatal(err)
+	}
+	if d2025 != 0 || c2025 != 40 {
+		t.Fatalf("2025-H2 obligations: %d districts, %d communes; want 0 and the 40 communes of the new list", d2025, c2025)
 	}
 }

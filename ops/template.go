@@ -28,7 +28,7 @@ func (s *Service) Template(ctx context.Context, u reporting.User, now time.Time,
 	if err != nil {
 		return Template{}, err
 	}
-	ancestors, err := s.st.UnitAncestors(ctx, obl.UnitCode, obl.DataFrom)
+	ancestors, err := s.st.UnitAncestors(ctx, obl.UnitCode, obl.TreeDay())
 	if err != nil {
 		return Template{}, err
 	}

@@ -241,7 +241,7 @@ func (s *Service) duplicate(ctx context.Context, tx *store.Store, obl store.Obli
 // obligation is neither exempt nor accepted. Submit asks it before reading
 // the values and again under the obligation's lock.
 func (s *Service) checkFiling(ctx context.Context, st *store.Store, u reporting.User, obl store.Obligation, m templates.Meta, now time.Time) error {
-	ancestors, err := st.UnitAncestors(ctx, obl.UnitCode, obl.DataFrom)
+	ancestors, err := st.UnitAncestors(ctx, obl.UnitCode, obl.TreeDay())
 	if err != nil {
 		return err
 	}

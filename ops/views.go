@@ -38,7 +38,7 @@ func (s *Service) UnitPeriod(ctx context.Context, u reporting.User, now time.Tim
 	if err != nil {
 		return UnitPeriod{}, err
 	}
-	ancestors, err := s.st.UnitAncestors(ctx, unitCode, o.DataFrom)
+	ancestors, err := s.st.UnitAncestors(ctx, unitCode, o.TreeDay())
 	if err != nil {
 		return UnitPeriod{}, err
 	}
@@ -107,7 +107,7 @@ func (s *Service) SubmissionView(ctx context.Context, u reporting.User, now time
 	if err != nil {
 		return SubmissionView{}, err
 	}
-	ancestors, err := s.st.UnitAncestors(ctx, sub.UnitCode, o.DataFrom)
+	ancestors, err := s.st.UnitAncestors(ctx, sub.UnitCode, o.TreeDay())
 	if err != nil {
 		return SubmissionView{}, err
 	}

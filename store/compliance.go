@@ -54,8 +54,8 @@ const reasonAt = `coalesce(f.reason, CASE
 		END, '')`
 
 // subtreeCTE is a recursive CTE "subtree (period_id, code)": for each
-// period of CTE p (id, data_from), the unit root (a parameter) and every
-// unit below it, as the unit versions in effect on the period's first day
+// period of CTE p (id, data_to), the unit root (a parameter) and every
+// unit below it, as the unit versions in effect on the period's cut-off
 // draw the tree — the versions its obligations recorded. A district's
 // subtree in 2024 holds its communes; in 2026, after the reform, nothing.
 // It is empty when root is the empty string. UNION (not UNION ALL) stops
@@ -68,7 +68,7 @@ func subtreeCTE(root string) string {
 		FROM subtree s
 		JOIN p ON p.id = s.period_id
 		JOIN unit_versions v ON v.parent_code = s.code
-		     AND v.valid_from <= p.data_from AND (v.valid_until IS NULL OR v.valid_until >= p.data_from)
+		     AND v.valid_from <= p.data_to AND (v.valid_until IS NULL OR v.valid_until >= p.data_to)
 	)`
 }
 
@@ -177,7 +177,7 @@ func (s *Store) PeriodCompliance(ctx context.Context, periodID int64, at time.Ti
 	c := Compliance{Period: p, PeriodID: p.ID, At: at, ByParent: []ComplianceGroup{}, ByKind: []ComplianceGroup{}}
 	scopeCTE, inScope, inScopeArgs := scopeSQL(scope, 3)
 	rows, err := s.q.Query(ctx, `
-		WITH RECURSIVE p AS (SELECT id, data_from FROM periods WHERE id = $1)`+scopeCTE+`,
+		WITH RECURSIVE p AS (SELECT id, data_to FROM periods WHERE id = $1)`+scopeCTE+`,
 		ob AS (
 			SELECT v.kind, v.parent_code, pv.name AS parent_name, f.first_at, f.deadline,
 			       `+statusOf("$2")+` AS status
@@ -186,7 +186,7 @@ func (s *Store) PeriodCompliance(ctx context.Context, periodID int64, at time.Ti
 			`+factsAt("$2")+`
 			JOIN unit_versions v ON v.id = o.unit_version_id
 			LEFT JOIN unit_versions pv ON pv.unit_code = v.parent_code
-			     AND pv.valid_from <= p.data_from AND (pv.valid_until IS NULL OR pv.valid_until >= p.data_from)
+			     AND pv.valid_from <= p.data_to AND (pv.valid_until IS NULL OR pv.valid_until >= p.data_to)
 			WHERE f.present AND `+inScope+`
 		)
 		SELECT GROUPING (parent_code), GROUPING (kind),
@@ -263,7 +263,7 @@ func (s *Store) UnitObligations(ctx context.Context, unitCode string, at time.Ti
 	scopeCTE, inScope, inScopeArgs := scopeSQL(scope, 3)
 	rows, err := s.q.Query(ctx, `
 		WITH RECURSIVE p AS (
-			SELECT p.id, p.data_from FROM periods p JOIN obligations o ON o.period_id = p.id WHERE o.unit_code = $1
+			SELECT p.id, p.data_to FROM periods p JOIN obligations o ON o.period_id = p.id WHERE o.unit_code = $1
 		)`+scopeCTE+`
 		SELECT pr.id, pr.form_code, pr.key, pr.label, pr.data_from, pr.data_to, fv.title, pr.opens_at, pr.locks_at,
 		       v.name, coalesce(v.parent_code, ''),
@@ -337,7 +337,7 @@ func (s *Store) PeriodUnits(ctx context.Context, periodID int64, at time.Time, s
 	// unit, not looked up per obligation: 10,000 lateral lookups cost more
 	// than the page's budget.
 	rows, err := s.q.Query(ctx, `
-		WITH RECURSIVE p AS (SELECT id, data_from FROM periods WHERE id = $1)`+scopeCTE+`,
+		WITH RECURSIVE p AS (SELECT id, data_to FROM periods WHERE id = $1)`+scopeCTE+`,
 		sub AS (
 			SELECT s.unit_code, max(s.uploaded_at) AS last_at, count(*) AS versions,
 			       (array_agg(s.id ORDER BY s.version DESC))[1] AS latest_id
@@ -362,7 +362,7 @@ func (s *Store) PeriodUnits(ctx context.Context, periodID int64, at time.Time, s
 		JOIN obligations o ON o.period_id = p.id
 		JOIN unit_versions v ON v.id = o.unit_version_id
 		LEFT JOIN unit_versions pv ON pv.unit_code = v.parent_code
-		     AND pv.valid_from <= p.data_from AND (pv.valid_until IS NULL OR pv.valid_until >= p.data_from)
+		     AND pv.valid_from <= p.data_to AND (pv.valid_until IS NULL OR pv.valid_until >= p.data_to)
 		`+factsAt("$2")+`
 		CROSS JOIN LATERAL (SELECT `+statusOf("$2")+` AS status) st
 		LEFT JOIN sub ON sub.unit_code = o.unit_code
@@ -395,7 +395,7 @@ func (s *Store) PeriodTotals(ctx context.Context, ids []int64, at time.Time, sco
 	}
 	scopeCTE, inScope, inScopeArgs := scopeSQL(scope, 3)
 	rows, err := s.q.Query(ctx, `
-		WITH RECURSIVE p AS (SELECT id, data_from FROM periods WHERE id = ANY ($1))`+scopeCTE+`,
+		WITH RECURSIVE p AS (SELECT id, data_to FROM periods WHERE id = ANY ($1))`+scopeCTE+`,
 		ob AS (
 			SELECT o.period_id, f.first_at, f.deadline, `+statusOf("$2")+` AS status
 			FROM p

@@ -41,7 +41,7 @@ const (
 // Every consolidation query starts with it, so the per-unit values and the
 // aggregates agree.
 var countingSQL = `
-	WITH RECURSIVE p AS (SELECT id, data_from FROM periods WHERE id = $1),
+	WITH RECURSIVE p AS (SELECT id, data_to FROM periods WHERE id = $1),
 	` + subtreeCTE("$6::text") + `,
 	ob AS (
 		SELECT o.unit_code, v.kind, COALESCE(v.parent_code, '') AS parent_code
@@ -92,7 +92,7 @@ func (s *Store) Consolidate(ctx context.Context, q ConsolidationQuery) (*reporti
 			},
 			AcceptedOnly: q.AcceptedOnly, Scope: q.Scope,
 		}
-		if c.Province, err = tx.provinceName(ctx, p.DataFrom); err != nil {
+		if c.Province, err = tx.provinceName(ctx, p.DataTo); err != nil {
 			return err
 		}
 		if c.Units, err = tx.consolidationUnits(ctx, q, p); err != nil {
@@ -214,7 +214,7 @@ func (s *Store) consolidationUnits(ctx context.Context, q ConsolidationQuery, p 
 	LEFT JOIN counting c ON c.unit_code = o.unit_code
 	LEFT JOIN uploads up ON up.unit_code = o.unit_code
 	LEFT JOIN last_review lr ON lr.unit_code = o.unit_code
-	WHERE o.period_id = $1 AND f.present`, append(scopeArgs(p.ID, q), p.DataFrom)...)
+	WHERE o.period_id = $1 AND f.present`, append(scopeArgs(p.ID, q), p.DataTo)...)
 	if err != nil {
 		return nil, fmt.Errorf("read obligations: %w", err)
 	}

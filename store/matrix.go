@@ -318,7 +318,7 @@ func matrixSQL(formCode string, years []int16, ids []int64, sc reporting.UnitSco
 			args = append(args, sc.Codes)
 		}
 		return `
-		WITH RECURSIVE p AS (SELECT id, data_from FROM periods WHERE id = ANY ($3)),
+		WITH RECURSIVE p AS (SELECT id, data_to FROM periods WHERE id = ANY ($3)),
 		` + subtreeCTE("$4::text") + head + `, ` + visible + from + `
 		` + join + ` (SELECT code, string_agg(int8send(period_id), ''::bytea) AS visible FROM subtree GROUP BY code) st
 		     ON st.code = v.unit_code` + where + orUnit + order, args
@@ -417,7 +417,7 @@ func (m columnMap) column(id int64) int {
 }
 
 // nameParents sets the parent's name of every row: its parent unit's
-// version in effect on the first day of the row's last column (lastOf).
+// version in effect on the cut-off of the row's last column (lastOf).
 func (s *Store) nameParents(ctx context.Context, rows []MatrixRow, lastOf []int, periods []MatrixPeriod) error {
 	var codes []string
 	for _, r := range rows {
@@ -460,7 +460,7 @@ func (s *Store) nameParents(ctx context.Context, rows []MatrixRow, lastOf []int,
 		byCode[v.code] = append(byCode[v.code], v)
 	}
 	for i := range rows {
-		day := periods[lastOf[i]].DataFrom
+		day := periods[lastOf[i]].DataTo
 		for _, v := range byCode[rows[i].ParentCode] {
 			if !v.from.After(day) && !v.until.Before(day) {
 				rows[i].ParentName = v.name

@@ -58,6 +58,13 @@ type Obligation struct {
 	LatestSHA256       string
 }
 
+// TreeDay is the day whose unit tree the obligation belongs to: its
+// period's cut-off (the last day of the data window). A period is owed by
+// the units active that day, under the versions in effect that day, and
+// its hierarchy (parents, subtrees, the province heading its reports) is
+// drawn as of that day too.
+func (o Obligation) TreeDay() time.Time { return o.DataTo }
+
 // Status is the obligation's status at now (now at or after ChangedAt).
 func (o Obligation) Status(now time.Time) reporting.Status { return o.Facts.StatusAt(now) }
 
@@ -65,7 +72,7 @@ const obligationSelect = `
 	SELECT p.id, p.key, p.label, p.form_code, p.form_version_id, p.data_from, p.data_to, p.opens_at, p.locks_at,
 	       o.unit_code, v.id, v.name, v.kind, v.emails, coalesce(v.parent_code, ''),
 	       coalesce((SELECT pv.name FROM unit_versions pv WHERE pv.unit_code = v.parent_code
-	                   AND pv.valid_from <= p.data_from AND (pv.valid_until IS NULL OR pv.valid_until >= p.data_from)), ''),
+	                   AND pv.valid_from <= p.data_to AND (pv.valid_until IS NULL OR pv.valid_until >= p.data_to)), ''),
 	       o.exempt, o.decision, o.first_submitted_at, o.deadline, o.changed_at,
 	       coalesce(ls.version, 0), coalesce(ls.id, 0), coalesce(encode(ls.sha256, 'hex'), '')
 	FROM obligations o
@@ -282,7 +289,7 @@ type ExtensionTarget struct {
 // without an obligation, or a subtree with none, is an error the user sees.
 func (s *Store) LockExtensionTargets(ctx context.Context, p PeriodRow, listed []string, subtree string) ([]ExtensionTarget, error) {
 	rows, err := s.q.Query(ctx, `
-		WITH RECURSIVE p AS (SELECT id, data_from FROM periods WHERE id = $1),
+		WITH RECURSIVE p AS (SELECT id, data_to FROM periods WHERE id = $1),
 		`+subtreeCTE("$3")+`
 		SELECT o.unit_code, o.deadline, o.first_submitted_at, o.exempt, o.decision
 		FROM obligations o

@@ -35,8 +35,11 @@ type OpenResult struct {
 
 // OpenPeriods stores the given periods of form (opened from its version
 // form.VersionID) that do not exist yet, each with one obligation per unit
-// of the form's kinds active on the period's first day, recording the unit
-// version in effect that day. One transaction per period: a period never
+// of the form's kinds active on the period's cut-off (the last day of its
+// data window), recording the unit version in effect that day: a report is
+// owed by the units that exist when its figures are taken, not by those
+// that existed when the window began (see ReconcilePeriod for units
+// imported after the period opened). One transaction per period: a period never
 // exists without its obligations. Running it again, or twice at once,
 // creates nothing new: the period insert is ON CONFLICT DO NOTHING and only
 // the session that inserted it adds the obligations.
@@ -55,7 +58,7 @@ func (s *Store) OpenPeriods(ctx context.Context, form reporting.Form, periods []
 			if err != nil || !created {
 				return err
 			}
-			n, err := tx.insertObligations(ctx, id, form, p)
+			n, err := tx.insertObligations(ctx, id, form, p, p.OpensAt)
 			if err != nil {
 				return err
 			}
@@ -104,17 +107,19 @@ func (s *Store) insertPeriod(ctx context.Context, form reporting.Form, p reporti
 	return id, true, nil
 }
 
-// insertObligations is one set-based statement: the deadline of each unit
-// kind comes in as a pair of arrays joined against the unit versions.
-func (s *Store) insertObligations(ctx context.Context, periodID int64, form reporting.Form, p reporting.Period) (int64, error) {
-	kinds := make([]string, 0, len(form.UnitKinds))
+// insertObligations adds the obligations period p lacks: one for each unit
+// of form's kinds active on p's cut-off, opened at the moment at. It is one
+// set-based statement: the deadline of each unit kind comes in as a pair of
+// arrays joined against the unit versions.
+func (s *Store) insertObligations(ctx context.Context, periodID int64, form reporting.Form, p reporting.Period, at time.Time) (int64, error) {
+	kinds := kindStrings(form)
 	deadlines := make([]time.Time, 0, len(form.UnitKinds))
 	for _, k := range form.UnitKinds {
-		kinds = append(kinds, string(k))
 		deadlines = append(deadlines, p.DeadlineFor(k))
 	}
-	// Each obligation's history starts with its opening, at the period's
-	// opening time (a catch-up after downtime opens it as if on time).
+	// Each obligation's history starts with its opening: at the period's
+	// opening time when the period opens (a catch-up after downtime opens
+	// it as if on time), at the reconciliation for a unit added later.
 	var n int64
 	err := s.q.QueryRow(ctx, `
 		WITH ins AS (
@@ -132,11 +137,60 @@ func (s *Store) insertObligations(ctx context.Context, periodID int64, form repo
 			SELECT period_id, unit_code, $5, 'opened', deadline FROM ins
 		)
 		SELECT count(*) FROM ins`,
-		periodID, p.DataFrom, kinds, deadlines, p.OpensAt).Scan(&n)
+		periodID, p.DataTo, kinds, deadlines, at).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("insert obligations: %w", err)
 	}
 	return n, nil
+}
+
+// Reconciled is what ReconcilePeriod changed in one period.
+type Reconciled struct {
+	PeriodID int64
+	Added    int64    // obligations of units active on the cut-off that had none
+	Departed []string // units no longer active on the cut-off, with nothing filed and not exempt
+}
+
+// ReconcilePeriod brings the obligations of stored period p of form, if it
+// is not locked at now, in line with the unit list as it stands: units of
+// the form's kinds active on the cut-off that have no obligation get one,
+// opened at now. It returns, locked for update, the obligations of units no
+// longer active (or no longer of the form's kinds) on the cut-off with nothing filed and no exemption, for
+// the caller to release with a recorded reason — an obligation is never
+// deleted, and one that has a report keeps it. A period not stored, or
+// locked, is left alone (zero Reconciled).
+func (s *Store) ReconcilePeriod(ctx context.Context, form reporting.Form, p reporting.Period, now time.Time) (Reconciled, error) {
+	var r Reconciled
+	err := s.q.QueryRow(ctx, `
+		SELECT id FROM periods WHERE form_code = $1 AND key = $2 AND locks_at > $3
+		FOR UPDATE`, form.Code, p.Key, now).Scan(&r.PeriodID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Reconciled{}, nil
+	}
+	if err != nil {
+		return r, fmt.Errorf("reconcile %s %s: %w", form.Code, p.Key, err)
+	}
+	if r.Added, err = s.insertObligations(ctx, r.PeriodID, form, p, now); err != nil {
+		return r, fmt.Errorf("reconcile %s %s: %w", form.Code, p.Key, err)
+	}
+	rows, err := s.q.Query(ctx, `
+		SELECT o.unit_code
+		FROM obligations o
+		JOIN units u ON u.code = o.unit_code
+		WHERE o.period_id = $1 AND o.first_submitted_at IS NULL AND NOT o.exempt
+		  AND NOT (u.active_from <= $2 AND (u.active_until IS NULL OR u.active_until >= $2)
+		           AND EXISTS (SELECT 1 FROM unit_versions v
+		                       WHERE v.unit_code = o.unit_code AND v.kind = ANY ($3)
+		                         AND v.valid_from <= $2 AND (v.valid_until IS NULL OR v.valid_until >= $2)))
+		ORDER BY o.unit_code
+		FOR UPDATE OF o`, r.PeriodID, p.DataTo, kindStrings(form))
+	if err != nil {
+		return r, fmt.Errorf("reconcile %s %s: departed units: %w", form.Code, p.Key, err)
+	}
+	if r.Departed, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
+		return r, fmt.Errorf("reconcile %s %s: departed units: %w", form.Code, p.Key, err)
+	}
+	return r, nil
 }
 
 // PeriodFilter narrows Periods.
@@ -210,4 +264,13 @@ func (s *Store) PreviousPeriod(ctx context.Context, p PeriodRow) (PeriodRow, boo
 	}
 	prev, err := s.Period(ctx, id)
 	return prev, err == nil, err
+}
+
+// kindStrings is form's unit kinds as a text[] parameter.
+func kindStrings(form reporting.Form) []string {
+	kinds := make([]string, len(form.UnitKinds))
+	for i, k := range form.UnitKinds {
+		kinds[i] = string(k)
+	}
+	return kinds
 }

@@ -151,7 +151,7 @@ const (
 		JOIN form_versions fv ON fv.id = p.form_version_id
 		JOIN unit_versions v ON v.id = o.unit_version_id
 		LEFT JOIN unit_versions pv ON pv.unit_code = v.parent_code
-		     AND pv.valid_from <= p.data_from AND (pv.valid_until IS NULL OR pv.valid_until >= p.data_from)`
+		     AND pv.valid_from <= p.data_to AND (pv.valid_until IS NULL OR pv.valid_until >= p.data_to)`
 )
 
 func scanTarget(row pgx.CollectableRow, extra ...any) (ReminderTarget, error) {

@@ -119,7 +119,7 @@ func (a *app) seedDemo(ctx context.Context, st *store.Store, now, fillSince time
 		if err != nil {
 			return err
 		}
-		res, err := a.ops(st).ImportUnits(ctx, demoActor, rows, store.ImportOptions{Effective: s.effective, CloseMissing: s.close})
+		res, err := a.ops(st).ImportUnits(ctx, demoActor, now, rows, store.ImportOptions{Effective: s.effective, CloseMissing: s.close})
 		if err != nil {
 			return fmt.Errorf("import %s: %w", s.file, err)
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"baocao/ops"
 	"baocao/store"
 )
 
@@ -16,7 +17,7 @@ func newPeriodsCmd(a *app) *cobra.Command {
 	var at string
 	open := &cobra.Command{
 		Use:   "open",
-		Short: "Open every period due at --at (default now) with its obligations, as the scheduler tick does",
+		Short: "Open every period due at --at (default now) with its obligations, and bring the open ones in line with the unit list",
 		Args:  cobra.NoArgs,
 		RunE: a.withStoreAt(&at, func(ctx context.Context, st *store.Store, now time.Time) error {
 			if err := a.syncForms(ctx, st); err != nil {
@@ -27,6 +28,11 @@ func newPeriodsCmd(a *app) *cobra.Command {
 				return err
 			}
 			fmt.Fprintf(a.out, "opened %d periods with %d obligations at %s\n", res.Periods, res.Obligations, a.moment(now))
+			rec, err := a.ops(st).ReconcileOpenPeriods(ctx, now)
+			if err != nil {
+				return err
+			}
+			a.printReconciled(rec)
 			return nil
 		}),
 	}
@@ -54,4 +60,14 @@ func newPeriodsCmd(a *app) *cobra.Command {
 	list.Flags().StringVar(&form, "form", "", "only this form's periods")
 	cmd.AddCommand(open, list)
 	return cmd
+}
+
+// printReconciled reports what a reconciliation of the open periods with
+// the unit list changed, if anything.
+func (a *app) printReconciled(r ops.ReconcileResult) {
+	if r.Periods == 0 {
+		return
+	}
+	fmt.Fprintf(a.out, "open periods reconciled with the unit list: %d periods, %d obligations added, %d released (units closed before the cut-off)\n",
+		r.Periods, r.Added, r.Released)
 }

@@ -40,6 +40,16 @@ and secret. Stops gracefully on SIGTERM or Ctrl-C.`,
 			if err := a.syncForms(ctx, st); err != nil {
 				return err
 			}
+			// Units imported straight into the database, or while the
+			// service was down, still change who owes the open periods.
+			rec, err := a.ops(st).ReconcileOpenPeriods(ctx, a.now())
+			if err != nil {
+				return err
+			}
+			if rec.Periods > 0 {
+				a.log.InfoContext(ctx, "open periods reconciled with the unit list", "periods", rec.Periods,
+					"added", rec.Added, "released", rec.Released)
+			}
 			return a.run(ctx, st, nil)
 		},
 	}

@@ -21,6 +21,7 @@ func newUnitsCmd(a *app) *cobra.Command {
 
 	var effective string
 	var closeMissing bool
+	var importAt string
 	imp := &cobra.Command{
 		Use:   "import FILE.xlsx|FILE.csv",
 		Short: "Import a unit list in one transaction (header code,name,kind,parent_code,email,active_from,active_until)",
@@ -40,6 +41,10 @@ problem by row number; nothing is stored then. Units are never deleted.`,
 					return err
 				}
 			}
+			now, err := a.parseAt(importAt)
+			if err != nil {
+				return err
+			}
 			f, err := os.Open(args[0])
 			if err != nil {
 				return fmt.Errorf("open %s: %w", args[0], err)
@@ -54,17 +59,19 @@ problem by row number; nothing is stored then. Units are never deleted.`,
 				return err
 			}
 			defer st.Close()
-			res, err := a.ops(st).ImportUnits(ctx, ops.CLIAdmin, rows, store.ImportOptions{Effective: eff, CloseMissing: closeMissing})
+			res, err := a.ops(st).ImportUnits(ctx, ops.CLIAdmin, now, rows, store.ImportOptions{Effective: eff, CloseMissing: closeMissing})
 			if err != nil {
 				return userError(err)
 			}
 			fmt.Fprintf(a.out, "%s: %d rows; %d created, %d new versions, %d unchanged, %d closed\n",
 				args[0], len(rows), res.Created, res.Versioned, res.Unchanged, res.Closed)
+			a.printReconciled(res.Reconciled)
 			return nil
 		},
 	}
 	imp.Flags().StringVar(&effective, "effective", "", "date the rows take effect, YYYY-MM-DD (default: the file's active_from)")
 	imp.Flags().BoolVar(&closeMissing, "close-missing", false, "the file is the full list: close units it does not name")
+	imp.Flags().StringVar(&importAt, "at", "", "the moment of the import, for reconciling the periods open then (default now)")
 
 	var at string
 	list := &cobra.Command{

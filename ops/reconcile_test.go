@@ -1,0 +1,191 @@
+package ops_test
+
+import (
+	"context"
+	"os"
+	"slices"
+	"testing"
+	"time"
+
+	"baocao/ops"
+	"baocao/reporting"
+	"baocao/store"
+	"baocao/store/storetest"
+	"baocao/templates"
+)
+
+func readList(t *testing.T, path string) []reporting.UnitRow {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := templates.ReadUnitList(f, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+// codesOfKinds lists the codes of a unit list's rows of the given kinds:
+// the expectation comes from the file, not from the code under test.
+func codesOfKinds(rows []reporting.UnitRow, kinds ...reporting.UnitKind) []string {
+	var out []string
+	for _, r := range rows {
+		if slices.Contains(kinds, r.Kind) {
+			out = append(out, r.Code)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// The province's real reorganisation, as a new installation meets it: the
+// service starts on an empty database in September 2025 and opens the
+// periods due (owed by nobody yet), the 2024 list is imported, a commune
+// of it files its 2025-H2 report, then the post-reform list from 1/7/2025
+// is imported with the absent units closed. The December 2025 round
+// (2025-H2, data up to 14/12/2025) must end up owed by the communes that
+// exist on its cut-off, with every change in the obligations' histories,
+// the report already filed kept, and reminders only to existing units.
+func TestOpenPeriodsFollowAReorganisationImportedWhileTheyAreOpen(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := storetest.Open(t)
+	syncEmbeddedForms(t, st)
+	svc := storetest.Ops(st, hcm)
+	sept := time.Date(2025, time.September, 15, 8, 0, 0, 0, hcm)
+
+	opened, err := svc.OpenDuePeriods(ctx, sept)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if opened.Periods == 0 || opened.Obligations != 0 {
+		t.Fatalf("empty database opened %+v, want periods with no obligations", opened)
+	}
+	xaH2 := periodID(t, st, "DCCS-XA", "2025-H2")
+
+	old := readList(t, "../cmd/baocao/demo/units-2024.csv")
+	res, err := svc.ImportUnits(ctx, ops.CLIAdmin, sept, old, store.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldXA := codesOfKinds(old, reporting.KindCommunePC, reporting.KindDistrictPC)
+	if got := owing(t, st, xaH2); !slices.Equal(got, oldXA) {
+		t.Fatalf("after the 2024 list, 2025-H2 owed by %d units, want the list's %d communes and districts", len(got), len(oldXA))
+	}
+	if res.Reconciled.Added < len(oldXA) || res.Reconciled.Released != 0 {
+		t.Fatalf("reconciled %+v, want at least %d added and none released", res.Reconciled, len(oldXA))
+	}
+
+	newList := readList(t, "../cmd/baocao/demo/units-2025.csv")
+	newXA := codesOfKinds(newList, reporting.KindCommunePC, reporting.KindDistrictPC)
+	// A commune of the old list that the new one does not name files first.
+	var filer string
+	for _, c := range oldXA {
+		if !slices.Contains(newXA, c) {
+			filer = c
+			break
+		}
+	}
+	storetest.Upload(t, st, xaH2, filer, sept.Add(time.Hour))
+
+	later := sept.AddDate(0, 0, 1)
+	res, err = svc.ImportUnits(ctx, ops.CLIAdmin, later, newList,
+		store.ImportOptions{Effective: reporting.Day(2025, time.July, 1), CloseMissing: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := append(slices.Clone(newXA), filer)
+	slices.Sort(want)
+	if got := owing(t, st, xaH2); !slices.Equal(got, want) {
+		t.Fatalf("after the reform, 2025-H2 owed by %v\nwant the new list's %d communes and the commune that filed (%s)", got, len(newXA), filer)
+	}
+	var released, gone int
+	for _, c := range oldXA {
+		if slices.Contains(newXA, c) || c == filer {
+			continue
+		}
+		gone++
+		h, err := st.ObligationHistory(ctx, xaH2, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		last := h[len(h)-1]
+		if last.Kind != reporting.EventExempted || !last.At.Equal(later) || last.Reason == "" {
+			t.Fatalf("history of closed unit %s ends with %+v, want a release at the import with its reason", c, last)
+		}
+		released++
+	}
+	if gone == 0 || res.Reconciled.Released < released {
+		t.Fatalf("reconciled %+v, want %d of DCCS-XA 2025-H2 released", res.Reconciled, released)
+	}
+	// The report filed stays, with its history.
+	if n := count(t, st, `SELECT count(*) FROM submissions WHERE period_id = $1 AND unit_code = $2`, xaH2, filer); n != 1 {
+		t.Fatalf("the filed report of %s: %d stored, want 1", filer, n)
+	}
+
+	// Once more: nothing to change.
+	if again, err := svc.ReconcileOpenPeriods(ctx, later); err != nil || again != (ops.ReconcileResult{}) {
+		t.Fatalf("second reconciliation = %+v, %v; want nothing", again, err)
+	}
+
+	// The reminders of December 2025 go only to units that exist then.
+	if _, err := svc.EnqueueReminders(ctx, time.Date(2025, time.December, 9, 8, 0, 0, 0, hcm)); err != nil {
+		t.Fatal(err)
+	}
+	queued := count(t, st, `SELECT count(*) FROM reminders`)
+	toClosed := count(t, st, `
+		SELECT count(*) FROM reminders r JOIN periods p ON p.id = r.period_id JOIN units u ON u.code = r.unit_code
+		WHERE u.active_until IS NOT NULL AND u.active_until < p.data_to`)
+	if queued == 0 || toClosed != 0 {
+		t.Fatalf("December reminders: %d queued, %d to units closed before the cut-off; want some, none", queued, toClosed)
+	}
+}
+
+// owing lists the units that owe period id a report: its obligations not
+// exempt.
+func owing(t *testing.T, st *store.Store, id int64) []string {
+	t.Helper()
+	rows, err := st.Pool().Query(context.Background(),
+		`SELECT unit_code FROM obligations WHERE period_id = $1 AND NOT exempt ORDER BY unit_code COLLATE "C"`, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+func periodID(t *testing.T, st *store.Store, form, key string) int64 {
+	t.Helper()
+	var id int64
+	if err := st.Pool().QueryRow(context.Background(),
+		`SELECT id FROM periods WHERE form_code = $1 AND key = $2`, form, key).Scan(&id); err != nil {
+		t.Fatalf("period %s %s: %v", form, key, err)
+	}
+	return id
+}
+
+func syncEmbeddedForms(t *testing.T, st *store.Store) {
+	t.Helper()
+	files, err := templates.EmbeddedForms()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var src []store.FormSource
+	for _, f := range files {
+		src = append(src, store.FormSource{Definition: f.Form, Source: string(f.Source), Checksum: f.Checksum})
+	}
+	if _, err := st.SyncForms(context.Background(), src); err != nil {
+		t.Fatal(err)
+	}
+}
