@@ -142,6 +142,32 @@ func TestOpenPeriodsFollowAReorganisationImportedWhileTheyAreOpen(t *testing.T) 
 	if queued == 0 || toClosed != 0 {
 		t.Fatalf("December reminders: %d queued, %d to units closed before the cut-off; want some, none", queued, toClosed)
 	}
+	// … at the addresses the new list gives them (a commune that kept its
+	// code got a new name and address on 1/7/2025).
+	addr := map[string][]string{}
+	for _, r := range newList {
+		addr[r.Code] = r.Emails
+	}
+	rows, err := st.Pool().Query(ctx, `SELECT unit_code, recipients FROM reminders WHERE period_id = $1`, xaH2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	checked := 0
+	for rows.Next() {
+		var code string
+		var to []string
+		if err := rows.Scan(&code, &to); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(to, addr[code]) {
+			t.Fatalf("2025-H2 reminder of %s to %v, want the new list's %v", code, to, addr[code])
+		}
+		checked++
+	}
+	if checked == 0 {
+		t.Fatal("no 2025-H2 reminder to check")
+	}
 }
 
 // owing lists the units that owe period id a report: its obligations not

@@ -141,7 +141,11 @@ func owingStatuses() []string {
 }
 
 // targetColumns and targetJoins read a ReminderTarget (without kind and
-// due time) for obligations o at moment $1.
+// due time) for obligations o at moment $1. The unit's name and addresses
+// are those of its version in effect on the period's cut-off, not
+// necessarily the version its obligation recorded: a unit renamed or
+// re-addressed by a reorganisation imported while the period was open is
+// written to where it is now (a unit with no version then gets nothing).
 const (
 	targetColumns = `o.period_id, p.label, fv.title, o.unit_code, v.name,
 		obligation_status(o.exempt, o.decision, o.first_submitted_at, o.deadline, $1), o.deadline,
@@ -149,7 +153,8 @@ const (
 	targetJoins = `
 		JOIN periods p ON p.id = o.period_id
 		JOIN form_versions fv ON fv.id = p.form_version_id
-		JOIN unit_versions v ON v.id = o.unit_version_id
+		JOIN unit_versions v ON v.unit_code = o.unit_code
+		     AND v.valid_from <= p.data_to AND (v.valid_until IS NULL OR v.valid_until >= p.data_to)
 		LEFT JOIN unit_versions pv ON pv.unit_code = v.parent_code
 		     AND pv.valid_from <= p.data_to AND (pv.valid_until IS NULL OR pv.valid_until >= p.data_to)`
 )
