@@ -53,6 +53,7 @@ func (s *Service) OpenDuePeriods(ctx context.Context, now time.Time) (store.Open
 type ReconcileResult struct {
 	Periods  int // periods with any change
 	Added    int // obligations of units that had none
+	Moved    int // obligations moved to their unit's version on the cut-off (renamed, re-parented)
 	Released int // obligations of departed units released, with the reason recorded
 }
 
@@ -60,7 +61,8 @@ type ReconcileResult struct {
 // not locked at now in line with the unit list as it stands (after a units
 // import, or at start-up): a unit of the form's kinds active on a period's
 // cut-off without an obligation gets one, opened at now (its deadline is
-// the period's, reminders follow from then on); a unit no longer active on
+// the period's, reminders follow from then on); an obligation follows its
+// unit to the version in effect on the cut-off (a new name or parent); a unit no longer active on
 // the cut-off with nothing filed is released — an exemption recorded in its
 // history with the reason, by the system — and one that filed keeps its
 // report. Running it again changes nothing.
@@ -98,16 +100,17 @@ func (s *Service) ReconcileOpenPeriods(ctx context.Context, now time.Time) (Reco
 					if err := tx.RecordEvents(ctx, events); err != nil {
 						return err
 					}
-					if r.Added == 0 && len(r.Departed) == 0 {
+					if r.Added == 0 && r.Moved == 0 && len(r.Departed) == 0 {
 						return nil
 					}
 					total.Periods++
 					total.Added += int(r.Added)
+					total.Moved += int(r.Moved)
 					total.Released += len(r.Departed)
 					return tx.Audit(ctx, store.AuditEvent{
 						At: now, Actor: System.Email, Action: "period.reconcile", ObjectType: "period",
 						ObjectID: fmt.Sprint(r.PeriodID),
-						Details:  map[string]any{"form": f.Code, "key": p.Key, "added": r.Added, "released": r.Departed},
+						Details:  map[string]any{"form": f.Code, "key": p.Key, "added": r.Added, "moved": r.Moved, "released": r.Departed},
 					})
 				})
 				if err != nil {
@@ -116,7 +119,7 @@ func (s *Service) ReconcileOpenPeriods(ctx context.Context, now time.Time) (Reco
 			}
 		}
 	}
-	s.st.AnalyzeAfter(ctx, total.Added+total.Released, "obligations", "obligation_events", "matrix_cells")
+	s.st.AnalyzeAfter(ctx, total.Added+total.Moved+total.Released, "obligations", "obligation_events", "matrix_cells")
 	return total, nil
 }
 

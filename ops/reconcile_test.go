@@ -121,6 +121,22 @@ func TestOpenPeriodsFollowAReorganisationImportedWhileTheyAreOpen(t *testing.T) 
 	if gone == 0 || res.Reconciled.Released < released {
 		t.Fatalf("reconciled %+v, want %d of DCCS-XA 2025-H2 released", res.Reconciled, released)
 	}
+	// A commune that kept its code owes the period under its new name and
+	// parent, as the new list gives them.
+	var name, parent string
+	if err := st.Pool().QueryRow(ctx, `
+		SELECT v.name, coalesce(v.parent_code, '') FROM obligations o JOIN unit_versions v ON v.id = o.unit_version_id
+		WHERE o.period_id = $1 AND o.unit_code = '25195'`, xaH2).Scan(&name, &parent); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range newList {
+		if r.Code == "25195" && (name != r.Name || parent != r.ParentCode) {
+			t.Fatalf("2025-H2 obligation of 25195 under %q (parent %q), want the new list's %q (parent %q)", name, parent, r.Name, r.ParentCode)
+		}
+	}
+	if res.Reconciled.Moved == 0 {
+		t.Fatalf("reconciled %+v, want obligations moved to the new versions", res.Reconciled)
+	}
 	// The report filed stays, with its history.
 	if n := count(t, st, `SELECT count(*) FROM submissions WHERE period_id = $1 AND unit_code = $2`, xaH2, filer); n != 1 {
 		t.Fatalf("the filed report of %s: %d stored, want 1", filer, n)

@@ -148,13 +148,15 @@ func (s *Store) insertObligations(ctx context.Context, periodID int64, form repo
 type Reconciled struct {
 	PeriodID int64
 	Added    int64    // obligations of units active on the cut-off that had none
+	Moved    int64    // obligations moved to their unit's version on the cut-off
 	Departed []string // units no longer active on the cut-off, with nothing filed and not exempt
 }
 
 // ReconcilePeriod brings the obligations of stored period p of form, if it
 // is not locked at now, in line with the unit list as it stands: units of
 // the form's kinds active on the cut-off that have no obligation get one,
-// opened at now. It returns, locked for update, the obligations of units no
+// opened at now, and obligations recorded for another version of their
+// unit move to the version in effect on the cut-off. It returns, locked for update, the obligations of units no
 // longer active (or no longer of the form's kinds) on the cut-off with nothing filed and no exemption, for
 // the caller to release with a recorded reason — an obligation is never
 // deleted, and one that has a report keeps it. A period not stored, or
@@ -173,6 +175,19 @@ func (s *Store) ReconcilePeriod(ctx context.Context, form reporting.Form, p repo
 	if r.Added, err = s.insertObligations(ctx, r.PeriodID, form, p, now); err != nil {
 		return r, fmt.Errorf("reconcile %s %s: %w", form.Code, p.Key, err)
 	}
+	// A unit that kept its code through a reorganisation imported after
+	// the period opened owes it under its version on the cut-off (its new
+	// name, parent and addresses).
+	tag, err := s.q.Exec(ctx, `
+		UPDATE obligations o SET unit_version_id = v.id
+		FROM unit_versions v
+		WHERE o.period_id = $1 AND v.unit_code = o.unit_code AND v.id <> o.unit_version_id
+		  AND v.kind = ANY ($3) AND v.valid_from <= $2 AND (v.valid_until IS NULL OR v.valid_until >= $2)`,
+		r.PeriodID, p.DataTo, kindStrings(form))
+	if err != nil {
+		return r, fmt.Errorf("reconcile %s %s: unit versions: %w", form.Code, p.Key, err)
+	}
+	r.Moved = tag.RowsAffected()
 	rows, err := s.q.Query(ctx, `
 		SELECT o.unit_code
 		FROM obligations o
