@@ -10,12 +10,39 @@ import (
 	"time"
 )
 
-// Holiday is a day off besides weekends, as the administrator keeps them:
-// public holidays, the days given in lieu when one falls on a weekend, and
-// days swapped off by the Government. Day is a civil date (see Day).
+// Holiday is a day the calendar treats otherwise than its weekday says, as
+// the administrator keeps them: a day off besides weekends (public
+// holidays, the days given in lieu when one falls on a weekend, days
+// swapped off by the Government), or, of kind DayWorking, a Saturday worked
+// in exchange for a day swapped off. Day is a civil date (see Day).
 type Holiday struct {
 	Day  time.Time
 	Name string
+	Kind DayKind
+}
+
+// DayKind is what a Holiday makes of its day.
+type DayKind string
+
+const (
+	DayOff     DayKind = "off"     // a day off (the default)
+	DayWorking DayKind = "working" // a weekend day worked (ngày làm bù)
+)
+
+// CalendarOf builds the calendar of a list of holidays of both kinds.
+func CalendarOf(hs []Holiday) Calendar {
+	c := Calendar{holidays: make(map[time.Time]bool, len(hs))}
+	for _, h := range hs {
+		if h.Kind == DayWorking {
+			if c.working == nil {
+				c.working = map[time.Time]bool{}
+			}
+			c.working[civil(h.Day)] = true
+			continue
+		}
+		c.holidays[civil(h.Day)] = true
+	}
+	return c
 }
 
 // Calendar tells working days from days off: Saturdays, Sundays and the
@@ -26,6 +53,7 @@ type Holiday struct {
 // UTC as Day does.
 type Calendar struct {
 	holidays map[time.Time]bool
+	working  map[time.Time]bool // weekend days worked
 }
 
 // NewCalendar builds a calendar whose days off are weekends plus holidays.
@@ -41,11 +69,12 @@ func NewCalendar(holidays []time.Time) Calendar {
 // and comparisons rely on.
 func civil(d time.Time) time.Time { return Day(d.Date()) }
 
-// IsWorkingDay reports whether d is neither a weekend day nor a holiday.
+// IsWorkingDay reports whether d is neither a weekend day nor a holiday,
+// or is a weekend day listed as worked.
 func (c Calendar) IsWorkingDay(d time.Time) bool {
 	d = civil(d)
 	if wd := d.Weekday(); wd == time.Saturday || wd == time.Sunday {
-		return false
+		return c.working[d]
 	}
 	return !c.holidays[d]
 }
@@ -75,14 +104,17 @@ func (c Calendar) NextWorkingDay(d time.Time) time.Time {
 }
 
 // ParseHolidaysCSV reads holidays from CSV with the header "day,name" and a
-// row per day ("2026-02-16,Tết Nguyên đán Bính Ngọ"), dates as YYYY-MM-DD.
+// row per day ("2026-02-16,Tết Nguyên đán Bính Ngọ"), dates as YYYY-MM-DD,
+// or with the header "day,name,kind" where kind is off (or empty) or
+// working ("2026-01-10,Làm bù cho ngày 02/01/2026,working"): a working day
+// must be a Saturday or Sunday.
 // A leading UTF-8 byte-order mark (spreadsheets write one) is ignored. Errors
 // name the row as a spreadsheet shows it, the header being row 1. The result
 // is sorted by day; a day listed twice is an error, because which name
 // should win is not ours to guess.
 func ParseHolidaysCSV(r io.Reader) ([]Holiday, error) {
 	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = 2
+	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
 		return nil, errors.New("holidays CSV is empty: want the header day,name")
@@ -91,8 +123,9 @@ func ParseHolidaysCSV(r io.Reader) ([]Holiday, error) {
 		return nil, fmt.Errorf("holidays CSV header: %w", err)
 	}
 	header[0] = strings.TrimPrefix(header[0], "\uFEFF")
-	if strings.TrimSpace(header[0]) != "day" || strings.TrimSpace(header[1]) != "name" {
-		return nil, fmt.Errorf("holidays CSV header: got %q, want day,name", strings.Join(header, ","))
+	withKind := len(header) == 3 && strings.TrimSpace(header[2]) == "kind"
+	if (len(header) != 2 && !withKind) || strings.TrimSpace(header[0]) != "day" || strings.TrimSpace(header[1]) != "name" {
+		return nil, fmt.Errorf("holidays CSV header: got %q, want day,name or day,name,kind", strings.Join(header, ","))
 	}
 	var out []Holiday
 	seen := map[time.Time]int{}
@@ -106,6 +139,9 @@ func ParseHolidaysCSV(r io.Reader) ([]Holiday, error) {
 			return nil, fmt.Errorf("holidays CSV: %w", err)
 		}
 		row, _ := cr.FieldPos(0)
+		if len(rec) != len(header) {
+			return nil, fmt.Errorf("holidays CSV row %d: %d fields, want %d as in the header", row, len(rec), len(header))
+		}
 		day, err := time.Parse(time.DateOnly, strings.TrimSpace(rec[0]))
 		if err != nil {
 			return nil, fmt.Errorf("holidays CSV row %d: day %q is not a date like 2026-02-17", row, rec[0])
@@ -118,7 +154,20 @@ func ParseHolidaysCSV(r io.Reader) ([]Holiday, error) {
 			return nil, fmt.Errorf("holidays CSV row %d: day %s already listed on row %d", row, rec[0], prev)
 		}
 		seen[day] = row
-		out = append(out, Holiday{Day: day, Name: name})
+		kind := DayOff
+		if withKind {
+			switch k := strings.TrimSpace(rec[2]); k {
+			case "", string(DayOff):
+			case string(DayWorking):
+				if wd := day.Weekday(); wd != time.Saturday && wd != time.Sunday {
+					return nil, fmt.Errorf("holidays CSV row %d: %s is a %s, already a working day", row, rec[0], wd)
+				}
+				kind = DayWorking
+			default:
+				return nil, fmt.Errorf("holidays CSV row %d: kind %q, want off or working", row, k)
+			}
+		}
+		out = append(out, Holiday{Day: day, Name: name, Kind: kind})
 	}
 	slices.SortFunc(out, func(a, b Holiday) int { return a.Day.Compare(b.Day) })
 	return out, nil

@@ -1,6 +1,7 @@
 package reporting_test
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -152,7 +153,10 @@ func TestParseHolidaysCSVErrors(t *testing.T) {
 		{"day-first date", "day,name\n01/01/2026,a\n", `row 2: day "01/01/2026" is not a date`},
 		{"no name", "day,name\n2026-01-01,a\n2026-01-02, \n", "row 3: day 2026-01-02 has no name"},
 		{"twice", "day,name\n2026-01-01,a\n2026-02-17,b\n2026-01-01,c\n", "row 4: day 2026-01-01 already listed on row 2"},
-		{"extra column", "day,name\n2026-01-01,a,b\n", "line 2"},
+		{"extra column", "day,name\n2026-01-01,a,b\n", "row 2: 3 fields, want 2"},
+		{"unknown kind", "day,name,kind\n2026-01-10,a,holiday\n", `row 2: kind "holiday", want off or working`},
+		{"working weekday", "day,name,kind\n2026-01-09,a,working\n", "row 2: 2026-01-09 is a Friday, already a working day"},
+		{"wrong third column", "day,name,type\n2026-01-10,a,off\n", "want day,name or day,name,kind"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -169,7 +173,7 @@ func TestParseHolidaysCSVErrors(t *testing.T) {
 // days off, written out by hand.
 func TestShippedHolidaysCSV(t *testing.T) {
 	t.Parallel()
-	f, err := os.Open("../cmd/baocao/demo/holidays.csv")
+	f, err := os.Open("../templates/calendar/vn-2024-2027.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,8 +183,18 @@ func TestShippedHolidaysCSV(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := map[string]string{}
+	var worked []string
 	for _, h := range hs {
+		if h.Kind == reporting.DayWorking {
+			worked = append(worked, h.Day.Format(time.DateOnly))
+			continue
+		}
 		got[h.Day.Format(time.DateOnly)] = h.Name
+	}
+	// The Saturdays worked in exchange for the days swapped off (the
+	// Government's notices of each year).
+	if want := "[2024-05-04 2025-04-26 2026-01-10 2026-08-22]"; fmt.Sprint(worked) != want {
+		t.Errorf("make-up working days %v, want %s", worked, want)
 	}
 	want := calDays(
 		"2024-01-01", "2024-02-08..2024-02-14", "2024-04-18", "2024-04-29..2024-05-01", "2024-09-02..2024-09-03",
@@ -193,22 +207,24 @@ func TestShippedHolidaysCSV(t *testing.T) {
 			t.Errorf("%s missing", d.Format(time.DateOnly))
 		}
 	}
-	if len(hs) != len(want) {
-		t.Errorf("%d days listed, want %d", len(hs), len(want))
+	if len(got) != len(want) {
+		t.Errorf("%d days off listed, want %d", len(got), len(want))
 	}
 	for _, d := range calDays("2026-02-14..2026-02-22") {
 		if name := got[d.Format(time.DateOnly)]; !strings.Contains(name, "Tết Nguyên đán") {
 			t.Errorf("%s is %q, want Tết Nguyên đán", d.Format(time.DateOnly), name)
 		}
 	}
-	cal := reporting.NewCalendar(func() []time.Time {
-		var ds []time.Time
-		for _, h := range hs {
-			ds = append(ds, h.Day)
-		}
-		return ds
-	}())
+	cal := reporting.CalendarOf(hs)
 	if cal.IsWorkingDay(calDate("2026-02-17")) || !cal.IsWorkingDay(calDate("2026-02-23")) {
 		t.Error("the shipped calendar does not close 17/2/2026 (Tết) and reopen on 23/2/2026")
+	}
+	// Saturday 10/01/2026 is worked: one working day after Friday 9/1 is
+	// that Saturday, not Monday 12/1; an ordinary Saturday stays off.
+	if got := cal.AddWorkingDays(calDate("2026-01-09"), 1); !got.Equal(calDate("2026-01-10")) {
+		t.Errorf("one working day after 09/01/2026 = %s, want the make-up Saturday 10/01/2026", got.Format(time.DateOnly))
+	}
+	if cal.IsWorkingDay(calDate("2026-01-17")) {
+		t.Error("an ordinary Saturday, 17/01/2026, is a working day")
 	}
 }

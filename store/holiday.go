@@ -1,9 +1,9 @@
 package store
 
-// The holidays table: days off besides weekends, on which deadlines are
-// counted (reporting.Calendar).
+// The holidays table: days off besides weekends and weekend days worked,
+// on which deadlines are counted (reporting.Calendar).
 //
-// Sources of the demo seed, cmd/baocao/demo/holidays.csv (government
+// Sources of the shipped calendar, templates/calendar/vn-2024-2027.csv (government
 // offices, 2024–2027): Labour Code 2019 Art. 112 (1/1; Tết 5 days; Giỗ Tổ
 // 10/3 lunar; 30/4; 1/5; 2/9 and an adjacent day), Art. 111(3) (a holiday on
 // a weekend gives the next working day off) and the Government's notices:
@@ -15,9 +15,9 @@ package store
 // Mùi is Fri 5/2 (last day of the old year) to Tue 9/2 plus Wed 10/2 and
 // Thu 11/2 in lieu of the weekend; Mon 3/5 in lieu of 1/5; 2/9's adjacent
 // day is taken to be Fri 3/9. Lunar dates were checked against computed new
-// moons at UTC+7. The Saturdays worked in exchange for swapped days cannot
-// be listed (every Saturday is a day off here), which errs toward later
-// deadlines. Ngày Văn hóa Việt Nam (24/11) waits for the Labour Code
+// moons at UTC+7. The Saturdays worked in exchange for swapped days are
+// listed as kind working (04/5/2024, 26/4/2025, 10/01/2026, 22/8/2026, as
+// the same notices give them). Ngày Văn hóa Việt Nam (24/11) waits for the Labour Code
 // amendment that makes it a holiday.
 
 import (
@@ -37,6 +37,7 @@ import (
 func (s *Store) UpsertHolidays(ctx context.Context, hs []reporting.Holiday) (int, error) {
 	days := make([]time.Time, len(hs))
 	names := make([]string, len(hs))
+	kinds := make([]string, len(hs))
 	seen := make(map[time.Time]bool, len(hs))
 	for i, h := range hs {
 		d := reporting.Day(h.Day.Date())
@@ -44,13 +45,16 @@ func (s *Store) UpsertHolidays(ctx context.Context, hs []reporting.Holiday) (int
 			return 0, fmt.Errorf("upsert holidays: %s listed twice", d.Format(time.DateOnly))
 		}
 		seen[d] = true
-		days[i], names[i] = d, h.Name
+		days[i], names[i], kinds[i] = d, h.Name, string(h.Kind)
+		if h.Kind == "" {
+			kinds[i] = string(reporting.DayOff)
+		}
 	}
 	tag, err := s.q.Exec(ctx, `
-		INSERT INTO holidays (day, name)
-		SELECT day, name FROM unnest($1::date[], $2::text[]) AS h (day, name)
-		ON CONFLICT (day) DO UPDATE SET name = EXCLUDED.name
-		WHERE holidays.name IS DISTINCT FROM EXCLUDED.name`, days, names)
+		INSERT INTO holidays (day, name, kind)
+		SELECT day, name, kind FROM unnest($1::date[], $2::text[], $3::text[]) AS h (day, name, kind)
+		ON CONFLICT (day) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind
+		WHERE (holidays.name, holidays.kind) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.kind)`, days, names, kinds)
 	if err != nil {
 		return 0, fmt.Errorf("upsert %d holidays: %w", len(hs), err)
 	}
@@ -60,7 +64,7 @@ func (s *Store) UpsertHolidays(ctx context.Context, hs []reporting.Holiday) (int
 // Holidays lists the holidays from from to to, both days included, by day.
 func (s *Store) Holidays(ctx context.Context, from, to time.Time) ([]reporting.Holiday, error) {
 	rows, err := s.q.Query(ctx, `
-		SELECT day, name FROM holidays
+		SELECT day, name, kind FROM holidays
 		WHERE day BETWEEN $1 AND $2
 		ORDER BY day`, reporting.Day(from.Date()), reporting.Day(to.Date()))
 	if err != nil {
@@ -77,13 +81,47 @@ func (s *Store) Holidays(ctx context.Context, from, to time.Time) ([]reporting.H
 // table holds a few dozen rows a year, so loading all of it is cheaper than
 // guessing which years a computation will touch.
 func (s *Store) Calendar(ctx context.Context) (reporting.Calendar, error) {
-	rows, err := s.q.Query(ctx, `SELECT day FROM holidays`)
+	rows, err := s.q.Query(ctx, `SELECT day, name, kind FROM holidays`)
 	if err != nil {
 		return reporting.Calendar{}, fmt.Errorf("load holiday calendar: %w", err)
 	}
-	days, err := pgx.CollectRows(rows, pgx.RowTo[time.Time])
+	hs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[reporting.Holiday])
 	if err != nil {
 		return reporting.Calendar{}, fmt.Errorf("load holiday calendar: %w", err)
 	}
-	return reporting.NewCalendar(days), nil
+	return reporting.CalendarOf(hs), nil
+}
+
+// LoadShippedCalendar stores the official calendar shipped in the binary
+// (name, its checksum, its days) unless this version of it was loaded
+// before: a day already in the table is left as the administrator has it,
+// and a day the administrator deleted is not brought back until a new
+// version of the shipped calendar lists it. It returns how many days it
+// added (0 when this version was loaded already).
+func (s *Store) LoadShippedCalendar(ctx context.Context, name, checksum string, hs []reporting.Holiday) (int, error) {
+	added := 0
+	err := s.InTx(ctx, func(tx *Store) error {
+		tag, err := tx.q.Exec(ctx, `
+			INSERT INTO calendar_sources (checksum, name, days) VALUES ($1, $2, $3)
+			ON CONFLICT DO NOTHING`, checksum, name, len(hs))
+		if err != nil || tag.RowsAffected() == 0 {
+			return err
+		}
+		days := make([]time.Time, len(hs))
+		names := make([]string, len(hs))
+		kinds := make([]string, len(hs))
+		for i, h := range hs {
+			days[i], names[i], kinds[i] = reporting.Day(h.Day.Date()), h.Name, string(h.Kind)
+		}
+		tag, err = tx.q.Exec(ctx, `
+			INSERT INTO holidays (day, name, kind)
+			SELECT day, name, kind FROM unnest($1::date[], $2::text[], $3::text[]) AS h (day, name, kind)
+			ON CONFLICT (day) DO NOTHING`, days, names, kinds)
+		added = int(tag.RowsAffected())
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("load the shipped calendar %s: %w", name, err)
+	}
+	return added, nil
 }

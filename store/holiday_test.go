@@ -66,7 +66,7 @@ func TestDemoHolidaysCalendar(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s := storetest.Tx(t)
-	f, err := os.Open("../cmd/baocao/demo/holidays.csv")
+	f, err := os.Open("../templates/calendar/vn-2024-2027.csv")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -92,19 +92,6 @@ func (a *app) seedDemo(ctx context.Context, st *store.Store, now, fillSince time
 	if err := a.syncForms(ctx, st); err != nil {
 		return err
 	}
-	hol, err := demoData.Open("demo/holidays.csv")
-	if err != nil {
-		return fmt.Errorf("open demo holidays: %w", err)
-	}
-	days, err := reporting.ParseHolidaysCSV(hol)
-	hol.Close()
-	if err != nil {
-		return fmt.Errorf("demo holidays: %w", err)
-	}
-	if _, err := st.UpsertHolidays(ctx, days); err != nil {
-		return err
-	}
-	fmt.Fprintf(a.out, "holidays: %d days (2024–2027, Tết included)\n", len(days))
 
 	steps := []struct {
 		file      string

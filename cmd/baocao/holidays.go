@@ -14,10 +14,10 @@ import (
 )
 
 func newHolidaysCmd(a *app) *cobra.Command {
-	cmd := &cobra.Command{Use: "holidays", Short: "The working-day calendar: days off besides weekends"}
+	cmd := &cobra.Command{Use: "holidays", Short: "The working-day calendar: days off besides weekends, and weekend days worked (the official calendar ships in the binary)"}
 	imp := &cobra.Command{
 		Use:   "import FILE.csv",
-		Short: "Add or rename holidays from a CSV file with header day,name (day as YYYY-MM-DD)",
+		Short: "Add or change calendar days from a CSV file with header day,name[,kind] (day as YYYY-MM-DD; kind off, the default, or working for a make-up Saturday)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -58,7 +58,7 @@ func newHolidaysCmd(a *app) *cobra.Command {
 			}
 			tw := tabwriter.NewWriter(a.out, 2, 4, 2, ' ', 0)
 			for _, h := range hs {
-				fmt.Fprintf(tw, "%s\t%s\t%s\n", h.Day.Format("2006-01-02"), h.Day.Weekday().String()[:3], h.Name)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", h.Day.Format("2006-01-02"), h.Day.Weekday().String()[:3], h.Kind, h.Name)
 			}
 			return tw.Flush()
 		}),

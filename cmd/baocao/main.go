@@ -22,6 +22,7 @@ import (
 	"baocao/reporting"
 	"baocao/store"
 	"baocao/store/pglocal"
+	"baocao/templates"
 	"baocao/web"
 )
 
@@ -110,6 +111,19 @@ func (a *app) openStore(ctx context.Context) (*store.Store, error) {
 		return nil, err
 	}
 	if _, err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	// The official calendar ships like the schema: a new database, or a
+	// new version of the calendar in the binary, gets its days.
+	name, sum, days, err := templates.ShippedCalendar()
+	if err == nil {
+		var n int
+		if n, err = st.LoadShippedCalendar(ctx, name, sum, days); n > 0 {
+			a.log.InfoContext(ctx, "shipped calendar loaded", "file", name, "days", n)
+		}
+	}
+	if err != nil {
 		st.Close()
 		return nil, err
 	}
