@@ -130,8 +130,10 @@ type ComplianceCounts struct {
 	// returned); FiledLate those whose first version came after it.
 	OnTime    int `json:"on_time"`
 	FiledLate int `json:"filed_late"`
-	// OnTimeRate is OnTime / (Obliged − Exempt); FiledRate is
-	// (OnTime + FiledLate) / (Obliged − Exempt).
+	// OnTimeRate is OnTime / (Obliged − Exempt): timeliness counts the
+	// first version. FiledRate is (Submitted + Late + Accepted) /
+	// (Obliged − Exempt): completeness counts a report whose latest version
+	// stands, so a returned one is not filed until a new version comes.
 	OnTimeRate float64 `json:"on_time_rate"`
 	FiledRate  float64 `json:"filed_rate"`
 }
@@ -139,7 +141,7 @@ type ComplianceCounts struct {
 func (c *ComplianceCounts) rates() {
 	due := c.Obliged - c.Exempt
 	c.OnTimeRate = reporting.Rate(c.OnTime, due)
-	c.FiledRate = reporting.Rate(c.OnTime+c.FiledLate, due)
+	c.FiledRate = reporting.Rate(c.Submitted+c.Late+c.Accepted, due)
 }
 
 // ComplianceGroup is the counts of the units under one parent, or of one

@@ -287,6 +287,12 @@ func TestSimulatedPeriodWithAMovingClock(t *testing.T) {
 	if c.Total.OnTimeRate != 18.0/29 {
 		t.Fatalf("on-time rate %v, want 18/29", c.Total.OnTimeRate)
 	}
+	// The filed rate counts a report whose latest version stands: the
+	// returned one (unit 1) needs a new version and is not filed, though
+	// it was on time: 16 submitted + 5 late + 2 accepted of 29 due.
+	if c.Total.FiledRate != 23.0/29 {
+		t.Fatalf("filed rate %v, want 23/29 (the returned report not counted)", c.Total.FiledRate)
+	}
 }
 
 // TestSQLStatusAgreesWithTheGoRule runs a table of histories (uploads,
