@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"baocao/reporting"
 )
@@ -329,4 +330,44 @@ func toStrings[T ~string](xs []T) []string {
 		out[i] = string(x)
 	}
 	return out
+}
+
+// In the quarterly form, agencies and public service units alike report by
+// the 20th of the quarter's last month, as its comment says; communes two
+// working days after the cut-off. 2026-Q1 (data to Saturday 14/03/2026),
+// by hand: agencies and units Friday 20/03, communes Tuesday 17/03.
+func TestQuarterlyDeadlinesOfAgenciesAndUnits(t *testing.T) {
+	t.Parallel()
+	ffs, err := EmbeddedForms()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hcm, err := time.LoadLocation("Asia/Ho_Chi_Minh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ff := range ffs {
+		if ff.Form.Code != "DCCS-QUY" {
+			continue
+		}
+		due, err := ff.Form.Schedules[0].PeriodsDue(time.Time{}, time.Date(2026, time.January, 1, 0, 0, 0, 0, hcm), hcm, reporting.Calendar{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range due {
+			if p.Key != "2026-Q1" {
+				continue
+			}
+			for kind, want := range map[reporting.UnitKind]string{
+				reporting.KindAgency: "2026-03-20", reporting.KindPSU: "2026-03-20", reporting.KindCommunePC: "2026-03-17",
+			} {
+				if got := p.DeadlineFor(kind).In(hcm).Format(time.DateOnly); got != want {
+					t.Errorf("2026-Q1 deadline of %s = %s, want %s", kind, got, want)
+				}
+			}
+			return
+		}
+		t.Fatal("DCCS-QUY has no 2026-Q1 period due on 01/01/2026")
+	}
+	t.Fatal("DCCS-QUY not shipped")
 }
