@@ -55,7 +55,7 @@ func TestAdministratorsOnly(t *testing.T) {
 	if _, err := svc.ImportUnits(ctx, inspector, time.Now(), rows, store.ImportOptions{}); reporting.ErrorCode(err) != reporting.EFORBIDDEN {
 		t.Errorf("an inspector importing units: %v", err)
 	}
-	if err := svc.RecordSuccession(ctx, inspector, "1", "2", day, ""); reporting.ErrorCode(err) != reporting.EFORBIDDEN {
+	if err := svc.RecordSuccession(ctx, inspector, "1", "2", day, "", false); reporting.ErrorCode(err) != reporting.EFORBIDDEN {
 		t.Errorf("an inspector recording a succession: %v", err)
 	}
 	if _, err := svc.AuditTrail(ctx, inspector, store.AuditFilter{}); reporting.ErrorCode(err) != reporting.EFORBIDDEN {

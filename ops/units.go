@@ -35,10 +35,11 @@ func (s *Service) ImportUnits(ctx context.Context, u reporting.User, now time.Ti
 }
 
 // RecordSuccession records, as an administrator's action, that unit from
-// continues as unit to from day effective (a merger), on a legal basis.
-func (s *Service) RecordSuccession(ctx context.Context, u reporting.User, from, to string, effective time.Time, basis string) error {
+// continues as unit to from day effective (a merger), on a legal basis;
+// crossLevel confirms a succession between units of different kinds.
+func (s *Service) RecordSuccession(ctx context.Context, u reporting.User, from, to string, effective time.Time, basis string, crossLevel bool) error {
 	if err := reporting.AuthorizeRole(u, reporting.RoleAdmin); err != nil {
 		return err
 	}
-	return s.st.RecordSuccession(ctx, from, to, effective, basis)
+	return s.st.RecordSuccession(ctx, from, to, effective, basis, crossLevel)
 }

@@ -44,6 +44,7 @@ const (
 	msgSuccessionSelf     = "Đơn vị không thể kế thừa chính nó (%s)."
 	msgSuccessionUnknown  = "Không có đơn vị mã %s."
 	msgSuccessionConflict = "Đã ghi nhận %s kế thừa %s từ ngày %s theo %q."
+	msgSuccessionLevel    = "Không ghi nhận: %s (%s) là %s, còn %s (%s) là %s — hai đơn vị khác cấp. Nếu đúng là sáp nhập khác cấp theo văn bản của cấp có thẩm quyền, xin xác nhận điều đó (baocao units merge … --cross-level)."
 	msgPeriodOpen         = "từ ngày %s"
 	msgPeriodClosed       = "từ ngày %s đến ngày %s"
 )
@@ -420,8 +421,10 @@ func (s *Store) UnitHistory(ctx context.Context, code string) ([]reporting.Unit,
 // RecordSuccession records that unit from's history continues under unit to
 // from the effective day on (a merger keeps the code of the unit whose seat
 // it uses). Recording the same succession again is a no-op; recording the
-// pair with another day or legal basis is a conflict.
-func (s *Store) RecordSuccession(ctx context.Context, from, to string, effective time.Time, legalBasis string) error {
+// pair with another day or legal basis is a conflict. A succession between
+// units of different kinds (a district into a commune) is refused unless
+// crossLevel confirms it: it is almost always a mistyped code.
+func (s *Store) RecordSuccession(ctx context.Context, from, to string, effective time.Time, legalBasis string, crossLevel bool) error {
 	if from == to {
 		return reporting.Errorf(reporting.EINVALID, msgSuccessionSelf, from)
 	}
@@ -437,6 +440,11 @@ func (s *Store) RecordSuccession(ctx context.Context, from, to string, effective
 	for _, c := range []string{from, to} {
 		if !slices.Contains(found, c) {
 			return reporting.Errorf(reporting.ENOTFOUND, msgSuccessionUnknown, c)
+		}
+	}
+	if !crossLevel {
+		if err := s.checkSameLevel(ctx, from, to, effective); err != nil {
+			return err
 		}
 	}
 	tag, err := s.q.Exec(ctx, `
@@ -461,6 +469,31 @@ func (s *Store) RecordSuccession(ctx context.Context, from, to string, effective
 		return nil
 	}
 	return reporting.Errorf(reporting.ECONFLICT, msgSuccessionConflict, to, from, reporting.FormatDate(had), hadBasis)
+}
+
+// checkSameLevel refuses a succession whose units differ in kind: from as
+// it was the day before effective, to as it is on effective (each its
+// nearest version when none is in effect then).
+func (s *Store) checkSameLevel(ctx context.Context, from, to string, effective time.Time) error {
+	type side struct{ name, kind string }
+	var sides [2]side
+	for i, u := range []struct {
+		code string
+		day  time.Time
+	}{{from, effective.AddDate(0, 0, -1)}, {to, effective}} {
+		err := s.q.QueryRow(ctx, `
+			SELECT name, kind FROM unit_versions WHERE unit_code = $1
+			ORDER BY (valid_from <= $2 AND (valid_until IS NULL OR valid_until >= $2)) DESC, valid_from DESC
+			LIMIT 1`, u.code, u.day).Scan(&sides[i].name, &sides[i].kind)
+		if err != nil {
+			return fmt.Errorf("record succession %s → %s: kind of %s: %w", from, to, u.code, err)
+		}
+	}
+	if sides[0].kind == sides[1].kind {
+		return nil
+	}
+	return reporting.Errorf(reporting.EINVALID, msgSuccessionLevel,
+		sides[0].name, from, reporting.UnitKind(sides[0].kind).Label(), sides[1].name, to, reporting.UnitKind(sides[1].kind).Label())
 }
 
 // civilDate is t's calendar day as a civil date.

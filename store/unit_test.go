@@ -464,15 +464,18 @@ func TestRecordSuccession(t *testing.T) {
 		name     string
 		from, to string
 		basis    string
+		cross    bool
 		code     string // "" for success
 	}{
-		{"records", "00102", "00101", basis, ""},
-		{"again is a no-op", "00102", "00101", basis, ""},
-		{"same pair, other basis", "00102", "00101", "Quyết định khác", reporting.ECONFLICT},
-		{"unknown code", "00102", "99999", basis, reporting.ENOTFOUND},
-		{"itself", "00101", "00101", basis, reporting.EINVALID},
+		{"records", "00102", "00101", basis, false, ""},
+		{"again is a no-op", "00102", "00101", basis, false, ""},
+		{"same pair, other basis", "00102", "00101", "Quyết định khác", false, reporting.ECONFLICT},
+		{"unknown code", "00102", "99999", basis, false, reporting.ENOTFOUND},
+		{"itself", "00101", "00101", basis, false, reporting.EINVALID},
+		{"a district into a commune", "D2", "00202", basis, false, reporting.EINVALID},
+		{"a district into a commune, confirmed", "D2", "00202", basis, true, ""},
 	} {
-		err := s.RecordSuccession(ctx, tc.from, tc.to, reform, tc.basis)
+		err := s.RecordSuccession(ctx, tc.from, tc.to, reform, tc.basis, tc.cross)
 		if (tc.code == "" && err != nil) || (tc.code != "" && reporting.ErrorCode(err) != tc.code) {
 			t.Errorf("%s: got %v, want %q", tc.name, err, tc.code)
 		}

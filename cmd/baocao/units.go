@@ -123,6 +123,7 @@ problem by row number; nothing is stored then. Units are never deleted.`,
 	}
 
 	var basis string
+	var crossLevel bool
 	merge := &cobra.Command{
 		Use:   "merge OLD NEW --effective DATE",
 		Short: "Record that unit OLD continues as unit NEW from DATE (a merger), so history shows under NEW",
@@ -138,7 +139,7 @@ problem by row number; nothing is stored then. Units are never deleted.`,
 				return err
 			}
 			defer st.Close()
-			if err := a.ops(st).RecordSuccession(ctx, ops.CLIAdmin, args[0], args[1], eff, basis); err != nil {
+			if err := a.ops(st).RecordSuccession(ctx, ops.CLIAdmin, args[0], args[1], eff, basis, crossLevel); err != nil {
 				return userError(err)
 			}
 			fmt.Fprintf(a.out, "%s continues as %s from %s\n", args[0], args[1], eff.Format("2006-01-02"))
@@ -147,6 +148,7 @@ problem by row number; nothing is stored then. Units are never deleted.`,
 	}
 	merge.Flags().StringVar(&effective, "effective", "", "date of the merger, YYYY-MM-DD (required)")
 	merge.Flags().StringVar(&basis, "basis", "", "legal basis, e.g. Nghị quyết 1662/NQ-UBTVQH15")
+	merge.Flags().BoolVar(&crossLevel, "cross-level", false, "confirm a merger between units of different kinds (refused otherwise)")
 	_ = merge.MarkFlagRequired("effective")
 
 	cmd.AddCommand(imp, list, history, merge)
