@@ -60,3 +60,6 @@ const (
 // The reason recorded when a unit closed before a period's cut-off is
 // released from it by a reconciliation.
 const reasonDeparted = "Đơn vị không còn hoạt động (hoặc không còn thuộc diện báo cáo) vào ngày chốt số liệu %s; kỳ báo cáo do đơn vị đang hoạt động ngày đó thực hiện."
+
+// The reason recorded when a change of the calendar moves a deadline.
+const reasonRescheduled = "Lịch ngày nghỉ, ngày làm việc thay đổi: hạn nộp chuyển từ ngày %s sang ngày %s."

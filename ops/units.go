@@ -2,6 +2,7 @@ package ops
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"baocao/reporting"
@@ -42,4 +43,77 @@ func (s *Service) RecordSuccession(ctx context.Context, u reporting.User, from, 
 		return err
 	}
 	return s.st.RecordSuccession(ctx, from, to, effective, basis, crossLevel)
+}
+
+// CalendarResult is what ChangeCalendar did.
+type CalendarResult struct {
+	Days  int // calendar days added or changed
+	Moved int // obligations whose deadline moved
+}
+
+// ChangeCalendar stores days of the calendar (days off, make-up working
+// days) at now as an administrator's action and, in the same transaction,
+// moves the deadlines the change moves: of every period not locked, the
+// obligations whose deadline is still ahead and was not extended by hand,
+// each with a rescheduled event (old and new deadline, the reason) in its
+// history. Reminders follow the new deadlines by themselves.
+func (s *Service) ChangeCalendar(ctx context.Context, u reporting.User, now time.Time, days []reporting.Holiday) (CalendarResult, error) {
+	var res CalendarResult
+	if err := reporting.AuthorizeRole(u, reporting.RoleAdmin); err != nil {
+		return res, err
+	}
+	err := s.st.InTx(ctx, func(tx *store.Store) error {
+		n, err := tx.UpsertHolidays(ctx, days)
+		if err != nil {
+			return err
+		}
+		res.Days = n
+		cal, err := tx.Calendar(ctx)
+		if err != nil {
+			return err
+		}
+		forms, err := tx.CurrentForms(ctx)
+		if err != nil {
+			return err
+		}
+		for _, f := range forms {
+			for _, sch := range f.Schedules {
+				due, err := sch.PeriodsDue(time.Time{}, now, s.opts.Location, cal)
+				if err != nil {
+					return fmt.Errorf("periods of %s: %w", f.Code, err)
+				}
+				for _, p := range due {
+					if !p.LocksAt.After(now) {
+						continue
+					}
+					id, moves, err := tx.LockReschedulings(ctx, f, p, now)
+					if err != nil {
+						return err
+					}
+					events := make([]store.ObligationEvent, len(moves))
+					for i, m := range moves {
+						old := m.Deadline
+						events[i] = store.ObligationEvent{PeriodID: id, UnitCode: m.UnitCode, Event: reporting.Event{
+							At: now, Kind: reporting.EventRescheduled, Actor: u.Email, Deadline: m.NewDate, PreviousDeadline: &old,
+							Reason: fmt.Sprintf(reasonRescheduled, s.formatDay(old), s.formatDay(m.NewDate))}}
+					}
+					if err := tx.RecordEvents(ctx, events); err != nil {
+						return err
+					}
+					res.Moved += len(moves)
+				}
+			}
+		}
+		return tx.Audit(ctx, store.AuditEvent{At: now, Actor: u.Email, Action: "calendar.change", ObjectType: "calendar",
+			Details: map[string]any{"days": len(days), "changed": res.Days, "deadlines_moved": res.Moved}})
+	})
+	if err != nil {
+		return CalendarResult{}, fmt.Errorf("change the calendar: %w", err)
+	}
+	return res, nil
+}
+
+// formatDay is t's local date as users read it.
+func (s *Service) formatDay(t time.Time) string {
+	return reporting.FormatDate(t.In(s.opts.Location))
 }

@@ -33,6 +33,9 @@ const (
 	EventUnexempted EventKind = "unexempted"
 	// EventExtended: the deadline moved (Deadline is the new one).
 	EventExtended EventKind = "extended"
+	// EventRescheduled: the deadline moved with the calendar (a holiday
+	// added or removed); Deadline is the new one.
+	EventRescheduled EventKind = "rescheduled"
 	// EventFlaggedMissing: the deadline tick saw the deadline pass with
 	// nothing in. It records the observation; the status does not depend
 	// on it.
@@ -56,6 +59,8 @@ func (k EventKind) Label() string {
 		return labelEventUnexempted
 	case EventExtended:
 		return labelEventExtended
+	case EventRescheduled:
+		return labelEventRescheduled
 	case EventFlaggedMissing:
 		return labelEventFlagged
 	}
@@ -108,7 +113,7 @@ func (f Facts) Apply(e Event) Facts {
 	switch e.Kind {
 	case EventOpened:
 		f.Present, f.Deadline = true, e.Deadline
-	case EventExtended:
+	case EventExtended, EventRescheduled:
 		f.Deadline = e.Deadline
 	case EventUploaded:
 		if f.FirstAt.IsZero() || e.At.Before(f.FirstAt) {
@@ -194,12 +199,13 @@ func (f Facts) Owing(at time.Time) bool { return slices.Contains(OwingStatuses, 
 
 // The Vietnamese names of obligation events, in one place for review.
 const (
-	labelEventOpened     = "Mở kỳ báo cáo"
-	labelEventUploaded   = "Nộp báo cáo"
-	labelEventReturned   = "Trả lại"
-	labelEventAccepted   = "Chấp nhận"
-	labelEventExempted   = "Miễn báo cáo"
-	labelEventUnexempted = "Bỏ miễn báo cáo"
-	labelEventExtended   = "Gia hạn"
-	labelEventFlagged    = "Quá hạn, chưa nộp"
+	labelEventOpened      = "Mở kỳ báo cáo"
+	labelEventUploaded    = "Nộp báo cáo"
+	labelEventReturned    = "Trả lại"
+	labelEventAccepted    = "Chấp nhận"
+	labelEventExempted    = "Miễn báo cáo"
+	labelEventUnexempted  = "Bỏ miễn báo cáo"
+	labelEventExtended    = "Gia hạn"
+	labelEventRescheduled = "Đổi hạn theo lịch nghỉ"
+	labelEventFlagged     = "Quá hạn, chưa nộp"
 )

@@ -205,7 +205,7 @@ func (s *Store) RecordEvents(ctx context.Context, events []ObligationEvent) erro
 			decision = CASE ev.kind WHEN 'uploaded' THEN '' WHEN 'returned' THEN 'returned' WHEN 'accepted' THEN 'accepted'
 			           ELSE o.decision END,
 			first_submitted_at = CASE WHEN ev.kind = 'uploaded' THEN least(o.first_submitted_at, ev.at) ELSE o.first_submitted_at END,
-			deadline = CASE WHEN ev.kind IN ('opened', 'extended') THEN ev.deadline ELSE o.deadline END,
+			deadline = CASE WHEN ev.kind IN ('opened', 'extended', 'rescheduled') THEN ev.deadline ELSE o.deadline END,
 			flagged_deadline = CASE WHEN ev.kind = 'flagged_missing' THEN ev.deadline ELSE o.flagged_deadline END,
 			changed_at = CASE WHEN ev.kind = 'flagged_missing' THEN o.changed_at ELSE greatest(o.changed_at, ev.at) END
 		FROM ev

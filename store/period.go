@@ -289,3 +289,52 @@ func kindStrings(form reporting.Form) []string {
 	}
 	return kinds
 }
+
+// Rescheduling is an obligation whose deadline the calendar moves.
+type Rescheduling struct {
+	UnitCode          string
+	Deadline, NewDate time.Time
+}
+
+// LockReschedulings finds, locked for update, the obligations of stored
+// period p of form whose deadline should move now that the calendar gives
+// p's deadlines (per unit kind) as p carries them: those whose deadline
+// differs, is still ahead at now, and was never extended by hand (an
+// inspector's extension stands whatever the calendar does). It also stores
+// the period's own deadline and lock day as p gives them. A period not
+// stored, or locked at now, gives nothing.
+func (s *Store) LockReschedulings(ctx context.Context, form reporting.Form, p reporting.Period, now time.Time) (int64, []Rescheduling, error) {
+	var id int64
+	err := s.q.QueryRow(ctx, `
+		UPDATE periods SET deadline = $4, locks_at = $5
+		WHERE form_code = $1 AND key = $2 AND locks_at > $3
+		RETURNING id`, form.Code, p.Key, now, p.Deadline, p.LocksAt).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, nil, nil
+	}
+	if err != nil {
+		return 0, nil, fmt.Errorf("reschedule %s %s: %w", form.Code, p.Key, err)
+	}
+	deadlines := make([]time.Time, 0, len(form.UnitKinds))
+	for _, k := range form.UnitKinds {
+		deadlines = append(deadlines, p.DeadlineFor(k))
+	}
+	rows, err := s.q.Query(ctx, `
+		SELECT o.unit_code, o.deadline, k.deadline
+		FROM obligations o
+		JOIN unit_versions v ON v.id = o.unit_version_id
+		JOIN unnest($2::text[], $3::timestamptz[]) AS k (kind, deadline) ON k.kind = v.kind
+		WHERE o.period_id = $1 AND o.deadline > $4 AND o.deadline <> k.deadline
+		  AND NOT EXISTS (SELECT 1 FROM obligation_events e
+		                  WHERE e.period_id = o.period_id AND e.unit_code = o.unit_code AND e.kind = 'extended')
+		ORDER BY o.unit_code
+		FOR UPDATE OF o`, id, kindStrings(form), deadlines, now)
+	if err != nil {
+		return 0, nil, fmt.Errorf("reschedule %s %s: %w", form.Code, p.Key, err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowToStructByPos[Rescheduling])
+	if err != nil {
+		return 0, nil, fmt.Errorf("reschedule %s %s: %w", form.Code, p.Key, err)
+	}
+	return id, out, nil
+}

@@ -9,11 +9,13 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"baocao/ops"
 	"baocao/reporting"
 	"baocao/store"
 )
 
 func newHolidaysCmd(a *app) *cobra.Command {
+	var importAt string
 	cmd := &cobra.Command{Use: "holidays", Short: "The working-day calendar: days off besides weekends, and weekend days worked (the official calendar ships in the binary)"}
 	imp := &cobra.Command{
 		Use:   "import FILE.csv",
@@ -30,19 +32,24 @@ func newHolidaysCmd(a *app) *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)
 			}
+			now, err := a.parseAt(importAt)
+			if err != nil {
+				return err
+			}
 			st, err := a.openStore(ctx)
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			n, err := st.UpsertHolidays(ctx, days)
+			res, err := a.ops(st).ChangeCalendar(ctx, ops.CLIAdmin, now, days)
 			if err != nil {
-				return err
+				return userError(err)
 			}
-			fmt.Fprintf(a.out, "%d holidays stored\n", n)
+			fmt.Fprintf(a.out, "%d calendar days stored; %d deadlines of open periods moved\n", res.Days, res.Moved)
 			return nil
 		},
 	}
+	imp.Flags().StringVar(&importAt, "at", "", "the moment of the change: deadlines still ahead then move (default now)")
 	var year int
 	list := &cobra.Command{
 		Use:   "list",

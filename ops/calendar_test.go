@@ -1,0 +1,121 @@
+package ops_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"baocao/ops"
+	"baocao/reporting"
+	"baocao/store"
+	"baocao/store/storetest"
+)
+
+// A day off added while a period is open moves the deadlines still ahead
+// that fall on it or count working days across it, with the change in each
+// obligation's history; an inspector's extension stands; a deadline already
+// past stays. DCCS-XA 2026-H1: data to Sunday 14/06/2026, communes report
+// two working days later, Tuesday 16/06 (by hand); with 16/06 off,
+// Wednesday 17/06.
+func TestAHolidayAddedMovesTheOpenDeadlinesStillAhead(t *testing.T) {
+	t.Parallel()
+	hcmDay := func(y int, m time.Month, d int) time.Time {
+		return time.Date(y, m, d, 23, 59, 59, 999999000, hcm)
+	}
+	off := []reporting.Holiday{{Day: reporting.Day(2026, time.June, 16), Name: "Ngày nghỉ đột xuất (thử)", Kind: reporting.DayOff}}
+	setup := func(t *testing.T) (*store.Store, *ops.Service, int64) {
+		st := storetest.Open(t)
+		seed(t, st)
+		svc := storetest.Ops(st, hcm)
+		if _, err := svc.OpenDuePeriods(context.Background(), time.Date(2026, time.June, 1, 8, 0, 0, 0, hcm)); err != nil {
+			t.Fatal(err)
+		}
+		id := periodID(t, st, "DCCS-XA", "2026-H1")
+		o, err := st.Obligation(context.Background(), id, "25001")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !o.Facts.Deadline.Equal(hcmDay(2026, time.June, 16)) {
+			t.Fatalf("25001's 2026-H1 deadline %s, want 16/06/2026 23:59:59", o.Facts.Deadline.In(hcm))
+		}
+		return st, svc, id
+	}
+
+	t.Run("ahead", func(t *testing.T) {
+		t.Parallel()
+		ctx := context.Background()
+		st, svc, id := setup(t)
+		now := time.Date(2026, time.June, 5, 9, 0, 0, 0, hcm)
+		// 25002's deadline was extended by hand: it stands.
+		if _, err := svc.Extend(ctx, ops.CLIAdmin, now.Add(-time.Hour), ops.ExtendInput{PeriodID: id, UnitCodes: []string{"25002"},
+			NewDeadline: hcmDay(2026, time.June, 19), Reason: "Xã bị ảnh hưởng bão"}); err != nil {
+			t.Fatal(err)
+		}
+		res, err := svc.ChangeCalendar(ctx, ops.CLIAdmin, now, off)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Days != 1 || res.Moved == 0 {
+			t.Fatalf("calendar change %+v, want 1 day stored and deadlines moved", res)
+		}
+		want := hcmDay(2026, time.June, 17)
+		for _, u := range []string{"25001", "25004"} {
+			o, err := st.Obligation(ctx, id, u)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !o.Facts.Deadline.Equal(want) {
+				t.Errorf("%s's deadline %s after 16/06 became a day off, want 17/06/2026 23:59:59", u, o.Facts.Deadline.In(hcm))
+			}
+			h, err := st.ObligationHistory(ctx, id, u)
+			if err != nil {
+				t.Fatal(err)
+			}
+			last := h[len(h)-1]
+			if last.Kind != reporting.EventRescheduled || !last.Deadline.Equal(want) || last.PreviousDeadline == nil ||
+				!last.PreviousDeadline.Equal(hcmDay(2026, time.June, 16)) || last.Reason == "" {
+				t.Errorf("%s's history ends with %+v, want the move 16/06 → 17/06 with its reason", u, last)
+			}
+			// The SQL fold of the history agrees.
+			var sqlDeadline time.Time
+			if err := st.Pool().QueryRow(ctx, `SELECT deadline FROM obligation_history_at($1, $2, $3)`, id, u, now).Scan(&sqlDeadline); err != nil {
+				t.Fatal(err)
+			}
+			if !sqlDeadline.Equal(want) {
+				t.Errorf("%s: obligation_history_at gives %s, want 17/06", u, sqlDeadline.In(hcm))
+			}
+		}
+		if o, err := st.Obligation(ctx, id, "25002"); err != nil || !o.Facts.Deadline.Equal(hcmDay(2026, time.June, 19)) {
+			t.Errorf("extended 25002's deadline %v (%v), want its extension, 19/06, kept", o.Facts.Deadline, err)
+		}
+		// The same list again moves nothing.
+		if again, err := svc.ChangeCalendar(ctx, ops.CLIAdmin, now.Add(time.Hour), off); err != nil || again.Moved != 0 || again.Days != 0 {
+			t.Errorf("the same calendar again: %+v, %v; want nothing", again, err)
+		}
+	})
+
+	t.Run("past", func(t *testing.T) {
+		t.Parallel()
+		ctx := context.Background()
+		st, svc, id := setup(t)
+		res, err := svc.ChangeCalendar(ctx, ops.CLIAdmin, time.Date(2026, time.June, 17, 9, 0, 0, 0, hcm), off)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Days != 1 {
+			t.Fatalf("calendar change %+v, want 1 day stored", res)
+		}
+		if o, err := st.Obligation(ctx, id, "25001"); err != nil || !o.Facts.Deadline.Equal(hcmDay(2026, time.June, 16)) {
+			t.Errorf("a deadline already past moved to %v (%v)", o.Facts.Deadline, err)
+		}
+	})
+
+	t.Run("not an administrator", func(t *testing.T) {
+		t.Parallel()
+		insp := reporting.User{Email: "tt@example.vn", Role: reporting.RoleInspector, Active: true}
+		_, err := storetest.Ops(storetest.Open(t), hcm).ChangeCalendar(context.Background(), insp, time.Now(), off)
+		if reporting.ErrorCode(err) != reporting.EFORBIDDEN {
+			t.Fatalf("an inspector changing the calendar: %v, want forbidden", err)
+		}
+	})
+}
