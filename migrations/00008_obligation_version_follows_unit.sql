@@ -40,7 +40,7 @@ BEGIN
           CROSS JOIN LATERAL (VALUES (b.unit_version_id), (c.unit_version_id)) AS x (v)
           WHERE b.unit_version_id <> c.unit_version_id) AS g (form_code, year, unit_version_id)
     WHERE (m.form_code, m.year, m.unit_version_id) = (g.form_code, g.year, g.unit_version_id);
-    INSERT INTO matrix_cells (form_code, year, unit_version_id, cells)
+    INSERT INTO matrix_cells AS m (form_code, year, unit_version_id, cells)
     SELECT p.form_code, extract(year FROM p.data_from), o.unit_version_id,
            string_agg(matrix_cell(o.period_id, o.exempt, o.decision, o.first_submitted_at, o.deadline, o.changed_at),
                       ''::bytea ORDER BY o.period_id)
@@ -53,7 +53,10 @@ BEGIN
           CROSS JOIN LATERAL (VALUES (b.unit_version_id), (c.unit_version_id)) AS x (v)
           WHERE b.unit_version_id <> c.unit_version_id)
     GROUP BY 1, 2, 3
-    ORDER BY 1, 2, 3;
+    ORDER BY 1, 2, 3
+    -- Another transaction (opening another period of the form and year)
+    -- may have written the row meanwhile: merge, as the other triggers do.
+    ON CONFLICT (form_code, year, unit_version_id) DO UPDATE SET cells = matrix_patch(m.cells, excluded.cells);
     RETURN NULL;
 END
 $$;

@@ -51,6 +51,12 @@ func TestAHolidayAddedMovesTheOpenDeadlinesStillAhead(t *testing.T) {
 			NewDeadline: hcmDay(2026, time.June, 19), Reason: "Xã bị ảnh hưởng bão"}); err != nil {
 			t.Fatal(err)
 		}
+		// 25004 has filed, on time: its deadline no longer matters and stays.
+		storetest.Upload(t, st, id, "25004", now.Add(-30*time.Minute))
+		var locksBefore time.Time
+		if err := st.Pool().QueryRow(ctx, `SELECT locks_at FROM periods WHERE id = $1`, id).Scan(&locksBefore); err != nil {
+			t.Fatal(err)
+		}
 		res, err := svc.ChangeCalendar(ctx, ops.CLIAdmin, now, off)
 		if err != nil {
 			t.Fatal(err)
@@ -59,7 +65,7 @@ func TestAHolidayAddedMovesTheOpenDeadlinesStillAhead(t *testing.T) {
 			t.Fatalf("calendar change %+v, want 1 day stored and deadlines moved", res)
 		}
 		want := hcmDay(2026, time.June, 17)
-		for _, u := range []string{"25001", "25004"} {
+		for _, u := range []string{"25001"} {
 			o, err := st.Obligation(ctx, id, u)
 			if err != nil {
 				t.Fatal(err)
@@ -87,6 +93,17 @@ func TestAHolidayAddedMovesTheOpenDeadlinesStillAhead(t *testing.T) {
 		}
 		if o, err := st.Obligation(ctx, id, "25002"); err != nil || !o.Facts.Deadline.Equal(hcmDay(2026, time.June, 19)) {
 			t.Errorf("extended 25002's deadline %v (%v), want its extension, 19/06, kept", o.Facts.Deadline, err)
+		}
+		if o, err := st.Obligation(ctx, id, "25004"); err != nil || !o.Facts.Deadline.Equal(hcmDay(2026, time.June, 16)) {
+			t.Errorf("25004, which filed, has deadline %v (%v), want 16/06 kept", o.Facts.Deadline, err)
+		}
+		// The lock day never comes earlier: extensions run up to it.
+		var locksAfter time.Time
+		if err := st.Pool().QueryRow(ctx, `SELECT locks_at FROM periods WHERE id = $1`, id).Scan(&locksAfter); err != nil {
+			t.Fatal(err)
+		}
+		if locksAfter.Before(locksBefore) {
+			t.Errorf("the period's lock moved from %s to %s, earlier", locksBefore, locksAfter)
 		}
 		// The same list again moves nothing.
 		if again, err := svc.ChangeCalendar(ctx, ops.CLIAdmin, now.Add(time.Hour), off); err != nil || again.Moved != 0 || again.Days != 0 {

@@ -137,6 +137,14 @@ func TestOpenPeriodsFollowAReorganisationImportedWhileTheyAreOpen(t *testing.T) 
 	if res.Reconciled.Moved == 0 {
 		t.Fatalf("reconciled %+v, want obligations moved to the new versions", res.Reconciled)
 	}
+	// The commune that filed and then closed before the cut-off can still
+	// be read, and its report reviewed: its tree is the one of its last day.
+	if _, err := svc.UnitPeriod(ctx, ops.CLIAdmin, later, xaH2, filer); err != nil {
+		t.Fatalf("the page of %s, which filed and then closed: %v", filer, err)
+	}
+	if _, _, err := svc.ObligationHistory(ctx, ops.CLIAdmin, xaH2, filer); err != nil {
+		t.Fatalf("the history of %s, which filed and then closed: %v", filer, err)
+	}
 	// The report filed stays, with its history.
 	if n := count(t, st, `SELECT count(*) FROM submissions WHERE period_id = $1 AND unit_code = $2`, xaH2, filer); n != 1 {
 		t.Fatalf("the filed report of %s: %d stored, want 1", filer, n)

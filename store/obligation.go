@@ -40,6 +40,7 @@ type Obligation struct {
 	FormVersionID    int64 // the version the period was opened from
 	DataFrom, DataTo time.Time
 	OpensAt, LocksAt time.Time
+	treeDay          time.Time // see TreeDay
 	UnitCode         string
 	UnitVersionID    int64
 	UnitName         string
@@ -62,17 +63,22 @@ type Obligation struct {
 // period's cut-off (the last day of the data window). A period is owed by
 // the units active that day, under the versions in effect that day, and
 // its hierarchy (parents, subtrees, the province heading its reports) is
-// drawn as of that day too.
-func (o Obligation) TreeDay() time.Time { return o.DataTo }
+// drawn as of that day too. For a unit that filed and then closed before
+// the cut-off (its obligation kept for the report it filed) it is the last
+// day of the obligation's unit version: the unit and its parents are found
+// as they were then.
+func (o Obligation) TreeDay() time.Time { return o.treeDay }
 
 // Status is the obligation's status at now (now at or after ChangedAt).
 func (o Obligation) Status(now time.Time) reporting.Status { return o.Facts.StatusAt(now) }
 
 const obligationSelect = `
 	SELECT p.id, p.key, p.label, p.form_code, p.form_version_id, p.data_from, p.data_to, p.opens_at, p.locks_at,
+	       least(p.data_to, coalesce(v.valid_until, p.data_to)),
 	       o.unit_code, v.id, v.name, v.kind, v.emails, coalesce(v.parent_code, ''),
 	       coalesce((SELECT pv.name FROM unit_versions pv WHERE pv.unit_code = v.parent_code
-	                   AND pv.valid_from <= p.data_to AND (pv.valid_until IS NULL OR pv.valid_until >= p.data_to)), ''),
+	                   AND pv.valid_from <= least(p.data_to, coalesce(v.valid_until, p.data_to))
+	                   AND (pv.valid_until IS NULL OR pv.valid_until >= least(p.data_to, coalesce(v.valid_until, p.data_to)))), ''),
 	       o.exempt, o.decision, o.first_submitted_at, o.deadline, o.changed_at,
 	       coalesce(ls.version, 0), coalesce(ls.id, 0), coalesce(encode(ls.sha256, 'hex'), '')
 	FROM obligations o
@@ -109,7 +115,7 @@ func (s *Store) readObligation(ctx context.Context, query string, periodID int64
 			first          *time.Time
 		)
 		err := row.Scan(&o.PeriodID, &o.PeriodKey, &o.PeriodLabel, &o.FormCode, &o.FormVersionID, &o.DataFrom, &o.DataTo,
-			&o.OpensAt, &o.LocksAt, &o.UnitCode, &o.UnitVersionID, &o.UnitName, &kind, &o.UnitEmails, &o.ParentCode, &o.ParentName,
+			&o.OpensAt, &o.LocksAt, &o.treeDay, &o.UnitCode, &o.UnitVersionID, &o.UnitName, &kind, &o.UnitEmails, &o.ParentCode, &o.ParentName,
 			&o.Facts.Exempt, &decision, &first, &o.Facts.Deadline, &o.ChangedAt,
 			&o.LatestVersion, &o.LatestSubmissionID, &o.LatestSHA256)
 		if first != nil {

@@ -172,6 +172,13 @@ func (s *Store) ReconcilePeriod(ctx context.Context, form reporting.Form, p repo
 	if err != nil {
 		return r, fmt.Errorf("reconcile %s %s: %w", form.Code, p.Key, err)
 	}
+	// Lock the period's obligations in key order first, as every other
+	// writer does (RecordEvents, extensions): the statements below then
+	// cannot deadlock with an upload or an extension.
+	if _, err := s.q.Exec(ctx, `
+		SELECT 1 FROM obligations WHERE period_id = $1 ORDER BY unit_code FOR UPDATE`, r.PeriodID); err != nil {
+		return r, fmt.Errorf("reconcile %s %s: lock: %w", form.Code, p.Key, err)
+	}
 	if r.Added, err = s.insertObligations(ctx, r.PeriodID, form, p, now); err != nil {
 		return r, fmt.Errorf("reconcile %s %s: %w", form.Code, p.Key, err)
 	}
@@ -300,13 +307,15 @@ type Rescheduling struct {
 // period p of form whose deadline should move now that the calendar gives
 // p's deadlines (per unit kind) as p carries them: those whose deadline
 // differs, is still ahead at now, and was never extended by hand (an
-// inspector's extension stands whatever the calendar does). It also stores
-// the period's own deadline and lock day as p gives them. A period not
+// inspector's extension stands whatever the calendar does), nothing has
+// been filed, no exemption holds, and the new deadline is still ahead too.
+// It also stores the period's own deadline as p gives it, and its lock day
+// when p's is later — never earlier, since extensions run up to it. A period not
 // stored, or locked at now, gives nothing.
 func (s *Store) LockReschedulings(ctx context.Context, form reporting.Form, p reporting.Period, now time.Time) (int64, []Rescheduling, error) {
 	var id int64
 	err := s.q.QueryRow(ctx, `
-		UPDATE periods SET deadline = $4, locks_at = $5
+		UPDATE periods SET deadline = $4, locks_at = greatest(locks_at, $5)
 		WHERE form_code = $1 AND key = $2 AND locks_at > $3
 		RETURNING id`, form.Code, p.Key, now, p.Deadline, p.LocksAt).Scan(&id)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -324,7 +333,8 @@ func (s *Store) LockReschedulings(ctx context.Context, form reporting.Form, p re
 		FROM obligations o
 		JOIN unit_versions v ON v.id = o.unit_version_id
 		JOIN unnest($2::text[], $3::timestamptz[]) AS k (kind, deadline) ON k.kind = v.kind
-		WHERE o.period_id = $1 AND o.deadline > $4 AND o.deadline <> k.deadline
+		WHERE o.period_id = $1 AND o.deadline > $4 AND k.deadline > $4 AND o.deadline <> k.deadline
+		  AND o.first_submitted_at IS NULL AND NOT o.exempt
 		  AND NOT EXISTS (SELECT 1 FROM obligation_events e
 		                  WHERE e.period_id = o.period_id AND e.unit_code = o.unit_code AND e.kind = 'extended')
 		ORDER BY o.unit_code
