@@ -68,59 +68,102 @@ type ReconcileResult struct {
 // report. Running it again changes nothing.
 func (s *Service) ReconcileOpenPeriods(ctx context.Context, now time.Time) (ReconcileResult, error) {
 	var total ReconcileResult
-	forms, err := s.st.CurrentForms(ctx)
-	if err != nil {
-		return total, fmt.Errorf("reconcile periods: %w", err)
-	}
 	cal, err := s.st.Calendar(ctx)
 	if err != nil {
 		return total, fmt.Errorf("reconcile periods: %w", err)
 	}
-	for _, f := range forms {
-		for _, sch := range f.Schedules {
-			due, err := sch.PeriodsDue(time.Time{}, now, s.opts.Location, cal)
+	open, err := s.unlockedPeriods(ctx, s.st, now, cal)
+	if err != nil {
+		return total, fmt.Errorf("reconcile periods: %w", err)
+	}
+	for _, op := range open {
+		f, p := op.form, op.period
+		err := s.st.InTx(ctx, func(tx *store.Store) error {
+			r, err := tx.ReconcilePeriod(ctx, f, p, now)
 			if err != nil {
-				return total, fmt.Errorf("reconcile periods of %s: %w", f.Code, err)
+				return err
 			}
-			for _, p := range due {
-				if !p.LocksAt.After(now) {
-					continue
-				}
-				err := s.st.InTx(ctx, func(tx *store.Store) error {
-					r, err := tx.ReconcilePeriod(ctx, f, p, now)
-					if err != nil {
-						return err
-					}
-					reason := fmt.Sprintf(reasonDeparted, reporting.FormatDate(p.DataTo))
-					events := make([]store.ObligationEvent, len(r.Departed))
-					for i, code := range r.Departed {
-						events[i] = store.ObligationEvent{PeriodID: r.PeriodID, UnitCode: code,
-							Event: reporting.Event{At: now, Kind: reporting.EventExempted, Actor: System.Email, Reason: reason}}
-					}
-					if err := tx.RecordEvents(ctx, events); err != nil {
-						return err
-					}
-					if r.Added == 0 && r.Moved == 0 && len(r.Departed) == 0 {
-						return nil
-					}
-					total.Periods++
-					total.Added += int(r.Added)
-					total.Moved += int(r.Moved)
-					total.Released += len(r.Departed)
-					return tx.Audit(ctx, store.AuditEvent{
-						At: now, Actor: System.Email, Action: "period.reconcile", ObjectType: "period",
-						ObjectID: fmt.Sprint(r.PeriodID),
-						Details:  map[string]any{"form": f.Code, "key": p.Key, "added": r.Added, "moved": r.Moved, "released": r.Departed},
-					})
-				})
-				if err != nil {
-					return total, fmt.Errorf("reconcile %s %s: %w", f.Code, p.Key, err)
-				}
+			reason := fmt.Sprintf(reasonDeparted, reporting.FormatDate(p.DataTo))
+			events := make([]store.ObligationEvent, len(r.Departed))
+			for i, code := range r.Departed {
+				events[i] = store.ObligationEvent{PeriodID: r.PeriodID, UnitCode: code,
+					Event: reporting.Event{At: now, Kind: reporting.EventExempted, Actor: System.Email, Reason: reason}}
 			}
+			if err := tx.RecordEvents(ctx, events); err != nil {
+				return err
+			}
+			if r.Added == 0 && r.Moved == 0 && len(r.Departed) == 0 {
+				return nil
+			}
+			total.Periods++
+			total.Added += int(r.Added)
+			total.Moved += int(r.Moved)
+			total.Released += len(r.Departed)
+			return tx.Audit(ctx, store.AuditEvent{
+				At: now, Actor: System.Email, Action: "period.reconcile", ObjectType: "period",
+				ObjectID: fmt.Sprint(r.PeriodID),
+				Details:  map[string]any{"form": f.Code, "key": p.Key, "added": r.Added, "moved": r.Moved, "released": r.Departed},
+			})
+		})
+		if err != nil {
+			return total, fmt.Errorf("reconcile %s %s: %w", f.Code, p.Key, err)
 		}
 	}
 	s.st.AnalyzeAfter(ctx, total.Added+total.Moved+total.Released, "obligations", "obligation_events", "matrix_cells")
 	return total, nil
+}
+
+// openPeriod is a stored period not yet locked, computed anew (with the
+// calendar given) from the form version it was opened from.
+type openPeriod struct {
+	form   reporting.Form
+	period reporting.Period
+}
+
+// unlockedPeriods lists the stored periods not locked at now, each as the
+// schedule of the form version it was opened from gives it under calendar
+// cal: its unit kinds and deadlines are that version's, not a later one's
+// (a form that no longer obliges districts does not release the districts
+// of a period opened before).
+func (s *Service) unlockedPeriods(ctx context.Context, st *store.Store, now time.Time, cal reporting.Calendar) ([]openPeriod, error) {
+	rows, err := st.Periods(ctx, store.PeriodFilter{})
+	if err != nil {
+		return nil, err
+	}
+	forms := map[int64]reporting.Form{}
+	due := map[string][]reporting.Period{}
+	var out []openPeriod
+	for _, row := range rows {
+		if !row.LocksAt.After(now) {
+			continue
+		}
+		f, ok := forms[row.FormVersionID]
+		if !ok {
+			if f, err = st.FormVersion(ctx, row.FormVersionID); err != nil {
+				return nil, err
+			}
+			forms[row.FormVersionID] = f
+		}
+		key := fmt.Sprintf("%d/%s", row.FormVersionID, row.Periodicity)
+		ps, ok := due[key]
+		if !ok {
+			sch, err := f.ScheduleFor(row.Periodicity)
+			if err != nil {
+				return nil, err
+			}
+			if ps, err = sch.PeriodsDue(time.Time{}, now, s.opts.Location, cal); err != nil {
+				return nil, fmt.Errorf("periods of %s: %w", f.Code, err)
+			}
+			due[key] = ps
+		}
+		for _, p := range ps {
+			if p.Key == row.Key {
+				out = append(out, openPeriod{form: f, period: p})
+				break
+			}
+		}
+	}
+	return out, nil
 }
 
 // FlagMissing records, in the history of every obligation whose deadline

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -237,5 +238,48 @@ func syncEmbeddedForms(t *testing.T, st *store.Store) {
 	}
 	if _, err := st.SyncForms(context.Background(), src); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A period keeps the unit kinds of the form version it was opened from: a
+// new version of the quarterly form that no longer obliges agencies does
+// not release the agency from a quarter already open.
+func TestReconciliationKeepsThePeriodsFormVersion(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := storetest.Open(t)
+	seed(t, st)
+	svc := storetest.Ops(st, hcm)
+	now := time.Date(2026, time.June, 20, 8, 0, 0, 0, hcm)
+	if _, err := svc.OpenDuePeriods(ctx, now); err != nil {
+		t.Fatal(err)
+	}
+	q3 := periodID(t, st, "DCCS-QUY", "2026-Q3")
+	if got := owing(t, st, q3); !slices.Contains(got, "70.S01") {
+		t.Fatalf("2026-Q3 owed by %v, want the agency 70.S01 among them", got)
+	}
+	files, err := templates.EmbeddedForms()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if f.Form.Code == "DCCS-QUY" {
+			src := strings.Replace(string(f.Source), "unit_kinds: [commune_pc, district_pc, agency, psu]", "unit_kinds: [commune_pc, district_pc, psu]", 1)
+			src = strings.Replace(src, "      agency: {fixed_day: 20, month_offset: 0}\n", "", 1)
+			if src == string(f.Source) || strings.Contains(src, "agency:") {
+				t.Fatal("the quarterly form's unit_kinds line changed; update this test")
+			}
+			storetest.SyncFormYAML(t, st, f.Name, src)
+		}
+	}
+	res, err := svc.ReconcileOpenPeriods(ctx, now.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Released != 0 {
+		t.Fatalf("reconciled %+v, want nothing released", res)
+	}
+	if got := owing(t, st, q3); !slices.Contains(got, "70.S01") {
+		t.Fatalf("after a new form version, 2026-Q3 owed by %v, want 70.S01 still", got)
 	}
 }

@@ -72,37 +72,26 @@ func (s *Service) ChangeCalendar(ctx context.Context, u reporting.User, now time
 		if err != nil {
 			return err
 		}
-		forms, err := tx.CurrentForms(ctx)
+		open, err := s.unlockedPeriods(ctx, tx, now, cal)
 		if err != nil {
 			return err
 		}
-		for _, f := range forms {
-			for _, sch := range f.Schedules {
-				due, err := sch.PeriodsDue(time.Time{}, now, s.opts.Location, cal)
-				if err != nil {
-					return fmt.Errorf("periods of %s: %w", f.Code, err)
-				}
-				for _, p := range due {
-					if !p.LocksAt.After(now) {
-						continue
-					}
-					id, moves, err := tx.LockReschedulings(ctx, f, p, now)
-					if err != nil {
-						return err
-					}
-					events := make([]store.ObligationEvent, len(moves))
-					for i, m := range moves {
-						old := m.Deadline
-						events[i] = store.ObligationEvent{PeriodID: id, UnitCode: m.UnitCode, Event: reporting.Event{
-							At: now, Kind: reporting.EventRescheduled, Actor: u.Email, Deadline: m.NewDate, PreviousDeadline: &old,
-							Reason: fmt.Sprintf(reasonRescheduled, s.formatDay(old), s.formatDay(m.NewDate))}}
-					}
-					if err := tx.RecordEvents(ctx, events); err != nil {
-						return err
-					}
-					res.Moved += len(moves)
-				}
+		for _, op := range open {
+			id, moves, err := tx.LockReschedulings(ctx, op.form, op.period, now)
+			if err != nil {
+				return err
 			}
+			events := make([]store.ObligationEvent, len(moves))
+			for i, m := range moves {
+				old := m.Deadline
+				events[i] = store.ObligationEvent{PeriodID: id, UnitCode: m.UnitCode, Event: reporting.Event{
+					At: now, Kind: reporting.EventRescheduled, Actor: u.Email, Deadline: m.NewDate, PreviousDeadline: &old,
+					Reason: fmt.Sprintf(reasonRescheduled, s.formatDay(old), s.formatDay(m.NewDate))}}
+			}
+			if err := tx.RecordEvents(ctx, events); err != nil {
+				return err
+			}
+			res.Moved += len(moves)
 		}
 		return tx.Audit(ctx, store.AuditEvent{At: now, Actor: u.Email, Action: "calendar.change", ObjectType: "calendar",
 			Details: map[string]any{"days": len(days), "changed": res.Days, "deadlines_moved": res.Moved}})
