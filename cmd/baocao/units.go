@@ -104,7 +104,7 @@ problem by row number; nothing is stored then. Units are never deleted.`,
 
 	history := &cobra.Command{
 		Use:   "history CODE",
-		Short: "Print every version of one unit",
+		Short: "Print every version of one unit, and the mergers it took part in",
 		Args:  cobra.ExactArgs(1),
 		RunE: a.withStore(func(ctx context.Context, st *store.Store, args []string) error {
 			vs, err := st.UnitHistory(ctx, args[0])
@@ -117,6 +117,19 @@ problem by row number; nothing is stored then. Units are never deleted.`,
 					until = v.ValidUntil.Format("2006-01-02")
 				}
 				fmt.Fprintf(a.out, "%s..%s\t%s\t%s\tparent %s\n", v.ValidFrom.Format("2006-01-02"), until, v.Name, v.Kind, v.ParentCode)
+			}
+			// The mergers it took part in, either side.
+			succ, err := st.Successions(ctx, args[0])
+			if err != nil {
+				return err
+			}
+			for _, x := range succ {
+				basis := ""
+				if x.LegalBasis != "" {
+					basis = " (" + x.LegalBasis + ")"
+				}
+				fmt.Fprintf(a.out, "%s\tsuccession: %s %s continues as %s %s%s\n",
+					x.Effective.Format("2006-01-02"), x.From, x.FromName, x.To, x.ToName, basis)
 			}
 			return nil
 		}),
