@@ -74,16 +74,16 @@ func (o Obligation) Status(now time.Time) reporting.Status { return o.Facts.Stat
 
 const obligationSelect = `
 	SELECT p.id, p.key, p.label, p.form_code, p.form_version_id, p.data_from, p.data_to, p.opens_at, p.locks_at,
-	       least(p.data_to, coalesce(v.valid_until, p.data_to)),
+	       td.day,
 	       o.unit_code, v.id, v.name, v.kind, v.emails, coalesce(v.parent_code, ''),
 	       coalesce((SELECT pv.name FROM unit_versions pv WHERE pv.unit_code = v.parent_code
-	                   AND pv.valid_from <= least(p.data_to, coalesce(v.valid_until, p.data_to))
-	                   AND (pv.valid_until IS NULL OR pv.valid_until >= least(p.data_to, coalesce(v.valid_until, p.data_to)))), ''),
+	                   AND pv.valid_from <= td.day AND (pv.valid_until IS NULL OR pv.valid_until >= td.day)), ''),
 	       o.exempt, o.decision, o.first_submitted_at, o.deadline, o.changed_at,
 	       coalesce(ls.version, 0), coalesce(ls.id, 0), coalesce(encode(ls.sha256, 'hex'), '')
 	FROM obligations o
 	JOIN periods p ON p.id = o.period_id
 	JOIN unit_versions v ON v.id = o.unit_version_id
+	CROSS JOIN LATERAL (SELECT least(p.data_to, coalesce(v.valid_until, p.data_to)) AS day) td -- see TreeDay
 	LEFT JOIN LATERAL (
 		SELECT s.id, s.version, s.sha256 FROM submissions s
 		WHERE s.period_id = o.period_id AND s.unit_code = o.unit_code

@@ -112,11 +112,7 @@ func (s *Store) insertPeriod(ctx context.Context, form reporting.Form, p reporti
 // set-based statement: the deadline of each unit kind comes in as a pair of
 // arrays joined against the unit versions.
 func (s *Store) insertObligations(ctx context.Context, periodID int64, form reporting.Form, p reporting.Period, at time.Time) (int64, error) {
-	kinds := kindStrings(form)
-	deadlines := make([]time.Time, 0, len(form.UnitKinds))
-	for _, k := range form.UnitKinds {
-		deadlines = append(deadlines, p.DeadlineFor(k))
-	}
+	kinds, deadlines := kindDeadlines(form, p)
 	// Each obligation's history starts with its opening: at the period's
 	// opening time when the period opens (a catch-up after downtime opens
 	// it as if on time), at the reconciliation for a unit added later.
@@ -324,10 +320,7 @@ func (s *Store) LockReschedulings(ctx context.Context, form reporting.Form, p re
 	if err != nil {
 		return 0, nil, fmt.Errorf("reschedule %s %s: %w", form.Code, p.Key, err)
 	}
-	deadlines := make([]time.Time, 0, len(form.UnitKinds))
-	for _, k := range form.UnitKinds {
-		deadlines = append(deadlines, p.DeadlineFor(k))
-	}
+	kinds, deadlines := kindDeadlines(form, p)
 	rows, err := s.q.Query(ctx, `
 		SELECT o.unit_code, o.deadline, k.deadline
 		FROM obligations o
@@ -338,7 +331,7 @@ func (s *Store) LockReschedulings(ctx context.Context, form reporting.Form, p re
 		  AND NOT EXISTS (SELECT 1 FROM obligation_events e
 		                  WHERE e.period_id = o.period_id AND e.unit_code = o.unit_code AND e.kind = 'extended')
 		ORDER BY o.unit_code
-		FOR UPDATE OF o`, id, kindStrings(form), deadlines, now)
+		FOR UPDATE OF o`, id, kinds, deadlines, now)
 	if err != nil {
 		return 0, nil, fmt.Errorf("reschedule %s %s: %w", form.Code, p.Key, err)
 	}
@@ -347,4 +340,14 @@ func (s *Store) LockReschedulings(ctx context.Context, form reporting.Form, p re
 		return 0, nil, fmt.Errorf("reschedule %s %s: %w", form.Code, p.Key, err)
 	}
 	return id, out, nil
+}
+
+// kindDeadlines is period p's deadline for each of form's unit kinds, as a
+// pair of text[] and timestamptz[] parameters to join against unit versions.
+func kindDeadlines(form reporting.Form, p reporting.Period) ([]string, []time.Time) {
+	deadlines := make([]time.Time, len(form.UnitKinds))
+	for i, k := range form.UnitKinds {
+		deadlines[i] = p.DeadlineFor(k)
+	}
+	return kindStrings(form), deadlines
 }
