@@ -21,6 +21,7 @@ const (
 	ProblemWarning  = "warning"  // a warning rule failed: blocking until explained in the note
 	ProblemTemplate = "template" // not our template, altered identity, broken structure
 	ProblemFile     = "file"     // not a usable .xlsx at all: size, format, encryption, bombs
+	ProblemActive   = "active"   // active content: a formula, link or part that can act outside the sheet
 )
 
 // Problem is one thing wrong with an uploaded report, in the words the

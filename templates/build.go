@@ -219,6 +219,7 @@ func newBuilder(in BuildInput) (*builder, error) {
 			PeriodKey:     in.Period.Key,
 			IssuedAt:      in.IssuedAt.In(in.Location).Truncate(time.Second),
 			Layout:        LayoutVersion,
+			Header:        headerOf(in),
 		},
 	}
 	if err := b.makeStyles(); err != nil {
@@ -316,14 +317,15 @@ func (b *builder) reportSheet() error {
 	}
 
 	// Header block: issuing body left, national motto right.
-	put(cell(colSTT, rowParent), cell(colLabel, rowParent), strings.ToUpper(in.Unit.ParentName), b.st.center)
+	h := b.meta.Header
+	put(cell(colSTT, rowParent), cell(colLabel, rowParent), h.Parent, b.st.center)
 	put(cell(colUnit, rowParent), cell(colNote, rowParent), txtMotto1, b.st.centerBold)
-	put(cell(colSTT, rowUnit), cell(colLabel, rowUnit), strings.ToUpper(in.Unit.Name), b.st.leftBold)
+	put(cell(colSTT, rowUnit), cell(colLabel, rowUnit), h.Unit, b.st.leftBold)
 	put(cell(colUnit, rowUnit), cell(colNote, rowUnit), txtMotto2, b.st.motto)
-	put(cell(colSTT, rowTitle), cell(colNote, rowTitle), strings.ToUpper(in.Form.Title), b.st.title)
-	put(cell(colSTT, rowPeriod), cell(colNote, rowPeriod), fmt.Sprintf(txtPeriod, in.Period.Label), b.st.subtitle)
-	put(cell(colSTT, rowWindow), cell(colNote, rowWindow), fmt.Sprintf(txtWindow, reporting.FormatDate(in.Period.DataFrom), reporting.FormatDate(in.Period.DataTo)), b.st.italic)
-	put(cell(colSTT, rowDeadline), cell(colNote, rowDeadline), deadlineText(in.Period.Deadline, in.Location), b.st.italic)
+	put(cell(colSTT, rowTitle), cell(colNote, rowTitle), titleText(in.Form), b.st.title)
+	put(cell(colSTT, rowPeriod), cell(colNote, rowPeriod), h.Period, b.st.subtitle)
+	put(cell(colSTT, rowWindow), cell(colNote, rowWindow), h.Window, b.st.italic)
+	put(cell(colSTT, rowDeadline), cell(colNote, rowDeadline), h.Deadline, b.st.italic)
 
 	// Table head.
 	for i, h := range []string{txtColSTT, txtColLabel, txtColUnit, txtColValue, txtColNote} {
@@ -343,10 +345,7 @@ func (b *builder) reportSheet() error {
 		errs = append(errs, f.SetRowHeight(sh, row, rowHeight(s.Title, 60)))
 		for fi, fl := range s.Fields {
 			row := b.layout.fieldRow[fl.Code]
-			label := fl.Label
-			if fl.Required {
-				label += txtRequiredMark
-			}
+			label := labelText(fl)
 			put(cell(colSTT, row), "", fi+1, b.st.stt)
 			put(cell(colLabel, row), "", label, b.st.label)
 			put(cell(colUnit, row), "", fl.Unit, b.st.unit)
@@ -582,6 +581,77 @@ func rowHeight(text string, perLine int) float64 {
 		lines += max(1, (utf8.RuneCountInString(part)+perLine-1)/perLine)
 	}
 	return float64(lines)*16 + 4
+}
+
+// headerOf is the text of the header lines of in's report sheet, each on
+// one line.
+func headerOf(in BuildInput) Header {
+	line := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	return Header{
+		Parent:   line(strings.ToUpper(in.Unit.ParentName)),
+		Unit:     line(strings.ToUpper(in.Unit.Name)),
+		Period:   line(fmt.Sprintf(txtPeriod, in.Period.Label)),
+		Window:   fmt.Sprintf(txtWindow, reporting.FormatDate(in.Period.DataFrom), reporting.FormatDate(in.Period.DataTo)),
+		Deadline: deadlineText(in.Period.Deadline, in.Location),
+	}
+}
+
+func titleText(form reporting.Form) string { return strings.ToUpper(form.Title) }
+
+// labelText is a field's label as its row shows it: with the required mark.
+func labelText(fl reporting.Field) string {
+	if fl.Required {
+		return fl.Label + txtRequiredMark
+	}
+	return fl.Label
+}
+
+// fixedCell is a cell of the report sheet the clerk may not change, and
+// what it shows.
+type fixedCell struct {
+	row, col int
+	what     string // what the cell is, for the message
+	text     string
+}
+
+// fixedCells are the cells of a form's report sheet that Read checks
+// against the template: the header lines (when the Meta signs them), the
+// title, the table head, and each section title, number, label and unit.
+func fixedCells(form reporting.Form, m Meta) []fixedCell {
+	var out []fixedCell
+	add := func(row, col int, what, text string) {
+		out = append(out, fixedCell{row, col, what, text})
+	}
+	if m.Layout >= 2 {
+		add(rowParent, 1, txtWhatParent, m.Header.Parent)
+		add(rowUnit, 1, txtWhatUnit, m.Header.Unit)
+		add(rowPeriod, 1, txtWhatPeriod, m.Header.Period)
+		add(rowWindow, 1, txtWhatWindow, m.Header.Window)
+		add(rowDeadline, 1, txtWhatDeadline, m.Header.Deadline)
+	}
+	add(rowTitle, 1, txtWhatTitle, titleText(form))
+	for i, h := range []string{txtColSTT, txtColLabel, txtColUnit, txtColValue, txtColNote} {
+		add(rowHeader, i+1, txtWhatHead, h)
+	}
+	return out
+}
+
+// bodyCells are, row by row, the cells of the table body Read checks:
+// section titles, and each field's number, label and unit.
+func bodyCells(form reporting.Form) []fixedCell {
+	lay := newLayout(form)
+	var out []fixedCell
+	for si, s := range form.Sections {
+		out = append(out, fixedCell{lay.sectionRow[si], 1, txtWhatSection, s.Title})
+		for fi, fl := range s.Fields {
+			row := lay.fieldRow[fl.Code]
+			out = append(out,
+				fixedCell{row, 1, txtWhatSTT, strconv.Itoa(fi + 1)},
+				fixedCell{row, 2, txtWhatLabel, labelText(fl)},
+				fixedCell{row, 3, txtWhatUnitCol, fl.Unit})
+		}
+	}
+	return out
 }
 
 func deadlineText(deadline time.Time, loc *time.Location) string {

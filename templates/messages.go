@@ -60,6 +60,23 @@ var txtHelp = []string{
 	"11. Mỗi mẫu chỉ dùng cho một đơn vị và một kỳ báo cáo. Không sao chép số liệu sang mẫu của kỳ khác hay đơn vị khác; hãy tải mẫu mới.",
 }
 
+// What a fixed cell of the report sheet is, in a refusal.
+const (
+	txtWhatParent   = "tên cơ quan cấp trên"
+	txtWhatUnit     = "tên đơn vị"
+	txtWhatPeriod   = "kỳ báo cáo"
+	txtWhatWindow   = "thời gian lấy số liệu"
+	txtWhatDeadline = "hạn gửi"
+	txtWhatTitle    = "tên biểu mẫu"
+	txtWhatHead     = "tiêu đề cột"
+	txtWhatSection  = "tên mục"
+	txtWhatSTT      = "số thứ tự"
+	txtWhatLabel    = "tên chỉ tiêu"
+	txtWhatUnitCol  = "đơn vị tính"
+	// txtFormulaLink names a DDE link or a reference to another file.
+	txtFormulaLink = "liên kết DDE hoặc tham chiếu tới tệp khác"
+)
+
 // Data validation prompts and errors. Excel caps a title at 32 characters
 // and a text at 255; build.go truncates.
 const (
@@ -106,4 +123,27 @@ const (
 	msgBrokenName      = "Ô nhập của chỉ tiêu “%s” đã bị xóa hoặc di chuyển (tên %s không còn trỏ tới một ô). Xin tải mẫu mới và điền lại."
 	msgLayoutChanged   = "Cấu trúc trang “%s” đã bị thay đổi: dòng %d không còn là chỉ tiêu “%s”. Không thêm, xóa hay di chuyển dòng; xin tải mẫu mới và điền lại."
 	msgUnreadableValue = "Không đọc được ô %s của chỉ tiêu “%s”. Xin nhập lại giá trị."
+
+	msgDamaged       = "Tệp Excel bị hỏng hoặc không đầy đủ (có thể việc lưu hay tải tệp bị gián đoạn). Xin mở lại tệp bằng Excel hoặc LibreOffice, lưu lại dạng .xlsx rồi tải lên."
+	msgTrailingData  = "Tệp bị từ chối: có dữ liệu lạ nối thêm vào sau nội dung tệp Excel. Xin mở tệp bằng Excel hoặc LibreOffice, lưu lại dạng .xlsx rồi tải lên."
+	msgDuplicatePart = "Tệp bị từ chối: chứa hai thành phần cùng tên (%s), điều mà Excel và LibreOffice không bao giờ tạo ra. Xin tải mẫu mới và điền lại."
+	msgTooManyParts  = "Tệp bị từ chối: có %d thành phần, quá nhiều so với một mẫu báo cáo (tối đa %d). Xin tải mẫu mới và điền lại."
+	msgTooManySheets = "Tệp có quá nhiều trang tính (tối đa %d). Mẫu báo cáo chỉ có các trang “Báo cáo”, “Hướng dẫn” và các trang ẩn của hệ thống; xin tải mẫu mới và điền lại."
+	msgExtraSheet    = "Tệp có trang tính “%s” không thuộc mẫu báo cáo. Không thêm trang tính vào mẫu; xin xóa trang đó hoặc tải mẫu mới và điền lại."
+	msgNoReportSheet = "Không tìm thấy trang “%s” trong tệp. Không đổi tên hay xóa trang tính; xin tải mẫu mới và điền lại."
+	msgPartTooLarge  = "Tệp bị từ chối: phần %s có nội dung sau khi giải nén quá lớn, không phải một mẫu báo cáo bình thường."
+	msgTooManyRows   = "Trang “%s” có dữ liệu ở ô %s, quá xa so với một mẫu báo cáo (tối đa %d dòng). Xin xóa các dòng thừa hoặc tải mẫu mới và điền lại."
+	msgTooManyCols   = "Trang “%s” có dữ liệu ở ô %s, quá xa so với một mẫu báo cáo. Xin xóa các cột thừa hoặc tải mẫu mới và điền lại."
+	msgOutsideLayout = "Trang “%s” có dữ liệu ở ô %s, ngoài vùng của mẫu (các ô nhập ở cột D và E, từ dòng %d đến dòng %d). Xin xóa dữ liệu thừa hoặc tải mẫu mới và điền lại."
+	msgTooMuchText   = "Tệp bị từ chối: chứa quá nhiều chữ so với một mẫu báo cáo. Xin xóa nội dung thừa hoặc tải mẫu mới và điền lại."
+	msgCellTooLong   = "Tệp bị từ chối: một ô chứa hơn %d ký tự."
+	msgFixedChanged  = "Ô %s của trang “%s” (%s) đã bị sửa: mẫu ghi “%s”, tệp ghi “%s”. Chỉ được nhập vào cột “Giá trị” và “Ghi chú / giải trình”; xin trả lại như mẫu hoặc tải mẫu mới và điền lại."
+	msgRowsChanged   = "Cấu trúc trang “%s” đã bị thay đổi từ dòng %d: ô %s (%s) phải là “%s” nhưng tệp ghi “%s”%s. Không thêm, xóa hay di chuyển dòng; xin tải mẫu mới và điền lại."
+	msgRowsMore      = " (và %d ô khác bên dưới)"
+	msgNameMoved     = "Tên %s của chỉ tiêu “%s” trỏ tới %s thay vì ô %s của trang “%s”, nên số liệu trong tệp có thể không phải số liệu đang hiển thị. Xin tải mẫu mới và điền lại."
+	msgActiveFormula = "Ô %s của trang “%s” chứa công thức không được phép (%s). Chỉ được dùng công thức tính toán trên các ô của cùng trang; xin thay công thức bằng giá trị rồi tải lên lại."
+	msgActiveName    = "Tên %s trong tệp chứa công thức không được phép (%s). Xin tải mẫu mới và điền lại."
+	msgActiveMore    = "Còn %d ô khác cũng chứa công thức không được phép."
+	msgActivePart    = "Tệp chứa nội dung có thể tự chạy hoặc kết nối ra ngoài (%s), không được chấp nhận. Xin xóa nội dung đó (đối tượng nhúng, liên kết ngoài, kết nối dữ liệu) hoặc tải mẫu mới và điền lại."
+	msgExternalLink  = "Tệp chứa liên kết ra ngoài (%s), không được chấp nhận. Nếu cần ghi địa chỉ, hãy gõ địa chỉ dưới dạng chữ, không tạo liên kết; hoặc tải mẫu mới và điền lại."
 )

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -13,7 +14,11 @@ import (
 // LayoutVersion numbers the template's layout: sheet names, header rows,
 // columns and the defined-name scheme. Read knows every layout it accepts;
 // a change that moves a cell is a new number.
-const LayoutVersion = 1
+//
+// Layout 2 signs the header lines too (Header), so that Read can tell a
+// changed unit or period line from the template's; a layout 1 template,
+// issued before, is still read, with those lines unchecked.
+const LayoutVersion = 2
 
 // Meta is a template's identity, written to its _meta sheet and signed:
 // which form version, unit and period it was issued for, and when. The
@@ -28,6 +33,15 @@ type Meta struct {
 	PeriodKey     string
 	IssuedAt      time.Time
 	Layout        int
+	// Header is what the report sheet's header lines show (layout 2).
+	Header Header
+}
+
+// Header is the text of the report sheet's header lines, as Build wrote
+// them: the issuing body, the unit, the period, the data window and the
+// deadline. A line may be empty (a unit without a parent).
+type Header struct {
+	Parent, Unit, Period, Window, Deadline string
 }
 
 // Keys of the _meta sheet, one row each: key in column A, value in B. The
@@ -42,16 +56,32 @@ const (
 	metaIssuedAt      = "issued_at"
 	metaLayout        = "layout_version"
 	metaHMAC          = "hmac"
+	metaHParent       = "h_parent"
+	metaHUnit         = "h_unit"
+	metaHPeriod       = "h_period"
+	metaHWindow       = "h_window"
+	metaHDeadline     = "h_deadline"
 )
 
-var metaKeys = []string{metaForm, metaFormVersion, metaFormVersionID, metaUnit, metaPeriodID, metaPeriodKey, metaIssuedAt, metaLayout}
+var (
+	metaKeys1 = []string{metaForm, metaFormVersion, metaFormVersionID, metaUnit, metaPeriodID, metaPeriodKey, metaIssuedAt, metaLayout}
+	metaKeys2 = append(slices.Clone(metaKeys1), metaHParent, metaHUnit, metaHPeriod, metaHWindow, metaHDeadline)
+)
+
+// keys are the signed keys of m's layout.
+func (m Meta) keys() []string {
+	if m.Layout == 1 {
+		return metaKeys1
+	}
+	return metaKeys2
+}
 
 // metaDomain opens the signed string so that a MAC made with the same
 // secret for something else can never pass for a template's.
 const metaDomain = "baocao-template-meta"
 
 func (m Meta) values() []string {
-	return []string{
+	v := []string{
 		m.FormCode,
 		strconv.Itoa(m.FormVersion),
 		strconv.FormatInt(m.FormVersionID, 10),
@@ -61,6 +91,11 @@ func (m Meta) values() []string {
 		m.IssuedAt.Format(time.RFC3339),
 		strconv.Itoa(m.Layout),
 	}
+	if m.Layout == 1 {
+		return v
+	}
+	h := m.Header
+	return append(v, h.Parent, h.Unit, h.Period, h.Window, h.Deadline)
 }
 
 // canonical is the signed string: the domain, then key=value lines in a
@@ -71,7 +106,7 @@ func (m Meta) canonical() string {
 	b.WriteString(metaDomain)
 	for i, v := range m.values() {
 		b.WriteByte('\n')
-		b.WriteString(metaKeys[i])
+		b.WriteString(m.keys()[i])
 		b.WriteByte('=')
 		b.WriteString(v)
 	}
@@ -107,9 +142,10 @@ func VerifyMeta(m Meta, mac string, secret []byte) error {
 
 // metaRows is what Build writes to the _meta sheet.
 func metaRows(m Meta, secret []byte) [][2]string {
-	rows := make([][2]string, 0, len(metaKeys)+1)
+	keys := m.keys()
+	rows := make([][2]string, 0, len(keys)+1)
 	for i, v := range m.values() {
-		rows = append(rows, [2]string{metaKeys[i], v})
+		rows = append(rows, [2]string{keys[i], v})
 	}
 	return append(rows, [2]string{metaHMAC, m.Sign(secret)})
 }
@@ -164,6 +200,17 @@ func parseMeta(rows [][]string) (m Meta, mac string, bad []string) {
 			bad = append(bad, metaIssuedAt)
 		}
 		m.IssuedAt = t
+	}
+	if m.Layout != 1 {
+		// A header line may be empty, but its key must be there.
+		line := func(k string) string {
+			v, ok := kv[k]
+			if !ok {
+				bad = append(bad, k)
+			}
+			return v
+		}
+		m.Header = Header{line(metaHParent), line(metaHUnit), line(metaHPeriod), line(metaHWindow), line(metaHDeadline)}
 	}
 	mac = str(metaHMAC)
 	if len(bad) > 0 {

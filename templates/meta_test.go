@@ -12,6 +12,8 @@ func sampleMeta() Meta {
 	return Meta{
 		FormCode: "DCCS-XA", FormVersion: 2, FormVersionID: 7, UnitCode: "25195",
 		PeriodID: 42, PeriodKey: "2026-H1", IssuedAt: time.Date(2026, 6, 1, 8, 0, 0, 0, time.FixedZone("ICT", 7*3600)), Layout: LayoutVersion,
+		Header: Header{Parent: "UBND THÀNH PHỐ ĐỒNG XOÀI", Unit: "UBND PHƯỜNG TÂN PHÚ", Period: "Kỳ báo cáo: 6 tháng đầu năm 2026",
+			Window: "Số liệu từ ngày 15/12/2025 đến ngày 14/06/2026"},
 	}
 }
 
@@ -26,10 +28,32 @@ func TestMetaCanonicalString(t *testing.T) {
 		"period_id=42",
 		"period_key=2026-H1",
 		"issued_at=2026-06-01T08:00:00+07:00",
-		"layout_version=1",
+		"layout_version=2",
+		"h_parent=UBND THÀNH PHỐ ĐỒNG XOÀI",
+		"h_unit=UBND PHƯỜNG TÂN PHÚ",
+		"h_period=Kỳ báo cáo: 6 tháng đầu năm 2026",
+		"h_window=Số liệu từ ngày 15/12/2025 đến ngày 14/06/2026",
+		"h_deadline=",
 	}, "\n")
 	if got := sampleMeta().canonical(); got != want {
 		t.Fatalf("canonical\n%s\nwant\n%s", got, want)
+	}
+	// A layout 1 template, issued before the header was signed, keeps its
+	// signed string: the first nine lines.
+	old := sampleMeta()
+	old.Layout = 1
+	want1 := strings.Join(slices.Collect(func(yield func(string) bool) {
+		for i, l := range strings.Split(want, "\n") {
+			if i == 8 {
+				l = "layout_version=1"
+			}
+			if i > 8 || !yield(l) {
+				return
+			}
+		}
+	}), "\n")
+	if got := old.canonical(); got != want1 {
+		t.Fatalf("layout 1 canonical\n%s\nwant\n%s", got, want1)
 	}
 }
 
@@ -49,6 +73,10 @@ func TestVerifyMeta(t *testing.T) {
 		"period key":      func(m *Meta) { m.PeriodKey = "2026-H2" },
 		"issued at":       func(m *Meta) { m.IssuedAt = m.IssuedAt.Add(time.Second) },
 		"layout":          func(m *Meta) { m.Layout++ },
+		"unit line":       func(m *Meta) { m.Header.Unit = "UBND PHƯỜNG TÂN ĐỒNG" },
+		"parent line":     func(m *Meta) { m.Header.Parent = "" },
+		"period line":     func(m *Meta) { m.Header.Period += " " },
+		"deadline line":   func(m *Meta) { m.Header.Deadline = "Hạn gửi: chậm nhất ngày 30/06/2026" },
 	}
 	for name, edit := range altered {
 		m := sampleMeta()

@@ -3,16 +3,19 @@ package templates
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/richardlehane/mscfb"
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/unicode/norm"
 
 	"baocao/reporting"
 )
@@ -118,22 +121,20 @@ func Open(data []byte, opts ReadOptions) (*Workbook, *Filled, error) {
 		bad = refused(reporting.ProblemFile, msgCorrupt, cause)
 	}
 	if bad != nil {
-		if wr != nil {
-			wr.f.Close() //nolint:errcheck // refused; nothing was written
-		}
 		return nil, bad, nil
 	}
 	return &Workbook{Meta: meta, wr: wr}, nil, nil
 }
 
-// Close releases the workbook.
-func (w *Workbook) Close() error { return w.wr.f.Close() }
+// Close releases the workbook. The stream holds no file; Close is kept so
+// that callers need not know.
+func (w *Workbook) Close() error { return nil }
 
 // Values reads each field of form (the version the Meta names, which the
-// caller looked up) through its defined name (or, when a program dropped
-// the names, the layout's address), converts values by the field's type
-// and validates them with reporting.Validate. Every problem comes back in
-// Filled.Problems.
+// caller looked up) from the cell the layout places it in, after checking
+// that the sheet is still the template's (fixed cells, names, extent),
+// converts values by the field's type and validates them with
+// reporting.Validate. Every problem comes back in Filled.Problems.
 func (w *Workbook) Values(form reporting.Form) *Filled {
 	out := &Filled{Meta: w.Meta}
 	if form.Code != w.Meta.FormCode || form.VersionID != 0 && form.VersionID != w.Meta.FormVersionID {
@@ -221,13 +222,38 @@ func sniff(data []byte, opts ReadOptions) (string, error) {
 	}
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return msgNotXLSX, fmt.Errorf("open zip: %w", err)
+		// It starts as a zip but its directory is unreadable: cut short.
+		return msgDamaged, fmt.Errorf("open zip: %w", err)
+	}
+	if !zipEnd(data) {
+		return msgTrailingData, nil
+	}
+	sheets := 0
+	seen := make(map[string]bool, len(zr.File))
+	for _, e := range zr.File {
+		name := strings.ToLower(strings.TrimPrefix(e.Name, "/"))
+		if seen[name] {
+			return fmt.Sprintf(msgDuplicatePart, e.Name), nil
+		}
+		seen[name] = true
+		if isWorksheetPart(name) {
+			sheets++
+		}
+	}
+	if sheets > maxSheets {
+		return fmt.Sprintf(msgTooManySheets, maxSheets), fmt.Errorf("%d worksheets", sheets)
 	}
 	if len(zr.File) > maxZipEntries {
-		return msgCorrupt, fmt.Errorf("%d zip entries", len(zr.File))
+		return fmt.Sprintf(msgTooManyParts, len(zr.File), maxZipEntries), nil
 	}
 	var total uint64
 	for _, e := range zr.File {
+		if isWorksheetPart(strings.ToLower(e.Name)) {
+			// A worksheet is streamed and stopped at its first cell past
+			// the bounds (or past UnzipXMLSizeLimit read), which says
+			// what is wrong better than its size.
+			continue
+		}
 		total += e.UncompressedSize64
 		if e.UncompressedSize64 > uint64(opts.UnzipXMLSizeLimit) || total > uint64(opts.UnzipSizeLimit) {
 			return fmt.Sprintf(msgZipBomb, sizeText(opts.UnzipSizeLimit)), fmt.Errorf("entry %s inflates to %d bytes", e.Name, e.UncompressedSize64)
@@ -243,6 +269,8 @@ func sniff(data []byte, opts ReadOptions) (string, error) {
 			}
 		case name == "xl/vbaproject.bin" || strings.HasSuffix(name, ".bin") && strings.Contains(name, "vba"):
 			return msgXLSM, nil
+		case activePart(name) != "":
+			return fmt.Sprintf(msgActivePart, activePart(name)), nil
 		}
 		switch path.Ext(name) {
 		case ".xml", ".rels", ".vml":
@@ -255,6 +283,22 @@ func sniff(data []byte, opts ReadOptions) (string, error) {
 		}
 		if declaresEntities(prolog) {
 			return fmt.Sprintf(msgXMLEntity, e.Name), nil
+		}
+		if strings.HasSuffix(name, ".rels") {
+			if target, err := externalTarget(e); err != nil {
+				return msgCorrupt, fmt.Errorf("read %s: %w", e.Name, err)
+			} else if target != "" {
+				return fmt.Sprintf(msgExternalLink, target), nil
+			}
+		}
+		if strings.HasPrefix(name, "customxml/") && !strings.Contains(name, "_rels/") {
+			body, err := readHead(e, 1<<20)
+			if err != nil {
+				return msgCorrupt, fmt.Errorf("read %s: %w", e.Name, err)
+			}
+			if lower := bytes.ToLower(body); bytes.Contains(lower, []byte("<script")) || bytes.Contains(lower, []byte("javascript:")) {
+				return fmt.Sprintf(msgActivePart, e.Name), nil
+			}
 		}
 		if name == "[content_types].xml" {
 			// The prolog of this small part is read whole.
@@ -344,106 +388,271 @@ func declaresEntities(prolog []byte) bool {
 	return bytes.Contains(upper, []byte("<!DOCTYPE")) || bytes.Contains(upper, []byte("<!ENTITY"))
 }
 
-// openWorkbook is excelize.OpenReader with Read's limits; a variable so a
-// test can make it panic.
-var openWorkbook = func(data []byte, opts ReadOptions) (*workbookReader, *Filled) {
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
-		UnzipSizeLimit:    opts.UnzipSizeLimit,
-		UnzipXMLSizeLimit: opts.UnzipXMLSizeLimit,
-		RawCellValue:      true,
-	})
+// isWorksheetPart reports whether a (lower-case) part name is a worksheet.
+func isWorksheetPart(name string) bool {
+	return strings.HasPrefix(name, "xl/worksheets/") && strings.HasSuffix(name, ".xml") && !strings.Contains(name, "/_rels/")
+}
+
+// activePart names what a (lower-case) part is when it is content that
+// can act: run code, open a connection, embed another program's object.
+func activePart(name string) string {
+	for _, p := range []struct{ prefix, what string }{
+		{"xl/externallinks/", "liên kết tới tệp khác"},
+		{"xl/embeddings/", "đối tượng nhúng"},
+		{"xl/activex/", "điều khiển ActiveX"},
+		{"xl/ctrlprops/", "điều khiển biểu mẫu"},
+		{"xl/connections.xml", "kết nối dữ liệu"},
+		{"xl/querytables/", "truy vấn dữ liệu ngoài"},
+		{"xl/macrosheets/", "trang macro"},
+		{"xl/dialogsheets/", "trang hộp thoại"},
+		{"xl/model/", "mô hình dữ liệu"},
+		{"xl/pivotcache/", "nguồn dữ liệu PivotTable"},
+		{"xl/webextensions/", "phần bổ trợ web"},
+	} {
+		if strings.HasPrefix(name, p.prefix) {
+			return p.what + ": " + name
+		}
+	}
+	return ""
+}
+
+// externalTarget is the first target of a .rels part that points outside
+// the package (TargetMode="External": a hyperlink, a linked workbook or
+// object), "" when there is none.
+func externalTarget(e *zip.File) (string, error) {
+	rc, err := e.Open()
 	if err != nil {
-		return nil, refused(reporting.ProblemFile, msgCorrupt, fmt.Errorf("open workbook: %w", err))
+		return "", err
 	}
-	return &workbookReader{f: f, sheets: f.GetSheetList()}, nil
-}
-
-// workbookReader reads one opened workbook.
-type workbookReader struct {
-	f        *excelize.File
-	sheets   []string
-	date1904 bool
-}
-
-// values reads every field of form into out and validates them; a non-nil
-// result refuses the whole file.
-func (wr *workbookReader) values(form reporting.Form, out *Filled) *Filled {
-	if props, err := wr.f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
-		wr.date1904 = *props.Date1904
-	}
-	out.Values = make(map[string]reporting.Value, len(form.Fields()))
-	out.Notes = map[string]string{}
-	cells, located := wr.locate(form)
-	if err := wr.parseSheets(cells); err != nil {
-		return refused(reporting.ProblemFile, msgCorrupt, err)
-	}
-	out.Problems = append(out.Problems, located...)
-	flagged := map[string]bool{}
-	for _, p := range located {
-		flagged[p.Field] = true
-	}
-	for _, fl := range form.Fields() {
-		at, ok := cells[fl.Code]
-		if !ok {
-			continue
+	defer rc.Close()
+	d := decoder(io.LimitReader(rc, DefaultUnzipXMLSizeLimit))
+	for {
+		tok, err := d.RawToken()
+		if err == io.EOF {
+			return "", nil
 		}
-		v, err := wr.value(fl, at.sheet, at.value)
 		if err != nil {
-			out.Problems = append(out.Problems, fieldProblem(fl, at.sheet, at.value, fmt.Sprintf(msgUnreadableValue, at.value, fl.Label)))
-			flagged[fl.Code] = true
+			return "", err
 		}
-		out.Values[fl.Code] = v
-		if at.note != "" {
-			if note := wr.text(at.sheet, at.note); note != "" {
-				out.Notes[fl.Code] = note
+		if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "Relationship" && strings.EqualFold(attr(se, "TargetMode"), "External") {
+			target := attr(se, "Target")
+			if len(target) > 120 {
+				target = target[:120] + "…"
+			}
+			return strings.ToValidUTF8(target, "?"), nil
+		}
+	}
+}
+
+// openWorkbook streams what Read needs of the package: the workbook part,
+// then every sheet (kept: the report and _meta sheets' columns A to E),
+// then the shared strings those cells use. It refuses sheets that are not
+// the template's, content past the bounds and active formulas. A variable
+// so a test can make it panic.
+var openWorkbook = func(data []byte, opts ReadOptions) (*workbookReader, *Filled) {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, refused(reporting.ProblemFile, msgDamaged, fmt.Errorf("open zip: %w", err))
+	}
+	pkg := &xlsxPackage{zr: zr, parts: make(map[string]*zip.File, len(zr.File)), partLimit: opts.UnzipXMLSizeLimit}
+	for _, f := range zr.File {
+		pkg.parts[strings.ToLower(strings.TrimPrefix(f.Name, "/"))] = f
+	}
+	wr := &workbookReader{pkg: pkg, sheets: map[string]*sheetData{}, bud: &budget{left: maxKeptText}}
+	if bad := wr.load(); bad != nil {
+		return nil, bad
+	}
+	return wr, nil
+}
+
+// fileRefusal is the refusal for an error while streaming: a bound's own
+// message, else a damaged file.
+func fileRefusal(err error) *Filled {
+	var le *limitError
+	if errors.As(err, &le) {
+		return refused(reporting.ProblemFile, le.msg, err)
+	}
+	return refused(reporting.ProblemFile, msgCorrupt, err)
+}
+
+// templateSheets are the sheets a template may have.
+var templateSheets = map[string]bool{SheetReport: true, SheetHelp: true, SheetLists: true, SheetMeta: true}
+
+// workbookReader is an upload streamed: the report and _meta sheets' kept
+// cells and the shared strings they use.
+type workbookReader struct {
+	pkg     *xlsxPackage
+	book    *book
+	sheets  map[string]*sheetData // by sheet name: the report and _meta sheets
+	strings map[int]string
+	bud     *budget
+	// xfFmt and fmtCodes are the styles' number formats, read when a
+	// percent needs them.
+	xfFmt    []int
+	fmtCodes map[int]string
+}
+
+func (wr *workbookReader) load() *Filled {
+	b, err := wr.pkg.book()
+	if err != nil {
+		return fileRefusal(fmt.Errorf("read workbook: %w", err))
+	}
+	wr.book = b
+	names := map[string]bool{}
+	for _, sh := range b.sheets {
+		if names[sh.name] {
+			return refused(reporting.ProblemFile, msgCorrupt, fmt.Errorf("sheet %q twice", sh.name))
+		}
+		names[sh.name] = true
+		if !templateSheets[sh.name] {
+			return refused(reporting.ProblemTemplate, fmt.Sprintf(msgExtraSheet, clip(sh.name, 60)), nil)
+		}
+		if sh.part == "" || wr.pkg.part(sh.part) == nil {
+			return refused(reporting.ProblemFile, msgCorrupt, fmt.Errorf("sheet %q has no part", sh.name))
+		}
+	}
+	if !names[SheetMeta] {
+		return refused(reporting.ProblemTemplate, msgNoMeta, nil)
+	}
+	if !names[SheetReport] {
+		return refused(reporting.ProblemTemplate, fmt.Sprintf(msgNoReportSheet, SheetReport), nil)
+	}
+	// Every sheet is streamed: each is bounded and its formulas checked,
+	// but only the report and _meta sheets are kept.
+	var active []reporting.Problem
+	activeMore := 0
+	for _, sh := range b.sheets {
+		keep := sh.name == SheetReport || sh.name == SheetMeta
+		sd, err := wr.pkg.sheet(sh.name, sh.part, keep, wr.bud)
+		if err != nil {
+			return fileRefusal(err)
+		}
+		if keep {
+			wr.sheets[sh.name] = sd
+		}
+		for _, f := range sd.formulas {
+			rule := formulaRule{own: sh.name, names: wr.formulaNames()}
+			if !strings.HasPrefix(f.where, "formula") {
+				rule.sheets = nil // a cell's formula: its own sheet only
+			} else {
+				rule.sheets = templateSheets // a validation list may name the lists sheet
+			}
+			why := rule.unsafeFormula(f.formula)
+			if why == "" {
+				continue
+			}
+			if len(active) == 10 {
+				activeMore++
+				continue
+			}
+			p := reporting.Problem{Code: reporting.ProblemActive, Severity: reporting.SeverityError, Sheet: sh.name,
+				Message: fmt.Sprintf(msgActiveFormula, f.where, sh.name, clip(why, 80))}
+			if !strings.HasPrefix(f.where, "formula") {
+				p.Cell = f.where
+			}
+			active = append(active, p)
+		}
+	}
+	for _, dn := range b.names {
+		rule := formulaRule{sheets: templateSheets, names: wr.formulaNames()}
+		if why := rule.unsafeFormula(dn.ref); why != "" && !strings.EqualFold(strings.TrimPrefix(dn.ref, "="), "#REF!") {
+			active = append(active, reporting.Problem{Code: reporting.ProblemActive, Severity: reporting.SeverityError,
+				Message: fmt.Sprintf(msgActiveName, clip(dn.name, 60), clip(why, 80))})
+		}
+	}
+	if activeMore > 0 {
+		active = append(active, reporting.Problem{Code: reporting.ProblemActive, Severity: reporting.SeverityError, Message: fmt.Sprintf(msgActiveMore, activeMore)})
+	}
+	if len(active) > 0 {
+		return &Filled{Problems: active}
+	}
+	want := map[int]bool{}
+	for _, sd := range wr.sheets {
+		for _, c := range sd.cells {
+			if c.typ == "s" {
+				i, err := strconv.Atoi(strings.TrimSpace(c.v))
+				if err != nil || i < 0 {
+					return refused(reporting.ProblemFile, msgCorrupt, fmt.Errorf("shared string index %q", c.v))
+				}
+				want[i] = true
 			}
 		}
 	}
-	for _, p := range reporting.Validate(form, out.Values, out.Notes) {
-		if p.Code == reporting.ProblemRequired && flagged[p.Field] {
-			continue // its cell is already reported missing or unreadable
+	if len(want) > 0 {
+		if b.strings == "" {
+			return refused(reporting.ProblemFile, msgCorrupt, errors.New("shared strings used, none in the package"))
 		}
-		out.Problems = append(out.Problems, p)
-	}
-	return nil
-}
-
-// parseSheets makes excelize parse every sheet holding an input cell, so
-// that a sheet it cannot parse refuses the file once rather than making
-// every cell on it unreadable.
-func (wr *workbookReader) parseSheets(cells map[string]fieldCells) error {
-	seen := map[string]bool{}
-	for _, c := range cells {
-		if seen[c.sheet] {
-			continue
-		}
-		seen[c.sheet] = true
-		if _, err := wr.f.GetCellValue(c.sheet, "A1"); err != nil {
-			return fmt.Errorf("parse sheet %s: %w", c.sheet, err)
+		if wr.strings, err = wr.pkg.sharedStrings(b.strings, want, wr.bud); err != nil {
+			return fileRefusal(err)
 		}
 	}
 	return nil
 }
 
-func templateProblem(msg string) reporting.Problem {
-	return reporting.Problem{Code: reporting.ProblemTemplate, Severity: reporting.SeverityError, Message: msg}
+// formulaNames are the defined names a formula may use: the template's.
+func (wr *workbookReader) formulaNames() map[string]bool {
+	out := map[string]bool{}
+	for _, dn := range wr.book.names {
+		if strings.HasPrefix(dn.name, nameValuePrefix) || strings.HasPrefix(dn.name, nameNotePrefix) {
+			out[dn.name] = true
+		}
+	}
+	return out
 }
 
-func fieldProblem(fl reporting.Field, sheet, cell, msg string) reporting.Problem {
-	p := templateProblem(msg)
-	p.Sheet, p.Cell, p.Field, p.Label = sheet, cell, fl.Code, fl.Label
-	return p
+func clip(s string, n int) string {
+	s = strings.ToValidUTF8(s, "?")
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}
+
+// raw is a kept cell's content as excelize's RawCellValue gives it: a
+// shared string resolved, a number as stored. ok is false for an empty
+// cell.
+func (wr *workbookReader) raw(sheet string, row, col int) (rawCell, string, bool) {
+	sd := wr.sheets[sheet]
+	if sd == nil {
+		return rawCell{}, "", false
+	}
+	c, ok := sd.cells[cellPos{row, col}]
+	if !ok {
+		return rawCell{}, "", false
+	}
+	if c.typ == "s" {
+		i, _ := strconv.Atoi(strings.TrimSpace(c.v))
+		return c, wr.strings[i], true
+	}
+	return c, c.v, true
+}
+
+// text is a cell's content as clean text; a number as the spreadsheet
+// would show it in General format.
+func (wr *workbookReader) text(sheet string, row, col int) string {
+	c, raw, ok := wr.raw(sheet, row, col)
+	if !ok {
+		return ""
+	}
+	if isNumericCell(c.cellType()) {
+		if n, ok := FloatNumber(raw); ok {
+			return n
+		}
+	}
+	return CleanText(raw)
+}
+
+func isNumericCell(t excelize.CellType) bool {
+	return t == excelize.CellTypeUnset || t == excelize.CellTypeNumber
 }
 
 // meta reads and verifies the _meta sheet; a non-nil result refuses the
 // file.
 func (wr *workbookReader) meta(secret []byte) (Meta, *Filled) {
-	if !slices.Contains(wr.sheets, SheetMeta) {
-		return Meta{}, refused(reporting.ProblemTemplate, msgNoMeta, nil)
-	}
-	rows, err := wr.f.GetRows(SheetMeta, excelize.Options{RawCellValue: true})
-	if err != nil {
-		return Meta{}, refused(reporting.ProblemFile, msgCorrupt, fmt.Errorf("read %s: %w", SheetMeta, err))
+	sd := wr.sheets[SheetMeta]
+	rows := make([][]string, 0, min(sd.lastRow, 64))
+	for r := 1; r <= sd.lastRow && r <= 64; r++ {
+		rows = append(rows, []string{wr.metaText(r, 1), wr.metaText(r, 2)})
 	}
 	m, mac, bad := parseMeta(rows)
 	if len(bad) > 0 {
@@ -453,75 +662,140 @@ func (wr *workbookReader) meta(secret []byte) (Meta, *Filled) {
 	if err := VerifyMeta(m, mac, secret); err != nil {
 		return Meta{}, refused(reporting.ProblemTemplate, msgMetaAltered, err)
 	}
-	if m.Layout != LayoutVersion {
+	if m.Layout != LayoutVersion && m.Layout != 1 {
 		return Meta{}, refused(reporting.ProblemTemplate, fmt.Sprintf(msgLayoutUnknown, m.Layout), nil)
 	}
 	return m, nil
 }
 
-// fieldCells is where a field's value and note are.
-type fieldCells struct{ sheet, value, note string }
-
-// locate finds each field's cells through its defined names, or through
-// the layout when the workbook has no f_ name at all (a program dropped
-// them); then the label beside each cell must still be the field's, or
-// the rows were moved. Fields it cannot place come back as problems.
-func (wr *workbookReader) locate(form reporting.Form) (map[string]fieldCells, []reporting.Problem) {
-	names := map[string]string{}
-	named := false
-	for _, dn := range wr.f.GetDefinedName() {
-		if dn.Scope != "Workbook" {
-			continue
-		}
-		names[dn.Name] = dn.RefersTo
-		named = named || strings.HasPrefix(dn.Name, nameValuePrefix)
-	}
-	out := map[string]fieldCells{}
-	var problems []reporting.Problem
-	lay := newLayout(form)
-	for _, fl := range form.Fields() {
-		ref, ok := names[ValueName(fl.Code)]
-		if !named || !ok {
-			row := lay.fieldRow[fl.Code]
-			if !slices.Contains(wr.sheets, SheetReport) {
-				problems = append(problems, fieldProblem(fl, "", "", fmt.Sprintf(msgNoSheet, SheetReport, fl.Label)))
-				continue
-			}
-			if !wr.labelAt(fl, row) {
-				problems = append(problems, fieldProblem(fl, SheetReport, cell(colValue, row), fmt.Sprintf(msgLayoutChanged, SheetReport, row, fl.Label)))
-				continue
-			}
-			out[fl.Code] = fieldCells{SheetReport, cell(colValue, row), cell(colNote, row)}
-			continue
-		}
-		sheet, c, ok := parseRef(ref)
-		switch {
-		case !ok:
-			problems = append(problems, fieldProblem(fl, "", "", fmt.Sprintf(msgBrokenName, fl.Label, ValueName(fl.Code))))
-			continue
-		case !slices.Contains(wr.sheets, sheet):
-			problems = append(problems, fieldProblem(fl, "", "", fmt.Sprintf(msgNoSheet, sheet, fl.Label)))
-			continue
-		}
-		fc := fieldCells{sheet: sheet, value: c}
-		if ns, nc, ok := parseRef(names[NoteName(fl.Code)]); ok && ns == sheet {
-			fc.note = nc
-		}
-		out[fl.Code] = fc
-	}
-	return out, problems
+// metaText is a _meta cell as written: raw, NFC, without the cleaning of
+// line breaks a header line never has.
+func (wr *workbookReader) metaText(row, col int) string {
+	_, raw, _ := wr.raw(SheetMeta, row, col)
+	return norm.NFC.String(raw)
 }
 
-// labelAt reports whether row holds fl's label (with or without the
-// required mark).
-func (wr *workbookReader) labelAt(fl reporting.Field, row int) bool {
-	got := strings.TrimSuffix(wr.text(SheetReport, cell(colLabel, row)), strings.TrimSpace(txtRequiredMark))
-	return strings.TrimSpace(got) == CleanText(fl.Label)
+// values reads every field of form into out from the cells the layout
+// places it in, after checking that the sheet is still the template's:
+// nothing outside the layout, the fixed cells unchanged, the defined
+// names where the template put them. A non-nil result refuses the file.
+func (wr *workbookReader) values(form reporting.Form, out *Filled) *Filled {
+	lay := newLayout(form)
+	if bad := wr.checkLayout(form, lay, out.Meta); len(bad) > 0 {
+		return &Filled{Problems: bad}
+	}
+	out.Values = make(map[string]reporting.Value, len(form.Fields()))
+	out.Notes = map[string]string{}
+	col, _ := excelize.ColumnNameToNumber(colValue)
+	noteCol, _ := excelize.ColumnNameToNumber(colNote)
+	flagged := map[string]bool{}
+	for _, fl := range form.Fields() {
+		row := lay.fieldRow[fl.Code]
+		v, err := wr.value(fl, row, col)
+		if err != nil {
+			out.Problems = append(out.Problems, fieldProblem(fl, SheetReport, v.Cell, fmt.Sprintf(msgUnreadableValue, v.Cell, fl.Label)))
+			flagged[fl.Code] = true
+		}
+		out.Values[fl.Code] = v
+		if note := wr.text(SheetReport, row, noteCol); note != "" {
+			out.Notes[fl.Code] = note
+		}
+	}
+	for _, p := range reporting.Validate(form, out.Values, out.Notes) {
+		if p.Code == reporting.ProblemRequired && flagged[p.Field] {
+			continue // its cell is already reported unreadable
+		}
+		out.Problems = append(out.Problems, p)
+	}
+	return nil
+}
+
+// Margins around the layout within which stray content is tolerated (a
+// signature, a date written under the table).
+const (
+	rowMargin = 20
+	colMargin = 3
+)
+
+// checkLayout returns what makes the report sheet no longer the
+// template's, one problem per cause.
+func (wr *workbookReader) checkLayout(form reporting.Form, lay layout, m Meta) []reporting.Problem {
+	var out []reporting.Problem
+	sd := wr.sheets[SheetReport]
+	lastRow, lastCol := lay.lastRow+5+rowMargin, keepCols+colMargin
+	switch {
+	case sd.lastRow > lastRow:
+		out = append(out, templateAt(sd.lastRowCell, fmt.Sprintf(msgOutsideLayout, SheetReport, sd.lastRowCell, rowFirstBody, lay.lastRow)))
+	case sd.lastCol > lastCol:
+		out = append(out, templateAt(sd.lastColCell, fmt.Sprintf(msgOutsideLayout, SheetReport, sd.lastColCell, rowFirstBody, lay.lastRow)))
+	}
+	for _, fc := range fixedCells(form, m) {
+		if got := wr.text(SheetReport, fc.row, fc.col); got != CleanText(fc.text) {
+			at, _ := excelize.CoordinatesToCellName(fc.col, fc.row)
+			out = append(out, templateAt(at, fmt.Sprintf(msgFixedChanged, at, SheetReport, fc.what, clip(fc.text, 80), clip(got, 80))))
+		}
+	}
+	// The body: the first cell out of place says the rows moved; the
+	// others are counted in the same problem.
+	var first *fixedCell
+	var firstGot string
+	more := 0
+	for _, fc := range bodyCells(form) {
+		got := wr.text(SheetReport, fc.row, fc.col)
+		if got == CleanText(fc.text) {
+			continue
+		}
+		if first == nil {
+			first, firstGot = &fc, got
+			continue
+		}
+		more++
+	}
+	if first != nil {
+		at, _ := excelize.CoordinatesToCellName(first.col, first.row)
+		extra := ""
+		if more > 0 {
+			extra = fmt.Sprintf(msgRowsMore, more)
+		}
+		out = append(out, templateAt(at, fmt.Sprintf(msgRowsChanged, SheetReport, first.row, at, first.what, clip(first.text, 80), clip(firstGot, 80), extra)))
+	}
+	// Defined names: each of the template's names still on its cell.
+	byName := map[string]definedName{}
+	for _, dn := range wr.book.names {
+		byName[dn.name] = dn
+	}
+	for _, fl := range form.Fields() {
+		row := lay.fieldRow[fl.Code]
+		for _, n := range []struct{ name, col string }{{ValueName(fl.Code), colValue}, {NoteName(fl.Code), colNote}} {
+			dn, ok := byName[n.name]
+			if !ok {
+				continue // a program that drops names drops them all; the layout decides
+			}
+			want := cell(n.col, row)
+			sheet, c, ok := parseRef(dn.ref)
+			if ok && sheet == SheetReport && c == want && dn.scope == -1 {
+				continue
+			}
+			got := dn.ref
+			if ok {
+				got = sheet + "!" + c
+			}
+			out = append(out, fieldProblem(fl, SheetReport, want, fmt.Sprintf(msgNameMoved, n.name, fl.Label, clip(got, 60), want, SheetReport)))
+		}
+	}
+	return out
+}
+
+func templateAt(c, msg string) reporting.Problem {
+	p := templateProblem(msg)
+	p.Sheet, p.Cell = SheetReport, c
+	return p
 }
 
 // parseRef splits a defined name's single-cell reference, 'Báo cáo'!$D$12
 // or Sheet1!D12, into sheet and A1 cell.
 func parseRef(ref string) (sheet, c string, ok bool) {
+	ref = strings.TrimPrefix(ref, "=")
 	i := strings.LastIndex(ref, "!")
 	if i <= 0 {
 		return "", "", false
@@ -542,42 +816,23 @@ func parseRef(ref string) (sheet, c string, ok bool) {
 	return sheet, c, true
 }
 
-// text is a cell's content as clean text; a number as the spreadsheet
-// would show it in General format.
-func (wr *workbookReader) text(sheet, c string) string {
-	raw, err := wr.f.GetCellValue(sheet, c, excelize.Options{RawCellValue: true})
-	if err != nil {
-		return ""
-	}
-	if t, _ := wr.f.GetCellType(sheet, c); isNumericCell(t) {
-		if n, ok := FloatNumber(raw); ok {
-			return n
-		}
-	}
-	return CleanText(raw)
-}
-
-func isNumericCell(t excelize.CellType) bool {
-	return t == excelize.CellTypeUnset || t == excelize.CellTypeNumber
-}
-
 // value reads one field's cell and converts it by the field's type. A
 // value that does not convert keeps only Raw, for Validate to report.
-func (wr *workbookReader) value(fl reporting.Field, sheet, c string) (reporting.Value, error) {
-	v := reporting.Value{Sheet: sheet, Cell: c}
-	raw, err := wr.f.GetCellValue(sheet, c, excelize.Options{RawCellValue: true})
-	if err != nil {
-		return v, fmt.Errorf("cell %s!%s: %w", sheet, c, err)
+func (wr *workbookReader) value(fl reporting.Field, row, col int) (reporting.Value, error) {
+	at, _ := excelize.CoordinatesToCellName(col, row)
+	v := reporting.Value{Sheet: SheetReport, Cell: at}
+	c, raw, _ := wr.raw(SheetReport, row, col)
+	if c.formula != "" && c.formula != "=" {
+		v.Formula = c.formula
+	} else if c.formula == "=" {
+		v.Formula = "="
 	}
-	typ, err := wr.f.GetCellType(sheet, c)
-	if err != nil {
-		return v, fmt.Errorf("cell %s!%s: %w", sheet, c, err)
-	}
-	if v.Formula, err = wr.f.GetCellFormula(sheet, c); err != nil {
-		return v, fmt.Errorf("cell %s!%s: %w", sheet, c, err)
+	typ := c.cellType()
+	if c.typ == "e" {
+		return v, fmt.Errorf("cell %s holds the error %s", at, raw)
 	}
 	if typ == excelize.CellTypeBool {
-		raw = map[string]string{"1": "TRUE", "0": "FALSE"}[strings.TrimSpace(raw)]
+		raw = map[string]string{"1": "TRUE", "0": "FALSE", "true": "TRUE", "false": "FALSE"}[strings.TrimSpace(raw)]
 	}
 	numeric := isNumericCell(typ)
 	v.Raw = CleanText(raw)
@@ -587,8 +842,11 @@ func (wr *workbookReader) value(fl reporting.Field, sheet, c string) (reporting.
 	switch fl.Type {
 	case reporting.TypeInt, reporting.TypeDecimal, reporting.TypePercent:
 		if numeric {
-			v.Num, _ = FloatNumber(raw)
-			if fl.Type == reporting.TypePercent && v.Num != "" && wr.percentFormat(sheet, c) {
+			var ok bool
+			if v.Num, ok = FloatNumber(raw); !ok {
+				return v, fmt.Errorf("cell %s: number %q", at, clip(raw, 40))
+			}
+			if fl.Type == reporting.TypePercent && wr.percentFormat(c.style) {
 				// 45% typed into a cell Excel then formatted as a
 				// percentage is stored as 0.45.
 				f, _ := v.Float()
@@ -604,7 +862,7 @@ func (wr *workbookReader) value(fl reporting.Field, sheet, c string) (reporting.
 		)
 		switch {
 		case numeric:
-			d, ok = SerialDate(raw, wr.date1904)
+			d, ok = SerialDate(raw, wr.book.date1904)
 		case typ == excelize.CellTypeDate && len(v.Raw) >= 10:
 			d, ok = ParseDate(v.Raw[:10])
 		default:
@@ -631,15 +889,29 @@ func (wr *workbookReader) value(fl reporting.Field, sheet, c string) (reporting.
 	return v, nil
 }
 
-// percentFormat reports whether a cell's number format shows a percentage.
-func (wr *workbookReader) percentFormat(sheet, c string) bool {
-	id, err := wr.f.GetCellStyle(sheet, c)
-	if err != nil {
+// percentFormat reports whether a cell style's number format shows a
+// percentage.
+func (wr *workbookReader) percentFormat(style int) bool {
+	if wr.fmtCodes == nil {
+		var err error
+		if wr.xfFmt, wr.fmtCodes, err = wr.pkg.numFmts(wr.book.styles); err != nil {
+			wr.fmtCodes = map[int]string{}
+			return false
+		}
+	}
+	if style < 0 || style >= len(wr.xfFmt) {
 		return false
 	}
-	st, err := wr.f.GetStyle(id)
-	if err != nil || st == nil {
-		return false
-	}
-	return st.NumFmt == 9 || st.NumFmt == 10 || st.CustomNumFmt != nil && strings.Contains(*st.CustomNumFmt, "%")
+	id := wr.xfFmt[style]
+	return id == 9 || id == 10 || strings.Contains(wr.fmtCodes[id], "%")
+}
+
+func templateProblem(msg string) reporting.Problem {
+	return reporting.Problem{Code: reporting.ProblemTemplate, Severity: reporting.SeverityError, Message: msg}
+}
+
+func fieldProblem(fl reporting.Field, sheet, cell, msg string) reporting.Problem {
+	p := templateProblem(msg)
+	p.Sheet, p.Cell, p.Field, p.Label = sheet, cell, fl.Code, fl.Label
+	return p
 }

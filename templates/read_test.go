@@ -417,6 +417,9 @@ func TestReadRefusesFiles(t *testing.T) {
 				}
 				return body
 			}, nil)
+		}, nil, reporting.ProblemFile, "phần xl/worksheets/sheet1.xml có nội dung sau khi giải nén quá lớn"},
+		{"a zip bomb outside the sheets", func(t *testing.T) []byte {
+			return rewriteZip(t, filled, nil, map[string][]byte{"docProps/custom.xml": bytes.Repeat([]byte(" "), 80<<20)})
 		}, nil, reporting.ProblemFile, "nội dung sau khi giải nén quá lớn (tối đa 64 MB)"},
 		{"billion laughs in a sheet", sheetEdit(func(b []byte) []byte {
 			return []byte(laughs + strings.SplitN(string(b), "?>", 2)[1])
@@ -543,7 +546,8 @@ func TestReadFallsBackToLayoutWithoutNames(t *testing.T) {
 		t.Fatal(err)
 	}
 	got = readFile(t, buf.Bytes(), form)
-	if codes := problemCodes(got.Problems); !slices.Equal(codes, []string{"template:so_cuoc"}) || !strings.Contains(got.Problems[0].Message, "dòng 12 không còn là chỉ tiêu “Số cuộc giám sát”") {
+	if codes := problemCodes(got.Problems); !slices.Equal(codes, []string{"template:"}) || got.Problems[0].Cell != "B12" ||
+		!strings.Contains(got.Problems[0].Message, "từ dòng 12: ô B12 (tên chỉ tiêu) phải là “Số cuộc giám sát (*)” nhưng tệp ghi “Dòng đã bị sửa”") {
 		t.Fatalf("problems %q:\n%s", codes, messages(got.Problems))
 	}
 }
