@@ -82,6 +82,10 @@ type Scheduler struct {
 // Upload settings.
 type Upload struct {
 	MaxBytes int64 `mapstructure:"max_bytes" yaml:"max_bytes"`
+	// ParseLimit bounds the uploads parsed at once (0: one per CPU);
+	// ParseWait is how long one waits its turn before "try again later".
+	ParseLimit int           `mapstructure:"parse_limit" yaml:"parse_limit"`
+	ParseWait  time.Duration `mapstructure:"parse_wait" yaml:"parse_wait"`
 }
 
 // Log settings.
@@ -100,25 +104,27 @@ const DefaultFromName = "Hệ thống báo cáo dân chủ ở cơ sở"
 // defaults, in one place. Every key needs one (possibly empty) so that
 // viper sees its environment variable.
 var defaults = map[string]any{
-	"database.url":      "",
-	"http.listen":       "127.0.0.1:8080",
-	"http.base_url":     "",
-	"time_zone":         "Asia/Ho_Chi_Minh",
-	"secret":            "",
-	"data_dir":          DefaultDataDir,
-	"smtp.host":         "",
-	"smtp.port":         25,
-	"smtp.username":     "",
-	"smtp.password":     "",
-	"smtp.from":         "baocao@localhost",
-	"smtp.from_name":    DefaultFromName,
-	"smtp.reply_to":     "",
-	"smtp.tls":          "starttls",
-	"scheduler.enabled": true,
-	"scheduler.tick":    "1m",
-	"upload.max_bytes":  10 << 20,
-	"log.level":         "info",
-	"log.format":        "json",
+	"database.url":       "",
+	"http.listen":        "127.0.0.1:8080",
+	"http.base_url":      "",
+	"time_zone":          "Asia/Ho_Chi_Minh",
+	"secret":             "",
+	"data_dir":           DefaultDataDir,
+	"smtp.host":          "",
+	"smtp.port":          25,
+	"smtp.username":      "",
+	"smtp.password":      "",
+	"smtp.from":          "baocao@localhost",
+	"smtp.from_name":     DefaultFromName,
+	"smtp.reply_to":      "",
+	"smtp.tls":           "starttls",
+	"scheduler.enabled":  true,
+	"scheduler.tick":     "1m",
+	"upload.max_bytes":   10 << 20,
+	"upload.parse_limit": 0,
+	"upload.parse_wait":  "30s",
+	"log.level":          "info",
+	"log.format":         "json",
 }
 
 // secrets are masked when printed.
@@ -293,6 +299,12 @@ func (c *Config) Validate() error {
 	}
 	if c.Upload.MaxBytes < 1024 || c.Upload.MaxBytes > 1<<30 {
 		bad("upload.max_bytes", "%d is outside 1 KiB..1 GiB", c.Upload.MaxBytes)
+	}
+	if c.Upload.ParseLimit < 0 || c.Upload.ParseLimit > 1024 {
+		bad("upload.parse_limit", "%d is outside 0..1024 (0: one per CPU)", c.Upload.ParseLimit)
+	}
+	if c.Upload.ParseWait < time.Second || c.Upload.ParseWait > 10*time.Minute {
+		bad("upload.parse_wait", "%s is outside 1s..10m", c.Upload.ParseWait)
 	}
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":

@@ -3,6 +3,7 @@ package ops
 // Every message a user reads from this package, together for review.
 const (
 	msgRefused     = "Tệp chưa được nhận: có %d lỗi cần sửa."
+	msgBusy        = "Hệ thống đang kiểm tra nhiều tệp cùng lúc, tệp của bạn chưa được nhận. Xin thử lại sau ít phút."
 	msgOldVersion  = "Mẫu %s bạn dùng là phiên bản %d, nhưng biểu mẫu đã có phiên bản %d. Xin tải mẫu mới, chép số liệu sang và nộp lại."
 	msgNotYourUnit = "Bạn không có quyền nộp báo cáo cho %s (mã %s). Xin kiểm tra lại: tệp này là mẫu của đơn vị khác."
 	msgNotOpen     = "Kỳ báo cáo %s chưa mở (mở từ ngày %s)."

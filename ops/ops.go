@@ -12,6 +12,7 @@ package ops
 
 import (
 	"log/slog"
+	"runtime"
 	"time"
 
 	"baocao/reporting"
@@ -23,6 +24,10 @@ import (
 // a filled template is tens of KB.
 const DefaultMaxUploadBytes = 10 << 20
 
+// DefaultParseWait is how long an upload waits for a parse slot when
+// Options leave ParseWait unset.
+const DefaultParseWait = 30 * time.Second
+
 // Options configure a Service. Only cmd fills them, from the
 // configuration.
 type Options struct {
@@ -33,6 +38,12 @@ type Options struct {
 	// enforced once, before the file is parsed; 0 is
 	// DefaultMaxUploadBytes.
 	MaxUploadBytes int64
+	// ParseLimit bounds how many uploads are parsed at once
+	// (upload.parse_limit); 0 is the number of CPUs. Uploads beyond it
+	// wait their turn, in order, up to ParseWait (upload.parse_wait; 0 is
+	// DefaultParseWait), then are answered "busy, try again later".
+	ParseLimit int
+	ParseWait  time.Duration
 	// Location is the time zone of deadlines, reminders and dates shown.
 	Location *time.Location
 	// BaseURL is the public address e-mails link to
@@ -63,12 +74,13 @@ const (
 	UploadRefused   UploadOutcome = "refused"   // problems for the clerk to fix
 	UploadForbidden UploadOutcome = "forbidden" // the user may not file for the unit
 	UploadTooLarge  UploadOutcome = "too_large" // over upload.max_bytes
+	UploadBusy      UploadOutcome = "busy"      // no parse slot within upload.parse_wait
 	UploadDryRun    UploadOutcome = "dry_run"   // checked, not meant to be stored
 	UploadFailed    UploadOutcome = "error"     // an internal error
 )
 
 // UploadOutcomes lists every outcome, for metrics to start each at 0.
-var UploadOutcomes = []UploadOutcome{UploadStored, UploadDuplicate, UploadRefused, UploadForbidden, UploadTooLarge, UploadDryRun, UploadFailed}
+var UploadOutcomes = []UploadOutcome{UploadStored, UploadDuplicate, UploadRefused, UploadForbidden, UploadTooLarge, UploadBusy, UploadDryRun, UploadFailed}
 
 // Service performs the actions on one database.
 type Service struct {
@@ -79,6 +91,11 @@ type Service struct {
 	// upload was read and validated and before its transaction: the
 	// moment a concurrent decision can come between them.
 	beforeStore func()
+	// parses holds a token per upload being parsed (ParseLimit).
+	parses chan struct{}
+	// parsing, when set (by this package's tests), runs while an upload
+	// holds its parse slot.
+	parsing func()
 }
 
 // New builds a Service on st.
@@ -92,8 +109,14 @@ func New(st *store.Store, opts Options) *Service {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
+	if opts.ParseLimit <= 0 {
+		opts.ParseLimit = runtime.NumCPU()
+	}
+	if opts.ParseWait <= 0 {
+		opts.ParseWait = DefaultParseWait
+	}
 	opts.Outbox = opts.Outbox.withDefaults()
-	return &Service{st: st, opts: opts, log: opts.Logger}
+	return &Service{st: st, opts: opts, log: opts.Logger, parses: make(chan struct{}, opts.ParseLimit)}
 }
 
 // MaxUploadBytes is the largest upload accepted, for transports that

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 
 	"baocao/reporting"
@@ -91,6 +92,11 @@ func (s *Service) Submit(ctx context.Context, u reporting.User, now time.Time, u
 	if int64(len(data)) > s.opts.MaxUploadBytes {
 		return Result{}, &ProblemsError{Problems: []reporting.Problem{templates.TooLarge(s.opts.MaxUploadBytes)}, TooLarge: true}
 	}
+	release, err := s.parseSlot(ctx)
+	if err != nil {
+		return Result{}, err
+	}
+	defer release()
 	wb, bad, err := templates.Open(data, s.readOptions())
 	if err != nil {
 		return Result{}, err
@@ -112,6 +118,10 @@ func (s *Service) Submit(ctx context.Context, u reporting.User, now time.Time, u
 		return Result{}, err
 	}
 	filled := wb.Values(form)
+	if s.parsing != nil {
+		s.parsing()
+	}
+	release()
 	if filled.Blocking() {
 		return Result{}, &ProblemsError{Problems: filled.Problems, Cause: filled.Cause}
 	}
@@ -178,6 +188,23 @@ func (s *Service) Submit(ctx context.Context, u reporting.User, now time.Time, u
 	return res, nil
 }
 
+// parseSlot waits for one of the ParseLimit parse slots, in turn, at most
+// ParseWait; release gives it back (once, however often it is called).
+func (s *Service) parseSlot(ctx context.Context) (release func(), err error) {
+	timer := time.NewTimer(s.opts.ParseWait)
+	defer timer.Stop()
+	select {
+	case s.parses <- struct{}{}:
+	case <-timer.C:
+		s.log.WarnContext(ctx, "upload refused: every parse slot busy", "limit", cap(s.parses), "waited", s.opts.ParseWait)
+		return nil, reporting.Errorf(reporting.EUNAVAILABLE, msgBusy)
+	case <-ctx.Done():
+		return nil, fmt.Errorf("wait for a parse slot: %w", ctx.Err())
+	}
+	var once sync.Once
+	return func() { once.Do(func() { <-s.parses }) }, nil
+}
+
 // uploadOutcome classifies what Submit answered.
 func uploadOutcome(res Result, err error) UploadOutcome {
 	var pe *ProblemsError
@@ -188,6 +215,8 @@ func uploadOutcome(res Result, err error) UploadOutcome {
 		return UploadRefused
 	case reporting.ErrorCode(err) == reporting.EFORBIDDEN:
 		return UploadForbidden
+	case reporting.ErrorCode(err) == reporting.EUNAVAILABLE:
+		return UploadBusy
 	case err != nil:
 		return UploadFailed
 	case res.DryRun:

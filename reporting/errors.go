@@ -13,6 +13,9 @@ const (
 	ENOTFOUND     = "not_found"
 	EFORBIDDEN    = "forbidden"
 	EUNAUTHORIZED = "unauthorized"
+	// EUNAVAILABLE: the service is busy or a part of it is down; the
+	// same request may succeed later (HTTP 503 with Retry-After).
+	EUNAVAILABLE = "unavailable"
 )
 
 // Error is an error a user sees: a code and a message in Vietnamese.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"time"
 
 	"baocao/reporting"
@@ -22,9 +23,14 @@ func errorStatus(code string) int {
 		return http.StatusUnauthorized
 	case reporting.EFORBIDDEN:
 		return http.StatusForbidden
+	case reporting.EUNAVAILABLE:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }
+
+// retryAfterSeconds is what a busy answer (503) asks a client to wait.
+const retryAfterSeconds = 10
 
 // Error codes of the API's own, beside the domain's (reporting.ECONFLICT, …).
 const (
@@ -50,6 +56,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	code := reporting.ErrorCode(err)
 	if code == reporting.EINTERNAL {
 		s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	if code == reporting.EUNAVAILABLE {
+		w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds))
 	}
 	writeJSON(w, errorStatus(code), errorBody{Error: code, Message: reporting.ErrorMessage(err), RequestID: RequestID(r.Context())})
 }

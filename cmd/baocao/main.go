@@ -207,7 +207,8 @@ func (a *app) ops(st *store.Store) *ops.Service { return ops.New(st, a.opsOption
 // opsOptions are the actions' options from the configuration.
 func (a *app) opsOptions() ops.Options {
 	return ops.Options{
-		Secret: []byte(a.cfg.Secret), MaxUploadBytes: a.cfg.Upload.MaxBytes, Location: a.cfg.Location,
+		Secret: []byte(a.cfg.Secret), MaxUploadBytes: a.cfg.Upload.MaxBytes,
+		ParseLimit: a.cfg.Upload.ParseLimit, ParseWait: a.cfg.Upload.ParseWait, Location: a.cfg.Location,
 		BaseURL: a.cfg.BaseURLOr(), Outbox: ops.OutboxOptions{From: a.cfg.SMTP.From, ReplyTo: a.cfg.SMTP.ReplyTo}, Logger: a.log,
 	}
 }
