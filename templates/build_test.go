@@ -17,7 +17,7 @@ import (
 )
 
 // zipPart returns one part of a zip, or fails.
-func zipPart(t *testing.T, data []byte, name string) string {
+func zipPart(t testing.TB, data []byte, name string) string {
 	t.Helper()
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {

@@ -184,6 +184,23 @@ func readFile(t testing.TB, data []byte, form reporting.Form) *Filled {
 // nil to drop an entry. extra entries are appended.
 func rewriteZip(t testing.TB, data []byte, edit func(name string, body []byte) []byte, extra map[string][]byte) []byte {
 	t.Helper()
+	return rewriteZipWith(t, data, edit, extra, zip.Deflate)
+}
+
+// rewriteZipStored is rewriteZip with every entry stored uncompressed.
+func rewriteZipStored(t testing.TB, data []byte, edit func(name string, body []byte) []byte) []byte {
+	t.Helper()
+	return rewriteZipWith(t, data, edit, nil, zip.Store)
+}
+
+// stored is data with every entry stored uncompressed.
+func stored(t testing.TB, data []byte) []byte {
+	t.Helper()
+	return rewriteZipStored(t, data, nil)
+}
+
+func rewriteZipWith(t testing.TB, data []byte, edit func(name string, body []byte) []byte, extra map[string][]byte, method uint16) []byte {
+	t.Helper()
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		t.Fatalf("open zip: %v", err)
@@ -191,7 +208,7 @@ func rewriteZip(t testing.TB, data []byte, edit func(name string, body []byte) [
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	write := func(name string, body []byte) {
-		w, err := zw.Create(name)
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: method})
 		if err != nil {
 			t.Fatal(err)
 		}
