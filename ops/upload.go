@@ -131,10 +131,7 @@ func (s *Service) Submit(ctx context.Context, u reporting.User, now time.Time, u
 			warnings = append(warnings, p)
 		}
 	}
-	name := up.FileName
-	if name == "" {
-		name = "baocao.xlsx"
-	}
+	name := CleanFileName(up.FileName)
 	sum := sha256.Sum256(data)
 	if up.DryRun {
 		return s.dryRun(obl, m, data, name, hex.EncodeToString(sum[:]), u, now, warnings), nil
