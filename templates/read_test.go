@@ -572,54 +572,6 @@ func TestReadBrokenName(t *testing.T) {
 	}
 }
 
-func TestAnnotate(t *testing.T) {
-	t.Parallel()
-	form := testForm(t)
-	values := validValues()
-	values["so_cuoc"] = "nhiều"
-	values["kien_nghi"], values["da_giai_quyet"] = 1, 2
-	upload := fill(t, buildTemplate(t, form), values, nil)
-	got := readFile(t, upload, form)
-	if len(got.Problems) != 2 {
-		t.Fatalf("problems %v, want a type and a rule problem", problemCodes(got.Problems))
-	}
-	marked, err := Annotate(upload, got.Problems)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := openXLSX(t, marked)
-	comments, err := f.GetComments(SheetReport)
-	if err != nil {
-		t.Fatal(err)
-	}
-	byCell := map[string]string{}
-	for _, c := range comments {
-		var text strings.Builder
-		text.WriteString(c.Text)
-		for _, p := range c.Paragraph {
-			text.WriteString(p.Text)
-		}
-		byCell[c.Cell] = text.String()
-	}
-	for _, p := range got.Problems {
-		for _, c := range append(p.Cells, p.Cell) {
-			if !strings.Contains(byCell[c], p.Message) {
-				t.Errorf("comment of %s = %q, want %q", c, byCell[c], p.Message)
-			}
-			if st := cellStyle(t, f, SheetReport, c); !slices.Contains(st.Fill.Color, "FFC7CE") || st.Protection == nil || st.Protection.Locked {
-				t.Errorf("cell %s style fill %v protection %+v: want red, still unlocked", c, st.Fill.Color, st.Protection)
-			}
-		}
-	}
-	if _, ok := byCell["D15"]; ok {
-		t.Error("a cell without a problem got a comment")
-	}
-	// The marked file is still the clerk's template.
-	if again := readFile(t, marked, form); len(again.Problems) != 2 {
-		t.Errorf("re-reading the marked file: %v", problemCodes(again.Problems))
-	}
-}
-
 // Every form shipped in the binary builds and reads back what was written.
 func TestReadEmbeddedForms(t *testing.T) {
 	t.Parallel()
