@@ -109,8 +109,7 @@ func Open(data []byte, opts ReadOptions) (*Workbook, *Filled, error) {
 		bad  *Filled
 	)
 	if cause := guard(func() {
-		if msg, cause := sniff(data, opts); msg != "" {
-			bad = refused(reporting.ProblemFile, msg, cause)
+		if bad = sniff(data, opts); bad != nil {
 			return
 		}
 		if wr, bad = openWorkbook(data, opts); bad != nil {
@@ -209,31 +208,32 @@ var (
 )
 
 // sniff refuses, before any XML parser sees the file, what is not a
-// workbook Read can safely open. It returns the message, "" when the file
-// may be opened.
-func sniff(data []byte, opts ReadOptions) (string, error) {
+// workbook Read can safely open: the refusal, nil when the file may be
+// opened.
+func sniff(data []byte, opts ReadOptions) *Filled {
 	switch {
 	case len(data) == 0:
-		return msgEmptyFile, nil
+		return refused(reporting.ProblemFile, msgEmptyFile, nil)
 	case bytes.HasPrefix(data, oleMagic):
-		return oleKind(data)
+		msg, cause := oleKind(data)
+		return refused(reporting.ProblemFile, msg, cause)
 	case !bytes.HasPrefix(data, zipMagic):
-		return msgNotXLSX, nil
+		return refused(reporting.ProblemFile, msgNotXLSX, nil)
 	}
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		// It starts as a zip but its directory is unreadable: cut short.
-		return msgDamaged, fmt.Errorf("open zip: %w", err)
+		return refused(reporting.ProblemFile, msgDamaged, fmt.Errorf("open zip: %w", err))
 	}
 	if !zipEnd(data) {
-		return msgTrailingData, nil
+		return refused(reporting.ProblemFile, msgTrailingData, nil)
 	}
 	sheets := 0
 	seen := make(map[string]bool, len(zr.File))
 	for _, e := range zr.File {
 		name := strings.ToLower(strings.TrimPrefix(e.Name, "/"))
 		if seen[name] {
-			return fmt.Sprintf(msgDuplicatePart, e.Name), nil
+			return refused(reporting.ProblemFile, fmt.Sprintf(msgDuplicatePart, e.Name), nil)
 		}
 		seen[name] = true
 		if isWorksheetPart(name) {
@@ -241,10 +241,10 @@ func sniff(data []byte, opts ReadOptions) (string, error) {
 		}
 	}
 	if sheets > maxSheets {
-		return fmt.Sprintf(msgTooManySheets, maxSheets), fmt.Errorf("%d worksheets", sheets)
+		return refused(reporting.ProblemFile, fmt.Sprintf(msgTooManySheets, maxSheets), fmt.Errorf("%d worksheets", sheets))
 	}
 	if len(zr.File) > maxZipEntries {
-		return fmt.Sprintf(msgTooManyParts, len(zr.File), maxZipEntries), nil
+		return refused(reporting.ProblemFile, fmt.Sprintf(msgTooManyParts, len(zr.File), maxZipEntries), nil)
 	}
 	var total uint64
 	for _, e := range zr.File {
@@ -256,7 +256,21 @@ func sniff(data []byte, opts ReadOptions) (string, error) {
 		}
 		total += e.UncompressedSize64
 		if e.UncompressedSize64 > uint64(opts.UnzipXMLSizeLimit) || total > uint64(opts.UnzipSizeLimit) {
-			return fmt.Sprintf(msgZipBomb, sizeText(opts.UnzipSizeLimit)), fmt.Errorf("entry %s inflates to %d bytes", e.Name, e.UncompressedSize64)
+			return refused(reporting.ProblemFile, fmt.Sprintf(msgZipBomb, sizeText(opts.UnzipSizeLimit)), fmt.Errorf("entry %s inflates to %d bytes", e.Name, e.UncompressedSize64))
+		}
+	}
+	for _, e := range zr.File {
+		if isWorksheetPart(strings.ToLower(e.Name)) {
+			continue
+		}
+		// The sizes above are what the zip's directory says, and a forged
+		// directory understates them: a part the reader only glances at
+		// (docProps, a theme) would be archived as a bomb for whoever
+		// opens the original. Inflated to its end, a part longer than its
+		// stated size fails (archive/zip checks), so this reads at most
+		// the sizes already bounded.
+		if err := inflate(e); err != nil {
+			return refused(reporting.ProblemFile, msgDamaged, fmt.Errorf("inflate %s: %w", e.Name, err))
 		}
 	}
 	for _, e := range zr.File {
@@ -265,12 +279,12 @@ func sniff(data []byte, opts ReadOptions) (string, error) {
 		case name == "mimetype":
 			head, _ := readHead(e, 128)
 			if bytes.Contains(head, []byte("opendocument")) {
-				return msgODS, nil
+				return refused(reporting.ProblemFile, msgODS, nil)
 			}
 		case name == "xl/vbaproject.bin" || strings.HasSuffix(name, ".bin") && strings.Contains(name, "vba"):
-			return msgXLSM, nil
+			return refused(reporting.ProblemFile, msgXLSM, nil)
 		case activePart(name) != "":
-			return fmt.Sprintf(msgActivePart, activePart(name)), nil
+			return refused(reporting.ProblemActive, fmt.Sprintf(msgActivePart, activePart(name)), nil)
 		}
 		switch path.Ext(name) {
 		case ".xml", ".rels", ".vml":
@@ -279,39 +293,39 @@ func sniff(data []byte, opts ReadOptions) (string, error) {
 		}
 		prolog, err := readProlog(e)
 		if err != nil {
-			return msgCorrupt, fmt.Errorf("read %s: %w", e.Name, err)
+			return refused(reporting.ProblemFile, msgCorrupt, fmt.Errorf("read %s: %w", e.Name, err))
 		}
 		if declaresEntities(prolog) {
-			return fmt.Sprintf(msgXMLEntity, e.Name), nil
+			return refused(reporting.ProblemFile, fmt.Sprintf(msgXMLEntity, e.Name), nil)
 		}
 		if strings.HasSuffix(name, ".rels") {
 			if target, err := externalTarget(e); err != nil {
-				return msgCorrupt, fmt.Errorf("read %s: %w", e.Name, err)
+				return refused(reporting.ProblemFile, msgCorrupt, fmt.Errorf("read %s: %w", e.Name, err))
 			} else if target != "" {
-				return fmt.Sprintf(msgExternalLink, target), nil
+				return refused(reporting.ProblemActive, fmt.Sprintf(msgExternalLink, target), nil)
 			}
 		}
 		if strings.HasPrefix(name, "customxml/") && !strings.Contains(name, "_rels/") {
 			body, err := readHead(e, 1<<20)
 			if err != nil {
-				return msgCorrupt, fmt.Errorf("read %s: %w", e.Name, err)
+				return refused(reporting.ProblemFile, msgCorrupt, fmt.Errorf("read %s: %w", e.Name, err))
 			}
 			if lower := bytes.ToLower(body); bytes.Contains(lower, []byte("<script")) || bytes.Contains(lower, []byte("javascript:")) {
-				return fmt.Sprintf(msgActivePart, e.Name), nil
+				return refused(reporting.ProblemActive, fmt.Sprintf(msgActivePart, e.Name), nil)
 			}
 		}
 		if name == "[content_types].xml" {
 			// The prolog of this small part is read whole.
 			body, err := readHead(e, 1<<20)
 			if err != nil {
-				return msgCorrupt, fmt.Errorf("read %s: %w", e.Name, err)
+				return refused(reporting.ProblemFile, msgCorrupt, fmt.Errorf("read %s: %w", e.Name, err))
 			}
 			if bytes.Contains(bytes.ToLower(body), []byte("macroenabled")) {
-				return msgXLSM, nil
+				return refused(reporting.ProblemFile, msgXLSM, nil)
 			}
 		}
 	}
-	return "", nil
+	return nil
 }
 
 // oleKind tells an encrypted OOXML file (a password set in Excel or
@@ -333,6 +347,18 @@ func oleKind(data []byte) (string, error) {
 		}
 	}
 	return msg, nil
+}
+
+// inflate reads a part to its end, discarding it: archive/zip fails on
+// a part whose content does not match its stated size or checksum.
+func inflate(e *zip.File) error {
+	rc, err := e.Open()
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	_, err = io.Copy(io.Discard, io.LimitReader(rc, int64(min(e.UncompressedSize64, 1<<40))+1))
+	return err
 }
 
 func readHead(e *zip.File, n int64) ([]byte, error) {
@@ -504,18 +530,23 @@ func (wr *workbookReader) load() *Filled {
 			return refused(reporting.ProblemFile, msgCorrupt, fmt.Errorf("sheet %q twice", sh.name))
 		}
 		names[sh.name] = true
+	}
+	// A missing sheet of the template first: a renamed report sheet is
+	// also a sheet the template lacks, and told to delete it the clerk
+	// would delete the report.
+	if !names[SheetMeta] {
+		return refused(reporting.ProblemTemplate, msgNoMeta, nil)
+	}
+	if !names[SheetReport] {
+		return refused(reporting.ProblemTemplate, fmt.Sprintf(msgNoReportSheet, SheetReport), nil)
+	}
+	for _, sh := range b.sheets {
 		if !templateSheets[sh.name] {
 			return refused(reporting.ProblemTemplate, fmt.Sprintf(msgExtraSheet, clip(sh.name, 60)), nil)
 		}
 		if sh.part == "" || wr.pkg.part(sh.part) == nil {
 			return refused(reporting.ProblemFile, msgCorrupt, fmt.Errorf("sheet %q has no part", sh.name))
 		}
-	}
-	if !names[SheetMeta] {
-		return refused(reporting.ProblemTemplate, msgNoMeta, nil)
-	}
-	if !names[SheetReport] {
-		return refused(reporting.ProblemTemplate, fmt.Sprintf(msgNoReportSheet, SheetReport), nil)
 	}
 	// Every sheet is streamed: each is bounded and its formulas checked,
 	// but only the report and _meta sheets are kept.
@@ -702,8 +733,8 @@ func (wr *workbookReader) values(form reporting.Form, out *Filled) *Filled {
 		}
 	}
 	for _, p := range reporting.Validate(form, out.Values, out.Notes) {
-		if p.Code == reporting.ProblemRequired && flagged[p.Field] {
-			continue // its cell is already reported unreadable
+		if flagged[p.Field] && (p.Code == reporting.ProblemRequired || p.Code == reporting.ProblemFormula) {
+			continue // its cell is already reported unreadable (an error value has no other value)
 		}
 		out.Problems = append(out.Problems, p)
 	}
@@ -760,6 +791,11 @@ func (wr *workbookReader) checkLayout(form reporting.Form, lay layout, m Meta) [
 		out = append(out, templateAt(at, fmt.Sprintf(msgRowsChanged, SheetReport, first.row, at, first.what, clip(first.text, 80), clip(firstGot, 80), extra)))
 	}
 	// Defined names: each of the template's names still on its cell.
+	// Rows moved carry the names below them along: one cause, already
+	// told.
+	if first != nil {
+		return out
+	}
 	byName := map[string]definedName{}
 	for _, dn := range wr.book.names {
 		byName[dn.name] = dn

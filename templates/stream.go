@@ -42,7 +42,8 @@ const (
 	maxSheets = 16
 )
 
-// limitError is a bound a stream crossed: the message for the clerk.
+// limitError is a bound a stream crossed, or what a part shows the file
+// is not: the message for the clerk.
 type limitError struct{ msg string }
 
 func (e *limitError) Error() string { return e.msg }
@@ -198,6 +199,13 @@ func (p *xlsxPackage) book() (*book, error) {
 	if b.part == "" || p.part(b.part) == nil {
 		return nil, errors.New("no workbook part")
 	}
+	// A Word or PowerPoint file has the same package: its main part says
+	// what it is.
+	if root, err := p.root(b.part); err != nil {
+		return nil, err
+	} else if root != "workbook" {
+		return nil, &limitError{msgNotXLSX}
+	}
 	rels, err := p.relationships(relsOf(b.part))
 	if err != nil {
 		return nil, err
@@ -258,6 +266,25 @@ func (p *xlsxPackage) book() (*book, error) {
 		}
 	}
 	return b, nil
+}
+
+// root is the local name of a part's root element.
+func (p *xlsxPackage) root(name string) (string, error) {
+	rc, err := p.open(name)
+	if err != nil {
+		return "", err
+	}
+	defer rc.Close()
+	d := decoder(rc)
+	for {
+		tok, err := d.RawToken()
+		if err != nil {
+			return "", fmt.Errorf("read %s: %w", name, err)
+		}
+		if se, ok := tok.(xml.StartElement); ok {
+			return se.Name.Local, nil
+		}
+	}
 }
 
 // text appends the character data up to the end of the element just
