@@ -1,9 +1,11 @@
 package templates
 
 import (
+	"archive/zip"
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -38,19 +40,35 @@ const (
 	problemsLineChars    = 85
 )
 
+// annotateMaxUnzipped bounds the workbook Annotate opens, unzipped:
+// excelize holds it whole, at some 30 times its size, outside the parse
+// limit. A filled template unzips to under 100 KB.
+const (
+	annotateMaxUnzipped = 2 << 20
+	annotateMaxParts    = 100
+)
+
+// ErrTooLargeToAnnotate: the workbook holds more than a template would,
+// more than is worth opening whole to mark it up.
+var ErrTooLargeToAnnotate = errors.New("annotate workbook: more than a template holds, not opened")
+
 // Annotate returns an uploaded workbook with a first sheet "Lỗi cần sửa"
 // listing every problem (those of the file as a whole too), and each
 // problem's cells filled red with a comment holding its messages, so the
 // clerk corrects the file in place. Cells of a sheet the file lacks are
-// listed, not marked. The file must be one Read could open: for a file
-// refused as unusable (a problem of code reporting.ProblemFile), use
-// ProblemsWorkbook and never open it.
+// listed, not marked. A file holding more than a template would is not
+// opened (ErrTooLargeToAnnotate); nor should one refused as unusable (a
+// problem of code reporting.ProblemFile) be given: ProblemsWorkbook lists
+// the problems of both.
 func Annotate(file []byte, problems []reporting.Problem) (out []byte, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			out, err = nil, fmt.Errorf("annotate workbook: excelize panic: %v", r)
 		}
 	}()
+	if err := Annotatable(bytes.NewReader(file), int64(len(file))); err != nil {
+		return nil, err
+	}
 	f, err := excelize.OpenReader(bytes.NewReader(file), excelize.Options{UnzipSizeLimit: DefaultUnzipSizeLimit, UnzipXMLSizeLimit: DefaultUnzipXMLSizeLimit})
 	if err != nil {
 		return nil, fmt.Errorf("annotate workbook: open: %w", err)
@@ -75,6 +93,30 @@ func Annotate(file []byte, problems []reporting.Problem) (out []byte, err error)
 		return nil, fmt.Errorf("annotate workbook: %w", err)
 	}
 	return writeWorkbook(f)
+}
+
+// Annotatable tells whether the zip of size bytes read from r is one
+// Annotate opens: a zip with no more parts nor bytes than a template
+// would hold (else ErrTooLargeToAnnotate). It reads the zip's directory
+// only.
+func Annotatable(r io.ReaderAt, size int64) error {
+	zr, err := zip.NewReader(r, size)
+	if err != nil {
+		return fmt.Errorf("annotate workbook: %w", err)
+	}
+	if len(zr.File) > annotateMaxParts {
+		return fmt.Errorf("%w: %d parts", ErrTooLargeToAnnotate, len(zr.File))
+	}
+	// Go's zip reader fails an entry holding more than its header says:
+	// the declared sizes bound what excelize will read.
+	var unzipped uint64
+	for _, e := range zr.File {
+		if e.UncompressedSize64 > annotateMaxUnzipped-unzipped {
+			return fmt.Errorf("%w: over %d bytes unzipped", ErrTooLargeToAnnotate, annotateMaxUnzipped)
+		}
+		unzipped += e.UncompressedSize64
+	}
+	return nil
 }
 
 // ProblemsWorkbook is a new workbook holding only the sheet "Lỗi cần sửa"

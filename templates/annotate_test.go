@@ -1,6 +1,8 @@
 package templates
 
 import (
+	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -196,5 +198,34 @@ func TestProblemsWorkbook(t *testing.T) {
 	}
 	if h, _ := f.GetRowHeight(SheetProblems, 5); h < 40 {
 		t.Errorf("a 4-line message's row is %v points high", h)
+	}
+}
+
+// A workbook holding more than a template would is not opened to be
+// marked up (excelize would hold it whole): the caller lists its problems
+// alone. Within the bound, the same file is annotated.
+func TestAnnotateDoesNotOpenWhatATemplateCannotHold(t *testing.T) {
+	t.Parallel()
+	upload := fill(t, buildTemplate(t, testForm(t)), validValues(), nil)
+	problems := []reporting.Problem{{Code: reporting.ProblemTemplate, Severity: reporting.SeverityError, Message: "Trang “Báo cáo” có thêm dòng."}}
+	padded := func(n int) []byte {
+		return rewriteZip(t, upload, nil, map[string][]byte{"docProps/padding.xml": []byte(strings.Repeat(" ", n))})
+	}
+	if _, err := Annotate(padded(1<<20), problems); err != nil {
+		t.Fatalf("a workbook 1 MB over a template: %v", err)
+	}
+	for name, file := range map[string][]byte{
+		"3 MB unzipped": padded(3 << 20),
+		"many parts": rewriteZip(t, upload, nil, func() map[string][]byte {
+			parts := map[string][]byte{}
+			for i := range 200 {
+				parts[fmt.Sprintf("docProps/p%d.xml", i)] = []byte("x")
+			}
+			return parts
+		}()),
+	} {
+		if _, err := Annotate(file, problems); !errors.Is(err, ErrTooLargeToAnnotate) {
+			t.Errorf("%s: %v, want ErrTooLargeToAnnotate", name, err)
+		}
 	}
 }
