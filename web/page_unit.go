@@ -1,10 +1,8 @@
 package web
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -13,7 +11,6 @@ import (
 
 	"baocao/ops"
 	"baocao/reporting"
-	"baocao/templates"
 	"baocao/web/ui"
 )
 
@@ -130,34 +127,23 @@ func (s *Server) handleUnitPeriodUpload(w http.ResponseWriter, r *http.Request) 
 	if !ok {
 		return
 	}
-	max := s.opts.Ops.MaxUploadBytes()
-	r.Body = http.MaxBytesReader(w, r.Body, max+64<<10)
-	file, hdr, err := r.FormFile("file")
-	var data []byte
-	if err == nil {
-		data, err = io.ReadAll(file)
-		file.Close()
+	up, refused, err := s.readUpload(w, r)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
 	}
+	defer up.close()
 	p, perr := s.unitPeriodPage(r, u)
 	if perr != nil {
 		s.pageError(w, r, perr)
 		return
 	}
-	status := http.StatusOK
-	var tooBig *http.MaxBytesError
-	switch {
-	case errors.As(err, &tooBig):
-		s.opts.Ops.UploadCutOff()
-		p.Refused, p.FileProblems, status = true, []reporting.Problem{templates.TooLarge(max)}, http.StatusRequestEntityTooLarge
-	case errors.Is(err, http.ErrMissingFile):
-		p.Refused, p.FileProblems, status = true, []reporting.Problem{{Code: reporting.ProblemFile, Severity: reporting.SeverityError,
-			Message: msgNoFile}}, http.StatusUnprocessableEntity
-	case err != nil:
-		s.log.WarnContext(r.Context(), "upload not read", "err", err)
-		p.Refused, p.FileProblems, status = true, []reporting.Problem{{Code: reporting.ProblemFile, Severity: reporting.SeverityError,
-			Message: msgBadUpload}}, http.StatusUnprocessableEntity
-	default:
-		status = s.fileFromPage(r, u, &p, hdr.Filename, data)
+	var status int
+	if refused != nil {
+		p.Refused, p.FileProblems, status = true, []reporting.Problem{refused.problem}, refused.status
+	} else {
+		dry := up.fields.Get("dry_run") != "" || r.URL.Query().Get("dry_run") != ""
+		status = s.fileFromPage(r, u, &p, up, dry)
 	}
 	if status == http.StatusCreated || status == http.StatusOK && p.Result != nil && !p.Result.DryRun {
 		// The obligation changed: show its new state with the receipt.
@@ -171,12 +157,12 @@ func (s *Server) handleUnitPeriodUpload(w http.ResponseWriter, r *http.Request) 
 		User: &u, CSRF: csrfToken(a.token), Status: status, Content: p})
 }
 
-// fileFromPage submits data for the page p and records the outcome in it;
-// it returns the HTTP status to answer.
-func (s *Server) fileFromPage(r *http.Request, u reporting.User, p *ui.UnitPeriodPage, name string, data []byte) int {
+// fileFromPage submits up (checks it, if dry) for the page p and records
+// the outcome in it; it returns the HTTP status to answer.
+func (s *Server) fileFromPage(r *http.Request, u reporting.User, p *ui.UnitPeriodPage, up upload, dry bool) int {
 	ctx, now := r.Context(), s.now()
-	dry := r.FormValue("dry_run") != ""
-	res, err := s.opts.Ops.Submit(ctx, u, now, ops.Upload{FileName: name, Body: bytes.NewReader(data), DryRun: dry})
+	name := ops.CleanFileName(up.name)
+	res, err := s.opts.Ops.Submit(ctx, u, now, ops.Upload{FileName: up.name, Body: up.body(), DryRun: dry})
 	var pe *ops.ProblemsError
 	switch {
 	case errors.As(err, &pe):
@@ -191,7 +177,7 @@ func (s *Server) fileFromPage(r *http.Request, u reporting.User, p *ui.UnitPerio
 				p.CellProblems = append(p.CellProblems, pr)
 			}
 		}
-		if out, err := templates.Annotate(data, pe.Problems); err == nil {
+		if out, ok := s.annotatedWorkbook(r, up, pe.Problems); ok {
 			key := s.annotated.put(u.ID, "Cần sửa - "+name, out, now)
 			p.AnnotatedURL = p.Path + "/annotated/" + key
 		}

@@ -64,7 +64,7 @@ func TestRequestIDRoundTrip(t *testing.T) {
 	r.Header.Set("Authorization", "Bearer "+e.token(t, "clerk-c1"))
 	r.Header.Set("X-Request-ID", "lb-7.Ab_9")
 	w := serve(r)
-	if w.Code != http.StatusUnprocessableEntity {
+	if w.Code != http.StatusBadRequest {
 		t.Fatalf("upload: %d %s", w.Code, w.Body)
 	}
 	if got := w.Header().Get("X-Request-ID"); got != "lb-7.Ab_9" {

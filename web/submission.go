@@ -1,12 +1,19 @@
 package web
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"mime"
 	"net/http"
+	"net/textproto"
 	"net/url"
+	"os"
+	"slices"
 	"strconv"
+	"strings"
+	"unicode"
 
 	"baocao/ops"
 	"baocao/reporting"
@@ -19,12 +26,22 @@ const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sh
 const (
 	msgBadSubmission = "Mã bản báo cáo %q không hợp lệ."
 	msgNoFile        = "Chưa chọn tệp báo cáo: gửi tệp .xlsx trong trường \"file\"."
+	// msgBadUpload is for a body the connection cut short, only.
 	msgBadUpload     = "Không đọc được tệp tải lên (kết nối bị gián đoạn?). Xin gửi lại."
+	msgNotMultipart  = "Yêu cầu tải lên không đúng dạng multipart/form-data: gửi tệp .xlsx trong trường \"file\" của một biểu mẫu multipart/form-data (Content-Type: multipart/form-data; boundary=…)."
+	msgNoBoundary    = "Yêu cầu tải lên không đúng dạng multipart/form-data: Content-Type thiếu tham số boundary (dấu phân cách các phần)."
+	msgBadMultipart  = "Yêu cầu tải lên không đúng dạng multipart/form-data: nội dung bị cắt cụt hoặc sai cấu trúc (thiếu dấu phân cách kết thúc). Xin gửi lại bằng trình duyệt hoặc một công cụ tải tệp chuẩn."
+	msgBadPartHeader = "Yêu cầu tải lên không đúng dạng multipart/form-data: phần đầu của một trường có ký tự không hợp lệ (ví dụ ký tự điều khiển trong tên tệp)."
+	msgControlInName = "Tên tệp tải lên có ký tự điều khiển (như NUL hay xuống dòng). Xin đổi tên tệp rồi gửi lại."
+	msgTwoFiles      = "Yêu cầu tải lên có nhiều hơn một tệp trong trường \"file\". Xin gửi mỗi lần một tệp."
 )
 
 // attachment sets Content-Disposition with an ASCII fallback and the
-// Vietnamese name as RFC 6266/5987 filename*.
+// Vietnamese name as RFC 6266/5987 filename*. Both are cleaned here too,
+// for names stored before uploads' names were (a 27 KB name, CR/LF): the
+// header stays short and one line.
 func attachment(w http.ResponseWriter, name, ascii string) {
+	name, ascii = ops.CleanFileName(name), ops.CleanFileName(ascii)
 	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": ascii})+
 		"; filename*=UTF-8''"+url.PathEscape(name))
 }
@@ -52,35 +69,27 @@ func (s *Server) handleTemplate(w http.ResponseWriter, r *http.Request) {
 
 // handleSubmit files an uploaded workbook (multipart field "file").
 // ?dry_run=true validates and answers the same, storing nothing;
-// ?annotate=true answers a refused upload with the workbook itself, each
-// bad cell marked and commented, instead of JSON.
+// ?annotate=true answers a refused upload with a workbook instead of JSON:
+// a first sheet listing every problem, then the file itself with each bad
+// cell marked and commented (or the list alone for a file that cannot be
+// opened).
 func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request) {
 	u, ok := s.requireUser(w, r)
 	if !ok {
 		return
 	}
-	max := s.opts.Ops.MaxUploadBytes()
-	// The request stops being read past the cap plus 64 KiB of multipart
-	// overhead; the file's own limit is the action's.
-	r.Body = http.MaxBytesReader(w, r.Body, max+64<<10)
-	file, hdr, err := r.FormFile("file")
+	up, refused, err := s.readUpload(w, r)
 	if err != nil {
-		var tooBig *http.MaxBytesError
-		switch {
-		case errors.As(err, &tooBig):
-			s.opts.Ops.UploadCutOff()
-			s.writeProblems(w, r, http.StatusRequestEntityTooLarge, []reporting.Problem{templates.TooLarge(max)})
-		case errors.Is(err, http.ErrMissingFile):
-			s.writeError(w, r, reporting.Errorf(reporting.EINVALID, msgNoFile))
-		default:
-			s.log.WarnContext(r.Context(), "upload not read", "err", err)
-			s.writeError(w, r, reporting.Errorf(reporting.EINVALID, msgBadUpload))
-		}
+		s.writeError(w, r, err)
 		return
 	}
-	defer file.Close()
+	if refused != nil {
+		s.writeRefused(w, r, refused)
+		return
+	}
+	defer up.close()
 	dry, _ := strconv.ParseBool(r.URL.Query().Get("dry_run"))
-	res, err := s.opts.Ops.Submit(r.Context(), u, s.now(), ops.Upload{FileName: hdr.Filename, Body: file, DryRun: dry})
+	res, err := s.opts.Ops.Submit(r.Context(), u, s.now(), ops.Upload{FileName: up.name, Body: up.body(), DryRun: dry})
 	var pe *ops.ProblemsError
 	switch {
 	case errors.As(err, &pe) && pe.TooLarge:
@@ -90,7 +99,11 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request) {
 			s.log.InfoContext(r.Context(), "upload refused by the parser", "err", pe.Cause)
 		}
 		if annotate, _ := strconv.ParseBool(r.URL.Query().Get("annotate")); annotate {
-			if s.writeAnnotated(w, r, file, pe.Problems) {
+			if out, ok := s.annotatedWorkbook(r, up, pe.Problems); ok {
+				w.Header().Set("Content-Type", xlsxType)
+				attachment(w, "Báo cáo cần sửa.xlsx", "Bao cao can sua.xlsx")
+				w.WriteHeader(http.StatusUnprocessableEntity)
+				_, _ = w.Write(out)
 				return
 			}
 		}
@@ -112,34 +125,248 @@ func (s *Server) writeProblems(w http.ResponseWriter, r *http.Request, status in
 	})
 }
 
-// writeAnnotated answers 422 with the uploaded workbook marked up; false
-// when the file cannot be annotated (not a workbook at all).
-func (s *Server) writeAnnotated(w http.ResponseWriter, r *http.Request, file interface {
-	Seek(int64, int) (int64, error)
-	Read([]byte) (int, error)
-}, problems []reporting.Problem) bool {
-	if _, err := file.Seek(0, 0); err != nil {
-		return false
+// writeRefused answers a request that holds no upload to file: over the
+// limit as any too large file is, otherwise with what is wrong as the
+// message.
+func (s *Server) writeRefused(w http.ResponseWriter, r *http.Request, refused *uploadRefusal) {
+	if refused.status == http.StatusRequestEntityTooLarge {
+		s.writeProblems(w, r, refused.status, []reporting.Problem{refused.problem})
+		return
 	}
-	data := make([]byte, 0, 1<<16)
-	buf := make([]byte, 32<<10)
+	writeJSON(w, refused.status, errorBody{Error: reporting.EINVALID, Message: refused.problem.Message,
+		Problems: []reporting.Problem{refused.problem}, RequestID: RequestID(r.Context())})
+}
+
+// annotatedWorkbook is the workbook a refused upload gets back: the file
+// with a first sheet listing the problems and its bad cells marked; or,
+// when a problem is of the file as a whole (not a workbook, damaged, more
+// than it is safe to open), a new workbook with the list alone: such a
+// file is never opened again. False when not even that could be written.
+func (s *Server) annotatedWorkbook(r *http.Request, up upload, problems []reporting.Problem) ([]byte, bool) {
+	unusable := slices.ContainsFunc(problems, func(p reporting.Problem) bool { return p.Code == reporting.ProblemFile })
+	if !unusable {
+		out, err := annotateUpload(up, problems)
+		if err == nil {
+			return out, true
+		}
+		s.log.InfoContext(r.Context(), "upload not annotated; listing its problems alone", "err", err)
+	}
+	out, err := templates.ProblemsWorkbook(problems)
+	if err != nil {
+		s.log.ErrorContext(r.Context(), "problems workbook", "err", err)
+		return nil, false
+	}
+	return out, true
+}
+
+// annotateUpload marks up the spooled file, read into memory only when it
+// is small enough to be marked up.
+func annotateUpload(up upload, problems []reporting.Problem) ([]byte, error) {
+	if err := templates.Annotatable(up.file, up.size); err != nil {
+		return nil, err
+	}
+	data, err := io.ReadAll(up.body())
+	if err != nil {
+		return nil, fmt.Errorf("read spooled upload: %w", err)
+	}
+	return templates.Annotate(data, problems)
+}
+
+// uploadAllowance is what an upload request may hold beside the file
+// itself: the multipart envelope and the form's few small fields.
+const uploadAllowance = 64 << 10
+
+// maxUploadField bounds a form field read beside the file (dry_run, the
+// CSRF token); what is longer is cut.
+const maxUploadField = 1 << 10
+
+// upload is the "file" part of a multipart request, read whole, and the
+// form's other fields. The file is spooled to disk, not held in memory:
+// uploads waiting their turn to be parsed would otherwise each hold up to
+// the upload limit of heap.
+type upload struct {
+	name   string
+	file   *os.File
+	size   int64
+	fields url.Values
+}
+
+// close removes the spooled file.
+func (up upload) close() {
+	if up.file != nil {
+		up.file.Close()           //nolint:errcheck
+		os.Remove(up.file.Name()) //nolint:errcheck
+	}
+}
+
+// body is the spooled file, from its start.
+func (up upload) body() io.Reader { return io.NewSectionReader(up.file, 0, up.size) }
+
+// uploadRefusal says why a request holds no upload to file: the status to
+// answer and the problem to show, in the words of the API and the page
+// alike.
+type uploadRefusal struct {
+	status  int
+	problem reporting.Problem
+}
+
+// readUpload reads r's multipart body to its end, as both the API and the
+// unit's page take an upload: the "file" part (over the upload limit: 413
+// at once) and the small fields beside it; the whole body may hold the
+// limit plus uploadAllowance (over it: 413 too). The body is read to its
+// closing boundary before anything is filed, so a request cut short files
+// nothing. A request that is not one multipart upload gets 400 saying
+// what is wrong with it ("kết nối bị gián đoạn" only when the connection
+// ended before the body did); a form without a file, 422. err is the
+// server's failure (spooling the file). The caller closes up.
+func (s *Server) readUpload(w http.ResponseWriter, r *http.Request) (up upload, refused *uploadRefusal, err error) {
+	defer func() {
+		if refused != nil || err != nil {
+			up.close()
+			up = upload{}
+		}
+	}()
+	max := s.opts.Ops.MaxUploadBytes()
+	body := &watchedBody{r: http.MaxBytesReader(w, r.Body, max+uploadAllowance)}
+	r.Body = body
+	mr, err := r.MultipartReader()
+	if errors.Is(err, http.ErrMissingBoundary) {
+		return up, badUpload(msgNoBoundary), nil
+	}
+	if err != nil {
+		return up, badUpload(msgNotMultipart), nil
+	}
+	up.fields = url.Values{}
 	for {
-		n, err := file.Read(buf)
-		data = append(data, buf[:n]...)
-		if err != nil {
+		p, err := mr.NextPart()
+		if err == io.EOF && body.ended(r) {
 			break
 		}
+		if err != nil {
+			return up, s.unreadable(w, r, body, err), nil
+		}
+		if p.FormName() != "file" {
+			v, err := io.ReadAll(io.LimitReader(p, maxUploadField))
+			if err != nil {
+				return up, s.unreadable(w, r, body, err), nil
+			}
+			up.fields.Add(p.FormName(), string(v))
+			continue
+		}
+		if up.file != nil {
+			return up, badUpload(msgTwoFiles), nil
+		}
+		up.name = p.FileName()
+		if strings.ContainsFunc(up.name, unicode.IsControl) {
+			return up, badUpload(msgControlInName), nil
+		}
+		if up.file, err = os.CreateTemp("", "baocao-upload-*"); err != nil {
+			return up, nil, fmt.Errorf("spool upload: %w", err)
+		}
+		dst := &spool{f: up.file}
+		up.size, err = io.Copy(dst, io.LimitReader(p, max+1))
+		if dst.err != nil {
+			return up, nil, fmt.Errorf("spool upload: %w", dst.err)
+		}
+		if err != nil {
+			return up, s.unreadable(w, r, body, err), nil
+		}
+		if up.size > max {
+			return up, s.uploadTooLarge(w), nil
+		}
 	}
-	out, err := templates.Annotate(data, problems)
+	// A form whose file input was left empty sends the part, nameless
+	// and empty.
+	if up.file == nil || up.name == "" && up.size == 0 {
+		return up, uploadRefused(http.StatusUnprocessableEntity, msgNoFile), nil
+	}
+	return up, nil, nil
+}
+
+// spool writes to the spooled file and keeps its error apart from the
+// request body's.
+type spool struct {
+	f   *os.File
+	err error
+}
+
+func (s *spool) Write(p []byte) (int, error) {
+	n, err := s.f.Write(p)
 	if err != nil {
-		s.log.InfoContext(r.Context(), "upload not annotated", "err", err)
+		s.err = err
+	}
+	return n, err
+}
+
+// badUpload refuses a request that is no well-formed multipart upload:
+// 400, as its form is wrong, not the file it should hold.
+func badUpload(msg string) *uploadRefusal { return uploadRefused(http.StatusBadRequest, msg) }
+
+func uploadRefused(status int, msg string) *uploadRefusal {
+	return &uploadRefusal{status: status, problem: reporting.Problem{Code: reporting.ProblemFile, Severity: reporting.SeverityError, Message: msg}}
+}
+
+// uploadTooLarge refuses a request over the limit without reading the
+// rest of it, and counts it among the too large uploads.
+func (s *Server) uploadTooLarge(w http.ResponseWriter) *uploadRefusal {
+	s.opts.Ops.UploadCutOff()
+	w.Header().Set("Connection", "close")
+	return &uploadRefusal{status: http.StatusRequestEntityTooLarge, problem: templates.TooLarge(s.opts.Ops.MaxUploadBytes())}
+}
+
+// unreadable explains err, met reading a multipart body: over the limit,
+// cut short by the connection, or a request that is not well formed.
+func (s *Server) unreadable(w http.ResponseWriter, r *http.Request, body *watchedBody, err error) *uploadRefusal {
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(body.err, &tooBig) || errors.As(err, &tooBig):
+		return s.uploadTooLarge(w)
+	case body.err != nil && body.err != io.EOF:
+		s.log.WarnContext(r.Context(), "upload not read", "err", body.err)
+		return badUpload(msgBadUpload)
+	}
+	s.log.InfoContext(r.Context(), "upload not read", "err", err, "malformed", true)
+	if errors.As(err, new(textproto.ProtocolError)) {
+		return badUpload(msgBadPartHeader)
+	}
+	return badUpload(msgBadMultipart)
+}
+
+// watchedBody is a request body that remembers how its reading ended and
+// its last bytes: the multipart reader says io.EOF both after the closing
+// boundary and when the body ends inside a part's header.
+type watchedBody struct {
+	r    io.ReadCloser
+	err  error
+	tail []byte
+}
+
+// watchedTail is how much of the body's end is kept: the closing boundary
+// (at most 70 bytes) and an epilogue of blank lines.
+const watchedTail = 256
+
+func (b *watchedBody) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	b.tail = append(b.tail, p[:n]...)
+	if len(b.tail) > 2*watchedTail {
+		b.tail = append(b.tail[:0], b.tail[len(b.tail)-watchedTail:]...)
+	}
+	if err != nil && b.err == nil {
+		b.err = err
+	}
+	return n, err
+}
+
+func (b *watchedBody) Close() error { return b.r.Close() }
+
+// ended tells whether the body, read to its end, closes with the closing
+// boundary of r's multipart body, only white space after it.
+func (b *watchedBody) ended(r *http.Request) bool {
+	if _, err := io.Copy(io.Discard, b); err != nil {
 		return false
 	}
-	w.Header().Set("Content-Type", xlsxType)
-	attachment(w, "Báo cáo cần sửa.xlsx", "Bao cao can sua.xlsx")
-	w.WriteHeader(http.StatusUnprocessableEntity)
-	_, _ = w.Write(out)
-	return true
+	_, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return bytes.HasSuffix(bytes.TrimRight(b.tail, " \t\r\n"), []byte("--"+params["boundary"]+"--"))
 }
 
 // submissionID is the {id} path value, or false after answering 422.
