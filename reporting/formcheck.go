@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"regexp"
 	"slices"
 	"strings"
@@ -247,11 +248,9 @@ func fieldProblems(fl Field) []string {
 	}
 
 	if numericType(fl.Type) {
+		out = append(out, boundProblems(fl)...)
 		if fl.Min != nil && fl.Max != nil && *fl.Min > *fl.Max {
 			add("min %g is greater than max %g", *fl.Min, *fl.Max)
-		}
-		if fl.Type == TypePercent && (fl.Min != nil && *fl.Min < 0 || fl.Max != nil && *fl.Max > 100) {
-			add("a percent lies within 0..100")
 		}
 	} else if fl.Min != nil || fl.Max != nil {
 		add("min and max apply only to int, decimal and percent fields")
@@ -278,6 +277,38 @@ func fieldProblems(fl Field) []string {
 		add("max_length %d is negative", fl.MaxLength)
 	case fl.MaxLength > 0 && fl.Type != TypeText:
 		add("max_length applies only to text fields")
+	}
+	return out
+}
+
+// boundProblems says what is wrong with a numeric field's min and max:
+// each must be a number within what the type holds (see Limit), so that no
+// form accepts a value the database, the totals or the printed report
+// could not keep exactly.
+func boundProblems(fl Field) []string {
+	var out []string
+	l := numberLimits[fl.Type]
+	percentOut := false
+	for _, b := range []struct {
+		name string
+		v    *float64
+	}{{"min", fl.Min}, {"max", fl.Max}} {
+		switch {
+		case b.v == nil:
+		case math.IsNaN(*b.v) || math.IsInf(*b.v, 0):
+			out = append(out, fmt.Sprintf("%s %g is not a number", b.name, *b.v))
+		case fl.Type == TypePercent:
+			percentOut = percentOut || *b.v < 0 || *b.v > float64(l.Ceiling)
+		case math.Abs(*b.v) > float64(l.Ceiling):
+			hint := ""
+			if fl.Type == TypeInt {
+				hint = "; amounts of money are decimal fields"
+			}
+			out = append(out, fmt.Sprintf("%s %s lies beyond ±%d, the limit of %s fields%s", b.name, floatText(*b.v), l.Ceiling, fl.Type, hint))
+		}
+	}
+	if percentOut {
+		out = append(out, fmt.Sprintf("a percent lies within 0..%d", l.Ceiling))
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package reporting
 
 import (
+	"math"
 	"strings"
 	"testing"
 )
@@ -104,6 +105,12 @@ func TestFormValidate(t *testing.T) {
 			[]string{"field tien_thu_hoi: min 2 is greater than max 1"}},
 		{"percent beyond 100", func(f *Form) { hi := 120.0; fieldOf(f, "hai_long").Max = &hi },
 			[]string{"field hai_long: a percent lies within 0..100"}},
+		{"count above what an int holds", func(f *Form) { hi := 2e9; fieldOf(f, "bttnd_kien_nghi").Max = &hi },
+			[]string{"field bttnd_kien_nghi: max 2000000000 lies beyond ±1000000000, the limit of int fields; amounts of money are decimal fields"}},
+		{"amount below what a decimal holds", func(f *Form) { lo := -1e16; fieldOf(f, "tien_thu_hoi").Min = &lo },
+			[]string{"field tien_thu_hoi: min -10000000000000000 lies beyond ±1000000000000000, the limit of decimal fields"}},
+		{"bound not a number", func(f *Form) { hi := math.NaN(); fieldOf(f, "tien_thu_hoi").Max = &hi },
+			[]string{"field tien_thu_hoi: max NaN is not a number"}},
 		{"min on a date", func(f *Form) { fieldOf(f, "ngay_hoi_nghi").Min = &one },
 			[]string{"field ngay_hoi_nghi: min and max apply only to int, decimal and percent fields"}},
 		{"choice without choices", func(f *Form) { fieldOf(f, "tu_danh_gia").Choices = nil },

@@ -12,8 +12,8 @@ import (
 // the API: add codes, never rename one.
 const (
 	ProblemRequired = "required" // a required value is empty
-	ProblemType     = "type"     // not a number, not an integer, not a date
-	ProblemRange    = "range"    // outside the field's min/max (or the date range)
+	ProblemType     = "type"     // not a number, not an integer, too many decimals, not a date
+	ProblemRange    = "range"    // outside the field's min/max or its type's limit (or the date range)
 	ProblemChoice   = "choice"   // not one of the field's choices
 	ProblemLength   = "length"   // text longer than the field allows
 	ProblemFormula  = "formula"  // a formula cell without a computed value

@@ -2,9 +2,7 @@ package reporting
 
 import (
 	"fmt"
-	"math/big"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -30,6 +28,8 @@ const (
 	msgBetween          = "“%s”%s phải từ %s đến %s; đã nhập %s."
 	msgAtLeast          = "“%s”%s không được nhỏ hơn %s; đã nhập %s."
 	msgAtMost           = "“%s”%s không được lớn hơn %s; đã nhập %s."
+	msgLongNumber       = "một số có %d chữ số"
+	msgTooManyDecimals  = "“%s”%s chỉ được có tối đa %d chữ số sau dấu phẩy; đã nhập %s. Xin làm tròn số (nếu ô có công thức, dùng hàm ROUND)."
 	msgNotDate          = "“%s”%s: “%s” không phải là ngày hợp lệ. Nhập ngày theo dạng ngày/tháng/năm, ví dụ 05/01/2026."
 	msgDateRange        = "“%s”%s: ngày %s nằm ngoài khoảng cho phép (từ %s đến %s)."
 	msgChoice           = "“%s”%s: “%s” không có trong danh sách. Chọn một trong: %s."
@@ -49,8 +49,9 @@ const (
 )
 
 // Validate checks a report's values against its form and returns every
-// problem at once, in form order: for each field required, type, range,
-// choice and length; then the cross-field rules. A rule that reads a field
+// problem at once, in form order: for each field required, type, range
+// (the form's min and max within the type's Limit), decimals, choice and
+// length; then the cross-field rules. A rule that reads a field
 // with a problem of its own is skipped, so one wrong cell is reported once.
 //
 // A failed error rule is a ProblemRule naming every field it reads. A
@@ -174,19 +175,21 @@ func checkField(fl Field, v Value) (Problem, bool) {
 		if fl.Type == TypeInt && !n.IsInt() {
 			return fail(ProblemType, msgNotInteger, fl.Label, at, FormatNumber(v.Num))
 		}
-		lo, hi := bound(fl.Min), bound(fl.Max)
-		tooLow, tooHigh := lo != nil && n.Cmp(lo) < 0, hi != nil && n.Cmp(hi) > 0
-		if !tooLow && !tooHigh {
-			return p, false
-		}
-		got := FormatNumber(v.Num)
+		b := boundsOf(fl)
+		tooLow, tooHigh := n.Cmp(b.lo) < 0, n.Cmp(b.hi) > 0
+		got := shownNumber(v.Num)
 		switch {
-		case lo != nil && hi != nil:
-			return fail(ProblemRange, msgBetween, fl.Label, at, withUnit(*fl.Min, fl.Unit), withUnit(*fl.Max, fl.Unit), got)
+		case (tooLow || tooHigh) && b.both:
+			return fail(ProblemRange, msgBetween, fl.Label, at, withUnitText(FormatNumber(b.loText), fl.Unit), withUnitText(FormatNumber(b.hiText), fl.Unit), got)
 		case tooLow:
-			return fail(ProblemRange, msgAtLeast, fl.Label, at, withUnit(*fl.Min, fl.Unit), got)
-		default:
-			return fail(ProblemRange, msgAtMost, fl.Label, at, withUnit(*fl.Max, fl.Unit), got)
+			return fail(ProblemRange, msgAtLeast, fl.Label, at, withUnitText(FormatNumber(b.loText), fl.Unit), got)
+		case tooHigh:
+			return fail(ProblemRange, msgAtMost, fl.Label, at, withUnitText(FormatNumber(b.hiText), fl.Unit), got)
+		}
+		// The stored value must be the one the sheet shows, and the sheet
+		// shows the type's decimals: more are refused, not rounded away.
+		if places := numberLimits[fl.Type].Places; fl.Type != TypeInt && decimalPlaces(v.Num) > places {
+			return fail(ProblemType, msgTooManyDecimals, fl.Label, at, places, got)
 		}
 	case TypeChoice:
 		if !slices.Contains(fl.Choices, v.Text) {
@@ -293,16 +296,17 @@ func display(fl Field, v Value) string {
 	return v.Raw
 }
 
-func bound(b *float64) *big.Rat {
-	if b == nil {
-		return nil
+// shownNumber is a value as a message quotes it: written the Vietnamese
+// way, or by its length when it is too long to read (a 400-digit amount).
+func shownNumber(canonical string) string {
+	if n := digitCount(canonical); n > maxQuotedDigits {
+		return fmt.Sprintf(msgLongNumber, n)
 	}
-	return new(big.Rat).SetFloat64(*b)
+	return FormatNumber(canonical)
 }
 
-func withUnit(f float64, unit string) string {
-	return withUnitText(FormatNumber(strconv.FormatFloat(f, 'f', -1, 64)), unit)
-}
+// maxQuotedDigits is the longest number a message quotes digit for digit.
+const maxQuotedDigits = 24
 
 func withUnitText(n, unit string) string {
 	switch unit {
