@@ -105,10 +105,29 @@ func (d Decimal) Valid() bool { return d != "" }
 func (d Decimal) String() string { return string(d) }
 
 // Float64 is the nearest float64: what a spreadsheet stores. Exact for up
-// to 15 significant digits.
+// to 15 significant digits (see FitsSpreadsheet).
 func (d Decimal) Float64() float64 {
 	f, _ := strconv.ParseFloat(string(d), 64)
 	return f
+}
+
+// SpreadsheetDigits is how many significant digits a spreadsheet keeps of
+// a number: cells hold doubles, and Excel reads, shows and writes 15.
+const SpreadsheetDigits = 15
+
+// FitsSpreadsheet reports whether a spreadsheet holds d exactly as a
+// number: whether it has at most SpreadsheetDigits significant digits
+// (zeros ending an integer do not count: 10^19 is exact). One amount may
+// have 17 (10^15 đồng with two decimals), a province total of 10,000
+// units 22, so a workbook writes such figures as text rather than lose
+// their last digits.
+func (d Decimal) FitsSpreadsheet() bool {
+	s := strings.TrimPrefix(string(d), "-")
+	if !strings.Contains(s, ".") {
+		s = strings.TrimRight(s, "0")
+	}
+	s = strings.TrimLeft(strings.Replace(s, ".", "", 1), "0")
+	return len(s) <= SpreadsheetDigits
 }
 
 // Places is the number of digits after the decimal point.

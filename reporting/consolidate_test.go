@@ -274,3 +274,17 @@ func TestUnitDaysLateCountsLikeTheCompliancePages(t *testing.T) {
 		}
 	}
 }
+
+func TestFitsSpreadsheet(t *testing.T) {
+	t.Parallel()
+	for d, want := range map[Decimal]bool{
+		"0": true, "123456789012345": true, "-123456789012345": true, "1234567890123.45": true,
+		"0.000000000000001": true, "10000000000000000000": true, "123456789012345000000": true,
+		"1234567890123456": false, "9007199254740993": false, "999999999999999.99": false,
+		"9999999999999995203.87": false, "0.1234567890123456": false,
+	} {
+		if got := d.FitsSpreadsheet(); got != want {
+			t.Errorf("Decimal(%q).FitsSpreadsheet() = %v, want %v", d, got, want)
+		}
+	}
+}

@@ -84,6 +84,12 @@ func (b *book) compare(ctx context.Context, sw *excelize.StreamWriter) error {
 		{label(b.c.YearAgo, txtColYearAgo), 16, fmtDec}, {txtColChange, 14, fmtDec}, {txtColPercent, 12, fmtPct},
 	}
 	comps := b.c.Comparisons()
+	for _, cmp := range comps {
+		for k, d := range []reporting.Decimal{cmp.Current, cmp.Previous.Base, cmp.Previous.Delta, cmp.Previous.Percent,
+			cmp.YearAgo.Base, cmp.YearAgo.Delta, cmp.YearAgo.Percent} {
+			cols[3+k].width = figureWidth(cols[3+k].width, cols[3+k].format, d)
+		}
+	}
 	i := 0
 	return b.simpleTable(ctx, sw, sheetCompare, fmt.Sprintf(txtCompareHead, strings.ToUpper(b.c.Period.Label)), cols, func(row []any) bool {
 		if i == len(comps) {
@@ -92,19 +98,11 @@ func (b *book) compare(ctx context.Context, sw *excelize.StreamWriter) error {
 		cmp := comps[i]
 		i++
 		row[0], row[1], row[2] = i, cmp.Field.Label, nilIfEmpty(cmp.Field.Unit)
-		row[3] = number(cmp.Current)
-		row[4], row[5], row[6] = number(cmp.Previous.Base), number(cmp.Previous.Delta), number(cmp.Previous.Percent)
-		row[7], row[8], row[9] = number(cmp.YearAgo.Base), number(cmp.YearAgo.Delta), number(cmp.YearAgo.Percent)
+		row[3] = figure(cmp.Current, fmtDec)
+		row[4], row[5], row[6] = figure(cmp.Previous.Base, fmtDec), figure(cmp.Previous.Delta, fmtDec), figure(cmp.Previous.Percent, fmtPct)
+		row[7], row[8], row[9] = figure(cmp.YearAgo.Base, fmtDec), figure(cmp.YearAgo.Delta, fmtDec), figure(cmp.YearAgo.Percent, fmtPct)
 		return true
 	}, b.c.BaselineNotes()...)
-}
-
-// number is a decimal cell value, or an empty cell for no value.
-func number(d reporting.Decimal) any {
-	if !d.Valid() {
-		return nil
-	}
-	return d.Float64()
 }
 
 // choices counts, per group (province, kind, parent), the units that gave

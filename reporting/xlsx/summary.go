@@ -29,6 +29,7 @@ type summaryColumn struct {
 	field  int // index in Consolidation.Fields
 	format numFmt
 	choice bool
+	width  float64 // in characters
 }
 
 func summaryColumns(c *reporting.Consolidation) []summaryColumn {
@@ -81,15 +82,58 @@ func fieldHeader(f reporting.Field) string {
 	return h
 }
 
+// Widths of the summary's columns, in characters: the fixed ones (STT,
+// unit, reported), and a field's unless its figures need more.
+var summaryFixedWidths = [summaryFixedCols]float64{6, 36, 13}
+
+const fieldWidth = 13
+
+// summaryWidth is the summary's width in characters.
+func summaryWidth(cols []summaryColumn) float64 {
+	w := 0.0
+	for _, x := range summaryFixedWidths {
+		w += x
+	}
+	for _, col := range cols {
+		w += col.width
+	}
+	return w
+}
+
+// fitFigures widens each number column to its longest figure, totals and
+// units alike: a column too narrow shows "###" for a number and cuts a
+// long figure written as text.
+func fitFigures(c *reporting.Consolidation, cols []summaryColumn) {
+	for i := range cols {
+		col := &cols[i]
+		col.width = fieldWidth
+		if col.choice || col.format == fmtDate {
+			continue
+		}
+		col.width = figureWidth(col.width, col.format, c.Total.Values[col.field].Value)
+		for gi := range c.Groups {
+			col.width = figureWidth(col.width, col.format, c.Groups[gi].Values[col.field].Value)
+		}
+		for ui := range c.Units {
+			if u := &c.Units[ui]; u.Reported() {
+				col.width = figureWidth(col.width, col.format, u.Values[col.field].Num)
+			}
+		}
+	}
+}
+
 func (b *book) summary(ctx context.Context, sw *excelize.StreamWriter) error {
 	c := b.c
 	cols := summaryColumns(c)
+	fitFigures(c, cols)
 	width := summaryFixedCols + len(cols)
-	for _, w := range []struct {
-		from, to int
-		width    float64
-	}{{1, 1, 6}, {2, 2, 36}, {3, 3, 13}, {summaryFixedCols + 1, max(width, summaryFixedCols+1), 13}} {
-		if err := sw.SetColWidth(w.from, w.to, w.width); err != nil {
+	for i, w := range summaryFixedWidths {
+		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
+			return err
+		}
+	}
+	for i, col := range cols {
+		if err := sw.SetColWidth(summaryFixedCols+i+1, summaryFixedCols+i+1, col.width); err != nil {
 			return err
 		}
 	}
@@ -106,7 +150,7 @@ func (b *book) summary(ctx context.Context, sw *excelize.StreamWriter) error {
 	if err := b.printTitles(sheetSummary, summaryHeaderTop, summaryHeaderEnd, summaryFixedCols); err != nil {
 		return err
 	}
-	if err := b.fitWidth(sheetSummary, 6+36+13+13*float64(len(cols))); err != nil {
+	if err := b.fitWidth(sheetSummary, summaryWidth(cols)); err != nil {
 		return err
 	}
 
@@ -131,6 +175,9 @@ func (b *book) summary(ctx context.Context, sw *excelize.StreamWriter) error {
 		}
 	}
 	b.opts.Progress(len(rows), len(rows))
+	if r.long {
+		return b.notes(sw, summaryFirstData+len(rows)+1, width, summaryWidth(cols), []string{txtLongFigures})
+	}
 	return nil
 }
 
@@ -211,13 +258,12 @@ func (b *book) groupRow(r *row, line reporting.Row, cols []summaryColumn) {
 	for i, col := range cols {
 		a := g.Values[col.field]
 		var v any
-		switch {
-		case col.choice:
+		if col.choice {
 			v = a.Count
-		case a.Value.Valid():
-			v = a.Value.Float64()
+		} else {
+			v = figure(a.Value, col.format)
 		}
-		r.set(summaryFixedCols+i, st[col.format], v)
+		r.put(summaryFixedCols+i, st, col.format, v)
 	}
 }
 
@@ -246,10 +292,10 @@ func (b *book) unitRow(r *row, line reporting.Row, cols []summaryColumn) {
 			x, format = nilIfEmpty(v.Text), fmtText // an answer from the form's list, as text
 		case col.format == fmtDate:
 			x = serial(v.Day)
-		case v.Num.Valid():
-			x = v.Num.Float64()
+		default:
+			x = figure(v.Num, format)
 		}
-		r.set(summaryFixedCols+i, st[format], x)
+		r.put(summaryFixedCols+i, st, format, x)
 	}
 }
 

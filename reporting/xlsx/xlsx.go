@@ -79,6 +79,7 @@ const (
 	txtPageFooter     = "&CTrang &P/&N"
 	txtProperties     = "Báo cáo tổng hợp %s — %s"
 	txtDescription    = "Tổng hợp số liệu %d đơn vị phải báo cáo, %d đơn vị có báo cáo được tính."
+	txtLongFigures    = "Số có hơn 15 chữ số được ghi dưới dạng văn bản để giữ đúng mọi chữ số (Excel chỉ giữ được 15 chữ số của một số), nên không dùng được trong công thức tính toán."
 )
 
 // Options configure a workbook.
@@ -194,6 +195,9 @@ const (
 	fmtDate
 	fmtTime
 	fmtText
+	// fmtLong is a figure too long for a spreadsheet number (see figure):
+	// text, aligned right like the numbers around it.
+	fmtLong
 	nFmts
 )
 
@@ -223,7 +227,11 @@ var numFmts = [nFmts]string{
 	fmtDate: "dd/mm/yyyy",
 	fmtTime: "dd/mm/yyyy hh:mm",
 	fmtText: "@",
+	fmtLong: "@",
 }
+
+// formatPlaces is how many decimals a number format shows.
+var formatPlaces = [nFmts]int{fmtDec: 2, fmtPct: 1}
 
 // styles creates every style up front: a style per (row class, number
 // format), so cells only carry an id.
@@ -261,6 +269,9 @@ func (b *book) styles() error {
 			s := &excelize.Style{Font: font(11, class != classUnit, class == classParent), Border: border,
 				CustomNumFmt: &numFmts[nf],
 				Alignment:    &excelize.Alignment{Vertical: "top", WrapText: nf == fmtText}}
+			if nf == fmtLong {
+				s.Alignment.Horizontal = "right"
+			}
 			if fills[class] != "" {
 				s.Fill = excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{fills[class]}}
 			}
@@ -404,10 +415,13 @@ func (b *book) simpleTable(ctx context.Context, sw *excelize.StreamWriter, sheet
 	for n := 5; ; n++ {
 		clear(values)
 		if !next(values) {
+			if r.long {
+				notes = append(notes, txtLongFigures)
+			}
 			return b.notes(sw, n+1, len(cols), width, notes)
 		}
 		for i, v := range values {
-			r.set(i, b.st.cell[classUnit][cols[i].format], v)
+			r.put(i, &b.st.cell[classUnit], cols[i].format, v)
 		}
 		if n%progressEvery == 0 {
 			if err := ctx.Err(); err != nil {
@@ -441,6 +455,9 @@ func (b *book) notes(sw *excelize.StreamWriter, n, cols int, width float64, note
 type row struct {
 	cells  []excelize.Cell
 	values []any
+	// long says a longFigure was put in the row at some point: the table
+	// then needs txtLongFigures under it.
+	long bool
 }
 
 func newRow(n int) *row {
@@ -455,6 +472,57 @@ func newRow(n int) *row {
 // the StreamWriter writes them as inline strings, never formulas.
 func (r *row) set(i, style int, v any) {
 	r.cells[i] = excelize.Cell{StyleID: style, Value: v}
+}
+
+// put sets column i to v in format, its style from st (a row class's
+// styles); a longFigure goes in as right-aligned text.
+func (r *row) put(i int, st *[nFmts]int, format numFmt, v any) {
+	if t, ok := v.(longFigure); ok {
+		r.set(i, st[fmtLong], string(t))
+		r.long = true
+		return
+	}
+	r.set(i, st[format], v)
+}
+
+// longFigure is a figure a spreadsheet number would not hold exactly,
+// written out in full.
+type longFigure string
+
+// figure is a decimal as the value of a cell in a column of format: a
+// number when a spreadsheet holds it exactly, else (a total of amounts
+// beyond 15 digits) every digit as text, the Vietnamese way, rounded as
+// the column's format would show it; nil for no value. Excel's numbers are
+// doubles: 22-digit totals would lose their last digits, and no reader
+// could tell. A workbook holding long figures says so under its tables.
+func figure(d reporting.Decimal, format numFmt) any {
+	switch {
+	case !d.Valid():
+		return nil
+	case d.FitsSpreadsheet():
+		return d.Float64()
+	}
+	return longFigure(d.Format(formatPlaces[format]))
+}
+
+// figureWidth is width, or more if figure d written in format needs it: its
+// characters (digits, thousands separators, sign, decimals, counted from
+// the text, no arithmetic per cell) and a margin for bold totals.
+func figureWidth(width float64, format numFmt, d reporting.Decimal) float64 {
+	if !d.Valid() {
+		return width
+	}
+	s := string(d)
+	n := 0
+	if s[0] == '-' {
+		n, s = 1, s[1:]
+	}
+	intPart, _, _ := strings.Cut(s, ".")
+	n += len(intPart) + (len(intPart)-1)/3
+	if p := formatPlaces[format]; p > 0 {
+		n += 1 + p
+	}
+	return max(width, float64(n)+3)
 }
 
 // column is one column of a plain table.
