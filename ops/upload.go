@@ -85,6 +85,13 @@ func (s *Service) Submit(ctx context.Context, u reporting.User, now time.Time, u
 	if s.opts.Observer != nil {
 		defer func() { s.opts.Observer.Upload(uploadOutcome(res, err)) }()
 	}
+	// The slot is taken before the file is read into memory: ParseLimit
+	// bounds the uploads held in memory, not only those being parsed.
+	release, err := s.parseSlot(ctx)
+	if err != nil {
+		return Result{}, err
+	}
+	defer release()
 	data, err := io.ReadAll(io.LimitReader(up.Body, s.opts.MaxUploadBytes+1))
 	if err != nil {
 		return Result{}, fmt.Errorf("read upload: %w", err)
@@ -92,11 +99,6 @@ func (s *Service) Submit(ctx context.Context, u reporting.User, now time.Time, u
 	if int64(len(data)) > s.opts.MaxUploadBytes {
 		return Result{}, &ProblemsError{Problems: []reporting.Problem{templates.TooLarge(s.opts.MaxUploadBytes)}, TooLarge: true}
 	}
-	release, err := s.parseSlot(ctx)
-	if err != nil {
-		return Result{}, err
-	}
-	defer release()
 	wb, bad, err := templates.Open(data, s.readOptions())
 	if err != nil {
 		return Result{}, err
@@ -121,6 +123,8 @@ func (s *Service) Submit(ctx context.Context, u reporting.User, now time.Time, u
 	if s.parsing != nil {
 		s.parsing()
 	}
+	// The values are read; the file stays in memory until stored, but the
+	// next upload may start.
 	release()
 	if filled.Blocking() {
 		return Result{}, &ProblemsError{Problems: filled.Problems, Cause: filled.Cause}
@@ -134,7 +138,7 @@ func (s *Service) Submit(ctx context.Context, u reporting.User, now time.Time, u
 	name := CleanFileName(up.FileName)
 	sum := sha256.Sum256(data)
 	if up.DryRun {
-		return s.dryRun(obl, m, data, name, hex.EncodeToString(sum[:]), u, now, warnings), nil
+		return s.dryRun(ctx, obl, m, data, name, hex.EncodeToString(sum[:]), u, now, warnings)
 	}
 	if s.beforeStore != nil {
 		s.beforeStore()
@@ -235,11 +239,15 @@ func (s *Service) UploadCutOff() {
 
 // dryRun answers an upload checked without storing it, as Submit would
 // have: a duplicate as a duplicate.
-func (s *Service) dryRun(obl store.Obligation, m templates.Meta, data []byte, name, sha string, u reporting.User, now time.Time, warnings []reporting.Problem) Result {
+func (s *Service) dryRun(ctx context.Context, obl store.Obligation, m templates.Meta, data []byte, name, sha string, u reporting.User, now time.Time, warnings []reporting.Problem) (Result, error) {
 	if obl.LatestSHA256 == sha {
-		return Result{DryRun: true, Duplicate: true, Status: obl.Status(now),
-			Submission: store.Submission{ID: obl.LatestSubmissionID, PeriodID: obl.PeriodID, UnitCode: obl.UnitCode, Version: obl.LatestVersion},
-			Message:    fmt.Sprintf(msgDuplicateDryRun, obl.LatestVersion)}
+		// The stored version's whole record, as a submit answers.
+		sub, err := s.st.Submission(ctx, obl.LatestSubmissionID)
+		if err != nil {
+			return Result{}, err
+		}
+		return Result{DryRun: true, Duplicate: true, Status: obl.Status(now), Submission: sub,
+			Message: fmt.Sprintf(msgDuplicateDryRun, obl.LatestVersion)}, nil
 	}
 	late := now.After(obl.Facts.Deadline)
 	ev := reporting.Event{At: now, Kind: reporting.EventUploaded}
@@ -248,7 +256,7 @@ func (s *Service) dryRun(obl store.Obligation, m templates.Meta, data []byte, na
 			FormVersionID: m.FormVersionID, SHA256: sha, FileName: name, Size: int64(len(data)), UploadedBy: userID(u), UploadedAt: now, Late: late},
 		DryRun: true, Status: obl.Facts.Apply(ev).StatusAt(now), Warnings: warnings,
 		Message: fmt.Sprintf(msgDryRunOK, obl.UnitName, obl.PeriodLabel),
-	}
+	}, nil
 }
 
 // duplicate answers a file identical to the latest version: nothing new.

@@ -109,6 +109,13 @@ func TestSubmitStoresExactValuesVersionsAndStatus(t *testing.T) {
 	if err != nil || !dup.Duplicate || dup.Submission.ID != res.Submission.ID || !strings.Contains(dup.Message, "giống hệt") {
 		t.Fatalf("duplicate upload: %+v, %v", dup, err)
 	}
+	// Checked first (dry run), it is answered the same: the stored
+	// version's whole record.
+	dryDup, err := fx.svc.Submit(ctx, fx.clerk, fx.now, ops.Upload{Body: bytes.NewReader(file), DryRun: true})
+	if err != nil || !dryDup.Duplicate || !dryDup.DryRun || dryDup.Submission.ID != dup.Submission.ID || dryDup.Submission.SHA256 != dup.Submission.SHA256 ||
+		dryDup.Submission.FileName != dup.Submission.FileName || !dryDup.Submission.UploadedAt.Equal(dup.Submission.UploadedAt) || dryDup.Status != dup.Status {
+		t.Fatalf("dry run of a duplicate: %+v, %v; want the submit's answer %+v", dryDup, err, dup)
+	}
 	if fx.counts(t) != before {
 		t.Fatal("a duplicate stored something")
 	}

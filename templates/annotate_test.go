@@ -101,6 +101,13 @@ func TestAnnotate(t *testing.T) {
 		t.Error("the print titles and area are gone")
 	}
 
+	// Sent back as it is, the list still in it (the structure is locked,
+	// so a clerk may not manage to delete it), the marked file gets the
+	// same problems, not a refusal for an extra sheet.
+	if again := readFile(t, marked, form); !slices.Equal(problemCodes(again.Problems), problemCodes(got.Problems)) {
+		t.Errorf("re-reading the marked file with the list: %v\n%s", problemCodes(again.Problems), messages(again.Problems))
+	}
+
 	// The list deleted as it asks, the marked file is still the clerk's
 	// template: the same problems, nothing else.
 	if err := f.DeleteSheet(SheetProblems); err != nil {

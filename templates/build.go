@@ -481,19 +481,20 @@ func validation(fl reporting.Field, ref, listRef string) (*excelize.DataValidati
 		var rng string
 		switch {
 		case lo != nil && hi != nil:
-			dv.Operator, dv.Formula1, dv.Formula2 = "between", dvNumber(*lo), dvNumber(*hi)
 			rng = fmt.Sprintf(dvBetween, boundText(*lo), boundText(*hi))
 		case lo != nil:
-			dv.Operator, dv.Formula1 = "greaterThanOrEqual", dvNumber(*lo)
 			rng = fmt.Sprintf(dvAtLeast, boundText(*lo))
 		case hi != nil:
-			dv.Operator, dv.Formula1 = "lessThanOrEqual", dvNumber(*hi)
 			rng = fmt.Sprintf(dvAtMost, boundText(*hi))
 		default:
-			// Any number, but a number.
-			dv.Operator, dv.Formula1, dv.Formula2 = "between", "-1E+100", "1E+100"
 			rng = dvAny
 		}
+		// The cell accepts what the upload will: the form's bounds, else
+		// the type's limit (a count within ±10⁹, an amount ±10¹⁵).
+		limit, _ := reporting.Limit(fl.Type)
+		ceiling := float64(limit.Ceiling)
+		lo, hi = orBound(lo, -ceiling), orBound(hi, ceiling)
+		dv.Operator, dv.Formula1, dv.Formula2 = "between", dvNumber(*lo), dvNumber(*hi)
 		prompt += kind + rng
 		errMsg = fmt.Sprintf(dvErrorNumber, fl.Label, kind+rng)
 	case reporting.TypeChoice:

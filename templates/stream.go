@@ -413,7 +413,10 @@ func (p *xlsxPackage) sheet(sheetName, part string, keep bool, bud *budget) (*sh
 			if err := sd.cell(d, se, sheetName, row, keep, shared, bud); err != nil {
 				return nil, err
 			}
-		case "formula", "formula1", "formula2":
+		case "formula", "formula1", "formula2", "f":
+			// An f outside a cell is an extension's formula: Excel 2010
+			// writes validations and conditional formats that name
+			// another sheet as <x14:formula1><xm:f>…</xm:f>.
 			var f strings.Builder
 			if err := text(d, &f, maxFormula); err != nil {
 				return nil, fmt.Errorf("read sheet %s: %w", sheetName, err)
@@ -421,7 +424,11 @@ func (p *xlsxPackage) sheet(sheetName, part string, keep bool, bud *budget) (*sh
 			if err := bud.take(f.Len()); err != nil {
 				return nil, err
 			}
-			sd.formulas = append(sd.formulas, cellFormula{where: se.Name.Local, formula: f.String()})
+			where := se.Name.Local
+			if where == "f" {
+				where = "formula"
+			}
+			sd.formulas = append(sd.formulas, cellFormula{where: where, formula: f.String()})
 		}
 	}
 }
