@@ -155,7 +155,7 @@ func TestBuildValidatesEveryInputCell(t *testing.T) {
 	lay := newLayout(form)
 	minDate, maxDate := fmt.Sprint(serial(reporting.MinDate)), fmt.Sprint(serial(reporting.MaxDate))
 	want := map[string]struct{ typ, op, f1, f2 string }{
-		"so_cuoc":       {"whole", "between", "0", "1000"},
+		"so_cuoc": {"whole", "between", "0", "1000"},
 		// Without a max, the type's limit: a count within 10^9, an amount
 		// within 10^15 (issue 13).
 		"kien_nghi":     {"whole", "between", "0", "1000000000"},
