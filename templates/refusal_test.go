@@ -53,6 +53,17 @@ func TestReadRefusalsOnePerCause(t *testing.T) {
 				return bytes.Replace(body, []byte("</worksheet>"), []byte(ext+"</worksheet>"), 1)
 			}, nil)
 		}, reporting.ProblemActive, "", "WEBSERVICE"},
+		// A cell written twice: which one a spreadsheet shows is its own
+		// choice, so neither is read.
+		{"a value cell written twice", func(t *testing.T) []byte {
+			re := regexp.MustCompile(`<c r="D12"[^>]*>.*?</c>`)
+			return rewriteZip(t, filled, func(name string, body []byte) []byte {
+				if name != "xl/worksheets/sheet1.xml" {
+					return body
+				}
+				return re.ReplaceAllFunc(body, func(m []byte) []byte { return append(append([]byte{}, m...), []byte(`<c r="D12"><v>999</v></c>`)...) })
+			}, nil)
+		}, reporting.ProblemFile, "", "bị hỏng"},
 		// A zip bomb whose directory says 1000 bytes: the reader only
 		// glances at docProps, so the size the directory states must not
 		// be all that is checked.

@@ -523,6 +523,11 @@ func (sd *sheetData) cell(d *xml.Decoder, se xml.StartElement, sheetName string,
 	if err := bud.take(len(c.v) + len(c.formula)); err != nil {
 		return err
 	}
+	if _, twice := sd.cells[cellPos{row, col}]; twice {
+		// Which of the two a spreadsheet shows is its own choice: the
+		// value stored could differ from the one seen.
+		return fmt.Errorf("read sheet %s: cell %s twice", sheetName, at)
+	}
 	sd.cells[cellPos{row, col}] = c
 	return nil
 }
