@@ -237,35 +237,75 @@ func (s *Service) Dashboard(ctx context.Context, u reporting.User, now time.Time
 	return out, nil
 }
 
-// PeriodPage is the inspectors' page of a period: its compliance and every
-// unit in scope, at a moment.
+// PeriodPage is the inspectors' page of a period: its compliance, a page
+// of its units in scope as a filter picks them, and the first of those
+// still owing.
 type PeriodPage struct {
 	Compliance store.Compliance
-	Units      []store.PeriodUnit
+	// Units is the page of units the filter asked for, and how many it
+	// keeps in all.
+	Units store.PeriodUnitList
+	// Owing is the first OwingShown units still owing (any filter aside),
+	// and how many owe in all.
+	Owing store.PeriodUnitList
 	// CanDecide: u may remind, exempt and extend (inspectors, admins).
 	CanDecide bool
 	// CanReport: u may download the consolidated reports.
 	CanReport bool
 }
 
-// PeriodPage gathers period periodID's page at moment at for u.
-func (s *Service) PeriodPage(ctx context.Context, u reporting.User, at time.Time, periodID int64) (PeriodPage, error) {
-	scope := reporting.ScopeOf(u)
-	if scope.Empty() || (!scope.All && scope.Subtree == "") {
-		return PeriodPage{}, reporting.Errorf(reporting.EFORBIDDEN, msgPeriodPageForbidden)
+// OwingShown is how many units still owing a period's page lists; the
+// CSV (PeriodOwing) has them all.
+const OwingShown = 100
+
+// PeriodPage gathers period periodID's page at moment at for u, with the
+// units filter f keeps. Filtering, ordering and paging happen in the
+// database: three statements, each reading only what the page shows.
+func (s *Service) PeriodPage(ctx context.Context, u reporting.User, at time.Time, periodID int64, f store.PeriodUnitFilter) (PeriodPage, error) {
+	scope, err := periodPageScope(u)
+	if err != nil {
+		return PeriodPage{}, err
+	}
+	c, err := s.st.PeriodCompliance(ctx, periodID, at, scope)
+	if err != nil {
+		return PeriodPage{}, err
+	}
+	units, err := s.st.PeriodUnits(ctx, periodID, at, scope, f)
+	if err != nil {
+		return PeriodPage{}, err
+	}
+	owing, err := s.st.PeriodUnits(ctx, periodID, at, scope, store.PeriodUnitFilter{Statuses: reporting.OwingStatuses, Limit: OwingShown})
+	if err != nil {
+		return PeriodPage{}, err
+	}
+	return PeriodPage{Compliance: c, Units: units, Owing: owing,
+		CanDecide: reporting.AuthorizeDeadlines(u) == nil, CanReport: true}, nil
+}
+
+// PeriodOwing lists every unit in u's scope still owing period periodID's
+// report at moment at, in display order, with the period.
+func (s *Service) PeriodOwing(ctx context.Context, u reporting.User, at time.Time, periodID int64) (store.PeriodRow, []store.PeriodUnit, error) {
+	scope, err := periodPageScope(u)
+	if err != nil {
+		return store.PeriodRow{}, nil, err
 	}
 	p, err := s.st.Period(ctx, periodID)
 	if err != nil {
-		return PeriodPage{}, err
+		return store.PeriodRow{}, nil, err
 	}
-	units, err := s.st.PeriodUnits(ctx, periodID, at, scope)
-	if err != nil {
-		return PeriodPage{}, err
+	owing, err := s.st.PeriodUnits(ctx, periodID, at, scope, store.PeriodUnitFilter{Statuses: reporting.OwingStatuses})
+	return p, owing.Units, err
+}
+
+// periodPageScope is the units u sees on a period's page: inspectors and
+// admins all of them, supervisors their subtree; clerks have their own
+// unit's pages instead.
+func periodPageScope(u reporting.User) (reporting.UnitScope, error) {
+	scope := reporting.ScopeOf(u)
+	if scope.Empty() || (!scope.All && scope.Subtree == "") {
+		return scope, reporting.Errorf(reporting.EFORBIDDEN, msgPeriodPageForbidden)
 	}
-	// The counts from the units just read: one pass over the obligations,
-	// not two (store.CountUnits counts as PeriodCompliance does).
-	return PeriodPage{Compliance: store.CountUnits(p, at, units), Units: units,
-		CanDecide: reporting.AuthorizeDeadlines(u) == nil, CanReport: true}, nil
+	return scope, nil
 }
 
 // UnitPage is a unit's history: its versions over time, successions, and

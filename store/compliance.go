@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -330,61 +329,131 @@ type PeriodUnit struct {
 	Reviewer string `json:"reviewer"`
 }
 
-// PeriodUnits lists period periodID's obligations in scope with their
-// status at moment at, by parent and code (callers sort for display), in
-// one statement.
-func (s *Store) PeriodUnits(ctx context.Context, periodID int64, at time.Time, scope reporting.UnitScope) ([]PeriodUnit, error) {
-	scopeCTE, inScope, inScopeArgs := scopeSQL(scope, 3)
-	// The period's versions and reviews are aggregated once and joined by
-	// unit, not looked up per obligation: 10,000 lateral lookups cost more
-	// than the page's budget.
+// PeriodUnitFilter picks which of a period's units a listing shows and
+// which page of them: every filter empty and Limit 0 is all of them.
+type PeriodUnitFilter struct {
+	// Statuses keeps the units in any of these statuses at the moment.
+	Statuses []reporting.Status
+	// Parent keeps the children of this unit (as the period's unit
+	// versions draw the tree); Kind the units of this kind.
+	Parent string
+	Kind   reporting.UnitKind
+	// Query keeps the units whose name contains it, accents and case
+	// aside (vi.Fold), or whose code contains it.
+	Query string
+	// Offset and Limit page the units in display order; Limit 0 is no
+	// limit.
+	Offset, Limit int
+}
+
+// PeriodUnitList is a page of a period's units and how many the filter
+// keeps in all.
+type PeriodUnitList struct {
+	Units []PeriodUnit
+	Total int
+}
+
+// PeriodUnits lists period periodID's obligations in scope that filter f
+// keeps, with their status at moment at, in display order — by parent's
+// name, then name, in Vietnamese order with numbers ordered as numbers
+// (the collation vi_natural, migration 00015), then code — and how many f
+// keeps in all: one statement that filters, sorts and pages in the
+// database, so a page of 100 of 10,000 units reads 100 rows. Both ORDER
+// BYs below say this order.
+func (s *Store) PeriodUnits(ctx context.Context, periodID int64, at time.Time, scope reporting.UnitScope, f PeriodUnitFilter) (PeriodUnitList, error) {
+	scopeCTE, inScope, args := scopeSQL(scope, 3)
+	args = append([]any{periodID, at}, args...)
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	conds := []string{"f.present", inScope}
+	if len(f.Statuses) > 0 {
+		conds = append(conds, `st.status = ANY (`+arg(f.Statuses)+`::text[])`)
+	}
+	if f.Parent != "" {
+		conds = append(conds, `v.parent_code = `+arg(f.Parent))
+	}
+	if f.Kind != "" {
+		conds = append(conds, `v.kind = `+arg(string(f.Kind)))
+	}
+	if q := vi.Fold(strings.TrimSpace(f.Query)); q != "" {
+		n := arg(q)
+		conds = append(conds, `(strpos(v.name_folded, `+n+`) > 0 OR strpos(lower(o.unit_code), `+n+`) > 0)`)
+	}
+	limit := "ALL"
+	if f.Limit > 0 {
+		limit = arg(f.Limit)
+	}
+	offset := arg(max(f.Offset, 0))
+	// The units the filter keeps (ob: narrow rows, read once, used twice)
+	// are counted, and the page cut with a top-N sort; only the page's
+	// rows then get their e-mails, reasons, versions and reviews, each
+	// aggregated once for the page and joined.
 	rows, err := s.q.Query(ctx, `
 		WITH RECURSIVE p AS (SELECT id, data_to FROM periods WHERE id = $1)`+scopeCTE+`,
-		sub AS (
+		ob AS MATERIALIZED (
+			SELECT o.period_id, o.unit_code, o.unit_version_id, coalesce(pv.name, '') AS parent_name, v.name,
+			       st.status, f.deadline, f.first_at, f.exempt, f.decision, f.reason
+			FROM p
+			JOIN obligations o ON o.period_id = p.id
+			JOIN unit_versions v ON v.id = o.unit_version_id
+			LEFT JOIN unit_versions pv ON pv.unit_code = v.parent_code
+			     AND pv.valid_from <= p.data_to AND (pv.valid_until IS NULL OR pv.valid_until >= p.data_to)
+			`+factsAt("$2")+`
+			CROSS JOIN LATERAL (SELECT `+statusOf("$2")+` AS status) st
+			WHERE `+strings.Join(conds, " AND ")+`
+		), pg AS (
+			SELECT * FROM ob
+			ORDER BY parent_name COLLATE vi_natural, name COLLATE vi_natural, unit_code
+			LIMIT `+limit+` OFFSET `+offset+`
+		), sub AS (
 			SELECT s.unit_code, max(s.uploaded_at) AS last_at, count(*) AS versions,
 			       (array_agg(s.id ORDER BY s.version DESC))[1] AS latest_id
 			FROM submissions s
-			WHERE s.period_id = $1 AND s.uploaded_at <= $2
+			WHERE s.period_id = $1 AND s.uploaded_at <= $2 AND s.unit_code IN (SELECT unit_code FROM pg)
 			GROUP BY s.unit_code
 		), rv AS (
 			SELECT DISTINCT ON (s.unit_code) s.unit_code, coalesce(nullif(u.name, ''), u.email, 'admin (cli)') AS reviewer
 			FROM submissions s JOIN reviews r ON r.submission_id = s.id LEFT JOIN users u ON u.id = r.reviewer_id
-			WHERE s.period_id = $1 AND r.created_at <= $2
+			WHERE s.period_id = $1 AND r.created_at <= $2 AND s.unit_code IN (SELECT unit_code FROM pg)
 			ORDER BY s.unit_code, r.created_at DESC, r.id DESC
 		)
-		SELECT o.unit_code, v.name, v.kind, coalesce(v.parent_code, ''), coalesce(pv.name, ''), v.emails,
-		       st.status, `+reasonAt+`, f.deadline,
-		       CASE WHEN f.first_at <= $2 THEN f.first_at END, sub.last_at, coalesce(sub.versions, 0), coalesce(sub.latest_id, 0),
-		       CASE WHEN st.status = 'exempt' THEN 0
+		SELECT o.unit_code, o.name, v.kind, coalesce(v.parent_code, ''), o.parent_name, v.emails,
+		       o.status, `+reasonAt+`, o.deadline,
+		       CASE WHEN o.first_at <= $2 THEN o.first_at END, sub.last_at, coalesce(sub.versions, 0), coalesce(sub.latest_id, 0),
+		       CASE WHEN o.status = 'exempt' THEN 0
 		            ELSE greatest(0, ceil(extract(epoch FROM
-		                 (CASE WHEN f.first_at <= $2 THEN f.first_at ELSE $2 END) - f.deadline) / 86400))::int
+		                 (CASE WHEN o.first_at <= $2 THEN o.first_at ELSE $2 END) - o.deadline) / 86400))::int
 		       END,
-		       coalesce(rv.reviewer, '')
-		FROM p
-		JOIN obligations o ON o.period_id = p.id
+		       coalesce(rv.reviewer, ''), (SELECT count(*) FROM ob)
+		FROM pg o
+		CROSS JOIN LATERAL (SELECT o.exempt, o.decision, o.reason) f
 		JOIN unit_versions v ON v.id = o.unit_version_id
-		LEFT JOIN unit_versions pv ON pv.unit_code = v.parent_code
-		     AND pv.valid_from <= p.data_to AND (pv.valid_until IS NULL OR pv.valid_until >= p.data_to)
-		`+factsAt("$2")+`
-		CROSS JOIN LATERAL (SELECT `+statusOf("$2")+` AS status) st
 		LEFT JOIN sub ON sub.unit_code = o.unit_code
 		LEFT JOIN rv ON rv.unit_code = o.unit_code
-		WHERE f.present AND `+inScope+`
-		ORDER BY coalesce(v.parent_code, ''), o.unit_code`,
-		append([]any{periodID, at}, inScopeArgs...)...)
+		ORDER BY o.parent_name COLLATE vi_natural, o.name COLLATE vi_natural, o.unit_code`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("units of period %d: %w", periodID, err)
+		return PeriodUnitList{}, fmt.Errorf("units of period %d: %w", periodID, err)
 	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (PeriodUnit, error) {
+	var total int
+	units, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (PeriodUnit, error) {
 		var u PeriodUnit
 		err := row.Scan(&u.UnitCode, &u.UnitName, &u.Kind, &u.ParentCode, &u.ParentName, &u.Emails, &u.Status, &u.Reason, &u.Deadline,
-			&u.FirstAt, &u.LastAt, &u.Versions, &u.LatestSubmissionID, &u.DaysLate, &u.Reviewer)
+			&u.FirstAt, &u.LastAt, &u.Versions, &u.LatestSubmissionID, &u.DaysLate, &u.Reviewer, &total)
 		return u, err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("units of period %d: %w", periodID, err)
+		return PeriodUnitList{}, fmt.Errorf("units of period %d: %w", periodID, err)
 	}
-	return out, nil
+	if len(units) == 0 && f.Offset > 0 {
+		// Past the last page the window has no row to count on: count
+		// without the page.
+		f.Offset, f.Limit = 0, 1
+		all, err := s.PeriodUnits(ctx, periodID, at, scope, f)
+		return PeriodUnitList{Units: []PeriodUnit{}, Total: all.Total}, err
+	}
+	return PeriodUnitList{Units: units, Total: total}, nil
 }
 
 // PeriodTotals counts, in one statement, the obligations in scope of each
@@ -426,69 +495,4 @@ func (s *Store) PeriodTotals(ctx context.Context, ids []int64, at time.Time, sco
 		return nil, fmt.Errorf("totals of %d periods: %w", len(ids), err)
 	}
 	return out, nil
-}
-
-// add counts one obligation of status st whose first version (by the
-// moment counted) came at first (nil: none), against deadline: the
-// counting of countColumns, for rows already read.
-func (c *ComplianceCounts) add(st reporting.Status, first *time.Time, deadline time.Time) {
-	c.Obliged++
-	switch st {
-	case reporting.StatusPending:
-		c.Pending++
-	case reporting.StatusSubmitted:
-		c.Submitted++
-	case reporting.StatusLate:
-		c.Late++
-	case reporting.StatusMissing:
-		c.Missing++
-	case reporting.StatusReturned:
-		c.Returned++
-	case reporting.StatusAccepted:
-		c.Accepted++
-	case reporting.StatusExempt:
-		c.Exempt++
-	}
-	if st != reporting.StatusExempt && first != nil {
-		if first.After(deadline) {
-			c.FiledLate++
-		} else {
-			c.OnTime++
-		}
-	}
-}
-
-// CountUnits is period p's compliance at moment at counted from its units
-// as PeriodUnits read them — what PeriodCompliance answers, without
-// reading the obligations a second time when a page has the units anyway.
-func CountUnits(p PeriodRow, at time.Time, units []PeriodUnit) Compliance {
-	c := Compliance{Period: p, PeriodID: p.ID, At: at, ByParent: []ComplianceGroup{}, ByKind: []ComplianceGroup{}}
-	parents, kinds := map[string]int{}, map[string]int{}
-	for _, u := range units {
-		c.Total.add(u.Status, u.FirstAt, u.Deadline)
-		i, ok := parents[u.ParentCode]
-		if !ok {
-			i = len(c.ByParent)
-			parents[u.ParentCode] = i
-			c.ByParent = append(c.ByParent, ComplianceGroup{Code: u.ParentCode, Name: u.ParentName})
-		}
-		c.ByParent[i].add(u.Status, u.FirstAt, u.Deadline)
-		j, ok := kinds[string(u.Kind)]
-		if !ok {
-			j = len(c.ByKind)
-			kinds[string(u.Kind)] = j
-			c.ByKind = append(c.ByKind, ComplianceGroup{Code: string(u.Kind), Name: u.Kind.Label()})
-		}
-		c.ByKind[j].add(u.Status, u.FirstAt, u.Deadline)
-	}
-	c.Total.rates()
-	for i := range c.ByParent {
-		c.ByParent[i].rates()
-	}
-	for i := range c.ByKind {
-		c.ByKind[i].rates()
-	}
-	slices.SortFunc(c.ByKind, func(a, b ComplianceGroup) int { return strings.Compare(a.Code, b.Code) })
-	vi.SortStable(c.ByParent, func(g ComplianceGroup) []string { return []string{g.Name, g.Code} })
-	return c
 }

@@ -75,6 +75,12 @@ func (fx *cpFixture) filingTime(i int) (time.Time, bool) {
 
 func newCPFixture(t testing.TB) *cpFixture {
 	t.Helper()
+	return newCPFixtureNamed(t, nil)
+}
+
+// newCPFixtureNamed is newCPFixture with unit i named names[i] where given.
+func newCPFixtureNamed(t testing.TB, names map[int]string) *cpFixture {
+	t.Helper()
 	ctx := context.Background()
 	st := storetest.Open(t)
 	storetest.SyncFormYAML(t, st, "test-cp.yaml", complianceFormYAML)
@@ -86,6 +92,9 @@ func newCPFixture(t testing.TB) *cpFixture {
 	}
 	for i := range 30 {
 		o := &storetest.UnitOpts{Name: fmt.Sprintf("Đơn vị %02d", i)}
+		if name, ok := names[i]; ok {
+			o.Name = name
+		}
 		if i < 27 {
 			o.Parent = fx.districts[i/9]
 		} else {
@@ -547,31 +556,102 @@ func TestPeriodTotalsAgreeWithPeriodCompliance(t *testing.T) {
 	}
 }
 
-// TestCountUnitsAgreesWithPeriodCompliance: a period page's counts, made
-// from its units, are PeriodCompliance's, groups included, in every
-// scope, before, at and after the deadline, with reviews and an exemption.
-func TestCountUnitsAgreesWithPeriodCompliance(t *testing.T) {
+// TestPeriodUnitsFiltersSortsAndPagesLikeTheList: every page the database
+// cuts — by status, parent, kind and an accent-free search, in Vietnamese
+// order with numbers as numbers — is the slice of the whole list filtered
+// and sorted in Go (vi.Fold, vi.SortStable), and its total is the filtered
+// count; the counts by status agree with PeriodCompliance; past the last
+// page the total still comes.
+func TestPeriodUnitsFiltersSortsAndPagesLikeTheList(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	fx := newCPFixture(t)
+	// Names that need the collator: tone marks, đ, numbers of two digits.
+	names := map[int]string{}
+	for i, name := range []string{"Xã Đức Hạnh 10", "Xã Đức Hạnh 2", "Xã Dương Minh Châu", "Xã An Lộc", "xã ấp Bắc", "Xã Thắng Lợi 1", "Xã Đức Hạnh 9"} {
+		names[i*4] = name
+	}
+	fx := newCPFixtureNamed(t, names)
 	fx.fileDueBy(t, fx.deadline.Add(72*time.Hour), map[int]bool{})
 	storetest.Record(t, fx.st, fx.periodID, fx.units[0].Code, reporting.Event{At: fx.deadline.Add(73 * time.Hour), Kind: reporting.EventReturned, Reason: "Sai"})
-	storetest.Record(t, fx.st, fx.periodID, fx.units[1].Code, reporting.Event{At: fx.deadline.Add(73 * time.Hour), Kind: reporting.EventAccepted})
 	storetest.Record(t, fx.st, fx.periodID, fx.units[4].Code, reporting.Event{At: fx.deadline.Add(74 * time.Hour), Kind: reporting.EventExempted, Reason: "Miễn"})
-	for _, at := range []time.Time{fx.deadline.Add(-30 * time.Hour), fx.deadline, fx.deadline.Add(100 * time.Hour)} {
-		for _, scope := range []reporting.UnitScope{reporting.AllUnits, {Subtree: fx.districts[1]}, {Codes: []string{fx.units[3].Code}}} {
-			want, err := fx.st.PeriodCompliance(ctx, fx.periodID, at, scope)
-			if err != nil {
-				t.Fatal(err)
+	at := fx.deadline.Add(100 * time.Hour)
+	all, err := fx.st.PeriodUnits(ctx, fx.periodID, at, reporting.AllUnits, store.PeriodUnitFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if all.Total != len(fx.units) || len(all.Units) != len(fx.units) {
+		t.Fatalf("all: %d units, total %d; want %d", len(all.Units), all.Total, len(fx.units))
+	}
+	want := slices.Clone(all.Units)
+	slices.Reverse(want) // whatever order the database gave, Go sorts afresh
+	vi.SortStable(want, func(u store.PeriodUnit) []string { return []string{u.ParentName, u.UnitName} })
+	if got, exp := codesOf(all.Units), codesOf(want); !slices.Equal(got, exp) {
+		t.Errorf("order:\n got %v\nwant %v", got, exp)
+	}
+	c := fx.compliance(t, at)
+	byStatus := map[reporting.Status]int{}
+	for _, u := range all.Units {
+		byStatus[u.Status]++
+	}
+	if byStatus[reporting.StatusReturned] != c.Total.Returned || byStatus[reporting.StatusExempt] != c.Total.Exempt ||
+		byStatus[reporting.StatusMissing] != c.Total.Missing || byStatus[reporting.StatusLate] != c.Total.Late {
+		t.Errorf("statuses %v, compliance %+v", byStatus, c.Total)
+	}
+	filters := []store.PeriodUnitFilter{
+		{Limit: 7}, {Offset: 7, Limit: 7}, {Offset: 28, Limit: 7},
+		{Statuses: reporting.OwingStatuses, Limit: 5},
+		{Statuses: []reporting.Status{reporting.StatusReturned}},
+		{Parent: fx.districts[1], Limit: 4, Offset: 4},
+		{Kind: reporting.KindAgency},
+		{Query: "duc hanh"}, {Query: "ĐỨC HẠNH 1"}, {Query: "AP BAC"}, {Query: strings.ToUpper(fx.units[9].Code[2:])},
+		{Query: "duc", Statuses: []reporting.Status{reporting.StatusLate, reporting.StatusSubmitted, reporting.StatusMissing}},
+	}
+	for _, f := range filters {
+		var kept []store.PeriodUnit
+		for _, u := range want {
+			q := vi.Fold(f.Query)
+			if len(f.Statuses) > 0 && !slices.Contains(f.Statuses, u.Status) || f.Parent != "" && u.ParentCode != f.Parent ||
+				f.Kind != "" && u.Kind != f.Kind ||
+				q != "" && !strings.Contains(vi.Fold(u.UnitName), q) && !strings.Contains(strings.ToLower(u.UnitCode), q) {
+				continue
 			}
-			units, err := fx.st.PeriodUnits(ctx, fx.periodID, at, scope)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := store.CountUnits(want.Period, at, units)
-			if got.Total != want.Total || fmt.Sprint(got.ByParent) != fmt.Sprint(want.ByParent) || fmt.Sprint(got.ByKind) != fmt.Sprint(want.ByKind) {
-				t.Errorf("at %s in %+v:\n got %+v %v %v\nwant %+v %v %v", at, scope, got.Total, got.ByParent, got.ByKind, want.Total, want.ByParent, want.ByKind)
-			}
+			kept = append(kept, u)
+		}
+		end := len(kept)
+		if f.Limit > 0 {
+			end = min(f.Offset+f.Limit, end)
+		}
+		page := kept[min(f.Offset, len(kept)):end]
+		got, err := fx.st.PeriodUnits(ctx, fx.periodID, at, reporting.AllUnits, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Total != len(kept) || !slices.Equal(codesOf(got.Units), codesOf(page)) {
+			t.Errorf("%+v: total %d %v; want %d %v", f, got.Total, codesOf(got.Units), len(kept), codesOf(page))
+		}
+		if len(page) > 0 && fmt.Sprint(got.Units[0]) != fmt.Sprint(page[0]) {
+			t.Errorf("%+v: first row\n got %+v\nwant %+v", f, got.Units[0], page[0])
 		}
 	}
+	for _, q := range []string{"duc hanh", "ap bac"} { // the searches above must have found something
+		if got, _ := fx.st.PeriodUnits(ctx, fx.periodID, at, reporting.AllUnits, store.PeriodUnitFilter{Query: q}); got.Total == 0 {
+			t.Errorf("search %q found nothing", q)
+		}
+	}
+	past, err := fx.st.PeriodUnits(ctx, fx.periodID, at, reporting.AllUnits, store.PeriodUnitFilter{Offset: 500, Limit: 10})
+	if err != nil || past.Total != len(fx.units) || len(past.Units) != 0 {
+		t.Errorf("past the last page: %d units, total %d, %v", len(past.Units), past.Total, err)
+	}
+	sub, err := fx.st.PeriodUnits(ctx, fx.periodID, at, reporting.UnitScope{Subtree: fx.districts[2]}, store.PeriodUnitFilter{})
+	if err != nil || sub.Total != 9 {
+		t.Errorf("a district's subtree: %d units, %v; want its 9 communes", sub.Total, err)
+	}
+}
+
+func codesOf(us []store.PeriodUnit) []string {
+	out := make([]string, len(us))
+	for i, u := range us {
+		out[i] = u.UnitCode
+	}
+	return out
 }

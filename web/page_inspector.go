@@ -1,7 +1,6 @@
 package web
 
 import (
-	"cmp"
 	"encoding/csv"
 	"fmt"
 	"math"
@@ -127,34 +126,33 @@ func (s *Server) handlePeriods(w http.ResponseWriter, r *http.Request) {
 	s.page(w, r, "periods", "Các kỳ báo cáo", "periods", ui.PeriodsPage{Periods: ps})
 }
 
-// periodView is the period page's view for the request's user and
-// period, or false after answering.
-func (s *Server) periodView(w http.ResponseWriter, r *http.Request) (ops.PeriodPage, bool) {
+// handlePeriod shows a period's units, filtered by status, parent, kind
+// and a search by name or code (accents optional), a page at a time, with
+// the actions on them and the report downloads. The database filters,
+// sorts and pages: the page reads the hundred rows it shows.
+func (s *Server) handlePeriod(w http.ResponseWriter, r *http.Request) {
 	u, ok := s.signedIn(w, r)
 	if !ok {
-		return ops.PeriodPage{}, false
+		return
 	}
 	id, err := pathID(r, "id", msgBadPeriod)
-	if err == nil {
-		var v ops.PeriodPage
-		if v, err = s.opts.Ops.PeriodPage(r.Context(), u, s.now(), id); err == nil {
-			return v, true
-		}
-	}
-	s.pageError(w, r, err)
-	return ops.PeriodPage{}, false
-}
-
-// handlePeriod shows a period's units, filtered by status, parent, kind
-// and a search by name or code (accents optional), with the actions on
-// them and the report downloads.
-func (s *Server) handlePeriod(w http.ResponseWriter, r *http.Request) {
-	v, ok := s.periodView(w, r)
-	if !ok {
+	if err != nil {
+		s.pageError(w, r, err)
 		return
 	}
 	q := r.URL.Query()
 	f := ui.PeriodFilter{Status: q.Get("status"), Parent: q.Get("parent"), Kind: q.Get("kind"), Q: strings.TrimSpace(q.Get("q"))}
+	page, _ := strconv.Atoi(q.Get("page"))
+	page = max(page, 1)
+	uf := store.PeriodUnitFilter{Parent: f.Parent, Kind: reporting.UnitKind(f.Kind), Query: f.Q, Offset: (page - 1) * pageSize, Limit: pageSize}
+	if f.Status != "" {
+		uf.Statuses = []reporting.Status{reporting.Status(f.Status)}
+	}
+	v, err := s.opts.Ops.PeriodPage(r.Context(), u, s.now(), id, uf)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
 	p := ui.PeriodPage{PeriodPage: v, Filter: f, Path: r.URL.Path}
 	per := v.Compliance.Period
 	p.XLSXURL = "/api/v1/reports/" + url.PathEscape(per.FormCode) + "/" + url.PathEscape(per.Key) + ".xlsx"
@@ -162,85 +160,51 @@ func (s *Server) handlePeriod(w http.ResponseWriter, r *http.Request) {
 	p.MatrixHref = "/forms/" + url.PathEscape(per.FormCode) + "/matrix"
 	p.Bars, _ = complianceBars(v.Compliance)
 	parents, kinds := map[string]string{}, map[string]string{}
-	needle := vi.Fold(f.Q)
-	var shown []store.PeriodUnit
-	var emails []string
-	for _, pu := range v.Units {
-		parents[pu.ParentCode], kinds[string(pu.Kind)] = pu.ParentName, pu.Kind.Label()
-		if slices.Contains(reporting.OwingStatuses, pu.Status) {
-			p.MissingCount++
-			if len(p.Missing) < missingShown { // the CSV has the rest
-				p.Missing = append(p.Missing, pu)
-				emails = append(emails, pu.Emails...)
-			}
-		}
-		if f.Status != "" && string(pu.Status) != f.Status || f.Parent != "" && pu.ParentCode != f.Parent ||
-			f.Kind != "" && string(pu.Kind) != f.Kind ||
-			needle != "" && !strings.Contains(vi.Fold(pu.UnitName), needle) && !strings.Contains(strings.ToLower(pu.UnitCode), needle) {
-			continue
-		}
-		shown = append(shown, pu)
+	for _, g := range v.Compliance.ByParent {
+		parents[g.Code] = g.Name
 	}
-	sortByKeys(shown, func(u store.PeriodUnit) (string, string) { return u.ParentName, u.UnitName })
+	for _, g := range v.Compliance.ByKind {
+		kinds[g.Code] = g.Name
+	}
+	var emails []string
+	for _, pu := range v.Owing.Units {
+		emails = append(emails, pu.Emails...)
+	}
+	p.Missing, p.MissingCount = v.Owing.Units, v.Owing.Total
 	p.MissingCSV = p.Path + "/missing.csv"
 	p.MissingEmails = strings.Join(slices.Compact(slices.Sorted(slices.Values(emails))), "; ")
 	p.StatusOptions = statusOptions(f.Status)
 	p.ParentOptions = options(parents, f.Parent)
 	p.KindOptions = options(kinds, f.Kind)
-	page, _ := strconv.Atoi(q.Get("page"))
-	p.Pager = ui.NewPager(r.URL, page, pageSize, len(shown))
-	start := (p.Pager.Page - 1) * pageSize
-	p.Shown = shown[min(start, len(shown)):min(start+pageSize, len(shown))]
+	p.Pager = ui.NewPager(r.URL, page, pageSize, v.Units.Total)
+	if p.Pager.Page != page {
+		// Past the last page (the filter keeps fewer units than the link
+		// was made for): show the last one.
+		http.Redirect(w, r, p.Pager.Href(p.Pager.Page), http.StatusSeeOther)
+		return
+	}
+	p.Shown = v.Units.Units
 	s.page(w, r, "period", per.Label+" — "+per.FormCode, "periods", p)
-}
-
-// missingShown is how many units still owing the period page lists; the
-// CSV has them all.
-const missingShown = 100
-
-// sortByKeys sorts xs by parent then name in Vietnamese order, computing
-// each string's collation key once (a 10,000-unit period sorted with
-// pairwise collation took hundreds of milliseconds).
-func sortByKeys[T any](xs []T, names func(T) (parent, name string)) {
-	type keyed struct {
-		parent, name string
-		x            T
-	}
-	parentKeys := map[string]string{}
-	keyer := vi.NewKeyer()
-	ks := make([]keyed, len(xs))
-	for i, x := range xs {
-		parent, name := names(x)
-		pk, ok := parentKeys[parent]
-		if !ok {
-			pk = keyer.Key(parent)
-			parentKeys[parent] = pk
-		}
-		ks[i] = keyed{pk, keyer.Key(name), x}
-	}
-	slices.SortStableFunc(ks, func(a, b keyed) int {
-		return cmp.Or(strings.Compare(a.parent, b.parent), strings.Compare(a.name, b.name))
-	})
-	for i := range ks {
-		xs[i] = ks[i].x
-	}
 }
 
 // handleMissingCSV answers every unit still owing a period's report, with
 // its e-mails, as CSV (UTF-8 with a byte order mark, so Excel reads the
 // accents).
 func (s *Server) handleMissingCSV(w http.ResponseWriter, r *http.Request) {
-	v, ok := s.periodView(w, r)
+	u, ok := s.signedIn(w, r)
 	if !ok {
 		return
 	}
-	var owing []store.PeriodUnit
-	for _, pu := range v.Units {
-		if slices.Contains(reporting.OwingStatuses, pu.Status) {
-			owing = append(owing, pu)
-		}
+	id, err := pathID(r, "id", msgBadPeriod)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
 	}
-	sortByKeys(owing, func(u store.PeriodUnit) (string, string) { return u.ParentName, u.UnitName })
+	per, owing, err := s.opts.Ops.PeriodOwing(r.Context(), u, s.now(), id)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
 	var b strings.Builder
 	b.WriteString("\ufeff")
 	cw := csv.NewWriter(&b)
@@ -253,7 +217,6 @@ func (s *Server) handleMissingCSV(w http.ResponseWriter, r *http.Request) {
 	cw.Flush()
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	per := v.Compliance.Period
 	name := fmt.Sprintf("Chưa nộp %s %s.csv", per.FormCode, per.Key)
 	attachment(w, name, ops.ASCIIName(name))
 	_, _ = w.Write([]byte(b.String()))

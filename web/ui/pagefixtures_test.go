@@ -183,7 +183,8 @@ func fxPeriodPage(canDecide bool) PeriodPage {
 			Emails: []string{"vanthu@dongtam.gov.vn"}, Status: reporting.StatusMissing, Deadline: fxDeadline, DaysLate: 3},
 	}
 	all := []Option{{Value: "", Label: "Tất cả", Selected: true}}
-	return PeriodPage{PeriodPage: ops.PeriodPage{Compliance: fxCompliance(), Units: units, CanDecide: canDecide, CanReport: true},
+	return PeriodPage{PeriodPage: ops.PeriodPage{Compliance: fxCompliance(), Units: store.PeriodUnitList{Units: units, Total: len(units)},
+		Owing: store.PeriodUnitList{Units: units[1:], Total: 1}, CanDecide: canDecide, CanReport: true},
 		Shown: units, Missing: units[1:], MissingCount: 1, MissingEmails: "vanthu@dongtam.gov.vn", MissingCSV: "/periods/12/missing.csv", StatusOptions: all, ParentOptions: all, KindOptions: all,
 		Filter: PeriodFilter{Q: "dong tam"}, Pager: fixturePager(), Path: "/periods/12", XLSXURL: "/api/v1/reports/DCCS-XA/2026-H1.xlsx",
 		PDFURL: "/api/v1/reports/DCCS-XA/2026-H1.pdf", MatrixHref: "/forms/DCCS-XA/matrix", Bars: fixtureBars()}
