@@ -360,3 +360,30 @@ func (s *Service) Periods(ctx context.Context, u reporting.User, formCode string
 	}
 	return s.st.Periods(ctx, store.PeriodFilter{FormCode: formCode})
 }
+
+// RecentMatrix is form formCode's matrix at moment at for u over its
+// latest n periods (all of them when n <= 0), oldest first: the years
+// before are not read.
+func (s *Service) RecentMatrix(ctx context.Context, u reporting.User, at time.Time, formCode string, n int) (store.Matrix, error) {
+	from, err := s.st.RecentPeriodsStart(ctx, formCode, n)
+	if err != nil {
+		return store.Matrix{}, err
+	}
+	m, err := s.st.FormMatrix(ctx, formCode, from, time.Time{}, at, reporting.ScopeOf(u))
+	if err != nil || n <= 0 || len(m.Periods) <= n {
+		return m, err
+	}
+	// A longer period that began earlier can end inside the window: drop
+	// it, and the units that owed nothing else.
+	drop := len(m.Periods) - n
+	m.Periods = m.Periods[drop:]
+	rows := m.Rows[:0]
+	for _, r := range m.Rows {
+		r.Statuses = r.Statuses[drop:]
+		if slices.ContainsFunc(r.Statuses, func(st reporting.Status) bool { return st != "" }) {
+			rows = append(rows, r)
+		}
+	}
+	m.Rows = rows
+	return m, nil
+}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -135,6 +136,27 @@ func (s *Store) FormMatrix(ctx context.Context, formCode string, from, to, at ti
 	// as a reader looks them up.
 	vi.SortStable(m.Rows, func(r MatrixRow) []string { return []string{r.ParentName, r.ParentCode, r.UnitName, r.UnitCode} })
 	return m, nil
+}
+
+// RecentPeriodsStart is the first day of the data window of form
+// formCode's n-th latest period (by data window start, as FormMatrix
+// orders its columns), or the zero time when it has fewer than n:
+// FormMatrix from that day reads a superset of the latest n columns —
+// every one of them ends on or after the day it starts — and not the
+// years before.
+func (s *Store) RecentPeriodsStart(ctx context.Context, formCode string, n int) (time.Time, error) {
+	var day time.Time
+	err := s.q.QueryRow(ctx, `
+		SELECT data_from FROM periods WHERE form_code = $1
+		ORDER BY data_from DESC, periodicity DESC, id DESC
+		OFFSET $2 LIMIT 1`, formCode, max(n-1, 0)).Scan(&day)
+	if errors.Is(err, pgx.ErrNoRows) || n <= 0 {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("recent periods of form %s: %w", formCode, err)
+	}
+	return day, nil
 }
 
 // readMatrixRows decodes matrixSQL's rows into m.Rows, one per unit, and

@@ -359,16 +359,10 @@ func (s *Server) handleMatrix(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	code := r.PathValue("code")
-	m, err := s.opts.Ops.Matrix(r.Context(), u, s.now(), code, time.Time{}, time.Time{})
+	m, err := s.opts.Ops.RecentMatrix(r.Context(), u, s.now(), code, 8) // the latest eight periods fit a laptop
 	if err != nil {
 		s.pageError(w, r, err)
 		return
-	}
-	if n := len(m.Periods); n > 8 { // the latest eight periods fit a laptop
-		m.Periods = m.Periods[n-8:]
-		for i := range m.Rows {
-			m.Rows[i].Statuses = m.Rows[i].Statuses[len(m.Rows[i].Statuses)-8:]
-		}
 	}
 	q := r.URL.Query()
 	f := ui.PeriodFilter{Parent: q.Get("parent"), Kind: q.Get("kind"), Q: strings.TrimSpace(q.Get("q"))}
