@@ -6,6 +6,8 @@ import (
 	"slices"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"baocao/reporting"
 	"baocao/store"
 )
@@ -187,7 +189,8 @@ type FormSummary struct {
 
 // Dashboard is the inspectors' home: per current form, the compliance of
 // its latest periods (opened by now) at now, in u's scope — the latest
-// period's groups and every recent period's totals, two statements a form.
+// period's groups and every recent period's totals: three statements a
+// form, the last two side by side, and up to four forms at once.
 func (s *Service) Dashboard(ctx context.Context, u reporting.User, now time.Time, recent int) ([]FormSummary, error) {
 	if recent <= 0 {
 		recent = 6
@@ -197,42 +200,51 @@ func (s *Service) Dashboard(ctx context.Context, u reporting.User, now time.Time
 		return nil, err
 	}
 	scope := reporting.ScopeOf(u)
-	var out []FormSummary
-	for _, f := range forms {
-		periods, err := s.st.Periods(ctx, store.PeriodFilter{FormCode: f.Code})
-		if err != nil {
-			return nil, err
-		}
-		var shown []store.PeriodRow
-		var ids []int64
-		for _, p := range periods {
-			if len(shown) == recent {
-				break
+	out := make([]FormSummary, len(forms))
+	// A form's latest period with its groups and the others' totals are
+	// independent statements: run them, and the forms, side by side.
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(4)
+	for i, f := range forms {
+		out[i].Form = f
+		g.Go(func() error {
+			shown, err := s.st.RecentPeriods(gctx, f.Code, now, recent)
+			if err != nil || len(shown) == 0 {
+				return err
 			}
-			if !p.OpensAt.After(now) && p.Obligations > 0 {
-				shown, ids = append(shown, p), append(ids, p.ID)
+			ids := make([]int64, len(shown))
+			for j, p := range shown {
+				ids[j] = p.ID
 			}
-		}
-		fs := FormSummary{Form: f}
-		if len(shown) > 0 {
-			latest, err := s.st.PeriodCompliance(ctx, shown[0].ID, now, scope)
-			if err != nil {
-				return nil, fmt.Errorf("dashboard of %s: %w", f.Code, err)
-			}
-			totals, err := s.st.PeriodTotals(ctx, ids[1:], now, scope)
-			if err != nil {
-				return nil, fmt.Errorf("dashboard of %s: %w", f.Code, err)
+			var (
+				latest store.Compliance
+				totals map[int64]store.ComplianceCounts
+			)
+			fg, fctx := errgroup.WithContext(gctx)
+			fg.Go(func() (err error) {
+				latest, err = s.st.PeriodCompliance(fctx, ids[0], now, scope)
+				return err
+			})
+			fg.Go(func() (err error) {
+				totals, err = s.st.PeriodTotals(fctx, ids[1:], now, scope)
+				return err
+			})
+			if err := fg.Wait(); err != nil {
+				return fmt.Errorf("dashboard of %s: %w", f.Code, err)
 			}
 			if latest.Total.Obliged > 0 {
-				fs.Periods = append(fs.Periods, latest)
+				out[i].Periods = append(out[i].Periods, latest)
 			}
 			for _, p := range shown[1:] {
 				if t, ok := totals[p.ID]; ok && t.Obliged > 0 {
-					fs.Periods = append(fs.Periods, store.Compliance{Period: p, PeriodID: p.ID, At: now, Total: t})
+					out[i].Periods = append(out[i].Periods, store.Compliance{Period: p, PeriodID: p.ID, At: now, Total: t})
 				}
 			}
-		}
-		out = append(out, fs)
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -266,20 +278,24 @@ func (s *Service) PeriodPage(ctx context.Context, u reporting.User, at time.Time
 	if err != nil {
 		return PeriodPage{}, err
 	}
-	c, err := s.st.PeriodCompliance(ctx, periodID, at, scope)
-	if err != nil {
+	v := PeriodPage{CanDecide: reporting.AuthorizeDeadlines(u) == nil, CanReport: true}
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) {
+		v.Compliance, err = s.st.PeriodCompliance(gctx, periodID, at, scope)
+		return err
+	})
+	g.Go(func() (err error) {
+		v.Units, err = s.st.PeriodUnits(gctx, periodID, at, scope, f)
+		return err
+	})
+	g.Go(func() (err error) {
+		v.Owing, err = s.st.PeriodUnits(gctx, periodID, at, scope, store.PeriodUnitFilter{Statuses: reporting.OwingStatuses, Limit: OwingShown})
+		return err
+	})
+	if err := g.Wait(); err != nil {
 		return PeriodPage{}, err
 	}
-	units, err := s.st.PeriodUnits(ctx, periodID, at, scope, f)
-	if err != nil {
-		return PeriodPage{}, err
-	}
-	owing, err := s.st.PeriodUnits(ctx, periodID, at, scope, store.PeriodUnitFilter{Statuses: reporting.OwingStatuses, Limit: OwingShown})
-	if err != nil {
-		return PeriodPage{}, err
-	}
-	return PeriodPage{Compliance: c, Units: units, Owing: owing,
-		CanDecide: reporting.AuthorizeDeadlines(u) == nil, CanReport: true}, nil
+	return v, nil
 }
 
 // PeriodOwing lists every unit in u's scope still owing period periodID's

@@ -236,6 +236,32 @@ func (s *Store) Periods(ctx context.Context, f PeriodFilter) ([]PeriodRow, error
 	return out, nil
 }
 
+// RecentPeriods lists form formCode's latest n periods (by data window)
+// opened by now that oblige some unit, newest first: a dashboard's. Only
+// those n periods' obligations are counted.
+func (s *Store) RecentPeriods(ctx context.Context, formCode string, now time.Time, n int) ([]PeriodRow, error) {
+	rows, err := s.q.Query(ctx, `
+		WITH recent AS (
+			SELECT p.* FROM periods p
+			WHERE p.form_code = $1 AND p.opens_at <= $2 AND EXISTS (SELECT FROM obligations o WHERE o.period_id = p.id)
+			ORDER BY p.data_to DESC, p.periodicity
+			LIMIT $3
+		)
+		SELECT p.id, p.form_code, p.form_version_id, fv.version, p.periodicity, p.key, p.label,
+		       p.data_from, p.data_to, p.opens_at, p.deadline, p.locks_at,
+		       (SELECT count(*) FROM obligations o WHERE o.period_id = p.id)
+		FROM recent p JOIN form_versions fv ON fv.id = p.form_version_id
+		ORDER BY p.data_to DESC, p.periodicity`, formCode, now, n)
+	if err != nil {
+		return nil, fmt.Errorf("recent periods of %s: %w", formCode, err)
+	}
+	out, err := pgx.CollectRows(rows, scanPeriod)
+	if err != nil {
+		return nil, fmt.Errorf("recent periods of %s: %w", formCode, err)
+	}
+	return out, nil
+}
+
 // Period reads one period by id.
 func (s *Store) Period(ctx context.Context, id int64) (PeriodRow, error) {
 	rows, err := s.q.Query(ctx, `
