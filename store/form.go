@@ -66,6 +66,20 @@ const (
 // an advisory lock, so concurrent syncs of one change add one version.
 // Results come in the order of files.
 func (s *Store) SyncForms(ctx context.Context, files []FormSource) ([]FormSync, error) {
+	return s.syncForms(ctx, files, false)
+}
+
+// SyncShippedForms is SyncForms for the definitions shipped in the binary,
+// as serve and demo load them at every start: a file whose exact text the
+// form has had before — in any version — adds nothing, so a version an
+// administrator loaded since (baocao forms load, the forms page) stays the
+// latest across restarts. A shipped file that changed (an upgrade) still
+// becomes the latest version.
+func (s *Store) SyncShippedForms(ctx context.Context, files []FormSource) ([]FormSync, error) {
+	return s.syncForms(ctx, files, true)
+}
+
+func (s *Store) syncForms(ctx context.Context, files []FormSource, shipped bool) ([]FormSync, error) {
 	var (
 		codes, checksums, titles, definitions, sources []string
 		seen                                           = map[string]bool{}
@@ -122,6 +136,7 @@ func (s *Store) SyncForms(ctx context.Context, files []FormSource) ([]FormSync, 
 				SELECT s.code, COALESCE(l.version, 0) + 1, s.checksum, s.title, s.definition::jsonb, s.source
 				FROM src s LEFT JOIN latest l ON l.form_code = s.code
 				WHERE l.checksum IS DISTINCT FROM s.checksum
+				  AND NOT ($6 AND EXISTS (SELECT FROM form_versions x WHERE x.form_code = s.code AND x.checksum = s.checksum))
 				RETURNING form_code, id, version
 			)
 			SELECT s.code, a.id IS NOT NULL, COALESCE(a.id, l.id), COALESCE(a.version, l.version)
@@ -129,7 +144,7 @@ func (s *Store) SyncForms(ctx context.Context, files []FormSource) ([]FormSync, 
 			LEFT JOIN added a ON a.form_code = s.code
 			LEFT JOIN latest l ON l.form_code = s.code
 			ORDER BY s.ord`,
-			codes, checksums, titles, definitions, sources)
+			codes, checksums, titles, definitions, sources, shipped)
 		if err != nil {
 			return fmt.Errorf("insert form versions: %w", err)
 		}

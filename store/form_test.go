@@ -267,3 +267,39 @@ func TestSyncFormsConcurrent(t *testing.T) {
 		t.Errorf("%d versions stored, want 6", versions)
 	}
 }
+
+// TestSyncShippedFormsKeepsAnAdministratorsVersion: at every start the
+// shipped definitions are synced; one the form already had in any version
+// adds nothing, so a version loaded by an administrator since stays the
+// latest; a shipped file that changed (an upgrade) becomes the latest; an
+// administrator going back to an old text gets a new version of it.
+func TestSyncShippedFormsKeepsAnAdministratorsVersion(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := storetest.Tx(t)
+	shipped1, admin2, shipped3 := formSource("T-SHIP", "Biểu gốc"), formSource("T-SHIP", "Biểu do quản trị sửa"), formSource("T-SHIP", "Biểu gốc, bản nâng cấp")
+	steps := []struct {
+		name    string
+		sync    func(context.Context, []store.FormSource) ([]store.FormSync, error)
+		file    store.FormSource
+		want    string
+		current string
+	}{
+		{"first start", s.SyncShippedForms, shipped1, "T-SHIP: created (version 1)", "Biểu gốc"},
+		{"the administrator loads a version", s.SyncForms, admin2, "T-SHIP: new version 2", "Biểu do quản trị sửa"},
+		{"a restart with the same binary", s.SyncShippedForms, shipped1, "T-SHIP: unchanged (version 2)", "Biểu do quản trị sửa"},
+		{"an upgrade ships a changed form", s.SyncShippedForms, shipped3, "T-SHIP: new version 3", "Biểu gốc, bản nâng cấp"},
+		{"the administrator goes back to the first text", s.SyncForms, shipped1, "T-SHIP: new version 4", "Biểu gốc"},
+		{"and restarts", s.SyncShippedForms, shipped3, "T-SHIP: unchanged (version 4)", "Biểu gốc"},
+	}
+	for _, st := range steps {
+		got, err := st.sync(ctx, []store.FormSource{st.file})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cur, err := s.FormByCode(ctx, "T-SHIP")
+		if statuses(got) != st.want || err != nil || cur.Title != st.current {
+			t.Errorf("%s: %s, current %q (%v); want %s, %q", st.name, statuses(got), cur.Title, err, st.want, st.current)
+		}
+	}
+}

@@ -87,7 +87,7 @@ func (a *app) syncForms(ctx context.Context, st *store.Store) error {
 	if err != nil {
 		return err
 	}
-	res, err := st.SyncForms(ctx, formSources(files))
+	res, err := st.SyncShippedForms(ctx, formSources(files))
 	if err != nil {
 		return err
 	}
