@@ -117,12 +117,15 @@ func TestLoadFormYAML(t *testing.T) {
 			return err
 		},
 		"inspector's history": func() error { _, err := svc.FormHistory(ctx, inspector, "NAP-THU"); return err },
-		"empty": func() error { _, err := svc.LoadFormYAML(ctx, admin, now, "nap-thu.yaml", nil, false); return err },
+		"empty":               func() error { _, err := svc.LoadFormYAML(ctx, admin, now, "nap-thu.yaml", nil, false); return err },
 		"huge": func() error {
 			_, err := svc.LoadFormYAML(ctx, admin, now, "nap-thu.yaml", []byte(formV1+strings.Repeat("#", ops.MaxFormYAML)), false)
 			return err
 		},
-		"not yaml": func() error { _, err := svc.LoadFormYAML(ctx, admin, now, "nap-thu.xlsx", []byte(formV1), false); return err },
+		"not yaml": func() error {
+			_, err := svc.LoadFormYAML(ctx, admin, now, "nap-thu.xlsx", []byte(formV1), false)
+			return err
+		},
 	} {
 		if err := try(); err == nil {
 			t.Errorf("%s: accepted", name)
