@@ -40,6 +40,12 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /submissions/{id}", s.handleSubmissionPage)
 	mux.HandleFunc("POST /submissions/{id}/review", s.handleSubmissionReview)
 	mux.HandleFunc("GET /outbox", s.handleOutboxPage)
+	mux.HandleFunc("GET /admin/forms", s.handleAdminForms)
+	mux.HandleFunc("POST /admin/forms", s.handleAdminFormsLoad)
+	mux.HandleFunc("GET /admin/forms/{code}", s.handleAdminForm)
+	mux.HandleFunc("GET /admin/forms/{code}/versions/{file}", s.handleAdminFormSource)
+	mux.HandleFunc("GET /admin/audit", s.handleAdminAudit)
+	mux.HandleFunc("GET /admin/audit.csv", s.handleAdminAuditCSV)
 	mux.HandleFunc("/", s.handleNotFound)
 
 	// The JSON API. Each API path also answers its other methods with a

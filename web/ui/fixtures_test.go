@@ -103,6 +103,9 @@ func pageFixtures() map[string][]Page {
 			Content: componentsFixture{Table: fixtureTable(), Pager: fixturePager(), Bars: fixtureBars(), Lines: fixtureLines()},
 		}},
 	}
+	for name, ps := range adminPageFixtures() {
+		pages[name] = ps
+	}
 	for name, ps := range pageFixturesOfWeb() {
 		pages[name] = ps
 	}
@@ -138,6 +141,8 @@ func partialFixtures() map[string]any {
 		"line-chart":    fixtureLines(),
 		"values":        fxSubmissionView(),
 		"value":         reporting.Value{Raw: "1234.5", Num: "1234.5"},
+		"form-spec":     fxFormSpec(),
+		"form-diff":     fxDiff(),
 	}
 }
 

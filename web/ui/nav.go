@@ -30,6 +30,8 @@ var navByRole = map[reporting.Role][]NavItem{
 		{"dashboard", navDashboard, "/dashboard"},
 		{"periods", navPeriods, "/periods"},
 		{"outbox", navOutbox, "/outbox"},
+		{"admin-forms", navAdminForms, "/admin/forms"},
+		{"admin-audit", navAdminAudit, "/admin/audit"},
 	},
 }
 

@@ -14,6 +14,8 @@ const (
 	navDashboard   = "Tình hình báo cáo"
 	navPeriods     = "Kỳ báo cáo"
 	navOutbox      = "Thư nhắc đã gửi"
+	navAdminForms  = "Biểu mẫu"
+	navAdminAudit  = "Nhật ký"
 
 	flashInfoLabel    = "Thông tin"
 	flashSuccessLabel = "Thành công"

@@ -1,0 +1,132 @@
+package ui
+
+import (
+	"time"
+
+	"baocao/ops"
+	"baocao/reporting"
+)
+
+// The data of the administrator's pages.
+
+// FormsAdminPage is the data of the "admin-forms" page: every form, and
+// the outcome of checking or loading a definition file.
+type FormsAdminPage struct {
+	Forms []FormRow
+	Load  *FormLoadView
+}
+
+// FormRow is one form on the list.
+type FormRow struct {
+	Code, Title string
+	Version     int // the current one
+	Versions    int // how many it has had
+	LoadedAt    time.Time
+	Kinds       []string // Vietnamese labels
+	Schedules   []string // in words
+	Href        string
+}
+
+// FormLoadView is what checking or loading a definition file found.
+type FormLoadView struct {
+	FileName string
+	Problems []ops.FormProblem
+	// Spec is the file's form, when it has no problem; Diff its difference
+	// from the current version (From 0 for a new form).
+	Spec *FormSpec
+	Diff *DiffView
+	// Stored says what loading stored ("" for a check).
+	Stored string
+}
+
+// FormPage is the data of the "admin-form" page: a form's versions, one of
+// them shown as its template shows it, and the difference between two.
+type FormPage struct {
+	Code, Title    string
+	Versions       []VersionRow
+	Shown          FormSpec
+	Diff           *DiffView
+	VersionOptions []Option // for the "shown" choice
+	FromOptions    []Option // for the comparison
+	ToOptions      []Option
+}
+
+// VersionRow is one version of a form.
+type VersionRow struct {
+	Version   int
+	LoadedAt  time.Time
+	Periods   int
+	Checksum  string // shortened
+	Href      string // the page showing it
+	SourceURL string // its YAML
+}
+
+// FormSpec is a form version in words.
+type FormSpec struct {
+	Version   int // 0: a file not loaded
+	Code      string
+	Title     string
+	Kinds     []string
+	Schedules []string
+	Sections  []SectionSpec
+	Rules     []RuleSpec
+}
+
+// SectionSpec is one section of a FormSpec.
+type SectionSpec struct {
+	Title  string
+	Fields []FieldSpec
+}
+
+// FieldSpec is one field of a FormSpec: its code, label and what the
+// template tells the clerk about it.
+type FieldSpec struct {
+	Code, Label, Hint string
+	Aggregate         string // how it adds up over units, in words
+}
+
+// RuleSpec is one cross-field rule in words: the message the clerk gets,
+// the expression, and whether it blocks the upload.
+type RuleSpec struct {
+	Message, Expr string
+	Blocking      bool
+}
+
+// DiffView is the difference between two versions of a form (To 0: the
+// file being loaded).
+type DiffView struct {
+	From, To     int
+	Empty        bool
+	Added        []FieldSpec
+	Removed      []FieldSpec
+	Changed      []reporting.FieldChange
+	RulesAdded   []RuleSpec
+	RulesRemoved []RuleSpec
+	Settings     []reporting.AttrChange
+}
+
+// AuditPage is the data of the "admin-audit" page: the audit trail,
+// filtered, newest first.
+type AuditPage struct {
+	Filter        AuditFilter
+	ActionOptions []Option
+	Events        []AuditRow
+	Limit         int  // at most this many shown
+	More          bool // the filter keeps more than Limit
+	CSVHref       string
+	Error         string // a filter that could not be read
+}
+
+// AuditFilter is the audit page's filter as typed (dates dd/mm/yyyy).
+type AuditFilter struct {
+	Actor, Action, ObjectType, ObjectID, Since, Until string
+}
+
+// AuditRow is one audit event.
+type AuditRow struct {
+	At                   time.Time
+	Actor                string
+	Action, ActionLabel  string
+	ObjectType, ObjectID string
+	Details              string // compact JSON
+}

@@ -1,0 +1,68 @@
+package ui
+
+import (
+	"net/http"
+	"time"
+
+	"baocao/ops"
+	"baocao/reporting"
+)
+
+var fixtureAdmin = &reporting.User{ID: 1, Email: "quantri@snv.gov.vn", Name: "Lê Văn Quản", Role: reporting.RoleAdmin, Active: true}
+
+func fxFormSpec() FormSpec {
+	return FormSpec{Version: 2, Code: "DCCS-XA", Title: "Báo cáo thực hiện dân chủ ở cơ sở (cấp xã)", Kinds: []string{"UBND cấp xã"},
+		Schedules: []string{"6 tháng, từ 15/12/2023; hạn nộp 2 ngày làm việc sau ngày chốt số liệu"},
+		Sections: []SectionSpec{{Title: "I. Công khai thông tin", Fields: []FieldSpec{
+			{Code: "so_cuoc", Label: "Số cuộc tiếp xúc cử tri", Hint: "Số cuộc tiếp xúc cử tri (cuộc). Số nguyên từ 0 trở lên. Bắt buộc.", Aggregate: "cộng tổng"},
+			{Code: "ty_le", Label: "Tỷ lệ nội dung được công khai", Hint: "Tỷ lệ nội dung được công khai. Tỷ lệ % từ 0 đến 100.", Aggregate: "bình quân"},
+		}}},
+		Rules: []RuleSpec{{Message: "Số cuộc có người dân tham gia không quá tổng số cuộc", Expr: "so_cuoc_dan <= so_cuoc", Blocking: true},
+			{Message: "Tỷ lệ thấp bất thường, xin giải trình", Expr: "ty_le >= 50"}},
+	}
+}
+
+func fxDiff() DiffView {
+	return DiffView{From: 1, To: 2, Settings: []reporting.AttrChange{{Key: "title", Old: "Báo cáo cấp xã", New: "Báo cáo thực hiện dân chủ ở cơ sở (cấp xã)"}},
+		Added:      []FieldSpec{fxFormSpec().Sections[0].Fields[1]},
+		Removed:    []FieldSpec{{Code: "ghi_chu", Label: "Ghi chú"}},
+		Changed:    []reporting.FieldChange{{Code: "so_cuoc", Label: "Số cuộc tiếp xúc cử tri", Attrs: []reporting.AttrChange{{Key: "max", Old: "", New: "500"}}}},
+		RulesAdded: []RuleSpec{fxFormSpec().Rules[1]}}
+}
+
+func adminPageFixtures() map[string][]Page {
+	loaded := time.Date(2026, time.November, 2, 10, 30, 0, 0, time.UTC)
+	forms := []FormRow{{Code: "DCCS-XA", Title: fxFormSpec().Title, Version: 2, Versions: 2, LoadedAt: loaded, Kinds: []string{"UBND cấp xã"},
+		Schedules: fxFormSpec().Schedules, Href: "/admin/forms/DCCS-XA"}}
+	spec, diff := fxFormSpec(), fxDiff()
+	return map[string][]Page{
+		"admin-forms": {
+			{Title: "Biểu mẫu", User: fixtureAdmin, CSRF: fixtureCSRF, Nav: "admin-forms", Content: FormsAdminPage{Forms: forms}},
+			{Title: "Biểu mẫu", User: fixtureAdmin, CSRF: fixtureCSRF, Status: http.StatusUnprocessableEntity, Content: FormsAdminPage{Forms: forms,
+				Load: &FormLoadView{FileName: "dccs-xa.yaml", Problems: []ops.FormProblem{
+					{File: "dccs-xa.yaml", Where: "field so_cuoc", Reason: `unknown type "integer" (want int, decimal, percent, choice, date or text)`},
+					{File: "dccs-xa.yaml", Reason: "no schedule: a form needs at least one"}}}}},
+			{Title: "Biểu mẫu", User: fixtureAdmin, CSRF: fixtureCSRF, Content: FormsAdminPage{Forms: forms,
+				Load: &FormLoadView{FileName: "dccs-xa.yaml", Spec: &spec, Diff: &diff, Stored: "Đã nạp biểu mẫu DCCS-XA phiên bản 3."}}},
+			{Title: "Biểu mẫu", User: fixtureAdmin, CSRF: fixtureCSRF, Content: FormsAdminPage{}},
+		},
+		"admin-form": {
+			{Title: "DCCS-XA", User: fixtureAdmin, CSRF: fixtureCSRF, Nav: "admin-forms", Content: FormPage{Code: "DCCS-XA", Title: spec.Title,
+				Versions: []VersionRow{{Version: 2, LoadedAt: loaded, Periods: 3, Checksum: "0123456789ab", Href: "/admin/forms/DCCS-XA?v=2",
+					SourceURL: "/admin/forms/DCCS-XA/versions/2.yaml"}, {Version: 1, LoadedAt: loaded.AddDate(-1, 0, 0), Periods: 4, Checksum: "ba9876543210",
+					Href: "/admin/forms/DCCS-XA?v=1", SourceURL: "/admin/forms/DCCS-XA/versions/1.yaml"}},
+				Shown: spec, Diff: &diff, VersionOptions: []Option{{Value: "2", Label: "Phiên bản 2", Selected: true}, {Value: "1", Label: "Phiên bản 1"}},
+				FromOptions: []Option{{Value: "1", Label: "Phiên bản 1", Selected: true}}, ToOptions: []Option{{Value: "2", Label: "Phiên bản 2", Selected: true}}}},
+			{Title: "DCCS-XA", User: fixtureAdmin, CSRF: fixtureCSRF, Content: FormPage{Code: "NEW", Title: "Biểu mới", Shown: FormSpec{Version: 1, Code: "NEW"}}},
+		},
+		"admin-audit": {
+			{Title: "Nhật ký thao tác", User: fixtureAdmin, CSRF: fixtureCSRF, Nav: "admin-audit", Content: AuditPage{
+				Filter: AuditFilter{Actor: "thanhtra@snv.gov.vn", Since: "01/11/2026"}, ActionOptions: []Option{{Value: "", Label: "Tất cả", Selected: true}},
+				Events: []AuditRow{{At: loaded, Actor: "thanhtra@snv.gov.vn", Action: "submission.review", ActionLabel: "Duyệt báo cáo",
+					ObjectType: "submission", ObjectID: "41", Details: `{"decision":"returned","reason":"Thiếu mục IV"}`}},
+				Limit: 200, CSVHref: "/admin/audit.csv?actor=thanhtra%40snv.gov.vn"}},
+			{Title: "Nhật ký thao tác", User: fixtureAdmin, CSRF: fixtureCSRF, Status: http.StatusUnprocessableEntity, Content: AuditPage{
+				Error: "Ngày “31/02/2026” không đúng dạng ngày/tháng/năm.", Limit: 200, More: true, CSVHref: "/admin/audit.csv"}},
+		},
+	}
+}
