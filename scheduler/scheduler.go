@@ -8,10 +8,13 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/go-co-op/gocron/v2"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"baocao/store"
 )
 
 // Job is one periodic task. Run gets the moment it runs for.
@@ -47,6 +50,9 @@ type Scheduler struct {
 	leader *Leader
 	log    *slog.Logger
 	obs    Observer
+	pool   *pgxpool.Pool
+	// instance names this process in scheduler_runs: host and process id.
+	instance string
 }
 
 // New builds a scheduler whose jobs run every opts.Tick, first at start.
@@ -65,7 +71,7 @@ func New(pool *pgxpool.Pool, opts Options, jobs ...Job) (*Scheduler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create scheduler: %w", err)
 	}
-	s := &Scheduler{cron: cron, leader: leader, log: opts.Logger, obs: opts.Observer}
+	s := &Scheduler{cron: cron, leader: leader, log: opts.Logger, obs: opts.Observer, pool: pool, instance: store.Instance()}
 	for _, j := range jobs {
 		_, err := cron.NewJob(
 			gocron.DurationJob(opts.Tick),
@@ -90,12 +96,41 @@ func (s *Scheduler) runner(j Job, now func() time.Time) func(ctx context.Context
 		if s.obs != nil {
 			s.obs.JobRun(j.Name, err, end.Sub(start), end)
 		}
+		if rerr := s.record(ctx, j.Name, start, end, err); rerr != nil {
+			s.log.WarnContext(ctx, "scheduled job run not recorded", "job", j.Name, "err", rerr)
+		}
 		if err != nil {
 			s.log.ErrorContext(ctx, "scheduled job failed", "job", j.Name, "err", err)
 			return
 		}
 		s.log.DebugContext(ctx, "scheduled job done", "job", j.Name, "duration", end.Sub(start))
 	}
+}
+
+// maxRunError bounds the error text kept of a failed run.
+const maxRunError = 2000
+
+// record keeps job's run (start to end, failed with err unless nil) as its
+// last in scheduler_runs, by the wall clock.
+func (s *Scheduler) record(ctx context.Context, job string, start, end time.Time, err error) error {
+	msg := ""
+	if err != nil {
+		msg = err.Error()
+		if len(msg) > maxRunError {
+			msg = strings.ToValidUTF8(msg[:maxRunError], "")
+		}
+	}
+	_, dbErr := s.pool.Exec(ctx, `
+		INSERT INTO scheduler_runs (job, instance, started_at, finished_at, ok, error, last_ok_at)
+		VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $5 THEN $4::timestamptz END)
+		ON CONFLICT (job) DO UPDATE SET instance = EXCLUDED.instance, started_at = EXCLUDED.started_at,
+			finished_at = EXCLUDED.finished_at, ok = EXCLUDED.ok, error = EXCLUDED.error,
+			last_ok_at = coalesce(EXCLUDED.last_ok_at, scheduler_runs.last_ok_at)`,
+		job, s.instance, start, end, err == nil, msg)
+	if dbErr != nil {
+		return fmt.Errorf("record run of %s: %w", job, dbErr)
+	}
+	return nil
 }
 
 // Start begins running jobs in the background.

@@ -5,6 +5,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"os"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -45,6 +46,12 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	// packed cells (~7 MB), which the server's default 4 MB spilled to
 	// disk (an external merge of 20 ms). Per sort, not per connection; a
 	// URL or server setting can still say otherwise.
+	// The administrator's system page names the scheduler's leader by
+	// its connection's application name: host and process, as the
+	// scheduler records its runs (scheduler.Instance).
+	if _, set := cfg.ConnConfig.RuntimeParams["application_name"]; !set {
+		cfg.ConnConfig.RuntimeParams["application_name"] = "baocao " + Instance()
+	}
 	if _, set := cfg.ConnConfig.RuntimeParams["work_mem"]; !set {
 		cfg.ConnConfig.RuntimeParams["work_mem"] = "32MB"
 	}
@@ -58,6 +65,16 @@ func Open(ctx context.Context, url string) (*Store, error) {
 			cfg.ConnConfig.User, cfg.ConnConfig.Host, cfg.ConnConfig.Port, cfg.ConnConfig.Database, err)
 	}
 	return New(pool), nil
+}
+
+// Instance names this process: its host name and process id
+// ("may-chu-1/4321").
+func Instance() string {
+	host, err := os.Hostname()
+	if err != nil {
+		host = "?"
+	}
+	return fmt.Sprintf("%s/%d", host, os.Getpid())
 }
 
 // New wraps an existing pool.

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"baocao/config"
 	"baocao/metrics"
 	"baocao/ops"
 	"baocao/reporting"
@@ -77,6 +78,9 @@ type envOptions struct {
 	// Metrics observes ops and the server (env.metrics) and serves them
 	// at /metrics.
 	Metrics bool
+	// Settings and LeaderLock are web.Options', for the system page.
+	Settings   []config.Setting
+	LeaderLock int64
 }
 
 // env is the whole web app over a database of its own (storetest.Open):
@@ -143,7 +147,8 @@ func newEnv(t testing.TB, o *envOptions) *env {
 	}
 	oo := ops.Options{Secret: storetest.Secret, MaxUploadBytes: opts.MaxUploadBytes, Location: hcm,
 		BaseURL: base, Logger: logger}
-	wo := web.Options{Store: st, Logger: logger, SessionTTL: sessionTTL, Now: e.clock.Now}
+	wo := web.Options{Store: st, Logger: logger, SessionTTL: sessionTTL, Now: e.clock.Now, Settings: opts.Settings,
+		LeaderLock: opts.LeaderLock}
 	if opts.Metrics {
 		e.metrics = metrics.New(st, metrics.Options{Now: e.clock.Now, Logger: logger})
 		oo.Observer, wo.Observer, wo.Metrics = e.metrics, e.metrics, e.metrics.Handler()

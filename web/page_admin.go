@@ -467,3 +467,44 @@ func auditRow(e store.AuditEvent) ui.AuditRow {
 	}
 	return row
 }
+
+// handleAdminSystem shows the build, the schema's migrations, the
+// scheduler's leader and each job's last run, the database's size and the
+// settings in force (secrets masked).
+func (s *Server) handleAdminSystem(w http.ResponseWriter, r *http.Request) {
+	u, ok := s.signedIn(w, r)
+	if !ok {
+		return
+	}
+	st, err := s.opts.Ops.System(r.Context(), u, s.opts.LeaderLock)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	b := s.opts.Build
+	p := ui.SystemPage{Version: b.Version, Revision: b.Revision, BuildTime: b.Time, Instance: store.Instance(), Status: st,
+		DatabaseSize: byteWords(st.DatabaseBytes), Settings: s.opts.Settings}
+	for _, m := range st.Migrations {
+		if !m.Applied {
+			p.Pending++
+		}
+	}
+	for _, t := range st.Tables {
+		p.Tables = append(p.Tables, ui.TableRow{Name: t.Name, Size: byteWords(t.Bytes), Rows: t.Rows})
+	}
+	s.page(w, r, "admin-system", "Hệ thống", "admin-system", p)
+}
+
+// byteWords writes a size the Vietnamese way: "9,1 MB", "512 KB".
+func byteWords(n int64) string {
+	units := []string{"B", "KB", "MB", "GB", "TB"}
+	x, i := float64(n), 0
+	for x >= 1024 && i < len(units)-1 {
+		x, i = x/1024, i+1
+	}
+	places := 1
+	if i == 0 || x >= 100 {
+		places = 0
+	}
+	return vi.Float(x, places) + " " + units[i]
+}

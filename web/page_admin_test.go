@@ -2,12 +2,20 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
+	"errors"
 	"io"
+	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
+
+	"baocao/config"
+	"baocao/scheduler"
+	"baocao/store"
 )
 
 // formPost is the forms page's upload of a definition file: the file, the
@@ -168,4 +176,59 @@ func readBody(t *testing.T, r *http.Response) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestAdminSystemPage: the system page names the instance leading the
+// scheduler and each job's last run with its error, says the schema is up
+// to date, shows the settings with the secrets masked, and is the
+// administrator's alone.
+func TestAdminSystemPage(t *testing.T) {
+	t.Parallel()
+	var c config.Config
+	c.SMTP.Host, c.SMTP.Password = "mail.tinh.gov.vn", "mat-khau-thu-rat-bi-mat"
+	// The page's leader lock, held by hand below: the scheduler that runs
+	// the job gives its own up when it stops.
+	const lock = 990_001
+	e := newEnv(t, &envOptions{Settings: c.Settings(), LeaderLock: lock})
+	w := e.do(t, request{method: http.MethodGet, target: "/admin/system", cookie: e.token(t, "admin")})
+	if body := w.Body.String(); w.Code != http.StatusOK || !strings.Contains(body, "Không máy nào đang chạy các việc định kỳ") {
+		t.Fatalf("no leader: %d\n%s", w.Code, body)
+	}
+	leader := scheduler.NewLeader(e.st.Pool(), lock, slog.New(slog.DiscardHandler))
+	if err := leader.IsLeader(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { leader.Resign(context.Background()) })
+	sc, err := scheduler.New(e.st.Pool(), scheduler.Options{Tick: time.Hour, Location: time.UTC, Logger: slog.New(slog.DiscardHandler)},
+		scheduler.Job{Name: "gui-thu", Run: func(context.Context, time.Time) error { return errors.New("máy chủ thư không trả lời") }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc.Start()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var n int
+		e.st.Pool().QueryRow(t.Context(), `SELECT count(*) FROM scheduler_runs WHERE job = 'gui-thu'`).Scan(&n) //nolint:errcheck
+		if n == 1 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	sc.Shutdown(t.Context()) //nolint:errcheck
+	w = e.do(t, request{method: http.MethodGet, target: "/admin/system", cookie: e.token(t, "admin")})
+	body := w.Body.String()
+	for _, want := range []string{"baocao " + store.Instance(), "<code>gui-thu</code>", "máy chủ thư không trả lời", "Đã cập nhật",
+		"<code>smtp.host</code></td><td>mail.tinh.gov.vn", "<code>obligations</code>"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("system page: no %q", want)
+		}
+	}
+	if strings.Contains(body, "mat-khau-thu-rat-bi-mat") {
+		t.Error("the SMTP password shows")
+	}
+	for _, who := range []string{"clerk-c1", "supervisor-d1", "inspector"} {
+		if w := e.do(t, request{method: http.MethodGet, target: "/admin/system", cookie: e.token(t, who)}); w.Code != http.StatusForbidden {
+			t.Errorf("%s: %d, want 403", who, w.Code)
+		}
+	}
 }

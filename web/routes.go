@@ -46,6 +46,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /admin/forms/{code}/versions/{file}", s.handleAdminFormSource)
 	mux.HandleFunc("GET /admin/audit", s.handleAdminAudit)
 	mux.HandleFunc("GET /admin/audit.csv", s.handleAdminAuditCSV)
+	mux.HandleFunc("GET /admin/system", s.handleAdminSystem)
 	mux.HandleFunc("/", s.handleNotFound)
 
 	// The JSON API. Each API path also answers its other methods with a

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"time"
 
+	"baocao/config"
 	"baocao/ops"
 	"baocao/store"
 	"baocao/web/ui"
@@ -42,6 +43,9 @@ type Options struct {
 	// Metrics, when set, is served at GET /metrics (the Prometheus
 	// exposition).
 	Metrics http.Handler
+	// Settings are the configuration in force, secrets masked, for the
+	// administrator's system page.
+	Settings []config.Setting
 }
 
 // Observer is told of every answered request: the ServeMux pattern that

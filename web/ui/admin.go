@@ -3,8 +3,10 @@ package ui
 import (
 	"time"
 
+	"baocao/config"
 	"baocao/ops"
 	"baocao/reporting"
+	"baocao/store"
 )
 
 // The data of the administrator's pages.
@@ -129,4 +131,21 @@ type AuditRow struct {
 	Action, ActionLabel  string
 	ObjectType, ObjectID string
 	Details              string // compact JSON
+}
+
+// SystemPage is the data of the "admin-system" page.
+type SystemPage struct {
+	Version, Revision, BuildTime string
+	Instance                     string // the instance answering
+	Status                       store.SystemStatus
+	Pending                      int    // migrations not applied
+	DatabaseSize                 string // in words ("9,1 MB")
+	Tables                       []TableRow
+	Settings                     []config.Setting
+}
+
+// TableRow is one table's size in words.
+type TableRow struct {
+	Name, Size string
+	Rows       int64
 }

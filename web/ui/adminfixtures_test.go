@@ -4,8 +4,10 @@ import (
 	"net/http"
 	"time"
 
+	"baocao/config"
 	"baocao/ops"
 	"baocao/reporting"
+	"baocao/store"
 )
 
 var fixtureAdmin = &reporting.User{ID: 1, Email: "quantri@snv.gov.vn", Name: "Lê Văn Quản", Role: reporting.RoleAdmin, Active: true}
@@ -54,6 +56,18 @@ func adminPageFixtures() map[string][]Page {
 				Shown: spec, Diff: &diff, VersionOptions: []Option{{Value: "2", Label: "Phiên bản 2", Selected: true}, {Value: "1", Label: "Phiên bản 1"}},
 				FromOptions: []Option{{Value: "1", Label: "Phiên bản 1", Selected: true}}, ToOptions: []Option{{Value: "2", Label: "Phiên bản 2", Selected: true}}}},
 			{Title: "DCCS-XA", User: fixtureAdmin, CSRF: fixtureCSRF, Content: FormPage{Code: "NEW", Title: "Biểu mới", Shown: FormSpec{Version: 1, Code: "NEW"}}},
+		},
+		"admin-system": {
+			{Title: "Hệ thống", User: fixtureAdmin, CSRF: fixtureCSRF, Nav: "admin-system", Content: SystemPage{Version: "v1.4.0", Revision: "1a2b3c4d",
+				BuildTime: "2026-12-01T08:00:00Z", Instance: "may-chu-1/4321", DatabaseSize: "9,1 MB", Pending: 0,
+				Status: store.SystemStatus{ServerVersion: "15.20",
+					Migrations: []store.Migration{{Version: 1, Name: "00001_schema.sql", Applied: true, AppliedAt: loaded}},
+					Leader:     &store.SchedulerLeader{PID: 77, Application: "baocao may-chu-1/4321", Client: "10.0.0.5", Since: loaded},
+					Jobs: []store.JobRun{{Job: "open-periods", Instance: "may-chu-1/4321", StartedAt: loaded, FinishedAt: loaded, OK: true, LastOKAt: &loaded},
+						{Job: "deliver-outbox", Instance: "may-chu-1/4321", StartedAt: loaded, FinishedAt: loaded, Error: "dial tcp: connection refused"}}},
+				Tables:   []TableRow{{Name: "obligations", Size: "3,2 MB", Rows: 12000}},
+				Settings: []config.Setting{{Name: "smtp.host", Value: "mail.tinh.gov.vn"}, {Name: "smtp.password", Value: config.Masked}, {Name: "smtp.username"}}}},
+			{Title: "Hệ thống", User: fixtureAdmin, CSRF: fixtureCSRF, Content: SystemPage{Version: "dev", Pending: 2}},
 		},
 		"admin-audit": {
 			{Title: "Nhật ký thao tác", User: fixtureAdmin, CSRF: fixtureCSRF, Nav: "admin-audit", Content: AuditPage{

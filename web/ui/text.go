@@ -16,6 +16,7 @@ const (
 	navOutbox      = "Thư nhắc đã gửi"
 	navAdminForms  = "Biểu mẫu"
 	navAdminAudit  = "Nhật ký"
+	navAdminSystem = "Hệ thống"
 
 	flashInfoLabel    = "Thông tin"
 	flashSuccessLabel = "Thành công"
