@@ -1,0 +1,72 @@
+package web_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"baocao/store/storetest"
+)
+
+// TestAdminPagesInBrowser: an administrator signs in, checks a form
+// definition with three mistakes and sees all three listed with their
+// places, loads a correct one, sees the form's page with its fields as
+// the template describes them, finds the load in the audit trail, and
+// opens the system page; each page passes axe and is photographed at
+// laptop and phone sizes.
+func TestAdminPagesInBrowser(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, &envOptions{Loopback: true})
+	site := "http://" + e.listen(t)
+	admin := e.user(t, "admin")
+	tab := isolatedTab(t)
+	navigate(t, tab, site+"/admin/forms", 200)
+	signIn(t, tab, admin.Email)
+	if loc := location(t, tab); loc != site+"/admin/forms" {
+		t.Fatalf("after signing in: %s, want the forms page", loc)
+	}
+	look(t, tab, "admin-forms")
+
+	sendForm := func(src, button string) {
+		t.Helper()
+		file := writeTemp(t, "nap-web.yaml", []byte(src))
+		if err := chromedp.Do(tab, chromedp.SetUploadFiles(chromedp.CSS("#form-file"), []string{file})); err != nil {
+			t.Fatal(err)
+		}
+		clickAndLoad(t, tab, `button[name=action][value=`+button+`]`)
+	}
+	sendForm(adminFormThreeMistakes, "check")
+	rows := storetest.Eval[[]string](t, tab, `[...document.querySelectorAll('#load-result tbody tr')].map(r => r.innerText)`)
+	if len(rows) != 3 {
+		t.Fatalf("three mistakes: %d rows %q", len(rows), rows)
+	}
+	for i, where := range []string{"section 2", "field so_cuoc", "rule 1"} {
+		if !strings.Contains(strings.Join(rows, "\n"), where) {
+			t.Errorf("mistake %d at %q not listed: %q", i, where, rows)
+		}
+	}
+	look(t, tab, "admin-forms-mistakes")
+
+	sendForm(adminFormV1, "apply")
+	if msg := storetest.Text(t, tab, "#load-result h3"); !strings.Contains(msg, "NAP-WEB phiên bản 1") {
+		t.Errorf("after loading: %q", msg)
+	}
+	clickAndLoad(t, tab, `a[href="/admin/forms/NAP-WEB"]`)
+	if hint := storetest.Text(t, tab, "section[aria-labelledby=spec-title] table tbody"); !strings.Contains(hint, "Số nguyên từ 0 trở lên") {
+		t.Errorf("the form's page: %q", hint)
+	}
+	look(t, tab, "admin-form")
+
+	clickAndLoad(t, tab, `a[href="/admin/audit"]`)
+	if text := storetest.Text(t, tab, "main table.data tbody"); !strings.Contains(text, "Nạp biểu mẫu") || !strings.Contains(text, "NAP-WEB") {
+		t.Errorf("the audit page: %q", text)
+	}
+	look(t, tab, "admin-audit")
+
+	clickAndLoad(t, tab, `a[href="/admin/system"]`)
+	if text := storetest.Text(t, tab, "main"); !strings.Contains(text, "Đã cập nhật") {
+		t.Errorf("the system page: %q", text)
+	}
+	look(t, tab, "admin-system")
+}
