@@ -508,3 +508,53 @@ func byteWords(n int64) string {
 	}
 	return vi.Float(x, places) + " " + units[i]
 }
+
+const msgPeriodsOpened = "Đã mở %d kỳ báo cáo mới với %d nghĩa vụ báo cáo."
+
+// handleAdminPeriods lists a form's periods (?form=, the first form by
+// default): window, each kind's deadlines and how many filed, lock date.
+func (s *Server) handleAdminPeriods(w http.ResponseWriter, r *http.Request) {
+	u, ok := s.signedIn(w, r)
+	if !ok {
+		return
+	}
+	forms, err := s.opts.Ops.Forms(r.Context(), u)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	code := r.URL.Query().Get("form")
+	if code == "" && len(forms) > 0 {
+		code = forms[0].Current.Form.Code
+	}
+	p := ui.AdminPeriodsPage{FormCode: code}
+	for _, f := range forms {
+		c := f.Current.Form.Code
+		p.FormOptions = append(p.FormOptions, ui.Option{Value: c, Label: c + " — " + f.Current.Form.Title, Selected: c == code})
+	}
+	ps, kinds, err := s.opts.Ops.AdminPeriods(r.Context(), u, code)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	byPeriod := map[int64][]ui.KindDeadlineRow{}
+	for _, k := range kinds {
+		byPeriod[k.PeriodID] = append(byPeriod[k.PeriodID], ui.KindDeadlineRow{Kind: k.Kind.Label(), Units: k.Units, Filed: k.Filed,
+			Earliest: k.Earliest, Latest: k.Latest, LaterDeadline: k.LaterDeadline})
+	}
+	for _, pr := range ps {
+		p.Periods = append(p.Periods, ui.AdminPeriodRow{PeriodRow: pr, Href: fmt.Sprintf("/periods/%d", pr.ID), Kinds: byPeriod[pr.ID]})
+	}
+	s.page(w, r, "admin-periods", "Quản lý kỳ báo cáo", "admin-periods", p)
+}
+
+// handleAdminPeriodsOpen opens every period due now, as the scheduler
+// would, and goes back to the periods page saying what it opened.
+func (s *Server) handleAdminPeriodsOpen(w http.ResponseWriter, r *http.Request) {
+	u, ok := s.signedIn(w, r)
+	if !ok {
+		return
+	}
+	res, err := s.opts.Ops.OpenDueNow(r.Context(), u, s.now())
+	s.actionDone(w, r, "/admin/periods", err, fmt.Sprintf(msgPeriodsOpened, res.Periods, res.Obligations))
+}

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -16,6 +18,7 @@ import (
 	"baocao/config"
 	"baocao/scheduler"
 	"baocao/store"
+	"baocao/store/storetest"
 )
 
 // formPost is the forms page's upload of a definition file: the file, the
@@ -229,6 +232,63 @@ func TestAdminSystemPage(t *testing.T) {
 	for _, who := range []string{"clerk-c1", "supervisor-d1", "inspector"} {
 		if w := e.do(t, request{method: http.MethodGet, target: "/admin/system", cookie: e.token(t, who)}); w.Code != http.StatusForbidden {
 			t.Errorf("%s: %d, want 403", who, w.Code)
+		}
+	}
+}
+
+// TestAdminPeriodsPage: the administrator's periods page lists the
+// form's periods with each kind's earliest deadline, the units given a
+// later one and how many filed; "open due periods now" opens what is due
+// (nothing twice), says so and is audited; nobody else may do either.
+func TestAdminPeriodsPage(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil)
+	if _, err := e.st.Pool().Exec(t.Context(), `UPDATE obligations SET deadline = deadline + interval '3 days' WHERE period_id = $1 AND unit_code = $2`,
+		e.periodID, e.c2); err != nil {
+		t.Fatal(err)
+	}
+	storetest.Upload(t, e.st, e.periodID, e.c1, e.clock.Now())
+	w := e.do(t, request{method: http.MethodGet, target: "/admin/periods", cookie: e.token(t, "admin")})
+	body := w.Body.String()
+	if w.Code != http.StatusOK || !strings.Contains(body, "(1 đơn vị được gia hạn") || !strings.Contains(body, "đã nộp 1/3") {
+		t.Fatalf("periods page: %d\n%s", w.Code, body)
+	}
+	var before int
+	e.st.Pool().QueryRow(t.Context(), `SELECT count(*) FROM periods`).Scan(&before) //nolint:errcheck
+	e.clock.Advance(200 * 24 * time.Hour)                                           // another half-year has begun
+	admin, _, err := e.st.CreateSession(t.Context(), e.user(t, "admin").ID, time.Hour, e.clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts := []int{before}
+	for i := range 2 { // the second time, nothing is due
+		w = e.do(t, request{method: http.MethodPost, target: "/admin/periods/open", cookie: admin,
+			header: map[string]string{"Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "same-origin"}})
+		if w.Code != http.StatusSeeOther || w.Header().Get("Location") != "/admin/periods" {
+			t.Fatalf("open now %d: %d to %s %s", i, w.Code, w.Header().Get("Location"), w.Body)
+		}
+		var after int
+		e.st.Pool().QueryRow(t.Context(), `SELECT count(*) FROM periods`).Scan(&after) //nolint:errcheck
+		counts = append(counts, after)
+		events, err := e.svc.AuditTrail(t.Context(), e.user(t, "admin"), store.AuditFilter{Action: "periods.open"})
+		if err != nil || len(events) != i+1 {
+			t.Fatalf("audit after open %d: %d events, %v", i, len(events), err)
+		}
+		if d, _ := json.Marshal(events[0].Details); !strings.Contains(string(d), fmt.Sprintf(`"periods":%d,`, after-counts[i])) {
+			t.Errorf("open %d: details %s, want %d periods", i, d, after-counts[i])
+		}
+	}
+	if counts[1] <= counts[0] || counts[2] != counts[1] {
+		t.Errorf("periods before, after the first and the second opening: %v", counts)
+	}
+	for _, who := range []string{"clerk-c1", "supervisor-d1", "inspector"} {
+		if w := e.do(t, request{method: http.MethodGet, target: "/admin/periods", cookie: e.token(t, who)}); w.Code != http.StatusForbidden {
+			t.Errorf("%s GET: %d, want 403", who, w.Code)
+		}
+		w := e.do(t, request{method: http.MethodPost, target: "/admin/periods/open", cookie: e.token(t, who),
+			header: map[string]string{"Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "same-origin"}})
+		if w.Code != http.StatusForbidden {
+			t.Errorf("%s opens periods: %d, want 403", who, w.Code)
 		}
 	}
 }

@@ -47,6 +47,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /admin/audit", s.handleAdminAudit)
 	mux.HandleFunc("GET /admin/audit.csv", s.handleAdminAuditCSV)
 	mux.HandleFunc("GET /admin/system", s.handleAdminSystem)
+	mux.HandleFunc("GET /admin/periods", s.handleAdminPeriods)
+	mux.HandleFunc("POST /admin/periods/open", s.handleAdminPeriodsOpen)
 	mux.HandleFunc("/", s.handleNotFound)
 
 	// The JSON API. Each API path also answers its other methods with a

@@ -149,3 +149,27 @@ type TableRow struct {
 	Name, Size string
 	Rows       int64
 }
+
+// AdminPeriodsPage is the data of the "admin-periods" page: a form's
+// periods with their windows, each unit kind's deadlines, lock dates and
+// counts, and the button that opens due periods now.
+type AdminPeriodsPage struct {
+	FormOptions []Option
+	FormCode    string
+	Periods     []AdminPeriodRow
+}
+
+// AdminPeriodRow is one period of the admin periods page.
+type AdminPeriodRow struct {
+	store.PeriodRow
+	Href  string
+	Kinds []KindDeadlineRow
+}
+
+// KindDeadlineRow is one unit kind's deadlines in a period.
+type KindDeadlineRow struct {
+	Kind             string // its label
+	Units, Filed     int
+	Earliest, Latest time.Time
+	LaterDeadline    int
+}

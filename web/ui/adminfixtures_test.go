@@ -69,6 +69,15 @@ func adminPageFixtures() map[string][]Page {
 				Settings: []config.Setting{{Name: "smtp.host", Value: "mail.tinh.gov.vn"}, {Name: "smtp.password", Value: config.Masked}, {Name: "smtp.username"}}}},
 			{Title: "Hệ thống", User: fixtureAdmin, CSRF: fixtureCSRF, Content: SystemPage{Version: "dev", Pending: 2}},
 		},
+		"admin-periods": {
+			{Title: "Quản lý kỳ báo cáo", User: fixtureAdmin, CSRF: fixtureCSRF, Nav: "admin-periods", Content: AdminPeriodsPage{FormCode: "DCCS-XA",
+				FormOptions: []Option{{Value: "DCCS-XA", Label: "DCCS-XA — Báo cáo cấp xã", Selected: true}},
+				Periods: []AdminPeriodRow{{PeriodRow: store.PeriodRow{ID: 12, FormCode: "DCCS-XA", FormVersion: 2, Key: "2026-H1", Label: "6 tháng đầu năm 2026",
+					DataFrom: loaded, DataTo: loaded, OpensAt: loaded, Deadline: loaded, LocksAt: loaded, Obligations: 95}, Href: "/periods/12",
+					Kinds: []KindDeadlineRow{{Kind: "UBND cấp xã", Units: 95, Filed: 80, Earliest: loaded, Latest: loaded.AddDate(0, 0, 5), LaterDeadline: 3}}},
+					{PeriodRow: store.PeriodRow{ID: 13, Key: "2026-H2", Label: "6 tháng cuối năm 2026"}, Href: "/periods/13"}}}},
+			{Title: "Quản lý kỳ báo cáo", User: fixtureAdmin, CSRF: fixtureCSRF, Content: AdminPeriodsPage{}},
+		},
 		"admin-audit": {
 			{Title: "Nhật ký thao tác", User: fixtureAdmin, CSRF: fixtureCSRF, Nav: "admin-audit", Content: AuditPage{
 				Filter: AuditFilter{Actor: "thanhtra@snv.gov.vn", Since: "01/11/2026"}, ActionOptions: []Option{{Value: "", Label: "Tất cả", Selected: true}},

@@ -30,6 +30,7 @@ var navByRole = map[reporting.Role][]NavItem{
 		{"dashboard", navDashboard, "/dashboard"},
 		{"periods", navPeriods, "/periods"},
 		{"outbox", navOutbox, "/outbox"},
+		{"admin-periods", navAdminPeriods, "/admin/periods"},
 		{"admin-forms", navAdminForms, "/admin/forms"},
 		{"admin-audit", navAdminAudit, "/admin/audit"},
 		{"admin-system", navAdminSystem, "/admin/system"},
