@@ -24,6 +24,7 @@ import (
 const (
 	msgNotReported   = "Chưa báo cáo"
 	msgProvinceTotal = "TỔNG CỘNG TOÀN TỈNH"
+	msgTotalOf       = "TỔNG CỘNG TOÀN "
 	msgNoParent      = "(không có đơn vị cấp trên)"
 	// Baseline notes: which period, how many units reported then and now,
 	// and how far the two periods' units differ.
@@ -377,7 +378,8 @@ type Consolidation struct {
 	Fields   []Field
 	PeriodID int64
 	Period   Period
-	// Province is the name of the root unit, for titles.
+	// Province is the name of the root unit when the report is made (the
+	// body that issues it), for titles.
 	Province     string
 	AcceptedOnly bool
 	Scope        UnitScope
@@ -392,6 +394,13 @@ type Consolidation struct {
 	// YearAgo the same period a year earlier; nil when not stored.
 	Previous *Baseline
 	YearAgo  *Baseline
+}
+
+// TotalLabel names the row of the whole territory after its type: "TỔNG
+// CỘNG TOÀN TỈNH", "TỔNG CỘNG TOÀN THÀNH PHỐ" (see TerritoryOf).
+func (c *Consolidation) TotalLabel() string {
+	_, kind := TerritoryOf(c.Province)
+	return msgTotalOf + strings.ToUpper(kind)
 }
 
 // FieldIndex is the position of the field code in Fields, or -1.
@@ -496,7 +505,7 @@ type Row struct {
 // subtotals, after the province total. Rows point into c.
 func (c *Consolidation) Rows() []Row {
 	rows := make([]Row, 0, len(c.Units)+len(c.Groups)+1)
-	rows = append(rows, Row{Type: RowProvince, Label: c.Total.Label(), Group: &c.Total})
+	rows = append(rows, Row{Type: RowProvince, Label: c.TotalLabel(), Group: &c.Total})
 	kindNo := 0
 	for gi := 0; gi < len(c.Groups); gi++ {
 		kg := &c.Groups[gi]

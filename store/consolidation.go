@@ -92,8 +92,16 @@ func (s *Store) Consolidate(ctx context.Context, q ConsolidationQuery) (*reporti
 			},
 			AcceptedOnly: q.AcceptedOnly, Scope: q.Scope,
 		}
-		if c.Province, err = tx.provinceName(ctx, p.DataTo); err != nil {
+		// Today's root issues the report, whatever the period's was: a
+		// 2025-H2 report made after the provinces merged comes from the
+		// merged province. Before any root existed, the period's.
+		if c.Province, err = tx.provinceName(ctx, q.At); err != nil {
 			return err
+		}
+		if c.Province == "" {
+			if c.Province, err = tx.provinceName(ctx, p.DataTo); err != nil {
+				return err
+			}
 		}
 		if c.Units, err = tx.consolidationUnits(ctx, q, p); err != nil {
 			return err

@@ -78,6 +78,7 @@ func (o Options) withDefaults(c *reporting.Consolidation) Options {
 		}
 	}
 	territory := territory(c.Province)
+	_, kind := reporting.TerritoryOf(c.Province)
 	if o.Issuer == "" {
 		o.Issuer = fmt.Sprintf(txtIssuerDefault, strings.ToUpper(territory))
 	}
@@ -88,10 +89,10 @@ func (o Options) withDefaults(c *reporting.Consolidation) Options {
 		o.Subject = fmt.Sprintf(txtSubject, reporting.LowerFirst(c.Period.Label))
 	}
 	if o.To == "" {
-		o.To = txtToDefault
+		o.To = fmt.Sprintf(txtToDefault, kind)
 	}
 	if o.Recipients == nil {
-		o.Recipients = []string{txtRecipient1, txtRecipient2, txtRecipient3, txtRecipient4}
+		o.Recipients = []string{txtRecipient1, fmt.Sprintf(txtRecipient2, kind), fmt.Sprintf(txtRecipient3, kind), txtRecipient4}
 	}
 	if o.Authority == nil {
 		o.Authority = []string{txtAuthority1, txtAuthority2, txtAuthority3}

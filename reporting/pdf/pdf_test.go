@@ -136,16 +136,28 @@ func TestDateLine(t *testing.T) {
 func TestDefaultsFollowTheProvince(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
-		province, issuer, place string
+		province, issuer, place, council string
 	}{
-		{"Tỉnh Đồng Nai", "ỦY BAN NHÂN DÂN\nTỈNH ĐỒNG NAI", "Đồng Nai"},
-		{"UBND tỉnh Bình Phước", "ỦY BAN NHÂN DÂN\nTỈNH BÌNH PHƯỚC", "Bình Phước"},
-		{norm.NFD.String("Ủy ban nhân dân tỉnh Lâm Đồng"), "ỦY BAN NHÂN DÂN\nTỈNH LÂM ĐỒNG", "Lâm Đồng"},
-		{"Thành phố Hồ Chí Minh", "ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HỒ CHÍ MINH", "Hồ Chí Minh"},
+		{"Tỉnh Đồng Nai", "ỦY BAN NHÂN DÂN\nTỈNH ĐỒNG NAI", "Đồng Nai", "tỉnh"},
+		{"UBND tỉnh Bình Phước", "ỦY BAN NHÂN DÂN\nTỈNH BÌNH PHƯỚC", "Bình Phước", "tỉnh"},
+		{norm.NFD.String("Ủy ban nhân dân tỉnh Lâm Đồng"), "ỦY BAN NHÂN DÂN\nTỈNH LÂM ĐỒNG", "Lâm Đồng", "tỉnh"},
+		{"Thành phố Hồ Chí Minh", "ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HỒ CHÍ MINH", "Hồ Chí Minh", "thành phố"},
+		{"UBND thành phố Đồng Nai", "ỦY BAN NHÂN DÂN\nTHÀNH PHỐ ĐỒNG NAI", "Đồng Nai", "thành phố"},
 	} {
-		o := Options{}.withDefaults(&reporting.Consolidation{Province: tc.province})
+		c := &reporting.Consolidation{Province: tc.province}
+		o := Options{}.withDefaults(c)
 		if o.Issuer != tc.issuer || o.Place != tc.place {
 			t.Errorf("%q: issuer %q, place %q; want %q, %q", tc.province, o.Issuer, o.Place, tc.issuer, tc.place)
+		}
+		// The council and committee addressed are the territory's own.
+		if want := "Thường trực Hội đồng nhân dân " + tc.council; o.To != want {
+			t.Errorf("%q: to %q, want %q", tc.province, o.To, want)
+		}
+		if want := "Thường trực HĐND " + tc.council + ";"; o.Recipients[1] != want {
+			t.Errorf("%q: recipients %q, want %q second", tc.province, o.Recipients, want)
+		}
+		if want := "TỔNG CỘNG TOÀN " + strings.ToUpper(tc.council); c.TotalLabel() != want {
+			t.Errorf("%q: total %q, want %q", tc.province, c.TotalLabel(), want)
 		}
 	}
 }
