@@ -426,7 +426,7 @@ func (c *Consolidation) Group(level GroupLevel, kind UnitKind, parent string) *G
 // Computed reports whether a field consolidates to a number over units.
 func Computed(f Field) bool {
 	switch f.Aggregate {
-	case AggSum, AggAvg, AggMin, AggMax:
+	case AggSum, AggAvg, AggMin, AggMax, AggRatio:
 		return true
 	}
 	return false

@@ -24,7 +24,19 @@ const (
 	AggMax   Aggregate = "max"
 	AggCount Aggregate = "count"
 	AggNone  Aggregate = "none"
+	// AggRatio consolidates a percentage that is the ratio of two other
+	// fields (Field.Ratio) as the ratio of their totals — "tỷ lệ chung" —
+	// not the mean of the units' percentages, which weighs a commune of
+	// 3 matters like one of 300.
+	AggRatio Aggregate = "ratio"
 )
+
+// RatioOf names the two fields a percentage field is the ratio of: the
+// percentage is Numerator / Denominator × 100.
+type RatioOf struct {
+	Numerator   string `yaml:"numerator" json:"numerator"`
+	Denominator string `yaml:"denominator" json:"denominator"`
+}
 
 // Severity of a cross-field rule.
 type Severity string
@@ -69,7 +81,10 @@ type Field struct {
 	Choices   []string  `yaml:"choices" json:"choices,omitempty"`
 	MaxLength int       `yaml:"max_length" json:"max_length,omitempty"`
 	Aggregate Aggregate `yaml:"aggregate" json:"aggregate"`
-	Help      string    `yaml:"help" json:"help,omitempty"`
+	// Ratio, on a percentage field, names the fields it is the ratio of;
+	// its aggregate is then AggRatio.
+	Ratio *RatioOf `yaml:"ratio" json:"ratio,omitempty"`
+	Help  string   `yaml:"help" json:"help,omitempty"`
 }
 
 // Rule is a cross-field check: an expression over field codes that must be

@@ -42,6 +42,9 @@ func (f *Form) Normalize() {
 			fl := &f.Sections[si].Fields[fi]
 			if fl.Aggregate == "" {
 				fl.Aggregate = defaultAggregate(fl.Type)
+				if fl.Ratio != nil {
+					fl.Aggregate = AggRatio
+				}
 			}
 			switch fl.Type {
 			case TypePercent:
@@ -92,6 +95,8 @@ func aggregateFits(t FieldType, a Aggregate) bool {
 		return t == TypeInt || t == TypeDecimal
 	case AggAvg, AggMin, AggMax:
 		return t == TypeInt || t == TypeDecimal || t == TypePercent
+	case AggRatio:
+		return t == TypePercent
 	case AggCount:
 		return t == TypeChoice
 	}
@@ -100,7 +105,7 @@ func aggregateFits(t FieldType, a Aggregate) bool {
 
 func knownFieldAggregate(a Aggregate) bool {
 	switch a {
-	case AggSum, AggAvg, AggMin, AggMax, AggCount, AggNone:
+	case AggSum, AggAvg, AggMin, AggMax, AggCount, AggNone, AggRatio:
 		return true
 	}
 	return false
@@ -210,6 +215,40 @@ func (f *Form) validateFields() []error {
 			}
 		}
 	}
+	return append(errs, f.ratioProblems()...)
+}
+
+// ratioProblems checks every ratio: its two fields exist, are counts or
+// amounts that add up (aggregate sum), and are not the field itself.
+func (f *Form) ratioProblems() []error {
+	var errs []error
+	byCode := map[string]Field{}
+	for _, fl := range f.Fields() {
+		byCode[fl.Code] = fl
+	}
+	for _, fl := range f.Fields() {
+		if fl.Ratio == nil {
+			continue
+		}
+		for _, part := range []struct{ role, code string }{{"numerator", fl.Ratio.Numerator}, {"denominator", fl.Ratio.Denominator}} {
+			other, ok := byCode[part.code]
+			switch {
+			case part.code == "":
+				errs = append(errs, fmt.Errorf("field %s: ratio %s is missing", fl.Code, part.role))
+			case part.code == fl.Code:
+				errs = append(errs, fmt.Errorf("field %s: ratio %s is the field itself", fl.Code, part.role))
+			case !ok:
+				errs = append(errs, fmt.Errorf("field %s: ratio %s %s is not a field of the form", fl.Code, part.role, part.code))
+			case other.Type != TypeInt && other.Type != TypeDecimal:
+				errs = append(errs, fmt.Errorf("field %s: ratio %s %s is %s; it must be an int or decimal field", fl.Code, part.role, part.code, other.Type))
+			case other.Aggregate != "" && other.Aggregate != AggSum:
+				errs = append(errs, fmt.Errorf("field %s: ratio %s %s must add up (aggregate sum), not %s", fl.Code, part.role, part.code, other.Aggregate))
+			}
+		}
+		if fl.Ratio.Numerator != "" && fl.Ratio.Numerator == fl.Ratio.Denominator {
+			errs = append(errs, fmt.Errorf("field %s: ratio numerator and denominator are the same field", fl.Code))
+		}
+	}
 	return errs
 }
 
@@ -239,10 +278,17 @@ func fieldProblems(fl Field) []string {
 	agg := fl.Aggregate
 	if agg == "" {
 		agg = defaultAggregate(fl.Type)
+		if fl.Ratio != nil {
+			agg = AggRatio
+		}
 	}
 	switch {
 	case !knownFieldAggregate(agg):
-		add("unknown aggregate %q (want sum, avg, min, max, count or none)", agg)
+		add("unknown aggregate %q (want sum, avg, min, max, count, ratio or none)", agg)
+	case agg == AggRatio && fl.Ratio == nil:
+		add("aggregate ratio needs ratio: {numerator: …, denominator: …} naming the two fields")
+	case fl.Ratio != nil && agg != AggRatio:
+		add("a field with ratio: consolidates as the ratio of the totals; drop aggregate %s or write ratio", agg)
 	case !aggregateFits(fl.Type, agg):
 		add("aggregate %s does not fit type %s (%s)", agg, fl.Type, aggregateHint(fl.Type))
 	}

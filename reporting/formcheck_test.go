@@ -56,6 +56,24 @@ func TestFormValidate(t *testing.T) {
 		want   []string // each a whole line of the error
 	}{
 		{"valid", func(f *Form) {}, nil},
+		{"valid ratio", func(f *Form) {
+			fieldOf(f, "hai_long").Ratio = &RatioOf{Numerator: "bttnd_kn_giai_quyet", Denominator: "bttnd_kien_nghi"}
+		}, nil},
+		{"ratio of what is not there, not a count, itself", func(f *Form) {
+			fieldOf(f, "hai_long").Ratio = &RatioOf{Numerator: "khong_co", Denominator: "tu_danh_gia"}
+		}, []string{"field hai_long: ratio numerator khong_co is not a field of the form",
+			"field hai_long: ratio denominator tu_danh_gia is choice; it must be an int or decimal field"}},
+		{"ratio of itself, twice the same", func(f *Form) {
+			fieldOf(f, "hai_long").Ratio = &RatioOf{Numerator: "hai_long", Denominator: "tien_thu_hoi"}
+			fieldOf(f, "tien_thu_hoi").Aggregate = AggMax
+		}, []string{"field hai_long: ratio numerator is the field itself",
+			"field hai_long: ratio denominator tien_thu_hoi must add up (aggregate sum), not max"}},
+		{"ratio beside another aggregate, ratio without its fields", func(f *Form) {
+			fieldOf(f, "hai_long").Ratio = &RatioOf{Numerator: "bttnd_kn_giai_quyet", Denominator: "bttnd_kien_nghi"}
+			fieldOf(f, "hai_long").Aggregate = AggAvg
+			fieldOf(f, "tien_thu_hoi").Aggregate = AggRatio
+		}, []string{"field hai_long: a field with ratio: consolidates as the ratio of the totals; drop aggregate avg or write ratio",
+			"field tien_thu_hoi: aggregate ratio needs ratio: {numerator: …, denominator: …} naming the two fields"}},
 		{"form code", func(f *Form) { f.Code = "dccs xa" },
 			[]string{`form code "dccs xa": use capital letters, digits, - and _ (like DCCS-XA)`}},
 		{"missing title and code", func(f *Form) { f.Code, f.Title = "", " " },
@@ -92,7 +110,7 @@ func TestFormValidate(t *testing.T) {
 			// reported once, on the field, not again on the rule reading it
 			[]string{`field bttnd_kien_nghi: unknown type "integer" (want int, decimal, percent, choice, date or text)`}},
 		{"unknown aggregate", func(f *Form) { fieldOf(f, "tien_thu_hoi").Aggregate = "total" },
-			[]string{`field tien_thu_hoi: unknown aggregate "total" (want sum, avg, min, max, count or none)`}},
+			[]string{`field tien_thu_hoi: unknown aggregate "total" (want sum, avg, min, max, count, ratio or none)`}},
 		{"sum of text", func(f *Form) { fieldOf(f, "kho_khan").Aggregate = AggSum },
 			[]string{"field kho_khan: aggregate sum does not fit type text (use none)"}},
 		{"sum of percent", func(f *Form) { fieldOf(f, "hai_long").Aggregate = AggSum },

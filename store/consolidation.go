@@ -384,11 +384,14 @@ func (s *Store) consolidationGroups(ctx context.Context, q ConsolidationQuery, p
 		return nil, fmt.Errorf("count obligations per group: %w", err)
 	}
 
-	var codes, aggs, choiceCodes []string
+	var codes, aggs, choiceCodes, ratioCodes, numerators, denominators []string
 	fieldAt := map[string]int{}
 	for i, f := range fields {
 		fieldAt[f.Code] = i
 		switch {
+		case f.Aggregate == reporting.AggRatio && f.Ratio != nil:
+			ratioCodes = append(ratioCodes, f.Code)
+			numerators, denominators = append(numerators, f.Ratio.Numerator), append(denominators, f.Ratio.Denominator)
 		case reporting.Computed(f):
 			codes = append(codes, f.Code)
 			aggs = append(aggs, string(f.Aggregate))
@@ -429,6 +432,37 @@ func (s *Store) consolidationGroups(ctx context.Context, q ConsolidationQuery, p
 	})
 	if err != nil {
 		return nil, fmt.Errorf("aggregate fields: %w", err)
+	}
+
+	// A ratio is the ratio of its two fields' totals over the units that
+	// gave both ("tỷ lệ chung"), not the mean of the units' percentages.
+	rows, err = s.q.Query(ctx, countingSQL+`,
+	r AS (SELECT * FROM unnest($7::text[], $8::text[], $9::text[]) AS r (code, num, den))
+	SELECT GROUPING(ob.kind, ob.parent_code), COALESCE(ob.kind, ''), COALESCE(ob.parent_code, ''), r.code,
+	       trim_scale(sum(n.num))::text, trim_scale(sum(d.num))::text, count(*)
+	FROM ob
+	JOIN counting c ON c.unit_code = ob.unit_code
+	CROSS JOIN r
+	JOIN submission_values n ON n.submission_id = c.id AND n.field_code = r.num AND n.num IS NOT NULL
+	JOIN submission_values d ON d.submission_id = c.id AND d.field_code = r.den AND d.num IS NOT NULL
+	GROUP BY GROUPING SETS ((ob.kind, ob.parent_code, r.code), (ob.kind, r.code), (r.code))`,
+		append(args, ratioCodes, numerators, denominators)...)
+	if err != nil {
+		return nil, fmt.Errorf("aggregate ratios: %w", err)
+	}
+	var num, den string
+	_, err = pgx.ForEachRow(rows, []any{&grouping, &kind, &parent, &field, &num, &den, &count}, func() error {
+		top, ok1 := reporting.ParseDecimal(num)
+		bottom, ok2 := reporting.ParseDecimal(den)
+		if !ok1 || !ok2 {
+			return fmt.Errorf("%s: bad totals %q / %q", field, num, den)
+		}
+		a := &gs.get(groupKey{levelOf(grouping), kind, parent}, n).Values[fieldAt[field]]
+		a.Value, a.Count = top.Ratio(bottom), count
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("aggregate ratios: %w", err)
 	}
 
 	rows, err = s.q.Query(ctx, countingSQL+`

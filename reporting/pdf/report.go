@@ -246,6 +246,8 @@ func (r *report) fieldSentence(fi int) string {
 	switch f.Aggregate {
 	case reporting.AggAvg:
 		s += txtAvgOf + " "
+	case reporting.AggRatio:
+		s += txtRatioOf + " "
 	case reporting.AggMin:
 		s += txtMinOf + " "
 	case reporting.AggMax:

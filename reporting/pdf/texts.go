@@ -45,6 +45,7 @@ const (
 	txtNotCounted  = " (không được tính)"
 	txtNothing     = "chưa có đơn vị báo cáo"
 	txtAvgOf       = "bình quân"
+	txtRatioOf     = "tỷ lệ chung"
 	txtMinOf       = "thấp nhất"
 	txtMaxOf       = "cao nhất"
 	txtUnits       = "đơn vị"

@@ -74,6 +74,8 @@ func fieldHeader(f reporting.Field) string {
 	switch f.Aggregate {
 	case reporting.AggAvg:
 		h += " — " + txtAggAvg
+	case reporting.AggRatio:
+		h += " — " + txtAggRatio
 	case reporting.AggMin:
 		h += " — " + txtAggMin
 	case reporting.AggMax:

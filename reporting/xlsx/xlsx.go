@@ -43,6 +43,7 @@ const (
 	txtColReported    = "Đã báo cáo / phải báo cáo"
 	txtReportedOf     = "%d/%d"
 	txtAggAvg         = "bình quân"
+	txtAggRatio       = "tỷ lệ chung"
 	txtAggMin         = "nhỏ nhất"
 	txtAggMax         = "lớn nhất"
 	txtChoiceHeader   = "(dòng cộng: số đơn vị trả lời)"
