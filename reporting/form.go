@@ -31,6 +31,21 @@ const (
 	AggRatio Aggregate = "ratio"
 )
 
+// Levels is how a form's reports at different levels of the tree combine.
+type Levels string
+
+// How levels combine.
+const (
+	// LevelsOwn: each unit reports only its own activities; a total adds
+	// every report.
+	LevelsOwn Levels = "own"
+	// LevelsConsolidated: a higher unit's report consolidates its
+	// children's (a district's includes its communes'); a total adds only
+	// the units with no child reporting the same period, and the higher
+	// unit's own figure is shown beside its children's sum.
+	LevelsConsolidated Levels = "consolidated"
+)
+
 // RatioOf names the two fields a percentage field is the ratio of: the
 // percentage is Numerator / Denominator × 100.
 type RatioOf struct {
@@ -57,6 +72,9 @@ type Form struct {
 	Schedules   []Schedule `yaml:"schedules" json:"schedules"`
 	Sections    []Section  `yaml:"sections" json:"sections"`
 	Rules       []Rule     `yaml:"rules" json:"rules,omitempty"`
+	// Levels says how the reports of units at different levels combine
+	// into a total: LevelsOwn (default) or LevelsConsolidated.
+	Levels Levels `yaml:"levels" json:"levels,omitempty"`
 
 	// Set when loaded from the database.
 	VersionID int64 `yaml:"-" json:"-"`

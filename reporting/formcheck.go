@@ -151,6 +151,10 @@ func (f *Form) Validate() error {
 		}
 	}
 
+	if f.Levels != "" && f.Levels != LevelsOwn && f.Levels != LevelsConsolidated {
+		add("levels: unknown %q (want own: each unit reports its own activities, or consolidated: a higher unit's report includes its children's)", f.Levels)
+	}
+
 	errs = append(errs, f.validateSchedules()...)
 	errs = append(errs, f.validateFields()...)
 	errs = append(errs, f.validateRules()...)

@@ -56,6 +56,9 @@ func TestFormValidate(t *testing.T) {
 		want   []string // each a whole line of the error
 	}{
 		{"valid", func(f *Form) {}, nil},
+		{"consolidated levels", func(f *Form) { f.Levels = LevelsConsolidated }, nil},
+		{"unknown levels", func(f *Form) { f.Levels = "district" },
+			[]string{`levels: unknown "district" (want own: each unit reports its own activities, or consolidated: a higher unit's report includes its children's)`}},
 		{"valid ratio", func(f *Form) {
 			fieldOf(f, "hai_long").Ratio = &RatioOf{Numerator: "bttnd_kn_giai_quyet", Denominator: "bttnd_kien_nghi"}
 		}, nil},

@@ -43,12 +43,18 @@ const (
 var countingSQL = `
 	WITH RECURSIVE p AS (SELECT id, data_to FROM periods WHERE id = $1),
 	` + subtreeCTE("$6::text") + `,
-	ob AS (
+	ob0 AS (
 		SELECT o.unit_code, v.kind, COALESCE(v.parent_code, '') AS parent_code
 		FROM obligations o
 		JOIN unit_versions v ON v.id = o.unit_version_id
 		WHERE o.period_id = $1
 		  AND ($2::boolean OR o.unit_code = ANY ($3::text[]) OR o.unit_code IN (SELECT code FROM subtree))
+	), ob AS (
+		-- leaf: no unit below it owes the period too (in scope). A form
+		-- whose higher units consolidate their children's reports adds
+		-- only leaves into its total (consolidationGroups).
+		SELECT ob0.*, NOT EXISTS (SELECT 1 FROM ob0 k WHERE k.parent_code = ob0.unit_code) AS leaf
+		FROM ob0
 	), counting AS (
 		SELECT DISTINCT ON (s.unit_code) s.unit_code, s.id, s.version
 		FROM submissions s
@@ -110,7 +116,7 @@ func (s *Store) Consolidate(ctx context.Context, q ConsolidationQuery) (*reporti
 		if err := tx.consolidationValues(ctx, q, c); err != nil {
 			return err
 		}
-		groups, err := tx.consolidationGroups(ctx, q, p.ID, c.Fields)
+		groups, err := tx.consolidationGroups(ctx, q, p.ID, c.Fields, form.Levels)
 		if err != nil {
 			return err
 		}
@@ -358,10 +364,20 @@ func levelOf(grouping int) reporting.GroupLevel {
 // its rule over the counting submissions (numeric, so sums are exact; an
 // average is rounded to reporting.AvgPlaces and takes only the units that
 // gave a value) and each choice field per choice.
-func (s *Store) consolidationGroups(ctx context.Context, q ConsolidationQuery, periodID int64, fields []reporting.Field) (groupSet, error) {
+func (s *Store) consolidationGroups(ctx context.Context, q ConsolidationQuery, periodID int64, fields []reporting.Field, levels reporting.Levels) (groupSet, error) {
 	gs := groupSet{}
 	n := len(fields)
 	args := scopeArgs(periodID, q)
+	// The total's grouping set: every unit, or for a form whose higher
+	// units consolidate their children, the leaves only (the rows of the
+	// non-leaves' set are skipped: keep is false there).
+	total := ""
+	if levels == reporting.LevelsConsolidated {
+		total = "ob.leaf, "
+	}
+	skip := func(grouping int, keep bool) bool {
+		return total != "" && levelOf(grouping) == reporting.LevelProvince && !keep
+	}
 
 	rows, err := s.q.Query(ctx, countingSQL+`
 	SELECT GROUPING(ob.kind, ob.parent_code), COALESCE(ob.kind, ''), COALESCE(ob.parent_code, ''),
@@ -401,7 +417,7 @@ func (s *Store) consolidationGroups(ctx context.Context, q ConsolidationQuery, p
 	}
 	rows, err = s.q.Query(ctx, countingSQL+`,
 	f AS (SELECT * FROM unnest($7::text[], $8::text[]) AS f (code, agg))
-	SELECT GROUPING(ob.kind, ob.parent_code), COALESCE(ob.kind, ''), COALESCE(ob.parent_code, ''), f.code,
+	SELECT GROUPING(ob.kind, ob.parent_code), bool_and(ob.leaf), COALESCE(ob.kind, ''), COALESCE(ob.parent_code, ''), f.code,
 	       COALESCE(trim_scale(CASE f.agg
 	           WHEN 'sum' THEN sum(sv.num)
 	           WHEN 'avg' THEN round(avg(sv.num), $9)
@@ -412,7 +428,7 @@ func (s *Store) consolidationGroups(ctx context.Context, q ConsolidationQuery, p
 	JOIN counting c ON c.unit_code = ob.unit_code
 	JOIN submission_values sv ON sv.submission_id = c.id
 	JOIN f ON f.code = sv.field_code
-	GROUP BY GROUPING SETS ((ob.kind, ob.parent_code, f.code, f.agg), (ob.kind, f.code, f.agg), (f.code, f.agg))`,
+	GROUP BY GROUPING SETS ((ob.kind, ob.parent_code, f.code, f.agg), (ob.kind, f.code, f.agg), (`+total+`f.code, f.agg))`,
 		append(args, codes, aggs, reporting.AvgPlaces)...)
 	if err != nil {
 		return nil, fmt.Errorf("aggregate fields: %w", err)
@@ -420,8 +436,12 @@ func (s *Store) consolidationGroups(ctx context.Context, q ConsolidationQuery, p
 	var (
 		field, value string
 		count        int
+		keep         bool
 	)
-	_, err = pgx.ForEachRow(rows, []any{&grouping, &kind, &parent, &field, &value, &count}, func() error {
+	_, err = pgx.ForEachRow(rows, []any{&grouping, &keep, &kind, &parent, &field, &value, &count}, func() error {
+		if skip(grouping, keep) {
+			return nil
+		}
 		d, ok := reporting.ParseDecimal(value)
 		if !ok {
 			return fmt.Errorf("%s: bad number %q", field, value)
@@ -438,20 +458,23 @@ func (s *Store) consolidationGroups(ctx context.Context, q ConsolidationQuery, p
 	// gave both ("tỷ lệ chung"), not the mean of the units' percentages.
 	rows, err = s.q.Query(ctx, countingSQL+`,
 	r AS (SELECT * FROM unnest($7::text[], $8::text[], $9::text[]) AS r (code, num, den))
-	SELECT GROUPING(ob.kind, ob.parent_code), COALESCE(ob.kind, ''), COALESCE(ob.parent_code, ''), r.code,
+	SELECT GROUPING(ob.kind, ob.parent_code), bool_and(ob.leaf), COALESCE(ob.kind, ''), COALESCE(ob.parent_code, ''), r.code,
 	       trim_scale(sum(n.num))::text, trim_scale(sum(d.num))::text, count(*)
 	FROM ob
 	JOIN counting c ON c.unit_code = ob.unit_code
 	CROSS JOIN r
 	JOIN submission_values n ON n.submission_id = c.id AND n.field_code = r.num AND n.num IS NOT NULL
 	JOIN submission_values d ON d.submission_id = c.id AND d.field_code = r.den AND d.num IS NOT NULL
-	GROUP BY GROUPING SETS ((ob.kind, ob.parent_code, r.code), (ob.kind, r.code), (r.code))`,
+	GROUP BY GROUPING SETS ((ob.kind, ob.parent_code, r.code), (ob.kind, r.code), (`+total+`r.code))`,
 		append(args, ratioCodes, numerators, denominators)...)
 	if err != nil {
 		return nil, fmt.Errorf("aggregate ratios: %w", err)
 	}
 	var num, den string
-	_, err = pgx.ForEachRow(rows, []any{&grouping, &kind, &parent, &field, &num, &den, &count}, func() error {
+	_, err = pgx.ForEachRow(rows, []any{&grouping, &keep, &kind, &parent, &field, &num, &den, &count}, func() error {
+		if skip(grouping, keep) {
+			return nil
+		}
 		top, ok1 := reporting.ParseDecimal(num)
 		bottom, ok2 := reporting.ParseDecimal(den)
 		if !ok1 || !ok2 {
@@ -466,19 +489,22 @@ func (s *Store) consolidationGroups(ctx context.Context, q ConsolidationQuery, p
 	}
 
 	rows, err = s.q.Query(ctx, countingSQL+`
-	SELECT GROUPING(ob.kind, ob.parent_code), COALESCE(ob.kind, ''), COALESCE(ob.parent_code, ''),
+	SELECT GROUPING(ob.kind, ob.parent_code), bool_and(ob.leaf), COALESCE(ob.kind, ''), COALESCE(ob.parent_code, ''),
 	       sv.field_code, sv.txt, count(*)
 	FROM ob
 	JOIN counting c ON c.unit_code = ob.unit_code
 	JOIN submission_values sv ON sv.submission_id = c.id
 	WHERE sv.field_code = ANY ($7::text[]) AND sv.txt <> ''
-	GROUP BY GROUPING SETS ((ob.kind, ob.parent_code, sv.field_code, sv.txt), (ob.kind, sv.field_code, sv.txt), (sv.field_code, sv.txt))`,
+	GROUP BY GROUPING SETS ((ob.kind, ob.parent_code, sv.field_code, sv.txt), (ob.kind, sv.field_code, sv.txt), (`+total+`sv.field_code, sv.txt))`,
 		append(args, choiceCodes)...)
 	if err != nil {
 		return nil, fmt.Errorf("count choices: %w", err)
 	}
 	var choice string
-	_, err = pgx.ForEachRow(rows, []any{&grouping, &kind, &parent, &field, &choice, &count}, func() error {
+	_, err = pgx.ForEachRow(rows, []any{&grouping, &keep, &kind, &parent, &field, &choice, &count}, func() error {
+		if skip(grouping, keep) {
+			return nil
+		}
 		fi := fieldAt[field]
 		a := &gs.get(groupKey{levelOf(grouping), kind, parent}, n).Values[fi]
 		if a.Choices == nil {
@@ -529,7 +555,7 @@ func (s *Store) baseline(ctx context.Context, q ConsolidationQuery, c *reporting
 		return nil, nil //nolint:nilnil // no earlier period: nothing to compare with
 	}
 	b := found[0]
-	gs, err := s.consolidationGroups(ctx, q, b.PeriodID, fields)
+	gs, err := s.consolidationGroups(ctx, q, b.PeriodID, fields, c.Form.Levels)
 	if err != nil {
 		return nil, fmt.Errorf("baseline %s: %w", b.Key, err)
 	}

@@ -462,3 +462,29 @@ func TestReportListsUnitsInVietnameseOrder(t *testing.T) {
 		at += 1 + i
 	}
 }
+
+// TestReportSaysHowLevelsCombine: for a form whose districts consolidate
+// their communes, the report says the totals count each unit once and how
+// many districts' own figures differ from their communes' sum; a form of
+// own levels says neither.
+func TestReportSaysHowLevelsCombine(t *testing.T) {
+	t.Parallel()
+	c := sample(40)
+	c.Form.Levels = reporting.LevelsConsolidated
+	for _, code := range []string{"731", "732"} {
+		c.Units = append(c.Units, reporting.UnitReport{Code: code, Name: "Huyện " + code, Kind: reporting.KindDistrictPC, ParentCode: "75",
+			Status: reporting.StatusSubmitted, Values: []reporting.FieldValue{{Num: "52"}, {Num: "1"}, {Num: "90"}, {Text: "Tốt"}, {}}})
+	}
+	reporting.SortUnits(c.Units, vi.NewKeyer().Key)
+	flat := strings.Join(strings.Fields(poppler(t, "pdftotext", "-enc", "UTF-8", render(t, c), "-")), " ")
+	// 731's 52 equals its communes' 52, its money does not; 732 differs in both.
+	for _, want := range []string{"mỗi đơn vị được tính một lần", "Có 2 đơn vị cấp trên có số liệu khác với tổng của các đơn vị trực thuộc"} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("PDF text lacks %q", want)
+		}
+	}
+	c.Form.Levels = reporting.LevelsOwn
+	if flat := strings.Join(strings.Fields(poppler(t, "pdftotext", "-enc", "UTF-8", render(t, c), "-")), " "); strings.Contains(flat, "mỗi đơn vị được tính một lần") {
+		t.Error("a form of own levels says its totals count levels once")
+	}
+}

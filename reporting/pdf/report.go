@@ -217,6 +217,19 @@ func (r *report) results() {
 		d.paragraph(fmt.Sprintf("%d. %s", n, sectionNumber.ReplaceAllString(s.Title, "")), para{style: "B", size: bodySize, indent: indent})
 		d.paragraph(strings.Join(parts, "; ")+".", body)
 	}
+	if checks := c.LevelChecks(); c.Form.Levels == reporting.LevelsConsolidated {
+		units := map[string]bool{}
+		for _, lc := range checks {
+			if lc.Difference.Sign() != 0 {
+				units[lc.UnitCode] = true
+			}
+		}
+		note := txtLevelsOnce
+		if len(units) > 0 {
+			note += " " + fmt.Sprintf(txtLevelsDiffer, len(units))
+		}
+		d.paragraph(note, body)
+	}
 	d.paragraph(txtSec2Refs, body)
 }
 

@@ -177,3 +177,25 @@ func (b *book) texts(ctx context.Context, sw *excelize.StreamWriter) error {
 		return false
 	})
 }
+
+// levels sets each higher unit's own figures beside its children's sums,
+// for a form whose higher units consolidate their children's reports.
+func (b *book) levels(ctx context.Context, sw *excelize.StreamWriter) error {
+	checks := b.c.LevelChecks()
+	cols := []column{
+		{txtColNo, 6, fmtInt}, {txtColCode, 10, fmtText}, {txtColUnit, 30, fmtText}, {txtColField, 44, fmtText},
+		{txtColOwn, 16, fmtDec}, {txtColChildren, 16, fmtDec}, {txtColChildrenRep, 14, fmtText}, {txtColDifference, 14, fmtDec},
+	}
+	i := 0
+	return b.simpleTable(ctx, sw, sheetLevels, fmt.Sprintf(txtLevelsHead, strings.ToUpper(b.c.Period.Label)), cols, func(row []any) bool {
+		if i == len(checks) {
+			return false
+		}
+		lc := checks[i]
+		i++
+		row[0], row[1], row[2], row[3] = i, lc.UnitCode, lc.UnitName, lc.Field.Label
+		row[4], row[5] = figure(lc.Own, fmtDec), figure(lc.Children, fmtDec)
+		row[6], row[7] = fmt.Sprintf(txtReportedOf, lc.ChildrenReported, lc.ChildrenObliged), figure(lc.Difference, fmtDec)
+		return true
+	}, txtLevelsNote)
+}

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -32,6 +33,14 @@ const (
 	sheetCompare    = "So sánh"
 	sheetChoices    = "Thống kê lựa chọn"
 	sheetTexts      = "Ý kiến của đơn vị"
+	sheetLevels     = "Đối chiếu các cấp"
+
+	txtLevelsHead     = "ĐỐI CHIẾU SỐ LIỆU CỦA ĐƠN VỊ CẤP TRÊN VỚI TỔNG CỦA CÁC ĐƠN VỊ TRỰC THUỘC — %s"
+	txtLevelsNote     = "Báo cáo của đơn vị cấp trên đã gồm số liệu của các đơn vị trực thuộc, nên dòng tổng cộng chỉ cộng các đơn vị không có đơn vị trực thuộc báo cáo. Chênh lệch khác 0 cần được kiểm tra."
+	txtColOwn         = "Số của đơn vị cấp trên"
+	txtColChildren    = "Tổng của các đơn vị trực thuộc"
+	txtColChildrenRep = "Trực thuộc đã báo cáo / phải báo cáo"
+	txtColDifference  = "Chênh lệch"
 
 	txtTitle          = "BÁO CÁO TỔNG HỢP: %s"
 	txtPeriod         = "%s (số liệu từ ngày %s đến ngày %s)"
@@ -131,16 +140,22 @@ func Write(ctx context.Context, w io.Writer, c *reporting.Consolidation, opts Op
 	if err := b.styles(); err != nil {
 		return fmt.Errorf("workbook styles: %w", err)
 	}
-	steps := []struct {
+	type step struct {
 		sheet string
 		write func(context.Context, *excelize.StreamWriter) error
-	}{
+	}
+	steps := []step{
 		{sheetSummary, b.summary},
 		{sheetCompliance, b.compliance},
 		{sheetMissing, b.missing},
 		{sheetCompare, b.compare},
 		{sheetChoices, b.choices},
 		{sheetTexts, b.texts},
+	}
+	if c.Form.Levels == reporting.LevelsConsolidated {
+		// Higher units' own figures beside their children's, after the
+		// comparisons.
+		steps = slices.Insert(steps, 4, step{sheetLevels, b.levels})
 	}
 	for i, s := range steps {
 		if i == 0 {
