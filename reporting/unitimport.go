@@ -21,10 +21,14 @@ const (
 	UnitColEmail       = "email"
 	UnitColActiveFrom  = "active_from"
 	UnitColActiveUntil = "active_until"
+	// UnitColPredecessors lists the codes of the units this one was
+	// formed from (a merger, or the part of a split), ";"-separated: the
+	// import records each as a succession from the unit's first day.
+	UnitColPredecessors = "predecessors"
 )
 
 // UnitColumns lists the columns in the order the demo files use.
-var UnitColumns = []string{UnitColCode, UnitColName, UnitColKind, UnitColParentCode, UnitColEmail, UnitColActiveFrom, UnitColActiveUntil}
+var UnitColumns = []string{UnitColCode, UnitColName, UnitColKind, UnitColParentCode, UnitColEmail, UnitColActiveFrom, UnitColActiveUntil, UnitColPredecessors}
 
 // unitCodePattern is the same rule as the CHECK on units.code: codes go into
 // URLs, file names and defined names, so they stay plain ASCII.
@@ -33,7 +37,7 @@ var unitCodePattern = regexp.MustCompile(`^[0-9A-Za-z][0-9A-Za-z._-]*$`)
 // UnitRowRaw is one row of a unit list as written, kept so that problems can
 // quote what the administrator typed rather than what it was parsed into.
 type UnitRowRaw struct {
-	Code, Name, Kind, ParentCode, Email, ActiveFrom, ActiveUntil string
+	Code, Name, Kind, ParentCode, Email, ActiveFrom, ActiveUntil, Predecessors string
 }
 
 // UnitRow is one row of a unit list, parsed but not yet validated (see
@@ -48,7 +52,9 @@ type UnitRow struct {
 	Emails      []string
 	ActiveFrom  *time.Time // first active day; nil: from the import's effective date
 	ActiveUntil *time.Time // last active day, inclusive; nil: still active
-	Raw         UnitRowRaw
+	// Predecessors are the codes of the units this one was formed from.
+	Predecessors []string
+	Raw          UnitRowRaw
 }
 
 // ParseUnitRow turns the cells of one row into a UnitRow. It never fails:
@@ -68,6 +74,11 @@ func ParseUnitRow(row int, raw UnitRowRaw) UnitRow {
 	for _, e := range strings.FieldsFunc(raw.Email, func(c rune) bool { return c == ';' || c == ',' }) {
 		if e = strings.ToLower(strings.TrimSpace(e)); e != "" {
 			r.Emails = append(r.Emails, e)
+		}
+	}
+	for _, c := range strings.FieldsFunc(raw.Predecessors, func(c rune) bool { return c == ';' || c == ',' }) {
+		if c = strings.TrimSpace(c); c != "" && !slices.Contains(r.Predecessors, c) {
+			r.Predecessors = append(r.Predecessors, c)
 		}
 	}
 	if d, err := ParseUnitDate(raw.ActiveFrom); err == nil && !d.IsZero() {
@@ -182,6 +193,8 @@ const (
 	msgCodeDuplicate      = "mã %s xuất hiện hai lần: dòng %d và dòng %d"
 	msgCodeClosed         = "đơn vị %s đã ngừng hoạt động sau ngày %s; mã đơn vị không được dùng lại"
 	msgNameEmpty          = "thiếu tên đơn vị"
+	msgPredecessorSelf    = "đơn vị %s không thể được hình thành từ chính nó"
+	msgPredecessorUnknown = "không có đơn vị mã %s (trong tệp hay đã lưu) để làm đơn vị tiền thân"
 	msgKindEmpty          = "thiếu loại đơn vị; dùng một trong: %s"
 	msgKindUnknown        = "loại đơn vị không hợp lệ; dùng một trong: %s"
 	msgParentUnknown      = "đơn vị cha %s không có trong tệp và chưa có trong hệ thống"
@@ -244,6 +257,16 @@ func validateUnitRow(e *UnitImportError, r *UnitRow, first map[string]*UnitRow, 
 	}
 	if r.Name == "" {
 		e.Add(r.Row, UnitColName, "", msgNameEmpty)
+	}
+	for _, p := range r.Predecessors {
+		_, inFile := first[p]
+		_, stored := known[p]
+		switch {
+		case p == r.Code:
+			e.Add(r.Row, UnitColPredecessors, p, msgPredecessorSelf, p)
+		case !inFile && !stored:
+			e.Add(r.Row, UnitColPredecessors, p, msgPredecessorUnknown, p)
+		}
 	}
 	switch {
 	case r.Kind == "":

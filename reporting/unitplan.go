@@ -51,10 +51,13 @@ func (v *StoredVersion) SameAs(r UnitRow) bool {
 // Versioned or Unchanged; Closed counts units closed.
 type UnitImportCounts struct {
 	Created, Versioned, Unchanged, Closed int
+	// Successions counts the successions the predecessors column recorded
+	// that were not recorded before.
+	Successions int
 }
 
 // Changed reports whether the import stores anything.
-func (r UnitImportCounts) Changed() bool { return r.Created+r.Versioned+r.Closed > 0 }
+func (r UnitImportCounts) Changed() bool { return r.Created+r.Versioned+r.Closed+r.Successions > 0 }
 
 // NewUnit is a unit an import creates.
 type NewUnit struct {

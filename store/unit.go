@@ -30,6 +30,12 @@ type ImportOptions struct {
 	CloseMissing bool
 	// Actor is who imports, for the audit trail; empty is DefaultAuditActor.
 	Actor string
+	// SuccessionBasis is the legal basis recorded with the successions of
+	// the predecessors column ("Nghị quyết 1662/NQ-UBTVQH15");
+	// CrossLevel allows a predecessor of another kind (a district whose
+	// territory became a commune), refused otherwise.
+	SuccessionBasis string
+	CrossLevel      bool
 }
 
 // ImportResult counts what an import did (see reporting.UnitImportCounts).
@@ -42,6 +48,8 @@ const (
 	msgUnitNotFoundOnDay  = "Không có đơn vị mã %s hoạt động vào ngày %s."
 	msgUnitNotFound       = "Không có đơn vị mã %s."
 	msgSuccessionSelf     = "Đơn vị không thể kế thừa chính nó (%s)."
+	msgSuccessionNoDay    = "Dòng %d: đơn vị %s có đơn vị tiền thân nhưng không có ngày bắt đầu (active_from) hay ngày hiệu lực của lần nhập."
+	msgSuccessionRow      = "Dòng %d: %s"
 	msgSuccessionUnknown  = "Không có đơn vị mã %s."
 	msgSuccessionConflict = "Đã ghi nhận %s kế thừa %s từ ngày %s theo %q."
 	msgSuccessionLevel    = "Không ghi nhận: %s (%s) là %s, còn %s (%s) là %s — hai đơn vị khác cấp. Nếu đúng là sáp nhập khác cấp theo văn bản của cấp có thẩm quyền, xin xác nhận điều đó (baocao units merge … --cross-level)."
@@ -147,6 +155,9 @@ func (s *Store) ImportUnits(ctx context.Context, rows []reporting.UnitRow, opts 
 			return err
 		}
 		res = plan.Result
+		if res.Successions, err = tx.importSuccessions(ctx, rows, opts); err != nil {
+			return err
+		}
 		if !res.Changed() {
 			return nil
 		}
@@ -494,6 +505,41 @@ func (s *Store) checkSameLevel(ctx context.Context, from, to string, effective t
 	}
 	return reporting.Errorf(reporting.EINVALID, msgSuccessionLevel,
 		sides[0].name, from, reporting.UnitKind(sides[0].kind).Label(), sides[1].name, to, reporting.UnitKind(sides[1].kind).Label())
+}
+
+// importSuccessions records a succession from each predecessor of each
+// row to the row's unit, effective on the unit's first day (its
+// active_from, else the import's effective day), and counts those not
+// recorded before. A row's problems name its row number.
+func (s *Store) importSuccessions(ctx context.Context, rows []reporting.UnitRow, opts ImportOptions) (int, error) {
+	var before, after int
+	if err := s.q.QueryRow(ctx, `SELECT count(*) FROM unit_successions`).Scan(&before); err != nil {
+		return 0, fmt.Errorf("count successions: %w", err)
+	}
+	for _, r := range rows {
+		if len(r.Predecessors) == 0 {
+			continue
+		}
+		day := opts.Effective
+		if r.ActiveFrom != nil {
+			day = *r.ActiveFrom
+		}
+		if day.IsZero() {
+			return 0, reporting.Errorf(reporting.EINVALID, msgSuccessionNoDay, r.Row, r.Code)
+		}
+		for _, p := range r.Predecessors {
+			if err := s.RecordSuccession(ctx, p, r.Code, day, opts.SuccessionBasis, opts.CrossLevel); err != nil {
+				if e := (*reporting.Error)(nil); errors.As(err, &e) {
+					return 0, reporting.Errorf(e.Code, msgSuccessionRow, r.Row, e.Message)
+				}
+				return 0, err
+			}
+		}
+	}
+	if err := s.q.QueryRow(ctx, `SELECT count(*) FROM unit_successions`).Scan(&after); err != nil {
+		return 0, fmt.Errorf("count successions: %w", err)
+	}
+	return after - before, nil
 }
 
 // civilDate is t's calendar day as a civil date.

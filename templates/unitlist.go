@@ -313,13 +313,14 @@ func unitRows(records [][]string) ([]reporting.UnitRow, error) {
 			problems.Add(i+1, "", strings.TrimSpace(rec[c]), msgUnitCellNoColumn, letter)
 		}
 		rows = append(rows, reporting.ParseUnitRow(i+1, reporting.UnitRowRaw{
-			Code:        cell(reporting.UnitColCode),
-			Name:        cell(reporting.UnitColName),
-			Kind:        cell(reporting.UnitColKind),
-			ParentCode:  cell(reporting.UnitColParentCode),
-			Email:       cell(reporting.UnitColEmail),
-			ActiveFrom:  cell(reporting.UnitColActiveFrom),
-			ActiveUntil: cell(reporting.UnitColActiveUntil),
+			Code:         cell(reporting.UnitColCode),
+			Name:         cell(reporting.UnitColName),
+			Kind:         cell(reporting.UnitColKind),
+			ParentCode:   cell(reporting.UnitColParentCode),
+			Email:        cell(reporting.UnitColEmail),
+			ActiveFrom:   cell(reporting.UnitColActiveFrom),
+			ActiveUntil:  cell(reporting.UnitColActiveUntil),
+			Predecessors: cell(reporting.UnitColPredecessors),
 		}))
 	}
 	if err := problems.Err(); err != nil {

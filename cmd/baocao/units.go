@@ -21,7 +21,8 @@ func newUnitsCmd(a *app) *cobra.Command {
 
 	var effective string
 	var closeMissing bool
-	var importAt string
+	var importAt, importBasis string
+	var importCrossLevel bool
 	imp := &cobra.Command{
 		Use:   "import FILE.xlsx|FILE.csv",
 		Short: "Import a unit list in one transaction (header code,name,kind,parent_code,email,active_from,active_until)",
@@ -29,8 +30,12 @@ func newUnitsCmd(a *app) *cobra.Command {
 A new code creates a unit; a known code whose name, kind, parent or e-mails
 differ gets a new version from --effective (history is kept). With
 --close-missing, units active on --effective that the file does not list are
-closed the day before. Any bad row rejects the whole file, listing every
-problem by row number; nothing is stored then. Units are never deleted.`,
+closed the day before. An optional predecessors column lists, ";"-separated,
+the codes of the units a row's unit was formed from: each is recorded as a
+succession from the unit's first day, with --basis as its legal basis (a
+predecessor of another kind is refused unless --cross-level). Any bad row
+rejects the whole file, listing every problem by row number; nothing is
+stored then. Units are never deleted.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -59,18 +64,21 @@ problem by row number; nothing is stored then. Units are never deleted.`,
 				return err
 			}
 			defer st.Close()
-			res, err := a.ops(st).ImportUnits(ctx, ops.CLIAdmin, now, rows, store.ImportOptions{Effective: eff, CloseMissing: closeMissing})
+			res, err := a.ops(st).ImportUnits(ctx, ops.CLIAdmin, now, rows, store.ImportOptions{Effective: eff, CloseMissing: closeMissing,
+				SuccessionBasis: importBasis, CrossLevel: importCrossLevel})
 			if err != nil {
 				return userError(err)
 			}
-			fmt.Fprintf(a.out, "%s: %d rows; %d created, %d new versions, %d unchanged, %d closed\n",
-				args[0], len(rows), res.Created, res.Versioned, res.Unchanged, res.Closed)
+			fmt.Fprintf(a.out, "%s: %d rows; %d created, %d new versions, %d unchanged, %d closed, %d successions recorded\n",
+				args[0], len(rows), res.Created, res.Versioned, res.Unchanged, res.Closed, res.Successions)
 			a.printReconciled(res.Reconciled)
 			return nil
 		},
 	}
 	imp.Flags().StringVar(&effective, "effective", "", "date the rows take effect, YYYY-MM-DD (default: the file's active_from)")
 	imp.Flags().BoolVar(&closeMissing, "close-missing", false, "the file is the full list: close units it does not name")
+	imp.Flags().StringVar(&importBasis, "basis", "", "legal basis of the successions in the predecessors column, e.g. Nghị quyết 1662/NQ-UBTVQH15")
+	imp.Flags().BoolVar(&importCrossLevel, "cross-level", false, "allow predecessors of another kind than their successor")
 	imp.Flags().StringVar(&importAt, "at", "", "the moment of the import, for reconciling the periods open then (default now)")
 
 	var at string
