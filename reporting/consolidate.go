@@ -30,6 +30,11 @@ const (
 	// and how far the two periods' units differ.
 	msgBaselineReported = "So với %s (%s): %s/%s đơn vị đã báo cáo; kỳ này %s/%s."
 	msgBaselineMostly   = " Phạm vi đơn vị có thay đổi: %s đơn vị phải báo cáo ở cả hai kỳ."
+	msgLikeForLike      = " Tăng, giảm của các chỉ tiêu cộng tổng được tính trên %s đơn vị có báo cáo ở cả hai kỳ."
+	msgLikeRegrouped    = " Trong đó %s đơn vị được so với các đơn vị cũ đã hợp nhất vào đơn vị đó."
+	msgLikePartial      = " %s đơn vị không so sánh được vì có đơn vị cũ không báo cáo kỳ trước."
+	msgLikeNew          = " %s đơn vị không có số liệu kỳ trước để so sánh."
+	msgLikeNone         = " Không đơn vị nào có báo cáo ở cả hai kỳ nên không tính tăng, giảm."
 	msgBaselineOther    = " Phạm vi đơn vị khác nhau (chỉ %s đơn vị phải báo cáo ở cả hai kỳ, có thể do sắp xếp đơn vị hành chính) nên không tính tăng, giảm."
 )
 
@@ -315,6 +320,10 @@ type Baseline struct {
 	// Shared counts the units (by code, in scope) that owed both this
 	// period's report and the consolidated one.
 	Shared int
+	// Like is this period regrouped onto the report's units by succession,
+	// over the units that reported both times; nil when not worked out.
+	// Summed fields' changes are computed over it.
+	Like *LikeForLike
 }
 
 // UnitMatch says how an earlier period's units compare with the report's:
@@ -360,10 +369,23 @@ func (c *Consolidation) BaselineNotes() []string {
 		}
 		note := fmt.Sprintf(msgBaselineReported, LowerFirst(b.what), b.base.Label, n(b.base.Total.Reported), n(b.base.Total.Obliged),
 			n(c.Total.Reported), n(c.Total.Obliged))
-		switch c.Match(b.base) {
-		case MostlySame:
+		switch l := b.base.Like; {
+		case l != nil && l.Units > 0:
+			note += fmt.Sprintf(msgLikeForLike, n(l.Units))
+			if l.Regrouped > 0 {
+				note += fmt.Sprintf(msgLikeRegrouped, n(l.Regrouped))
+			}
+			if l.Partial > 0 {
+				note += fmt.Sprintf(msgLikePartial, n(l.Partial))
+			}
+			if l.New > 0 {
+				note += fmt.Sprintf(msgLikeNew, n(l.New))
+			}
+		case l != nil:
+			note += msgLikeNone
+		case c.Match(b.base) == MostlySame:
 			note += fmt.Sprintf(msgBaselineMostly, n(b.base.Shared))
-		case OtherUnits:
+		case c.Match(b.base) == OtherUnits:
 			note += fmt.Sprintf(msgBaselineOther, n(b.base.Shared))
 		}
 		notes = append(notes, note)
@@ -558,6 +580,11 @@ type Change struct {
 	Delta   Decimal
 	Percent Decimal
 	Units   UnitMatch
+	// Compared: Base and Delta are over the units that reported both
+	// times (Baseline.Like), not the whole totals; Now is those units'
+	// total in the report's period, which Delta is from.
+	Compared bool
+	Now      Decimal
 }
 
 func changeFrom(v, base Decimal) Change {
@@ -603,6 +630,16 @@ func (c *Consolidation) Comparisons() []Comparison {
 func (c *Consolidation) changeFrom(cur Decimal, b *Baseline, fi int) Change {
 	if b == nil || fi >= len(b.Total.Values) {
 		return changeFrom(cur, "")
+	}
+	if l := b.Like; l != nil && c.Fields[fi].Aggregate == AggSum {
+		// Like with like: the units that reported both times, regrouped
+		// by succession.
+		if l.Units == 0 || !l.Base[fi].Valid() {
+			return Change{Base: b.Total.Values[fi].Value, Units: OtherUnits}
+		}
+		ch := changeFrom(l.Current[fi], l.Base[fi])
+		ch.Units, ch.Compared, ch.Now = SameUnits, true, l.Current[fi]
+		return ch
 	}
 	base, m := b.Total.Values[fi].Value, c.Match(b)
 	if m == OtherUnits {

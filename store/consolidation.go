@@ -569,5 +569,65 @@ func (s *Store) baseline(ctx context.Context, q ConsolidationQuery, c *reporting
 	if err != nil {
 		return nil, fmt.Errorf("baseline %s: units shared: %w", b.Key, err)
 	}
+	if b.Like, err = s.likeForLike(ctx, q, c, b.PeriodID); err != nil {
+		return nil, fmt.Errorf("baseline %s: %w", b.Key, err)
+	}
 	return &b, nil
+}
+
+// likeForLike reads baseline period periodID's units in scope — whether a
+// submission counted and its summed fields' values — and every recorded
+// succession, and regroups them onto c's units (reporting.CompareLikeForLike).
+func (s *Store) likeForLike(ctx context.Context, q ConsolidationQuery, c *reporting.Consolidation, periodID int64) (*reporting.LikeForLike, error) {
+	fieldAt := map[string]int{}
+	var summed []string
+	for i, f := range c.Fields {
+		if f.Aggregate == reporting.AggSum {
+			fieldAt[f.Code] = i
+			summed = append(summed, f.Code)
+		}
+	}
+	rows, err := s.q.Query(ctx, countingSQL+`
+		SELECT ob.unit_code, c.id IS NOT NULL, coalesce(sv.field_code, ''), coalesce(trim_scale(sv.num)::text, '')
+		FROM ob
+		LEFT JOIN counting c ON c.unit_code = ob.unit_code
+		LEFT JOIN submission_values sv ON sv.submission_id = c.id AND sv.field_code = ANY ($7) AND sv.num IS NOT NULL
+		ORDER BY ob.unit_code`, append(scopeArgs(periodID, q), summed)...)
+	if err != nil {
+		return nil, fmt.Errorf("units then: %w", err)
+	}
+	var (
+		then               []reporting.BaselineUnit
+		code, field, value string
+		reported           bool
+	)
+	_, err = pgx.ForEachRow(rows, []any{&code, &reported, &field, &value}, func() error {
+		if len(then) == 0 || then[len(then)-1].Code != code {
+			then = append(then, reporting.BaselineUnit{Code: code, Reported: reported, Values: make([]reporting.Decimal, len(c.Fields))})
+		}
+		if field != "" {
+			d, ok := reporting.ParseDecimal(value)
+			if !ok {
+				return fmt.Errorf("%s of %s: bad number %q", field, code, value)
+			}
+			then[len(then)-1].Values[fieldAt[field]] = d
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("units then: %w", err)
+	}
+	rows, err = s.q.Query(ctx, `SELECT from_code, to_code FROM unit_successions ORDER BY from_code, to_code`)
+	if err != nil {
+		return nil, fmt.Errorf("successions: %w", err)
+	}
+	successors := map[string][]string{}
+	var from, to string
+	if _, err := pgx.ForEachRow(rows, []any{&from, &to}, func() error {
+		successors[from] = append(successors[from], to)
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("successions: %w", err)
+	}
+	return reporting.CompareLikeForLike(c, then, successors), nil
 }

@@ -66,25 +66,11 @@ sections:
 	type report struct{ phai, da, pct string }
 	reports := map[string]report{"X0": {"3", "3", "100"}, "X1": {"300", "200", "66.67"}, "X2": {"40", "10", "25"}, "X3": {"", "5", "50"}}
 	for code, r := range reports {
-		values := map[string]reporting.Value{"da": {Raw: r.da, Num: r.da}, "ty_le": {Raw: r.pct, Num: r.pct}, "ty_le_tb": {Raw: r.pct, Num: r.pct}}
+		numbers := map[string]string{"da": r.da, "ty_le": r.pct, "ty_le_tb": r.pct}
 		if r.phai != "" {
-			values["phai"] = reporting.Value{Raw: r.phai, Num: r.phai}
+			numbers["phai"] = r.phai
 		}
-		err := st.InTx(ctx, func(tx *store.Store) error {
-			if _, err := tx.LockObligation(ctx, period, code); err != nil {
-				return err
-			}
-			sub, err := tx.InsertSubmission(ctx, store.NewSubmission{PeriodID: period, UnitCode: code, Version: 1, FormVersionID: stored.VersionID,
-				File: []byte(code), FileName: "bao-cao.xlsx", UploadedAt: at, Values: values})
-			if err != nil {
-				return err
-			}
-			return tx.RecordEvents(ctx, []store.ObligationEvent{{PeriodID: period, UnitCode: code, Event: reporting.Event{
-				At: at, Kind: reporting.EventUploaded, Actor: "test", SubmissionID: sub.ID, Version: 1}}})
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		fileNumbers(t, st, stored.VersionID, period, code, at, numbers)
 	}
 	c, err := st.Consolidate(ctx, store.ConsolidationQuery{FormCode: "RATIO-T", Period: "2026-H1", At: at.Add(time.Hour), Scope: reporting.AllUnits})
 	if err != nil {

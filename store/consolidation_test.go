@@ -312,9 +312,12 @@ func TestConsolidation(t *testing.T) {
 		if c.Previous == nil || c.Previous.Key != "2024-H2" || c.YearAgo == nil || c.YearAgo.Key != "2024-H1" {
 			t.Fatalf("baselines %+v, %+v", c.Previous, c.YearAgo)
 		}
-		got := c.Comparisons()[0] // so_cuoc: 25 against 8+2 and 0
-		if got.Previous != (reporting.Change{Base: "10", Delta: "15", Percent: "150"}) ||
-			got.YearAgo != (reporting.Change{Base: "0", Delta: "25"}) {
+		// so_cuoc over the units that reported both times: against
+		// 2024-H2, Tân Phú 10 and Tân Lập 4 now, 8 and 2 then (the others
+		// did not report then); against 2024-H1, Thuận Lợi 6 now, 0 then.
+		got := c.Comparisons()[0]
+		if got.Previous != (reporting.Change{Base: "10", Delta: "4", Percent: "40", Compared: true, Now: "14"}) ||
+			got.YearAgo != (reporting.Change{Base: "0", Delta: "6", Compared: true, Now: "6"}) {
 			t.Fatalf("so_cuoc comparison %+v", got)
 		}
 		if got := c.Comparisons()[2]; got.Previous != (reporting.Change{}) { // nobody gave a rate before
@@ -409,15 +412,16 @@ func TestConsolidationOptions(t *testing.T) {
 		t.Fatalf("2026 unit %s under %s, group %+v", u.Name, u.ParentName, c.Groups[1])
 	}
 	// Across the reform, 2025-H1's seven units share one code with 2026-H1's
-	// one: the totals are shown, not compared.
+	// one; that unit (Tân Phú, now Bình Phước) reported both times: the
+	// change is its own, 7 against 10, not 7 against the seven units' 25.
 	if p := c.Previous; p == nil || p.Key != "2025-H1" || p.Total.Obliged != 7 || p.Shared != 1 || c.Match(p) != reporting.OtherUnits {
 		t.Fatalf("2026-H1's previous period %+v", p)
 	}
-	if got := c.Comparisons()[0].Previous; got != (reporting.Change{Base: "25", Units: reporting.OtherUnits}) {
-		t.Fatalf("so_cuoc against 2025-H1: %+v, want the base alone", got)
+	if got := c.Comparisons()[0].Previous; got != (reporting.Change{Base: "10", Delta: "-3", Percent: "-30", Compared: true, Now: "7"}) {
+		t.Fatalf("so_cuoc against 2025-H1: %+v, want Bình Phước's own change", got)
 	}
 	if notes := c.BaselineNotes(); len(notes) != 1 || !strings.Contains(notes[0], "5/7 đơn vị đã báo cáo; kỳ này 1/1") ||
-		!strings.Contains(notes[0], "không tính tăng, giảm") {
+		!strings.Contains(notes[0], "trên 1 đơn vị có báo cáo ở cả hai kỳ") {
 		t.Fatalf("notes %q", notes)
 	}
 	// Before it, the same seven units: compared, nothing to note but the
@@ -567,9 +571,10 @@ func TestConsolidatedWorkbook(t *testing.T) {
 		t.Errorf("missing units %q", missing)
 	}
 
-	// Comparison of so_cuoc: 25 against 10 (+15, 150%) and 0 (+25, no %).
+	// Comparison of so_cuoc: 25 in all; over the units that reported both
+	// times 10 then and 14 now (+4, 40%), and 0 then and 6 now (+6, no %).
 	cmp, _ := f.GetRows("So sánh", raw)
-	if got := pad(cmp[4], 10)[3:]; !slices.Equal(got, []string{"25", "10", "15", "150", "0", "25", ""}) {
+	if got := pad(cmp[4], 12)[3:]; !slices.Equal(got, []string{"25", "10", "14", "4", "40", "0", "6", "6", ""}) {
 		t.Errorf("so_cuoc comparison %q", got)
 	}
 	// Under the table, after a blank row, how many units reported then and
@@ -654,7 +659,7 @@ func TestConsolidatedReportPDF(t *testing.T) {
 		"BÁO CÁO", "Kết quả thực hiện dân chủ ở cơ sở 6 tháng đầu năm 2025", "TỈNH ĐỒNG NAI",
 		"Đồng Nai, ngày 02 tháng 7 năm 2025", "Số: 15/BC-UBND",
 		"có 7 đơn vị phải gửi báo cáo", "5 đơn vị gửi báo cáo đúng hạn (đạt 71,4%), 1 đơn vị gửi muộn, 1 đơn vị chưa gửi báo cáo",
-		"Số cuộc giám sát: 25 cuộc, tăng 15 cuộc (+150%) so với kỳ trước, tăng 25 cuộc so với cùng kỳ năm trước",
+		"Số cuộc giám sát: 25 cuộc, tăng 4 cuộc (+40%) so với kỳ trước (trên các đơn vị có báo cáo ở cả hai kỳ), tăng 6 cuộc so với cùng kỳ năm trước (trên các đơn vị có báo cáo ở cả hai kỳ)",
 		"Số tiền kiến nghị thu hồi: 2.502.234.569 đồng",
 		"Tỷ lệ nội dung đã công khai: bình quân 91,3%",
 		"Tự đánh giá: Tốt 2 đơn vị, Khá 2 đơn vị, Trung bình 1 đơn vị, Yếu 0 đơn vị",

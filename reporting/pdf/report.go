@@ -274,7 +274,10 @@ func (r *report) fieldSentence(fi int) string {
 	}{{cmp.Previous, txtVsPrev}, {cmp.YearAgo, txtVsYear}} {
 		// Over other units the note after the introduction says why
 		// there is no change.
-		if b.change.Base.Valid() && b.change.Units != reporting.OtherUnits {
+		switch {
+		case b.change.Compared:
+			s += ", " + fmt.Sprintf(txtComparedChange, changeText(f, b.change.Delta, b.change.Percent), b.vs)
+		case b.change.Base.Valid() && b.change.Units != reporting.OtherUnits:
 			s += ", " + changeText(f, b.change.Delta, b.change.Percent) + " " + b.vs
 		}
 	}
@@ -389,8 +392,8 @@ func (r *report) appendixComparison(ctx context.Context) error {
 		f := cmp.Field
 		rows = append(rows, tableRow{cells: []string{
 			strconv.Itoa(i + 1), f.Label, f.Unit, reporting.FormatValue(f, cmp.Current),
-			reporting.FormatValue(f, cmp.Previous.Base), signed(f, cmp.Previous.Delta), signedPct(cmp.Previous.Percent),
-			reporting.FormatValue(f, cmp.YearAgo.Base), signed(f, cmp.YearAgo.Delta), signedPct(cmp.YearAgo.Percent),
+			baseCell(f, cmp.Previous), signed(f, cmp.Previous.Delta), signedPct(cmp.Previous.Percent),
+			baseCell(f, cmp.YearAgo), signed(f, cmp.YearAgo.Delta), signedPct(cmp.YearAgo.Percent),
 		}})
 	}
 	if err := r.d.table(ctx, cols, rows, func(int) {}); err != nil {
@@ -400,6 +403,16 @@ func (r *report) appendixComparison(ctx context.Context) error {
 		r.d.paragraph(note, para{style: "I", size: bodySize, justify: true, after: paraSpace})
 	}
 	return nil
+}
+
+// baseCell is an earlier period's figure; for a change over the units that
+// reported both times, "then → now" over those units, which the change is
+// from (the notes under the table say so).
+func baseCell(f reporting.Field, ch reporting.Change) string {
+	if ch.Compared {
+		return reporting.FormatValue(f, ch.Base) + " → " + reporting.FormatValue(f, ch.Now)
+	}
+	return reporting.FormatValue(f, ch.Base)
 }
 
 func signed(f reporting.Field, d reporting.Decimal) string {

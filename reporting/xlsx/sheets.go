@@ -80,13 +80,13 @@ func (b *book) compare(ctx context.Context, sw *excelize.StreamWriter) error {
 	cols := []column{
 		{txtColNo, 6, fmtInt}, {txtColField, 48, fmtText}, {txtColMeasure, 12, fmtText},
 		{txtColThis + " (" + b.c.Period.Label + ")", 16, fmtDec},
-		{label(b.c.Previous, txtColPrevious), 16, fmtDec}, {txtColChange, 14, fmtDec}, {txtColPercent, 12, fmtPct},
-		{label(b.c.YearAgo, txtColYearAgo), 16, fmtDec}, {txtColChange, 14, fmtDec}, {txtColPercent, 12, fmtPct},
+		{label(b.c.Previous, txtColPrevious), 16, fmtDec}, {txtColSameUnits, 16, fmtDec}, {txtColChange, 14, fmtDec}, {txtColPercent, 12, fmtPct},
+		{label(b.c.YearAgo, txtColYearAgo), 16, fmtDec}, {txtColSameUnits, 16, fmtDec}, {txtColChange, 14, fmtDec}, {txtColPercent, 12, fmtPct},
 	}
 	comps := b.c.Comparisons()
 	for _, cmp := range comps {
-		for k, d := range []reporting.Decimal{cmp.Current, cmp.Previous.Base, cmp.Previous.Delta, cmp.Previous.Percent,
-			cmp.YearAgo.Base, cmp.YearAgo.Delta, cmp.YearAgo.Percent} {
+		for k, d := range []reporting.Decimal{cmp.Current, cmp.Previous.Base, cmp.Previous.Now, cmp.Previous.Delta, cmp.Previous.Percent,
+			cmp.YearAgo.Base, cmp.YearAgo.Now, cmp.YearAgo.Delta, cmp.YearAgo.Percent} {
 			cols[3+k].width = figureWidth(cols[3+k].width, cols[3+k].format, d)
 		}
 	}
@@ -99,8 +99,10 @@ func (b *book) compare(ctx context.Context, sw *excelize.StreamWriter) error {
 		i++
 		row[0], row[1], row[2] = i, cmp.Field.Label, nilIfEmpty(cmp.Field.Unit)
 		row[3] = figure(cmp.Current, fmtDec)
-		row[4], row[5], row[6] = figure(cmp.Previous.Base, fmtDec), figure(cmp.Previous.Delta, fmtDec), figure(cmp.Previous.Percent, fmtPct)
-		row[7], row[8], row[9] = figure(cmp.YearAgo.Base, fmtDec), figure(cmp.YearAgo.Delta, fmtDec), figure(cmp.YearAgo.Percent, fmtPct)
+		row[4], row[5], row[6], row[7] = figure(cmp.Previous.Base, fmtDec), figure(cmp.Previous.Now, fmtDec),
+			figure(cmp.Previous.Delta, fmtDec), figure(cmp.Previous.Percent, fmtPct)
+		row[8], row[9], row[10], row[11] = figure(cmp.YearAgo.Base, fmtDec), figure(cmp.YearAgo.Now, fmtDec),
+			figure(cmp.YearAgo.Delta, fmtDec), figure(cmp.YearAgo.Percent, fmtPct)
 		return true
 	}, b.c.BaselineNotes()...)
 }

@@ -41,6 +41,7 @@ const (
 	txtColChildren    = "Tổng của các đơn vị trực thuộc"
 	txtColChildrenRep = "Trực thuộc đã báo cáo / phải báo cáo"
 	txtColDifference  = "Chênh lệch"
+	txtColSameUnits   = "Kỳ này, cùng các đơn vị"
 
 	txtTitle          = "BÁO CÁO TỔNG HỢP: %s"
 	txtPeriod         = "%s (số liệu từ ngày %s đến ngày %s)"
