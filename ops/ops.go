@@ -123,6 +123,9 @@ func New(st *store.Store, opts Options) *Service {
 // bound a request body before handing the file over.
 func (s *Service) MaxUploadBytes() int64 { return s.opts.MaxUploadBytes }
 
+// BaseURL is the public address of the service ("" when not configured).
+func (s *Service) BaseURL() string { return s.opts.BaseURL }
+
 // Location is the time zone the service shows dates in.
 func (s *Service) Location() *time.Location { return s.opts.Location }
 

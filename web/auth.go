@@ -232,7 +232,7 @@ func sameOrigin(r *http.Request) (same, known bool) {
 // through a TLS-terminating proxy. A forged header only makes the cookie
 // Secure, which harms no one but the forger.
 func secureRequest(r *http.Request) bool {
-	return r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
+	return r.TLS != nil || publicHTTPS(r.Context()) || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
 }
 
 func setSessionCookie(w http.ResponseWriter, r *http.Request, token string, expires time.Time, now time.Time) {

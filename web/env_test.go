@@ -78,6 +78,8 @@ type envOptions struct {
 	// Metrics observes ops and the server (env.metrics) and serves them
 	// at /metrics.
 	Metrics bool
+	// BaseURL is ops.Options.BaseURL when Loopback does not set it.
+	BaseURL string
 	// Settings and LeaderLock are web.Options', for the system page.
 	Settings   []config.Setting
 	LeaderLock int64
@@ -144,6 +146,8 @@ func newEnv(t testing.TB, o *envOptions) *env {
 	if opts.Loopback {
 		e.addr = freeLoopback(t)
 		base = "http://" + e.addr
+	} else if opts.BaseURL != "" {
+		base = opts.BaseURL
 	}
 	oo := ops.Options{Secret: storetest.Secret, MaxUploadBytes: opts.MaxUploadBytes, Location: hcm,
 		BaseURL: base, Logger: logger}
@@ -343,6 +347,19 @@ type requestLog struct {
 	mu    sync.Mutex
 	lines []string
 	more  chan struct{} // closed at the next line
+	// levels counts every line logged, by level.
+	levels map[slog.Level]int
+}
+
+// count is how many lines were logged at level ("ERROR", "WARN", …).
+func (l *requestLog) count(level string) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		return -1
+	}
+	return l.levels[lv]
 }
 
 func (l *requestLog) Enabled(context.Context, slog.Level) bool { return true }
@@ -350,6 +367,12 @@ func (l *requestLog) WithAttrs([]slog.Attr) slog.Handler       { return l }
 func (l *requestLog) WithGroup(string) slog.Handler            { return l }
 
 func (l *requestLog) Handle(_ context.Context, r slog.Record) error {
+	l.mu.Lock()
+	if l.levels == nil {
+		l.levels = map[slog.Level]int{}
+	}
+	l.levels[r.Level]++
+	l.mu.Unlock()
 	if r.Message != "http request" {
 		return nil
 	}
