@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -31,6 +32,48 @@ type AuditEvent struct {
 	Details any `json:"details"`
 }
 
+// Bounds of what an audit event keeps: keys (actor, object id) and each
+// text value of the details, in characters; the details in all, in bytes
+// of JSON.
+const (
+	maxAuditKey     = 256
+	maxAuditValue   = 512
+	maxAuditDetails = 16 << 10
+)
+
+// truncate cuts s to at most n characters, marking the cut with "…".
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}
+
+// boundDetails truncates the text values of the details shapes events use
+// (maps of strings or of anything, one level deep); other values go as
+// they are, under the bound on the whole.
+func boundDetails(d any) any {
+	switch m := d.(type) {
+	case map[string]string:
+		out := make(map[string]string, len(m))
+		for k, v := range m {
+			out[truncate(k, maxAuditKey)] = truncate(v, maxAuditValue)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(m))
+		for k, v := range m {
+			if s, ok := v.(string); ok {
+				v = truncate(s, maxAuditValue)
+			}
+			out[truncate(k, maxAuditKey)] = v
+		}
+		return out
+	}
+	return d
+}
+
 // DefaultAuditActor is the actor of events recorded without one.
 const DefaultAuditActor = "system"
 
@@ -44,11 +87,17 @@ func (s *Store) Audit(ctx context.Context, e AuditEvent) error {
 	if e.Actor == "" {
 		e.Actor = DefaultAuditActor
 	}
+	// Bounded: events are kept for good, and some come from requests no
+	// one signed (a failed sign-in's e-mail and user agent).
+	e.Actor, e.ObjectID = truncate(e.Actor, maxAuditKey), truncate(e.ObjectID, maxAuditKey)
 	details := []byte("{}")
 	if e.Details != nil {
 		var err error
-		if details, err = json.Marshal(e.Details); err != nil {
+		if details, err = json.Marshal(boundDetails(e.Details)); err != nil {
 			return fmt.Errorf("audit %s %s/%s: encode details: %w", e.Action, e.ObjectType, e.ObjectID, err)
+		}
+		if len(details) > maxAuditDetails {
+			details, _ = json.Marshal(map[string]any{"truncated": true, "bytes": len(details)})
 		}
 	}
 	var at *time.Time

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -96,5 +98,52 @@ func TestAuditJoinsTransaction(t *testing.T) {
 	got, err := st.AuditEvents(ctx, store.AuditFilter{ObjectType: "submission"})
 	if err != nil || len(got) != 1 || got[0].ObjectID != "committed" {
 		t.Fatalf("events after one rolled-back and one committed transaction: %+v, %v", got, err)
+	}
+}
+
+// TestAuditBoundsWhatARequestSends: fifty failed sign-ins, each with a
+// megabyte of User-Agent and a long e-mail, grow the audit trail by a few
+// kilobytes each, not by the megabytes sent; the stored strings are cut
+// with a mark, and details too large in all are replaced by their size.
+func TestAuditBoundsWhatARequestSends(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := storetest.Open(t)
+	huge := strings.Repeat("Mozilla/5.0 ", 90_000) // ~1 MB
+	var size0 int64
+	if err := st.Pool().QueryRow(ctx, `SELECT pg_total_relation_size('audit_events')`).Scan(&size0); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 50 {
+		email := fmt.Sprintf("k%d-%s@example.vn", i, strings.Repeat("x", 2000))
+		if err := st.Audit(ctx, store.AuditEvent{Actor: email, Action: store.ActionLoginFailed, ObjectType: store.ObjectLogin, ObjectID: email,
+			Details: map[string]string{"user_agent": huge, "remote_addr": "203.0.113.9:4711"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := st.Audit(ctx, store.AuditEvent{Action: "test.many", ObjectType: "test", Details: map[string]any{"list": strings.Split(huge[:200_000], " ")}}); err != nil {
+		t.Fatal(err)
+	}
+	var size1 int64
+	if err := st.Pool().QueryRow(ctx, `SELECT pg_total_relation_size('audit_events')`).Scan(&size1); err != nil {
+		t.Fatal(err)
+	}
+	if grew := size1 - size0; grew > 512<<10 {
+		t.Errorf("the audit trail grew by %d KiB for 51 events", grew>>10)
+	}
+	var actor, agent string
+	if err := st.Pool().QueryRow(ctx, `SELECT actor, details->>'user_agent' FROM audit_events WHERE action = $1 LIMIT 1`, store.ActionLoginFailed).
+		Scan(&actor, &agent); err != nil {
+		t.Fatal(err)
+	}
+	if len([]rune(actor)) != 256 || !strings.HasSuffix(actor, "…") || len([]rune(agent)) != 512 || !strings.HasPrefix(agent, "Mozilla/5.0") {
+		t.Errorf("stored actor of %d characters, user agent of %d", len([]rune(actor)), len([]rune(agent)))
+	}
+	var many string
+	if err := st.Pool().QueryRow(ctx, `SELECT details::text FROM audit_events WHERE action = 'test.many'`).Scan(&many); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(many, `"truncated": true`) {
+		t.Errorf("details too large kept as %.80s", many)
 	}
 }
