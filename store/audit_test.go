@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -109,7 +111,10 @@ func TestAuditBoundsWhatARequestSends(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	st := storetest.Open(t)
-	huge := strings.Repeat("Mozilla/5.0 ", 90_000) // ~1 MB
+	// ~1 MB that does not compress (PostgreSQL would shrink a repeat).
+	noise := make([]byte, 512<<10)
+	rand.Read(noise)
+	huge := "Mozilla/5.0 " + hex.EncodeToString(noise)
 	var size0 int64
 	if err := st.Pool().QueryRow(ctx, `SELECT pg_total_relation_size('audit_events')`).Scan(&size0); err != nil {
 		t.Fatal(err)
@@ -121,7 +126,7 @@ func TestAuditBoundsWhatARequestSends(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := st.Audit(ctx, store.AuditEvent{Action: "test.many", ObjectType: "test", Details: map[string]any{"list": strings.Split(huge[:200_000], " ")}}); err != nil {
+	if err := st.Audit(ctx, store.AuditEvent{Action: "test.many", ObjectType: "test", Details: map[string]any{"list": strings.Split(huge[:200_000], "a")}}); err != nil {
 		t.Fatal(err)
 	}
 	var size1 int64
