@@ -281,6 +281,9 @@ type loginResponse struct {
 func readLogin(w http.ResponseWriter, r *http.Request) (loginRequest, error) {
 	var req loginRequest
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 64<<10))
+	if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
+		return req, &bodyTooLarge{limit: mbe.Limit}
+	}
 	if err != nil {
 		return req, reporting.Errorf(reporting.EINVALID, msgLoginUnreadble)
 	}
@@ -297,6 +300,9 @@ func readLogin(w http.ResponseWriter, r *http.Request) (loginRequest, error) {
 			return req, reporting.Errorf(reporting.EINVALID, msgLoginUnreadble)
 		}
 		req.Email, req.Password = form.Get("email"), form.Get("password")
+	}
+	if !clean(req.Email) || !clean(req.Password) {
+		return req, reporting.Errorf(reporting.EINVALID, msgBadCharacters)
 	}
 	req.Email = strings.ToLower(strings.TrimSpace(req.Email))
 	if req.Email == "" || req.Password == "" {

@@ -115,7 +115,10 @@ func TestLogin(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			e := newEnv(t, nil)
+			// A plain-http address: whether the cookie is Secure follows
+			// the request (with an https address it always is:
+			// TestHTTPSServiceSendsHSTSAndSecureCookies).
+			e := newEnv(t, &envOptions{BaseURL: "http://baocao.test"})
 			clerk := e.user(t, "clerk-c1")
 			w := e.do(t, tt.rq(clerk.Email))
 			b := decode(t, w)

@@ -65,6 +65,11 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 	}
 	content := ui.SignIn{Email: strings.TrimSpace(r.PostForm.Get("email")), Next: localPath(r.PostForm.Get("next"))}
 	req := loginRequest{Email: strings.ToLower(content.Email), Password: r.PostForm.Get("password")}
+	if !clean(content.Email) || !clean(req.Password) || !clean(r.PostForm.Get("next")) {
+		content.Email, content.Next, content.Error = strings.ToValidUTF8(strings.ReplaceAll(content.Email, "\x00", ""), ""), "/", msgBadCharacters
+		s.signInAgain(w, r, http.StatusBadRequest, content)
+		return
+	}
 	if req.Email == "" || req.Password == "" {
 		content.Error = msgLoginMissing
 		s.signInAgain(w, r, http.StatusUnprocessableEntity, content)

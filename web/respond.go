@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -36,6 +37,7 @@ const retryAfterSeconds = 10
 const (
 	errMethodNotAllowed = "method_not_allowed"
 	errTooManyRequests  = "too_many_requests"
+	errTooLarge         = "too_large"
 )
 
 const msgMethodNotAllowed = "Địa chỉ này không nhận phương thức %s; chỉ nhận %s."
@@ -53,6 +55,10 @@ type errorBody struct {
 
 // writeError answers err as JSON; internal errors are logged, not shown.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	if tl := (*bodyTooLarge)(nil); errors.As(err, &tl) {
+		writeJSON(w, http.StatusRequestEntityTooLarge, errorBody{Error: errTooLarge, Message: tl.Error(), RequestID: RequestID(r.Context())})
+		return
+	}
 	code := reporting.ErrorCode(err)
 	if code == reporting.EINTERNAL {
 		s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)

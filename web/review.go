@@ -2,6 +2,8 @@ package web
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -23,10 +25,20 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxActionBody))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
+		if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
+			return &bodyTooLarge{limit: mbe.Limit}
+		}
 		return reporting.Errorf(reporting.EINVALID, msgBadJSON)
 	}
 	return nil
 }
+
+// bodyTooLarge is a request body over its limit: 413, not a malformed 422.
+type bodyTooLarge struct{ limit int64 }
+
+func (e *bodyTooLarge) Error() string { return fmt.Sprintf(msgBodyTooLarge, e.limit>>10) }
+
+const msgBodyTooLarge = "Nội dung gửi lên quá lớn (tối đa %d KB)."
 
 type reviewRequest struct {
 	// Decision is "accepted" or "returned" (also "accept", "return").
