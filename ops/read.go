@@ -22,8 +22,8 @@ func (s *Service) Compliance(ctx context.Context, u reporting.User, at time.Time
 }
 
 // UnitObligations is unit unitCode's obligations over every form and
-// period at moment at. A user who may see none of them gets EFORBIDDEN,
-// not an empty list.
+// period at moment at. A user who may see none of them gets the answer
+// for a unit that does not exist, not an empty list.
 func (s *Service) UnitObligations(ctx context.Context, u reporting.User, at time.Time, unitCode string) ([]store.HistoryRow, error) {
 	scope := reporting.ScopeOf(u)
 	rows, err := s.st.UnitObligations(ctx, unitCode, at, scope)
@@ -34,7 +34,7 @@ func (s *Service) UnitObligations(ctx context.Context, u reporting.User, at time
 		// Nothing visible: either nothing there, or not the user's to see.
 		// Without ancestors only the user's own unit passes.
 		if err := reporting.AuthorizeView(u, unitCode, nil); err != nil {
-			return nil, err
+			return nil, store.ErrUnitAbsent(unitCode)
 		}
 	}
 	return rows, nil
@@ -57,7 +57,9 @@ func (s *Service) ObligationHistory(ctx context.Context, u reporting.User, perio
 	return o, events, err
 }
 
-// viewObligation reads (period, unit)'s obligation for u, or EFORBIDDEN.
+// viewObligation reads (period, unit)'s obligation for u; one u may not see
+// is answered as one that does not exist (store.ErrNoObligation), so ids
+// outside u's scope cannot be told from ids that are not there.
 func (s *Service) viewObligation(ctx context.Context, u reporting.User, periodID int64, unitCode string) (store.Obligation, error) {
 	o, err := s.st.Obligation(ctx, periodID, unitCode)
 	if err != nil {
@@ -67,7 +69,10 @@ func (s *Service) viewObligation(ctx context.Context, u reporting.User, periodID
 	if err != nil {
 		return o, err
 	}
-	return o, reporting.AuthorizeView(u, unitCode, ancestors)
+	if reporting.AuthorizeView(u, unitCode, ancestors) != nil {
+		return store.Obligation{}, store.ErrNoObligation(unitCode, periodID)
+	}
+	return o, nil
 }
 
 // SubmissionValues is one submission's record and values, for a user who
@@ -95,8 +100,13 @@ func (s *Service) viewSubmission(ctx context.Context, u reporting.User, id int64
 	if err != nil {
 		return sub, err
 	}
-	_, err = s.viewObligation(ctx, u, sub.PeriodID, sub.UnitCode)
-	return sub, err
+	if _, err := s.viewObligation(ctx, u, sub.PeriodID, sub.UnitCode); err != nil {
+		if reporting.ErrorCode(err) == reporting.ENOTFOUND {
+			return store.Submission{}, store.ErrSubmissionAbsent(id)
+		}
+		return store.Submission{}, err
+	}
+	return sub, nil
 }
 
 // Outbox lists the e-mails queued, sent, failed and skipped, for

@@ -9,6 +9,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"baocao/reporting"
+	"baocao/store"
 	"baocao/templates"
 )
 
@@ -32,8 +33,8 @@ func (s *Service) Template(ctx context.Context, u reporting.User, now time.Time,
 	if err != nil {
 		return Template{}, err
 	}
-	if err := reporting.AuthorizeView(u, obl.UnitCode, ancestors); err != nil {
-		return Template{}, err
+	if reporting.AuthorizeView(u, obl.UnitCode, ancestors) != nil {
+		return Template{}, store.ErrNoObligation(obl.UnitCode, periodID) // as if not there
 	}
 	// A template is for filing; after the lock nothing can be filed.
 	if !now.Before(obl.LocksAt) {

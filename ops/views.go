@@ -44,8 +44,8 @@ func (s *Service) UnitPeriod(ctx context.Context, u reporting.User, now time.Tim
 	if err != nil {
 		return UnitPeriod{}, err
 	}
-	if err := reporting.AuthorizeView(u, unitCode, ancestors); err != nil {
-		return UnitPeriod{}, err
+	if reporting.AuthorizeView(u, unitCode, ancestors) != nil {
+		return UnitPeriod{}, store.ErrNoObligation(unitCode, periodID) // as if not there: ids out of scope stay unknown
 	}
 	v := UnitPeriod{Obligation: o, Open: !now.Before(o.OpensAt) && now.Before(o.LocksAt),
 		CanFile: reporting.CanFileFor(u, unitCode, ancestors), CanReview: reporting.CanReview(u, unitCode, ancestors)}
@@ -113,8 +113,8 @@ func (s *Service) SubmissionView(ctx context.Context, u reporting.User, now time
 	if err != nil {
 		return SubmissionView{}, err
 	}
-	if err := reporting.AuthorizeView(u, sub.UnitCode, ancestors); err != nil {
-		return SubmissionView{}, err
+	if reporting.AuthorizeView(u, sub.UnitCode, ancestors) != nil {
+		return SubmissionView{}, store.ErrSubmissionAbsent(id) // as if not there
 	}
 	v := SubmissionView{Submission: sub, Obligation: o, Status: o.Status(now), Latest: sub.Version == o.LatestVersion}
 	v.CanReview = v.Latest && reporting.CanReview(u, sub.UnitCode, ancestors) && v.Status != reporting.StatusExempt &&

@@ -7,6 +7,7 @@ import (
 
 	"baocao/ops"
 	"baocao/reporting"
+	"baocao/store"
 	"baocao/store/storetest"
 )
 
@@ -73,7 +74,9 @@ func TestSubmissionViewComparesWithThePreviousVersionAndPeriod(t *testing.T) {
 		t.Fatalf("the clerk's view: can review %v, %v", mine.CanReview, err)
 	}
 	other := storetest.User(t, fx.st, &storetest.UserOpts{Role: reporting.RoleClerk, UnitCode: fx.units[1]})
-	if _, err := fx.svc.SubmissionView(ctx, other, now, second.Submission.ID); reporting.ErrorCode(err) != reporting.EFORBIDDEN {
+	// As absent as an id that does not exist, word for word.
+	if _, err := fx.svc.SubmissionView(ctx, other, now, second.Submission.ID); reporting.ErrorCode(err) != reporting.ENOTFOUND ||
+		reporting.ErrorMessage(err) != reporting.ErrorMessage(store.ErrSubmissionAbsent(second.Submission.ID)) {
 		t.Fatalf("another unit's clerk: %v", err)
 	}
 }

@@ -208,12 +208,13 @@ func TestClerkFromReminderToReceiptInBrowser(t *testing.T) {
 	}
 	look(t, tab, "obligations")
 
-	// A supervisor of another district: the 403 page, nothing of c1.
+	// A supervisor of another district: the 404 page (c1's period is as
+	// absent to them as one that does not exist), nothing of c1.
 	other := isolatedTab(t)
 	navigate(t, other, site+"/login", 200)
 	signIn(t, other, e.user(t, "supervisor-d2").Email)
-	navigate(t, other, site+periodPath, 403)
-	if h := storetest.Text(t, other, "h1"); h != "Bạn không có quyền xem trang này" {
+	navigate(t, other, site+periodPath, 404)
+	if h := storetest.Text(t, other, "h1"); h != "Không tìm thấy trang" {
 		t.Errorf("another district's supervisor sees %q", h)
 	}
 	if storetest.Eval[bool](t, other, fmt.Sprintf(`document.body.innerText.includes(%q)`, c1Name)) {

@@ -89,8 +89,8 @@ func TestObligationHistory(t *testing.T) {
 		{"another clerk, its own unit", "clerk-c2", history(e.c2), 200, reporting.StatusPending,
 			[]event{opened}},
 
-		{"a clerk of another unit", "clerk-c2", history(e.c1), 403, "", nil},
-		{"another district's supervisor", "supervisor-d2", history(e.c1), 403, "", nil},
+		{"a clerk of another unit", "clerk-c2", history(e.c1), 404, "", nil},
+		{"another district's supervisor", "supervisor-d2", history(e.c1), 404, "", nil},
 		{"nobody signed in", "", history(e.c1), 401, "", nil},
 		{"a unit without the obligation", "inspector", history(e.d1), 404, "", nil},
 		{"a period no id or key names", "inspector", "/api/v1/periods/ky-nay/units/" + e.c1 + "/history", 404, "", nil},

@@ -48,7 +48,9 @@ func TestPagesAuthorizationWalk(t *testing.T) {
 		return map[string]int{"clerk-c1": status, "clerk-c2": status, "supervisor-d1": status, "supervisor-d2": status, "inspector": status, "admin": status}
 	}
 	// c1's own: its clerk, its district's supervisor, the province.
-	c1Only := map[string]int{"clerk-c1": 200, "clerk-c2": 403, "supervisor-d1": 200, "supervisor-d2": 403, "inspector": 200, "admin": 200}
+	// Outside their scope c1's unit, period and version are, to clerk c2
+	// and district 2's supervisor, as absent as an id that does not exist.
+	c1Only := map[string]int{"clerk-c1": 200, "clerk-c2": 404, "supervisor-d1": 200, "supervisor-d2": 404, "inspector": 200, "admin": 200}
 	c1Sees := []string{"clerk-c1", "supervisor-d1", "inspector", "admin"}
 	followers := map[string]int{"clerk-c1": 403, "clerk-c2": 403, "supervisor-d1": 200, "supervisor-d2": 200, "inspector": 200, "admin": 200}
 	// A supervisor reviews the units below its own.
@@ -85,7 +87,7 @@ func TestPagesAuthorizationWalk(t *testing.T) {
 		// The actions, last: the inspector's and administrator's change
 		// things.
 		{method: "POST", path: periodPath + "/submissions?dry_run=1", upload: file,
-			want: map[string]int{"clerk-c1": 200, "clerk-c2": 403, "supervisor-d1": 200, "supervisor-d2": 403, "inspector": 403, "admin": 200},
+			want: map[string]int{"clerk-c1": 200, "clerk-c2": 404, "supervisor-d1": 200, "supervisor-d2": 404, "inspector": 403, "admin": 200},
 			sees: c1Sees},
 		{method: "POST", path: fmt.Sprintf("/periods/%d/remind", e.periodID), form: url.Values{"unit": {e.c1}}, want: deciders},
 		{method: "POST", path: fmt.Sprintf("/periods/%d/remind", e.periodID), want: deciders},

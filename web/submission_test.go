@@ -106,9 +106,9 @@ func TestUploadOverHTTP(t *testing.T) {
 		t.Fatalf("annotated: %d %s", w.Code, w.Header().Get("Content-Type"))
 	}
 	// Another unit's template (its clerk may not fetch it; an admin may):
-	// 403 naming the unit.
-	if w := e.do(t, request{method: "GET", target: fmt.Sprintf("/units/%s/periods/%d/template.xlsx", e.c2, e.periodID), as: "clerk-c1"}); w.Code != http.StatusForbidden {
-		t.Fatalf("another unit's template for clerk-c1: %d, want 403", w.Code)
+	// 404, as for a unit that does not owe the period.
+	if w := e.do(t, request{method: "GET", target: fmt.Sprintf("/units/%s/periods/%d/template.xlsx", e.c2, e.periodID), as: "clerk-c1"}); w.Code != http.StatusNotFound {
+		t.Fatalf("another unit's template for clerk-c1: %d, want 404", w.Code)
 	}
 	w = e.upload(t, "clerk-c1", "", e.filled(t, "admin", e.c2, storetest.SmallFormValues()))
 	if w.Code != http.StatusForbidden || !strings.Contains(w.Body.String(), "UBND xã Tiến Hưng") {
