@@ -81,6 +81,9 @@ func (a *app) ensureSecret() error {
 	return nil
 }
 
+// demoReformBasis is the legal basis of the demo's 2025 successions.
+const demoReformBasis = "Nghị quyết 1662/NQ-UBTVQH15"
+
 // demoFillSince is the first data window the demo files reports for.
 var demoFillSince = reporting.Day(2025, time.June, 1)
 
@@ -97,16 +100,19 @@ func (a *app) seedDemo(ctx context.Context, st *store.Store, now, fillSince time
 		file      string
 		effective time.Time
 		close     bool
+		basis     string
 	}{
-		{"demo/units-2024.csv", time.Time{}, false},
-		{"demo/units-2025.csv", reporting.Day(2025, time.July, 1), true},
+		{"demo/units-2024.csv", time.Time{}, false, ""},
+		// Its predecessors column is the former Bình Phước's part of
+		// Resolution 1662/NQ-UBTVQH15 (README, "Units").
+		{"demo/units-2025.csv", reporting.Day(2025, time.July, 1), true, demoReformBasis},
 	}
 	for _, s := range steps {
 		rows, err := readDemoUnits(s.file)
 		if err != nil {
 			return err
 		}
-		res, err := a.ops(st).ImportUnits(ctx, demoActor, now, rows, store.ImportOptions{Effective: s.effective, CloseMissing: s.close})
+		res, err := a.ops(st).ImportUnits(ctx, demoActor, now, rows, store.ImportOptions{Effective: s.effective, CloseMissing: s.close, SuccessionBasis: s.basis})
 		if err != nil {
 			return fmt.Errorf("import %s: %w", s.file, err)
 		}

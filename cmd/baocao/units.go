@@ -33,7 +33,7 @@ differ gets a new version from --effective (history is kept). With
 closed the day before. An optional predecessors column lists, ";"-separated,
 the codes of the units a row's unit was formed from: each is recorded as a
 succession from the unit's first day, with --basis as its legal basis (a
-predecessor of another kind is refused unless --cross-level). Any bad row
+predecessor of another kind is refused unless --allow-level-change). Any bad row
 rejects the whole file, listing every problem by row number; nothing is
 stored then. Units are never deleted.`,
 		Args: cobra.ExactArgs(1),
@@ -78,7 +78,7 @@ stored then. Units are never deleted.`,
 	imp.Flags().StringVar(&effective, "effective", "", "date the rows take effect, YYYY-MM-DD (default: the file's active_from)")
 	imp.Flags().BoolVar(&closeMissing, "close-missing", false, "the file is the full list: close units it does not name")
 	imp.Flags().StringVar(&importBasis, "basis", "", "legal basis of the successions in the predecessors column, e.g. Nghị quyết 1662/NQ-UBTVQH15")
-	imp.Flags().BoolVar(&importCrossLevel, "cross-level", false, "allow predecessors of another kind than their successor")
+	levelChangeFlags(imp, &importCrossLevel, "allow predecessors of another kind than their successor (a district whose territory became a commune)")
 	imp.Flags().StringVar(&importAt, "at", "", "the moment of the import, for reconciling the periods open then (default now)")
 
 	var at string
@@ -169,9 +169,17 @@ stored then. Units are never deleted.`,
 	}
 	merge.Flags().StringVar(&effective, "effective", "", "date of the merger, YYYY-MM-DD (required)")
 	merge.Flags().StringVar(&basis, "basis", "", "legal basis, e.g. Nghị quyết 1662/NQ-UBTVQH15")
-	merge.Flags().BoolVar(&crossLevel, "cross-level", false, "confirm a merger between units of different kinds (refused otherwise)")
+	levelChangeFlags(merge, &crossLevel, "confirm a merger between units of different kinds, e.g. a district into a commune (refused otherwise)")
 	_ = merge.MarkFlagRequired("effective")
 
 	cmd.AddCommand(imp, list, history, merge)
 	return cmd
+}
+
+// levelChangeFlags adds --allow-level-change to cmd, with --cross-level,
+// its first name, kept as a hidden alias.
+func levelChangeFlags(cmd *cobra.Command, allow *bool, usage string) {
+	cmd.Flags().BoolVar(allow, "allow-level-change", false, usage)
+	cmd.Flags().BoolVar(allow, "cross-level", false, "same as --allow-level-change")
+	_ = cmd.Flags().MarkHidden("cross-level")
 }
