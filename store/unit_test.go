@@ -174,8 +174,10 @@ func TestImportUnitsReform2025(t *testing.T) {
 	}
 
 	// 1 new province; 40 communes, 13 agencies and 5 PSUs carry on under it;
-	// the old province, 11 districts and 71 communes close.
-	if res := mustImport(t, s, list2025, opts2025); res != (store.ImportResult{Created: 1, Versioned: 58, Closed: 83}) {
+	// the old province, 11 districts and 71 communes close; the 71 merge
+	// into 38 of the 40 (Resolution 1662/NQ-UBTVQH15, the predecessors
+	// column), recorded as successions.
+	if res := mustImport(t, s, list2025, opts2025); res != (store.ImportResult{Created: 1, Versioned: 58, Closed: 83, Successions: 71}) {
 		t.Fatalf("2025 import: %+v", res)
 	}
 

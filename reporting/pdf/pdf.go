@@ -86,7 +86,7 @@ func (o Options) withDefaults(c *reporting.Consolidation) Options {
 		o.Place = trimPrefixFold(territory, txtPlacePrefixes)
 	}
 	if o.Subject == "" {
-		o.Subject = fmt.Sprintf(txtSubject, reporting.LowerFirst(c.Period.Label))
+		o.Subject = fmt.Sprintf(txtSubject, reporting.LowerFirst(c.Period.Label), territory)
 	}
 	if o.To == "" {
 		o.To = fmt.Sprintf(txtToDefault, kind)

@@ -144,10 +144,14 @@ func TestDefaultsFollowTheProvince(t *testing.T) {
 		{"Thành phố Hồ Chí Minh", "ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HỒ CHÍ MINH", "Hồ Chí Minh", "thành phố"},
 		{"UBND thành phố Đồng Nai", "ỦY BAN NHÂN DÂN\nTHÀNH PHỐ ĐỒNG NAI", "Đồng Nai", "thành phố"},
 	} {
-		c := &reporting.Consolidation{Province: tc.province}
+		c := &reporting.Consolidation{Province: tc.province, Period: reporting.Period{Label: "Năm 2025"}}
 		o := Options{}.withDefaults(c)
 		if o.Issuer != tc.issuer || o.Place != tc.place {
 			t.Errorf("%q: issuer %q, place %q; want %q, %q", tc.province, o.Issuer, o.Place, tc.issuer, tc.place)
+		}
+		// The title names the period and the territory.
+		if want := "Kết quả thực hiện dân chủ ở cơ sở năm 2025 trên địa bàn " + tc.council + " " + tc.place; o.Subject != want {
+			t.Errorf("%q: subject %q, want %q", tc.province, o.Subject, want)
 		}
 		// The council and committee addressed are the territory's own.
 		if want := "Thường trực Hội đồng nhân dân " + tc.council; o.To != want {
@@ -289,7 +293,7 @@ func TestReportText(t *testing.T) {
 		"ỦY BAN NHÂN DÂN", "TỈNH ĐỒNG NAI", "Số: 07/BC-UBND",
 		"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
 		"Đồng Nai, ngày 05 tháng 01 năm 2027",
-		"BÁO CÁO", "Kết quả thực hiện dân chủ ở cơ sở 6 tháng đầu năm 2026",
+		"BÁO CÁO", "Kết quả thực hiện dân chủ ở cơ sở 6 tháng đầu năm 2026 trên địa bàn tỉnh Đồng Nai",
 		"Kính gửi: Thường trực Hội đồng nhân dân tỉnh.",
 		"I. TÌNH HÌNH GỬI BÁO CÁO", "II. KẾT QUẢ THỰC HIỆN",
 		"có 40 đơn vị phải gửi báo cáo",

@@ -11,11 +11,10 @@ const (
 	txtNumberBlank   = "       /BC-UBND"
 	txtPlaceDate     = "%s, ngày %s tháng %s năm %d" // place, day, month, year
 	txtReport        = "BÁO CÁO"
-	txtSubject       = "Kết quả thực hiện dân chủ ở cơ sở %s" // period label, lower-case first letter
-	txtSubjectForm   = "%s %s"                                // form title, period label
-	txtTo            = "Kính gửi: %s."                        // recipient
-	txtToDefault     = "Thường trực Hội đồng nhân dân %s"     // tỉnh or thành phố
-	txtIssuerDefault = "ỦY BAN NHÂN DÂN\n%s"                  // province name in capitals
+	txtSubject       = "Kết quả thực hiện dân chủ ở cơ sở %s trên địa bàn %s" // period label, lower-case first letter; territory
+	txtTo            = "Kính gửi: %s."                                        // recipient
+	txtToDefault     = "Thường trực Hội đồng nhân dân %s"                     // tỉnh or thành phố
+	txtIssuerDefault = "ỦY BAN NHÂN DÂN\n%s"                                  // province name in capitals
 	txtAuthority1    = "TM. ỦY BAN NHÂN DÂN"
 	txtAuthority2    = "KT. CHỦ TỊCH"
 	txtAuthority3    = "PHÓ CHỦ TỊCH"

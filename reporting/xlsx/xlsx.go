@@ -44,7 +44,7 @@ const (
 	txtColSameUnits   = "Kỳ này, cùng các đơn vị"
 
 	txtTitle          = "BÁO CÁO TỔNG HỢP: %s"
-	txtPeriod         = "%s (số liệu từ ngày %s đến ngày %s)"
+	txtPeriod         = "%s trên địa bàn %s (số liệu từ ngày %s đến ngày %s)"
 	txtAcceptedOnly   = "Chỉ tính các báo cáo đã được chấp nhận."
 	txtAllCounted     = "Tính báo cáo mới nhất chưa bị trả lại của mỗi đơn vị."
 	txtMadeAt         = "Tổng hợp lúc %s."
@@ -365,10 +365,12 @@ func (b *book) rowOpts(height float64) excelize.RowOpts {
 	return excelize.RowOpts{StyleID: b.st.plain, Height: height}
 }
 
-// periodLine is the period, its data window and how submissions count.
+// periodLine is the period, the territory (today's root), the data window
+// and how submissions count.
 func (b *book) periodLine() string {
 	p := b.c.Period
-	line := fmt.Sprintf(txtPeriod, p.Label, reporting.FormatDate(p.DataFrom), reporting.FormatDate(p.DataTo))
+	territory, _ := reporting.TerritoryOf(b.c.Province)
+	line := fmt.Sprintf(txtPeriod, p.Label, territory, reporting.FormatDate(p.DataFrom), reporting.FormatDate(p.DataTo))
 	if b.c.AcceptedOnly {
 		line += ". " + txtAcceptedOnly
 	} else {

@@ -530,3 +530,26 @@ func sameCells(b *testing.B, c *reporting.Consolidation) [][][]any {
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// TestTitleNamesThePeriodAndTheTerritory: the summary's title names the
+// period and today's root with its type, a city as a city.
+func TestTitleNamesThePeriodAndTheTerritory(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ root, want string }{
+		{"Tỉnh Đồng Nai", "6 tháng đầu năm 2025 trên địa bàn tỉnh Đồng Nai (số liệu từ ngày 15/12/2024 đến ngày 14/06/2025)"},
+		{"UBND thành phố Đồng Nai", "6 tháng đầu năm 2025 trên địa bàn thành phố Đồng Nai (số liệu từ ngày 15/12/2024 đến ngày 14/06/2025)"},
+	} {
+		c := synthetic(3, 2)
+		c.Province = tc.root
+		f, err := excelize.OpenFile(write(t, c))
+		if err != nil {
+			t.Fatal(err)
+		}
+		head, _ := f.GetCellValue(sheetSummary, "A1")
+		sub, _ := f.GetCellValue(sheetSummary, "A2")
+		f.Close()
+		if head != "BÁO CÁO TỔNG HỢP: BÁO CÁO KẾT QUẢ THỰC HIỆN DÂN CHỦ Ở CƠ SỞ" || !strings.HasPrefix(sub, tc.want) {
+			t.Errorf("%s: title %q / %q, want the second to start %q", tc.root, head, sub, tc.want)
+		}
+	}
+}
