@@ -3,6 +3,7 @@ package templates_test
 import (
 	"bytes"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -234,5 +235,41 @@ func TestReadUnitListXLSX(t *testing.T) {
 	err = reporting.ValidateUnitRows(rows, nil)
 	if err == nil || !strings.Contains(err.Error(), `dòng 5, cột active_until ("45900")`) {
 		t.Errorf("validation: %v", err)
+	}
+}
+
+// TestReadUnitListXLSXPredecessors: a workbook's predecessors column is
+// read like a CSV's — several codes separated by ";", a single code typed
+// as a number kept as its digits.
+func TestReadUnitListXLSXPredecessors(t *testing.T) {
+	t.Parallel()
+	f := excelize.NewFile()
+	defer f.Close()
+	sh := f.GetSheetName(0)
+	for i, v := range [][]any{
+		{"code", "name", "kind", "parent_code", "active_from", "predecessors"},
+		{"75", "UBND tỉnh Đồng Nai", "province", "", "01/07/2025", ""},
+		{25195, "UBND phường Bình Phước", "commune_pc", 75, "01/07/2025", "25198; 25205;25201"},
+		{25210, "UBND phường Đồng Xoài", "commune_pc", 75, "01/07/2025", 25207},
+	} {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow(sh, cell, &v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := templates.ReadUnitList(&buf, "don-vi-2025.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make([]string, len(rows))
+	for i, r := range rows {
+		got[i] = r.Code + ":" + strings.Join(r.Predecessors, ",")
+	}
+	if want := []string{"75:", "25195:25198,25205,25201", "25210:25207"}; !slices.Equal(got, want) {
+		t.Errorf("predecessors %q, want %q", got, want)
 	}
 }
