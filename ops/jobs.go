@@ -195,5 +195,11 @@ func (s *Service) FlagMissing(ctx context.Context, now time.Time) (int, error) {
 // PurgeSessions deletes the sign-in sessions expired at now and says how
 // many.
 func (s *Service) PurgeSessions(ctx context.Context, now time.Time) (int64, error) {
-	return s.st.DeleteExpiredSessions(ctx, now)
+	n, err := s.st.DeleteExpiredSessions(ctx, now)
+	if err != nil {
+		return n, err
+	}
+	// Sign-in attempts a day old make no one wait any more.
+	_, err = s.st.PurgeAttempts(ctx, now.Add(-24*time.Hour))
+	return n, err
 }

@@ -111,8 +111,8 @@ func (s *Store) deleteUserSessions(ctx context.Context, userID int64) error {
 	return nil
 }
 
-// Audit actions of signing in, recorded by the web server, and counted by
-// LoginFailures for throttling.
+// Audit actions of signing in, recorded by the web server (throttling
+// counts attempts in login_throttle: ReserveAttempt).
 const (
 	ActionLogin       = "auth.login"
 	ActionLoginFailed = "auth.login_failed"
@@ -121,26 +121,3 @@ const (
 	// the e-mail typed, lower-cased, whether or not such a user exists.
 	ObjectLogin = "login"
 )
-
-// LoginFailures counts the failed sign-ins for email after since and after
-// the last successful one, and gives the earliest of them (zero when
-// none): throttling after N failures in a window reads the audit trail, so
-// every instance behind a load balancer sees the same count.
-func (s *Store) LoginFailures(ctx context.Context, email string, since time.Time) (n int, first time.Time, err error) {
-	var firstAt *time.Time
-	err = s.q.QueryRow(ctx, `
-		SELECT count(*), min(at)
-		FROM audit_events
-		WHERE object_type = $1 AND object_id = $2 AND action = $3
-		  AND at > greatest($4, (
-		      SELECT max(at) FROM audit_events
-		      WHERE object_type = $1 AND object_id = $2 AND action = $5))`,
-		ObjectLogin, email, ActionLoginFailed, since, ActionLogin).Scan(&n, &firstAt)
-	if err != nil {
-		return 0, time.Time{}, fmt.Errorf("count failed sign-ins of %s: %w", email, err)
-	}
-	if firstAt != nil {
-		first = *firstAt
-	}
-	return n, first, nil
-}

@@ -111,39 +111,3 @@ func TestSessionStoresOnlyTheHash(t *testing.T) {
 		t.Fatalf("token_hash = %x, want sha256(token) = %x", stored, want)
 	}
 }
-
-func TestLoginFailures(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	st := storetest.Tx(t)
-	t0 := time.Date(2026, time.March, 2, 8, 0, 0, 0, time.UTC)
-	event := func(action, email string, at time.Time) {
-		t.Helper()
-		err := st.Audit(ctx, store.AuditEvent{At: at, Actor: email, Action: action, ObjectType: store.ObjectLogin, ObjectID: email})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	event(store.ActionLoginFailed, "a@x.vn", t0)                     // outside the window below
-	event(store.ActionLoginFailed, "a@x.vn", t0.Add(10*time.Minute)) // before the success
-	event(store.ActionLogin, "a@x.vn", t0.Add(11*time.Minute))
-	event(store.ActionLoginFailed, "a@x.vn", t0.Add(12*time.Minute))
-	event(store.ActionLoginFailed, "a@x.vn", t0.Add(13*time.Minute))
-	event(store.ActionLoginFailed, "b@x.vn", t0.Add(13*time.Minute)) // someone else
-	tests := []struct {
-		name      string
-		since     time.Time
-		wantN     int
-		wantFirst time.Time
-	}{
-		{"failures after the last success only", t0.Add(-time.Minute), 2, t0.Add(12 * time.Minute)},
-		{"window start after the success", t0.Add(12*time.Minute + time.Second), 1, t0.Add(13 * time.Minute)},
-		{"nothing in the window", t0.Add(time.Hour), 0, time.Time{}},
-	}
-	for _, tt := range tests {
-		n, first, err := st.LoginFailures(ctx, "a@x.vn", tt.since)
-		if err != nil || n != tt.wantN || !first.Equal(tt.wantFirst) {
-			t.Errorf("%s: LoginFailures = %d, %v, %v; want %d, %v", tt.name, n, first, err, tt.wantN, tt.wantFirst)
-		}
-	}
-}

@@ -20,13 +20,17 @@ package web
 // that header by itself. Behind a reverse proxy the proxy must pass the
 // Host header through, or clients must send X-CSRF-Token.
 //
-// Login throttling: after loginMaxFailures failed sign-ins for one e-mail
-// within loginWindow (counted since that e-mail's last successful sign-in),
-// login answers 429 until the oldest of them leaves the window, whatever the
-// password. Failures are audit events in PostgreSQL, so the limit holds
-// across every instance behind a load balancer; two attempts racing at the
-// limit may both be let through, which bounds the error at the number of
-// concurrent requests.
+// Sign-in throttling: every attempt reserves a turn on two keys — the
+// e-mail and the client's address — in one atomic statement each
+// (store.ReserveAttempt): the first attempts of a window pass at once,
+// each further one makes the next wait twice as long (1 s, 2 s, 4 s, … up
+// to 15 minutes), whatever the password. A burst of parallel guesses gets
+// a handful through, not all of them; nobody can lock another's account
+// for long; a successful sign-in clears its e-mail's count, an
+// administrator can too (baocao users unlock). The counts live in
+// PostgreSQL, so every instance behind a load balancer shares them.
+// Hashing a password (argon2id, ~19 MiB) runs in a few slots at a time;
+// beyond a short queue, sign-ins are told to come back (429) at once.
 
 import (
 	"bytes"
@@ -39,6 +43,7 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -56,18 +61,23 @@ const SessionCookie = "baocao_session"
 // Options.SessionTTL is zero: a working day and then some.
 const DefaultSessionTTL = 12 * time.Hour
 
-// Login throttling (see the file comment).
-const (
-	loginMaxFailures = 5
-	loginWindow      = 15 * time.Minute
+// Sign-in throttling (see the file comment): per e-mail, and per client
+// address (wider: an office shares one address).
+var (
+	emailThrottle   = store.ThrottlePolicy{Free: 5, Window: 15 * time.Minute, MaxDelay: 15 * time.Minute}
+	addressThrottle = store.ThrottlePolicy{Free: 30, Window: 15 * time.Minute, MaxDelay: 15 * time.Minute}
 )
+
+// hashQueue is how many sign-ins may wait for a hashing slot, per slot.
+const hashQueue = 4
 
 // The Vietnamese messages of authentication, in one place for review.
 const (
 	msgLoginRequired  = "Bạn cần đăng nhập để tiếp tục."
 	msgLoginMissing   = "Xin nhập e-mail và mật khẩu."
 	msgLoginUnreadble = "Không đọc được thông tin đăng nhập."
-	msgLoginThrottled = "Bạn đã đăng nhập sai quá %d lần. Xin thử lại sau %d phút."
+	msgLoginThrottled = "Có nhiều lần đăng nhập liên tiếp cho tài khoản này hoặc từ máy này. Xin thử lại sau %s."
+	msgLoginBusy      = "Hệ thống đang xử lý nhiều lượt đăng nhập. Xin thử lại sau %s."
 	msgCrossOrigin    = "Yêu cầu bị từ chối vì không xác định được trang gửi đi. Xin tải lại trang rồi thử lại."
 )
 
@@ -314,13 +324,60 @@ func readLogin(w http.ResponseWriter, r *http.Request) (loginRequest, error) {
 	return req, nil
 }
 
-// throttledError refuses a sign-in while too many failed ones are in the
-// window; Wait is how long until the oldest leaves it.
-type throttledError struct{ Wait time.Duration }
+// throttledError refuses a sign-in for now: Wait is how long until the
+// next attempt may go ahead; Busy says the hashing slots are full rather
+// than the attempts too many.
+type throttledError struct {
+	Wait time.Duration
+	Busy bool
+}
 
 func (e *throttledError) Error() string {
-	minutes := int((e.Wait + time.Minute - 1) / time.Minute)
-	return fmt.Sprintf(msgLoginThrottled, loginMaxFailures, minutes)
+	msg := msgLoginThrottled
+	if e.Busy {
+		msg = msgLoginBusy
+	}
+	return fmt.Sprintf(msg, waitWords(e.Wait))
+}
+
+// waitWords says a wait in Vietnamese: "5 giây", "3 phút".
+func waitWords(d time.Duration) string {
+	if d < time.Minute {
+		return fmt.Sprintf("%d giây", max(1, int((d+time.Second-1)/time.Second)))
+	}
+	return fmt.Sprintf("%d phút", int((d+time.Minute-1)/time.Minute))
+}
+
+// clientAddress is the address a request came from: the connection's, or,
+// when the connection comes from this machine (the reverse proxy of
+// deploy/nginx.conf), the X-Real-IP the proxy set.
+func clientAddress(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		if real := strings.TrimSpace(r.Header.Get("X-Real-IP")); real != "" && net.ParseIP(real) != nil {
+			return real
+		}
+	}
+	return host
+}
+
+// hashSlot waits for one of the password-hashing slots; false (at once)
+// when the queue is full. release gives the slot back.
+func (s *Server) hashSlot(ctx context.Context) (release func(), ok bool) {
+	if int(s.hashWaiting.Add(1)) > cap(s.hashSlots)*(hashQueue+1) {
+		s.hashWaiting.Add(-1)
+		return nil, false
+	}
+	select {
+	case s.hashSlots <- struct{}{}:
+		return func() { <-s.hashSlots; s.hashWaiting.Add(-1) }, true
+	case <-ctx.Done():
+		s.hashWaiting.Add(-1)
+		return nil, false
+	}
 }
 
 // signIn checks req's e-mail and password (throttled: a *throttledError),
@@ -328,16 +385,27 @@ func (e *throttledError) Error() string {
 // session: the one sign-in of the API and of the sign-in page.
 func (s *Server) signIn(r *http.Request, req loginRequest) (u reporting.User, token string, expires time.Time, err error) {
 	ctx, st, now := r.Context(), s.opts.Store, s.now()
-	n, first, err := st.LoginFailures(ctx, req.Email, now.Add(-loginWindow))
-	if err != nil {
-		return u, "", time.Time{}, err
+	addr := clientAddress(r)
+	for _, k := range []struct {
+		key    string
+		policy store.ThrottlePolicy
+	}{{"email:" + req.Email, emailThrottle}, {"addr:" + addr, addressThrottle}} {
+		wait, err := st.ReserveAttempt(ctx, k.key, now, k.policy)
+		if err != nil {
+			return u, "", time.Time{}, err
+		}
+		if wait > 0 {
+			return u, "", time.Time{}, &throttledError{Wait: wait}
+		}
 	}
-	if n >= loginMaxFailures {
-		return u, "", time.Time{}, &throttledError{Wait: max(first.Add(loginWindow).Sub(now), time.Second)}
+	release, ok := s.hashSlot(ctx)
+	if !ok {
+		return u, "", time.Time{}, &throttledError{Wait: 2 * time.Second, Busy: true}
 	}
 	event := store.AuditEvent{At: now, Actor: req.Email, ObjectType: store.ObjectLogin, ObjectID: req.Email,
-		Details: map[string]string{"remote_addr": r.RemoteAddr, "user_agent": r.UserAgent()}}
+		Details: map[string]string{"remote_addr": addr, "user_agent": r.UserAgent()}}
 	u, err = st.Authenticate(ctx, req.Email, req.Password)
+	release()
 	if reporting.ErrorCode(err) == reporting.EUNAUTHORIZED {
 		event.Action = store.ActionLoginFailed
 		if aerr := st.Audit(ctx, event); aerr != nil {
@@ -350,6 +418,9 @@ func (s *Server) signIn(r *http.Request, req loginRequest) (u reporting.User, to
 	err = st.InTx(ctx, func(tx *store.Store) error {
 		var err error
 		if token, expires, err = tx.CreateSession(ctx, u.ID, s.sessionTTL(), now); err != nil {
+			return err
+		}
+		if _, err := tx.ClearAttempts(ctx, "email:"+req.Email); err != nil {
 			return err
 		}
 		event.Action = store.ActionLogin

@@ -299,23 +299,24 @@ func TestLoginThrottle(t *testing.T) {
 		advance time.Duration // clock moves before the attempt
 		want    int
 	}
-	wrong := attempt{false, time.Minute, 401}
+	wrong := attempt{false, 0, 401}
 	tests := []struct {
 		name     string
 		attempts []attempt
 	}{
-		{"five failures, then even the right password waits", []attempt{
-			wrong, wrong, wrong, wrong, wrong, {true, time.Minute, 429}, {false, 0, 429},
+		{"five attempts at once, then even the right password waits a second", []attempt{
+			wrong, wrong, wrong, wrong, wrong, {true, 0, 429}, {false, 500 * time.Millisecond, 429}, {true, time.Second, 200},
 		}},
-		{"the limit lifts when the first failure leaves the window", []attempt{
-			// Failures at 9:01…9:05; the first leaves the window at 9:16.
-			wrong, wrong, wrong, wrong, wrong, {true, 10*time.Minute + 59*time.Second, 429}, {true, time.Second, 200},
+		{"each wait doubles: 1 s, 2 s, 4 s", []attempt{
+			wrong, wrong, wrong, wrong, wrong,
+			{false, time.Second, 401}, {false, time.Second, 429}, {false, time.Second, 401},
+			{false, 3 * time.Second, 429}, {false, time.Second, 401}, {true, 7 * time.Second, 429}, {true, time.Second, 200},
 		}},
 		{"a success starts the count again", []attempt{
 			wrong, wrong, wrong, wrong, {true, 0, 200}, wrong, wrong, wrong, wrong, {true, 0, 200},
 		}},
-		{"failures spread beyond the window never lock", []attempt{
-			wrong, {false, 16 * time.Minute, 401}, {false, 16 * time.Minute, 401}, wrong, wrong, wrong, {true, 0, 200},
+		{"attempts spread beyond the window never wait", []attempt{
+			wrong, wrong, wrong, wrong, {false, 16 * time.Minute, 401}, wrong, wrong, wrong, {true, 0, 200},
 		}},
 	}
 	for _, tt := range tests {
@@ -335,7 +336,7 @@ func TestLoginThrottle(t *testing.T) {
 				if w.Code == http.StatusTooManyRequests {
 					b := decode(t, w)
 					retry, err := strconv.Atoi(w.Header().Get("Retry-After"))
-					if !strings.HasPrefix(b.Message, "Bạn đã đăng nhập sai quá 5 lần. Xin thử lại sau ") || err != nil || retry < 1 || retry > 15*60 {
+					if !strings.HasPrefix(b.Message, "Có nhiều lần đăng nhập liên tiếp") || err != nil || retry < 1 || retry > 15*60 {
 						t.Fatalf("429 message %q, Retry-After %q", b.Message, w.Header().Get("Retry-After"))
 					}
 				}

@@ -235,6 +235,21 @@ func (e *env) do(t testing.TB, rq request) *httptest.ResponseRecorder {
 	return w
 }
 
+// doFrom is do from the client address addr ("198.51.100.7:5000").
+func (e *env) doFrom(t testing.TB, rq request, addr string) *httptest.ResponseRecorder {
+	t.Helper()
+	r := httptest.NewRequest(rq.method, rq.target, strings.NewReader(rq.body))
+	r.RemoteAddr = addr
+	for k, v := range rq.header {
+		if v != "" {
+			r.Header.Set(k, v)
+		}
+	}
+	w := httptest.NewRecorder()
+	e.h.ServeHTTP(w, r)
+	return w
+}
+
 // call sends a JSON request as who ("" for nobody) and decodes the JSON
 // answer.
 func (e *env) call(t testing.TB, who, method, target, body string) (int, map[string]any) {

@@ -10,6 +10,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
+	"sync/atomic"
 	"time"
 
 	"baocao/config"
@@ -65,6 +67,11 @@ type Server struct {
 	// annotated keeps the marked-up workbooks of refused uploads a
 	// little while, for the page's download link.
 	annotated *annotatedFiles
+	// hashSlots bounds the password hashings at once (argon2id takes
+	// ~19 MiB each), hashWaiting counts the sign-ins holding or awaiting
+	// one (see hashSlot).
+	hashSlots   chan struct{}
+	hashWaiting atomic.Int64
 }
 
 // New builds a server; call Listen then Serve, or ListenAndServe.
@@ -82,7 +89,7 @@ func New(opts Options) *Server {
 	if opts.Ops != nil {
 		r.SetLocation(opts.Ops.Location())
 	}
-	s := &Server{opts: opts, log: opts.Logger, ui: r, annotated: newAnnotatedFiles()}
+	s := &Server{opts: opts, log: opts.Logger, ui: r, annotated: newAnnotatedFiles(), hashSlots: make(chan struct{}, max(2, runtime.NumCPU()))}
 	s.http = &http.Server{
 		Handler:           s.routes(),
 		ReadHeaderTimeout: 10 * time.Second,

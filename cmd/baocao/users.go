@@ -180,7 +180,32 @@ the rest to standard error.`,
 			},
 		}
 	}
-	cmd.AddCommand(add, list, passwd, token,
+	unlock := &cobra.Command{
+		Use:   "unlock EMAIL",
+		Short: "Let a user sign in again at once: forget the failed attempts that make their sign-ins wait",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var had bool
+			err := a.withUser(cmd.Context(), args[0], func(ctx context.Context, tx *store.Store, u reporting.User) error {
+				var err error
+				if had, err = tx.ClearAttempts(ctx, "email:"+u.Email); err != nil {
+					return err
+				}
+				return tx.Audit(ctx, store.AuditEvent{Actor: cliActor, Action: "user.unlock", ObjectType: "user",
+					ObjectID: strconv.FormatInt(u.ID, 10)})
+			})
+			if err != nil {
+				return err
+			}
+			if had {
+				fmt.Fprintf(a.out, "%s: sign-in attempts forgotten; they may sign in now\n", args[0])
+			} else {
+				fmt.Fprintf(a.out, "%s: no recent sign-in attempts to forget\n", args[0])
+			}
+			return nil
+		},
+	}
+	cmd.AddCommand(add, list, passwd, token, unlock,
 		setActive("disable", "Disable a user and end their sessions and API tokens", false),
 		setActive("enable", "Enable a disabled user", true))
 	return cmd
