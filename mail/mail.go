@@ -47,6 +47,20 @@ type Sender interface {
 type RejectedError struct {
 	Code   int    // the SMTP reply code, 5xx
 	Reason string // the server's reply and the recipients concerned
+	// Recipients are the addresses refused.
+	Recipients []string
+}
+
+// PartialError says a message was delivered, but not to every recipient:
+// the server refused Refused for good (Reason), and the message went to
+// the others. It is not a failure of the message.
+type PartialError struct {
+	Refused []string
+	Reason  string
+}
+
+func (e *PartialError) Error() string {
+	return fmt.Sprintf("delivered, except to %s: %s", strings.Join(e.Refused, ", "), e.Reason)
 }
 
 func (e *RejectedError) Error() string {

@@ -3,6 +3,7 @@ package mail_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"mime"
@@ -10,6 +11,7 @@ import (
 	"net/mail"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -206,13 +208,25 @@ func TestSMTPErrorsSayWhetherToRetry(t *testing.T) {
 	if !bmail.IsPermanent(err) || !strings.Contains(err.Error(), "550") || !strings.Contains(err.Error(), "khongton@tai.vn") {
 		t.Fatalf("rejected recipient: err = %v, want a permanent 550 naming the address", err)
 	}
-	// One bad copy address refuses the whole message: nothing half-sent.
-	err = snd.Send(ctx, msg("ok@tai.vn", "khongton@tai.vn"))
-	if !bmail.IsPermanent(err) {
-		t.Fatalf("one rejected recipient of two: err = %v, want permanent", err)
-	}
 	if n := len(sink.Messages()); n != 0 {
 		t.Fatalf("sink received %d messages, want 0", n)
+	}
+	// A refused copy address does not silence the message: the others
+	// get it, once, and the refusal is said.
+	withCc := msg("ok@tai.vn")
+	withCc.Cc = []string{"khongton@tai.vn", "giamsat@tai.vn"}
+	err = snd.Send(ctx, withCc)
+	var pe *bmail.PartialError
+	if !errors.As(err, &pe) || bmail.IsPermanent(err) || !slices.Equal(pe.Refused, []string{"khongton@tai.vn"}) || !strings.Contains(pe.Reason, "550") {
+		t.Fatalf("a refused Cc: err = %v, want a partial delivery naming it", err)
+	}
+	got := sink.Messages()
+	if len(got) != 1 || !slices.Equal(got[0].To, []string{"ok@tai.vn", "giamsat@tai.vn"}) {
+		t.Fatalf("delivered %d messages to %v, want one to the two accepted", len(got), got)
+	}
+	// So does a refused one of two main recipients.
+	if err := snd.Send(ctx, msg("ok@tai.vn", "khongton@tai.vn")); !errors.As(err, &pe) {
+		t.Fatalf("one refused main recipient of two: err = %v, want partial", err)
 	}
 
 	// A server that is down is worth retrying.

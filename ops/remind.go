@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"baocao/mail"
@@ -332,9 +333,16 @@ func deliverOne(ctx context.Context, st *store.Store, sender mail.Sender, r stor
 	// known and must not be forgotten.
 	mctx := context.WithoutCancel(ctx)
 	attrs := []any{"reminder", r.ID, "unit", r.UnitCode, "period", r.PeriodID, "kind", r.Kind, "attempt", r.Attempts}
+	var partial *mail.PartialError
 	switch {
 	case err == nil:
 		return store.ReminderSent, st.MarkReminderSent(mctx, r.ID, "<"+id+">", now)
+	case errors.As(err, &partial):
+		// Delivered to those who could take it; a refused copy address
+		// (a supervisor's dead mailbox) is said, not a failure.
+		log.WarnContext(ctx, "reminder sent, some recipients refused", append(attrs, "refused", partial.Refused, "err", partial.Reason)...)
+		return store.ReminderSent, st.MarkReminderSentExcept(mctx, r.ID, "<"+id+">", now,
+			fmt.Sprintf(msgRecipientsRefused, strings.Join(partial.Refused, ", "), partial.Reason))
 	case mail.IsPermanent(err) || r.Attempts >= opts.MaxAttempts:
 		log.WarnContext(ctx, "reminder failed for good", append(attrs, "err", err)...)
 		_, ferr := st.FailReminder(mctx, r.ID, r.Attempts, err.Error())
@@ -346,3 +354,7 @@ func deliverOne(ctx context.Context, st *store.Store, sender mail.Sender, r stor
 		return store.ReminderQueued, rerr
 	}
 }
+
+// msgRecipientsRefused is the outbox's note on a reminder delivered to all
+// but some recipients.
+const msgRecipientsRefused = "Đã gửi, trừ địa chỉ bị máy chủ thư từ chối: %s (%s)"

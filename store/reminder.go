@@ -401,9 +401,16 @@ func prefixColumns(prefix, cols string) string {
 // delivered message is a fact, so it holds even if the lease had run out
 // and another sender has the row now.
 func (s *Store) MarkReminderSent(ctx context.Context, id int64, messageID string, now time.Time) error {
+	return s.MarkReminderSentExcept(ctx, id, messageID, now, "")
+}
+
+// MarkReminderSentExcept is MarkReminderSent for a message some of whose
+// recipients the server refused: note says which and why, shown with the
+// sent message in the outbox.
+func (s *Store) MarkReminderSentExcept(ctx context.Context, id int64, messageID string, now time.Time, note string) error {
 	_, err := s.q.Exec(ctx, `
-		UPDATE reminders SET status = 'sent', sent_at = $2, message_id = $3, last_error = ''
-		WHERE id = $1 AND status <> 'sent'`, id, now, messageID)
+		UPDATE reminders SET status = 'sent', sent_at = $2, message_id = $3, last_error = $4
+		WHERE id = $1 AND status <> 'sent'`, id, now, messageID, note)
 	if err != nil {
 		return fmt.Errorf("mark reminder %d sent: %w", id, err)
 	}
