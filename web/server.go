@@ -48,6 +48,11 @@ type Options struct {
 	// Settings are the configuration in force, secrets masked, for the
 	// administrator's system page.
 	Settings []config.Setting
+	// MaxConns caps the connections held at once (DefaultMaxConns when
+	// zero); BodyDeadline is how long a request body other than an
+	// upload may take to arrive (15 s when zero); see limits.go.
+	MaxConns     int
+	BodyDeadline time.Duration
 }
 
 // Observer is told of every answered request: the ServeMux pattern that
@@ -111,7 +116,7 @@ func (s *Server) Listen(addr string) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
-	s.ln = ln
+	s.ln = newCappedListener(ln, s.opts.MaxConns)
 	return nil
 }
 
@@ -133,3 +138,6 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	return nil
 }
+
+// Close stops the server at once, dropping the connections it holds.
+func (s *Server) Close() error { return s.http.Close() }
