@@ -5,6 +5,7 @@ package web
 // view from ops first, then renders once (web/ui).
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -31,6 +32,12 @@ func (s *Server) signedIn(w http.ResponseWriter, r *http.Request) (reporting.Use
 	a := authFrom(r.Context())
 	if a.ok {
 		return a.user, true
+	}
+	if a.err != nil && reporting.ErrorCode(unavailableAsSuch(a.err)) == reporting.EUNAVAILABLE {
+		// The session could not be checked: the database is down, the
+		// user is not signed out.
+		s.pageError(w, r, a.err)
+		return reporting.User{}, false
 	}
 	next := r.URL.RequestURI()
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
@@ -83,6 +90,11 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, name string,
 // pageError answers err as an error page in Vietnamese, with the status
 // the one mapping gives it; internal errors are logged, not shown.
 func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
+	err = unavailableAsSuch(err)
+	if ue := (*unavailableError)(nil); errors.As(err, &ue) {
+		s.log.WarnContext(r.Context(), "database unavailable", "method", r.Method, "path", r.URL.Path, "err", ue.cause)
+		w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds))
+	}
 	code := reporting.ErrorCode(err)
 	status := errorStatus(code)
 	detail := reporting.ErrorMessage(err)

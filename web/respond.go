@@ -3,10 +3,16 @@ package web
 import (
 	"encoding/json"
 	"errors"
+	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"strconv"
+	"strings"
+	"syscall"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"baocao/reporting"
 )
@@ -55,6 +61,7 @@ type errorBody struct {
 
 // writeError answers err as JSON; internal errors are logged, not shown.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	err = unavailableAsSuch(err)
 	if tl := (*bodyTooLarge)(nil); errors.As(err, &tl) {
 		writeJSON(w, http.StatusRequestEntityTooLarge, errorBody{Error: errTooLarge, Message: tl.Error(), RequestID: RequestID(r.Context())})
 		return
@@ -63,10 +70,48 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if code == reporting.EINTERNAL {
 		s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
+	if ue := (*unavailableError)(nil); errors.As(err, &ue) {
+		s.log.WarnContext(r.Context(), "database unavailable", "method", r.Method, "path", r.URL.Path, "err", ue.cause)
+	}
 	if code == reporting.EUNAVAILABLE {
 		w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds))
 	}
 	writeJSON(w, errorStatus(code), errorBody{Error: code, Message: reporting.ErrorMessage(err), RequestID: RequestID(r.Context())})
+}
+
+const msgMaintenance = "Hệ thống đang bảo trì: tạm thời không truy cập được dữ liệu. Xin thử lại sau ít phút."
+
+// unavailableAsSuch turns a failure to reach the database (it is down,
+// restarting, the connection broke) into EUNAVAILABLE: a 503 with
+// Retry-After and "hệ thống đang bảo trì", not a 500 — clients should
+// retry, and nothing is wrong with their request. The cause is logged.
+func unavailableAsSuch(err error) error {
+	if err == nil || reporting.ErrorCode(err) != reporting.EINTERNAL {
+		return err
+	}
+	var (
+		ce *pgconn.ConnectError
+		ne net.Error
+	)
+	if errors.As(err, &ce) || errors.As(err, &ne) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNREFUSED) ||
+		errors.Is(err, syscall.ECONNRESET) || pgconn.SafeToRetry(err) || isAdminShutdown(err) {
+		return &unavailableError{cause: err}
+	}
+	return err
+}
+
+// isAdminShutdown: the server is shutting down or restarting (57P01–03).
+func isAdminShutdown(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && strings.HasPrefix(pe.Code, "57P")
+}
+
+// unavailableError is a database outage as the domain says it.
+type unavailableError struct{ cause error }
+
+func (e *unavailableError) Error() string { return "database unavailable: " + e.cause.Error() }
+func (e *unavailableError) Unwrap() []error {
+	return []error{reporting.Errorf(reporting.EUNAVAILABLE, msgMaintenance), e.cause}
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

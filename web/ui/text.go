@@ -124,6 +124,9 @@ func ErrorPage(status int, detail string) Page {
 	case http.StatusTooManyRequests:
 		c.Heading = "Bạn thao tác quá nhiều lần"
 		c.Advice = "Xin chờ vài phút rồi thử lại."
+	case http.StatusServiceUnavailable:
+		c.Heading = "Hệ thống đang bảo trì"
+		c.Advice = "Hệ thống tạm thời không truy cập được dữ liệu. Xin thử lại sau ít phút; báo cáo đã gửi không bị mất."
 	default:
 		c.Status = max(status, http.StatusInternalServerError)
 		c.Heading = "Hệ thống gặp sự cố"
