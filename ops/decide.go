@@ -276,6 +276,12 @@ func (s *Service) Extend(ctx context.Context, u reporting.User, now time.Time, i
 	if err != nil {
 		return res, err
 	}
+	// A locked period is history: only an administrator may still move
+	// its deadlines (with the reason every extension needs, in the
+	// status history from now on; what was true at earlier moments stays).
+	if !now.Before(p.LocksAt) && u.Role != reporting.RoleAdmin {
+		return res, reporting.Errorf(reporting.EFORBIDDEN, msgExtendLockedAdmin, p.Label, reporting.FormatDateTime(p.LocksAt.In(s.opts.Location)))
+	}
 	in.Reason = strings.TrimSpace(in.Reason)
 	if err := reporting.ValidateExtension(in.NewDeadline, p.LocksAt, in.Reason); err != nil {
 		return res, err

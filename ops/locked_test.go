@@ -1,0 +1,65 @@
+package ops_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"baocao/ops"
+	"baocao/reporting"
+)
+
+// TestALockedPeriodIsHistory: after a period locks, an inspector may no
+// longer move its deadlines; an administrator may, with a reason, and the
+// extension is in the unit's history from that moment — the status as at
+// any earlier moment stays what it was.
+func TestALockedPeriodIsHistory(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	fx := newHistFixture(t)
+	unit := fx.units[1]
+	var locksAt time.Time
+	if err := fx.st.Pool().QueryRow(ctx, `SELECT locks_at FROM periods WHERE id = $1`, fx.periodID).Scan(&locksAt); err != nil {
+		t.Fatal(err)
+	}
+	afterLock := locksAt.Add(30 * 24 * time.Hour)
+	statusAt := func(at time.Time) reporting.Status {
+		t.Helper()
+		rows, err := fx.svc.UnitObligations(ctx, ops.CLIAdmin, at, unit)
+		if err != nil || len(rows) != 1 {
+			t.Fatalf("history at %s: %v, %v", at, rows, err)
+		}
+		return rows[0].Status
+	}
+	beforeLock := locksAt.Add(-time.Hour)
+	was := statusAt(beforeLock)
+	if was != reporting.StatusMissing {
+		t.Fatalf("before the lock: %s, want missing", was)
+	}
+	extend := func(u reporting.User, reason string) error {
+		_, err := fx.svc.Extend(ctx, u, afterLock, ops.ExtendInput{PeriodID: fx.periodID, UnitCodes: []string{unit},
+			NewDeadline: locksAt.Add(-time.Minute), Reason: reason})
+		return err
+	}
+	if err := extend(fx.reviewer, "Lũ lụt"); reporting.ErrorCode(err) != reporting.EFORBIDDEN {
+		t.Errorf("an inspector extending a locked period: %v, want forbidden", err)
+	}
+	admin := reporting.User{Email: "quantri@tinh.gov.vn", Role: reporting.RoleAdmin, Active: true}
+	if err := extend(admin, " "); reporting.ErrorCode(err) != reporting.EINVALID {
+		t.Errorf("an administrator without a reason: %v, want invalid", err)
+	}
+	if err := extend(admin, "Quyết định của Chủ tịch UBND tỉnh về gia hạn"); err != nil {
+		t.Fatalf("an administrator with a reason: %v", err)
+	}
+	_, events, err := fx.svc.ObligationHistory(ctx, ops.CLIAdmin, fx.periodID, unit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := events[len(events)-1]
+	if last.Kind != reporting.EventExtended || last.Actor != admin.Email || !last.At.Equal(afterLock) || last.Reason == "" {
+		t.Errorf("the history's last event %+v, want the administrator's extension with its reason", last)
+	}
+	if got := statusAt(beforeLock); got != was {
+		t.Errorf("as at before the lock: %s after the extension, was %s", got, was)
+	}
+}
