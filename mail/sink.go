@@ -59,6 +59,9 @@ type Sink struct {
 	mu   sync.Mutex
 	msgs []Received
 	seq  int
+	// writeFile writes a file (os.WriteFile; a test puts a failing disk
+	// in its place).
+	writeFile func(name string, data []byte, perm os.FileMode) error
 }
 
 // StartSink listens on opts.Addr and serves in the background until Close.
@@ -149,11 +152,20 @@ func (s *Sink) store(r Received) error {
 		path := filepath.Join(s.opts.Dir, name)
 		// Written aside and renamed, so a reader of the folder never sees
 		// half a message.
+		// A write that fails midway (a full disk) leaves nothing behind:
+		// the client is told to try again, and no empty or half file
+		// waits in the folder.
 		tmp := path + ".tmp"
-		if err := os.WriteFile(tmp, r.Data, 0o644); err != nil {
+		write := s.writeFile
+		if write == nil {
+			write = os.WriteFile
+		}
+		if err := write(tmp, r.Data, 0o644); err != nil {
+			_ = os.Remove(tmp)
 			return fmt.Errorf("save message: %w", err)
 		}
 		if err := os.Rename(tmp, path); err != nil {
+			_ = os.Remove(tmp)
 			return fmt.Errorf("save message: %w", err)
 		}
 		r.File = path
