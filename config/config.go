@@ -71,6 +71,9 @@ type SMTP struct {
 	ReplyTo string `mapstructure:"reply_to" yaml:"reply_to"`
 	// TLS is "none", "starttls" (opportunistic) or "starttls_required".
 	TLS string `mapstructure:"tls" yaml:"tls"`
+	// Workers is how many e-mails a delivery pass sends at once: a hung
+	// server holds one of them, not the queue.
+	Workers int `mapstructure:"workers" yaml:"workers"`
 }
 
 // Scheduler settings.
@@ -118,6 +121,7 @@ var defaults = map[string]any{
 	"smtp.from_name":     DefaultFromName,
 	"smtp.reply_to":      "",
 	"smtp.tls":           "starttls",
+	"smtp.workers":       4,
 	"scheduler.enabled":  true,
 	"scheduler.tick":     "1m",
 	"upload.max_bytes":   10 << 20,

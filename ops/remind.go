@@ -8,7 +8,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"baocao/mail"
 	"baocao/reporting"
@@ -218,12 +221,18 @@ type OutboxOptions struct {
 	// inspectors' mailbox; the texts then invite answers to it. "" sends
 	// none, and the texts ask for no reply.
 	ReplyTo string
+	// Workers is how many e-mails a pass sends at once; default 4. A hung
+	// SMTP connection then holds one of them, not the queue.
+	Workers int
 	// Progress, if set, is told after each e-mail tried how many a
 	// delivery pass has tried so far (the command line's meter).
 	Progress func(tried int)
 }
 
 func (o OutboxOptions) withDefaults() OutboxOptions {
+	if o.Workers <= 0 {
+		o.Workers = 4
+	}
 	if o.MaxAttempts <= 0 {
 		o.MaxAttempts = 8
 	}
@@ -289,28 +298,52 @@ func (s *Service) DeliverOutbox(ctx context.Context, sender mail.Sender, now tim
 			return res, nil
 		}
 		batchStart := time.Since(start)
+		// Up to Workers e-mails at once. Each outcome is dated at its own
+		// moment — the pass's now plus the time the pass has taken — so a
+		// retry waits its backoff from its own failure, not from the start
+		// of a long pass.
+		var (
+			mu       sync.Mutex
+			released bool
+			firstErr error
+		)
+		g := new(errgroup.Group)
+		g.SetLimit(opts.Workers)
 		for i, r := range batch {
 			if ctx.Err() != nil || time.Since(start)-batchStart > opts.Lease/2 {
 				// Hand back what this sender will not reach within its
 				// lease, rather than risk sending it after another took it.
 				err := st.ReleaseReminders(context.WithoutCancel(ctx), batch[i:], now)
-				return res, errors.Join(ctx.Err(), err)
+				mu.Lock()
+				released, firstErr = true, errors.Join(firstErr, ctx.Err(), err)
+				mu.Unlock()
+				break
 			}
-			outcome, err := deliverOne(ctx, st, sender, r, now, opts, log)
-			if err != nil {
-				return res, err
-			}
-			switch outcome {
-			case store.ReminderSent:
-				res.Sent++
-			case store.ReminderQueued:
-				res.Retried++
-			case store.ReminderFailed:
-				res.Failed++
-			}
-			if opts.Progress != nil {
-				opts.Progress(res.Sent + res.Retried + res.Failed)
-			}
+			g.Go(func() error {
+				outcome, err := deliverOne(ctx, st, sender, r, func() time.Time { return now.Add(time.Since(start)) }, opts, log)
+				mu.Lock()
+				defer mu.Unlock()
+				if err != nil {
+					firstErr = errors.Join(firstErr, err)
+					return nil
+				}
+				switch outcome {
+				case store.ReminderSent:
+					res.Sent++
+				case store.ReminderQueued:
+					res.Retried++
+				case store.ReminderFailed:
+					res.Failed++
+				}
+				if opts.Progress != nil {
+					opts.Progress(res.Sent + res.Retried + res.Failed)
+				}
+				return nil
+			})
+		}
+		_ = g.Wait()
+		if released || firstErr != nil {
+			return res, firstErr
 		}
 	}
 }
@@ -323,12 +356,15 @@ func ReminderMessageID(id int64, from string) string {
 }
 
 // deliverOne sends one claimed reminder and records the outcome.
-func deliverOne(ctx context.Context, st *store.Store, sender mail.Sender, r store.Reminder, now time.Time, opts OutboxOptions, log *slog.Logger) (store.ReminderStatus, error) {
+func deliverOne(ctx context.Context, st *store.Store, sender mail.Sender, r store.Reminder, clock func() time.Time, opts OutboxOptions, log *slog.Logger) (store.ReminderStatus, error) {
 	id := ReminderMessageID(r.ID, opts.From)
 	err := sender.Send(ctx, mail.Message{
 		ID: id, To: r.Recipients, Cc: r.Cc, Subject: r.Subject, Text: r.BodyText, HTML: r.BodyHTML,
 		ReplyTo: opts.ReplyTo, ListID: mail.ListID(opts.From),
 	})
+	// The outcome's moment: when the server answered (or gave up), which
+	// for a slow one is well after the pass began.
+	now := clock()
 	// The outcome is recorded even when ctx ends now: the message's fate is
 	// known and must not be forgotten.
 	mctx := context.WithoutCancel(ctx)

@@ -416,7 +416,9 @@ func TestOutboxWaitsForTheServerAndGivesUpOnBadAddresses(t *testing.T) {
 	if res := deliver(t0.Add(30 * time.Second)); res != (ops.DeliverResult{}) {
 		t.Fatalf("before the backoff ran out: %+v, want nothing tried", res)
 	}
-	if res := deliver(t0.Add(time.Minute)); res != (ops.DeliverResult{Retried: 6}) {
+	// Each retry waits from its own failure (the pass's moment plus the
+	// time the pass took): a few seconds of margin.
+	if res := deliver(t0.Add(time.Minute + 5*time.Second)); res != (ops.DeliverResult{Retried: 6}) {
 		t.Fatalf("second try, server still down: %+v", res)
 	}
 	for _, r := range outbox(t, st) {
@@ -429,7 +431,7 @@ func TestOutboxWaitsForTheServerAndGivesUpOnBadAddresses(t *testing.T) {
 	if res := deliver(t0.Add(2 * time.Minute)); res != (ops.DeliverResult{}) {
 		t.Fatalf("the second backoff is two minutes: %+v, want nothing tried", res)
 	}
-	if res := deliver(t0.Add(3 * time.Minute)); res != (ops.DeliverResult{Sent: 5, Failed: 1}) {
+	if res := deliver(t0.Add(3*time.Minute + 10*time.Second)); res != (ops.DeliverResult{Sent: 5, Failed: 1}) {
 		t.Fatalf("server back: %+v, want 5 sent and 1 failed", res)
 	}
 	rows := outbox(t, st)
@@ -459,7 +461,7 @@ func TestOutboxWaitsForTheServerAndGivesUpOnBadAddresses(t *testing.T) {
 		if last, _ = remindSvc(st2, opts).DeliverOutbox(ctx, down, at); last == (ops.DeliverResult{}) {
 			t.Fatalf("attempt %d: nothing claimed at %s", i+1, at)
 		}
-		at = at.Add(time.Minute << i) // the backoff after attempt i+1: 1, 2, 4, 8 minutes
+		at = at.Add(time.Minute<<i + 5*time.Second) // the backoff after attempt i+1 (1, 2, 4, 8 minutes) from its failure
 	}
 	for _, r := range outbox(t, st2) {
 		if last != (ops.DeliverResult{Failed: 1}) || r.status != "failed" || r.attempts != opts.MaxAttempts || !strings.Contains(r.lastError, "dial") {
