@@ -282,14 +282,14 @@ func (s *Service) checkFiling(ctx context.Context, st *store.Store, u reporting.
 	if err := reporting.AuthorizeFile(u, obl.UnitCode, ancestors); err != nil {
 		return reporting.Errorf(reporting.EFORBIDDEN, msgNotYourUnit, obl.UnitName, obl.UnitCode)
 	}
-	current, err := st.FormByCode(ctx, m.FormCode)
+	currentID, currentVersion, err := st.LatestFormVersion(ctx, m.FormCode)
 	if err != nil {
 		return err
 	}
 	loc := s.opts.Location
 	switch st := obl.Status(now); {
-	case current.VersionID != m.FormVersionID:
-		return reporting.Errorf(reporting.EINVALID, msgOldVersion, m.FormCode, m.FormVersion, current.Version)
+	case currentID != m.FormVersionID:
+		return reporting.Errorf(reporting.EINVALID, msgOldVersion, m.FormCode, m.FormVersion, currentVersion)
 	case now.Before(obl.OpensAt):
 		return reporting.Errorf(reporting.EINVALID, msgNotOpen, obl.PeriodLabel, reporting.FormatDate(obl.OpensAt.In(loc)))
 	case !now.Before(obl.LocksAt):

@@ -208,6 +208,24 @@ func (s *Store) FormByCode(ctx context.Context, code string) (reporting.Form, er
 		LIMIT 1`, code)
 }
 
+// LatestFormVersion is the id and number of the latest version of the
+// form with the given code, without its definition.
+func (s *Store) LatestFormVersion(ctx context.Context, code string) (id int64, version int, err error) {
+	err = s.q.QueryRow(ctx, `
+		SELECT id, version
+		FROM form_versions
+		WHERE form_code = $1
+		ORDER BY version DESC
+		LIMIT 1`, code).Scan(&id, &version)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return 0, 0, reporting.Errorf(reporting.ENOTFOUND, msgFormNotFound, code)
+	case err != nil:
+		return 0, 0, fmt.Errorf("read latest version of form %s: %w", code, err)
+	}
+	return id, version, nil
+}
+
 // oneFormVersion runs a query for one (id, version, definition) row, and
 // returns notFound when there is none.
 func (s *Store) oneFormVersion(ctx context.Context, notFound *reporting.Error, query string, arg any) (reporting.Form, error) {

@@ -118,6 +118,12 @@ func TestSyncFormsKeepsOldVersionsReadable(t *testing.T) {
 	if latest.Title != "Tên mới" || latest.Version != 2 || latest.VersionID != v2.VersionID {
 		t.Errorf("FormByCode reads %q v%d, want the new title as version 2", latest.Title, latest.Version)
 	}
+	if id, version, err := s.LatestFormVersion(ctx, "T-KEEP"); err != nil || id != v2.VersionID || version != 2 {
+		t.Errorf("LatestFormVersion = id %d v%d, %v; want id %d v2", id, version, err, v2.VersionID)
+	}
+	if _, _, err := s.LatestFormVersion(ctx, "T-NONE"); reporting.ErrorCode(err) != reporting.ENOTFOUND {
+		t.Errorf("LatestFormVersion of an unknown form: %v, want ENOTFOUND", err)
+	}
 	current, err := s.CurrentForms(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -259,8 +259,13 @@ func sniff(data []byte, opts ReadOptions) *Filled {
 			return refused(reporting.ProblemFile, fmt.Sprintf(msgZipBomb, sizeText(opts.UnzipSizeLimit)), fmt.Errorf("entry %s inflates to %d bytes", e.Name, e.UncompressedSize64))
 		}
 	}
+	// Each part but a worksheet is opened once, here, and read to its
+	// end; what the checks below need of it (its prolog, the whole of a
+	// small part they read) is kept from that one pass.
+	scans := make(map[*zip.File]*partScan, len(zr.File))
 	for _, e := range zr.File {
-		if isWorksheetPart(strings.ToLower(e.Name)) {
+		name := strings.ToLower(e.Name)
+		if isWorksheetPart(name) {
 			continue
 		}
 		// The sizes above are what the zip's directory says, and a forged
@@ -269,16 +274,17 @@ func sniff(data []byte, opts ReadOptions) *Filled {
 		// opens the original. Inflated to its end, a part longer than its
 		// stated size fails (archive/zip checks), so this reads at most
 		// the sizes already bounded.
-		if err := inflate(e); err != nil {
+		sc, err := scanPart(e, keepWhole(name))
+		if err != nil {
 			return refused(reporting.ProblemFile, msgDamaged, fmt.Errorf("inflate %s: %w", e.Name, err))
 		}
+		scans[e] = sc
 	}
 	for _, e := range zr.File {
 		name := strings.ToLower(e.Name)
 		switch {
 		case name == "mimetype":
-			head, _ := readHead(e, 128)
-			if bytes.Contains(head, []byte("opendocument")) {
+			if bytes.Contains(scans[e].head(128), []byte("opendocument")) {
 				return refused(reporting.ProblemFile, msgODS, nil)
 			}
 		case name == "xl/vbaproject.bin" || strings.HasSuffix(name, ".bin") && strings.Contains(name, "vba"):
@@ -291,36 +297,32 @@ func sniff(data []byte, opts ReadOptions) *Filled {
 		default:
 			continue
 		}
-		prolog, err := readProlog(e)
-		if err != nil {
+		sc := scans[e]
+		var prolog []byte
+		if sc != nil {
+			prolog = sc.prolog()
+		} else if prolog, err = readProlog(e); err != nil {
 			return refused(reporting.ProblemFile, msgCorrupt, fmt.Errorf("read %s: %w", e.Name, err))
 		}
 		if declaresEntities(prolog) {
 			return refused(reporting.ProblemFile, fmt.Sprintf(msgXMLEntity, e.Name), nil)
 		}
 		if strings.HasSuffix(name, ".rels") {
-			if target, err := externalTarget(e); err != nil {
+			if target, err := externalTarget(e, sc); err != nil {
 				return refused(reporting.ProblemFile, msgCorrupt, fmt.Errorf("read %s: %w", e.Name, err))
 			} else if target != "" {
 				return refused(reporting.ProblemActive, fmt.Sprintf(msgExternalLink, target), nil)
 			}
 		}
 		if strings.HasPrefix(name, "customxml/") && !strings.Contains(name, "_rels/") {
-			body, err := readHead(e, 1<<20)
-			if err != nil {
-				return refused(reporting.ProblemFile, msgCorrupt, fmt.Errorf("read %s: %w", e.Name, err))
-			}
+			body := sc.head(1 << 20)
 			if lower := bytes.ToLower(body); bytes.Contains(lower, []byte("<script")) || bytes.Contains(lower, []byte("javascript:")) {
 				return refused(reporting.ProblemActive, fmt.Sprintf(msgActivePart, e.Name), nil)
 			}
 		}
 		if name == "[content_types].xml" {
 			// The prolog of this small part is read whole.
-			body, err := readHead(e, 1<<20)
-			if err != nil {
-				return refused(reporting.ProblemFile, msgCorrupt, fmt.Errorf("read %s: %w", e.Name, err))
-			}
-			if bytes.Contains(bytes.ToLower(body), []byte("macroenabled")) {
+			if bytes.Contains(bytes.ToLower(sc.head(1<<20)), []byte("macroenabled")) {
 				return refused(reporting.ProblemFile, msgXLSM, nil)
 			}
 		}
@@ -349,25 +351,63 @@ func oleKind(data []byte) (string, error) {
 	return msg, nil
 }
 
-// inflate reads a part to its end, discarding it: archive/zip fails on
-// a part whose content does not match its stated size or checksum.
-func inflate(e *zip.File) error {
-	rc, err := e.Open()
-	if err != nil {
-		return err
-	}
-	defer rc.Close()
-	_, err = io.Copy(io.Discard, io.LimitReader(rc, int64(min(e.UncompressedSize64, 1<<40))+1))
-	return err
+// partScan is what one pass over a part keeps: its first bytes, up to
+// keep (maxProlog, or keepWholeMax for the parts read whole).
+type partScan struct {
+	kept []byte
+	keep int
+	size int64
 }
 
-func readHead(e *zip.File, n int64) ([]byte, error) {
+func (p *partScan) Write(b []byte) (int, error) {
+	if room := p.keep - len(p.kept); room > 0 {
+		p.kept = append(p.kept, b[:min(room, len(b))]...)
+	}
+	p.size += int64(len(b))
+	return len(b), nil
+}
+
+// head is the part's first n bytes (at most what was kept).
+func (p *partScan) head(n int) []byte { return p.kept[:min(n, len(p.kept))] }
+
+// prolog is the part up to its root element's start tag, as readProlog
+// returns it.
+func (p *partScan) prolog() []byte {
+	if i := rootStart(p.kept); i >= 0 {
+		return p.kept[:i]
+	}
+	return p.kept
+}
+
+// whole reports whether the kept bytes are the whole part.
+func (p *partScan) whole() bool { return int64(len(p.kept)) == p.size }
+
+// keepWholeMax is how much of a part the checks read whole
+// (keepWhole) is kept from the one pass; a longer one is read again.
+const keepWholeMax = 1 << 20
+
+// keepWhole: the parts whose checks read them whole, not their prolog
+// alone.
+func keepWhole(name string) bool {
+	return strings.HasSuffix(name, ".rels") || name == "[content_types].xml" ||
+		strings.HasPrefix(name, "customxml/") && !strings.Contains(name, "_rels/") || name == "mimetype"
+}
+
+// scanPart reads a part to its end, keeping its head: archive/zip fails
+// on a part whose content does not match its stated size or checksum.
+func scanPart(e *zip.File, whole bool) (*partScan, error) {
 	rc, err := e.Open()
 	if err != nil {
 		return nil, err
 	}
 	defer rc.Close()
-	return io.ReadAll(io.LimitReader(rc, n))
+	sc := &partScan{keep: maxProlog}
+	if whole {
+		sc.keep = keepWholeMax
+	}
+	sc.kept = make([]byte, 0, min(int64(sc.keep), int64(min(e.UncompressedSize64, 1<<40))))
+	_, err = io.Copy(sc, io.LimitReader(rc, int64(min(e.UncompressedSize64, 1<<40))+1))
+	return sc, err
 }
 
 // readProlog returns an XML part up to its root element's start tag (or
@@ -445,13 +485,19 @@ func activePart(name string) string {
 // externalTarget is the first target of a .rels part that points outside
 // the package (TargetMode="External": a hyperlink, a linked workbook or
 // object), "" when there is none.
-func externalTarget(e *zip.File) (string, error) {
-	rc, err := e.Open()
-	if err != nil {
-		return "", err
+func externalTarget(e *zip.File, sc *partScan) (string, error) {
+	var r io.Reader
+	if sc != nil && sc.whole() {
+		r = bytes.NewReader(sc.kept)
+	} else {
+		rc, err := e.Open()
+		if err != nil {
+			return "", err
+		}
+		defer rc.Close()
+		r = rc
 	}
-	defer rc.Close()
-	d := decoder(io.LimitReader(rc, DefaultUnzipXMLSizeLimit))
+	d := decoder(io.LimitReader(r, DefaultUnzipXMLSizeLimit))
 	for {
 		tok, err := d.RawToken()
 		if err == io.EOF {
@@ -557,6 +603,7 @@ func (wr *workbookReader) load() *Filled {
 	// but only the report and _meta sheets are kept.
 	var active []reporting.Problem
 	activeMore := 0
+	allowed := wr.formulaNames()
 	for _, sh := range b.sheets {
 		keep := sh.name == SheetReport || sh.name == SheetMeta
 		sd, err := wr.pkg.sheet(sh.name, sh.part, keep, wr.bud)
@@ -567,7 +614,7 @@ func (wr *workbookReader) load() *Filled {
 			wr.sheets[sh.name] = sd
 		}
 		for _, f := range sd.formulas {
-			rule := formulaRule{own: sh.name, names: wr.formulaNames()}
+			rule := formulaRule{own: sh.name, names: allowed}
 			if !strings.HasPrefix(f.where, "formula") {
 				rule.sheets = nil // a cell's formula: its own sheet only
 			} else {
@@ -590,7 +637,7 @@ func (wr *workbookReader) load() *Filled {
 		}
 	}
 	for _, dn := range b.names {
-		rule := formulaRule{sheets: templateSheets, names: wr.formulaNames()}
+		rule := formulaRule{sheets: templateSheets, names: allowed}
 		if why := rule.unsafeFormula(dn.ref); why != "" && !strings.EqualFold(strings.TrimPrefix(dn.ref, "="), "#REF!") {
 			active = append(active, reporting.Problem{Code: reporting.ProblemActive, Severity: reporting.SeverityError,
 				Message: fmt.Sprintf(msgActiveName, clip(dn.name, 60), clip(why, 80))})

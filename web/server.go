@@ -66,9 +66,11 @@ type Observer interface {
 type Server struct {
 	opts Options
 	log  *slog.Logger
-	ui   *ui.Renderer
-	http *http.Server
-	ln   net.Listener
+	// spools holds small uploads in memory, up to its budget.
+	spools *spooler
+	ui     *ui.Renderer
+	http   *http.Server
+	ln     net.Listener
 	// annotated keeps the marked-up workbooks of refused uploads a
 	// little while, for the page's download link.
 	annotated *annotatedFiles
@@ -94,7 +96,7 @@ func New(opts Options) *Server {
 	if opts.Ops != nil {
 		r.SetLocation(opts.Ops.Location())
 	}
-	s := &Server{opts: opts, log: opts.Logger, ui: r, annotated: newAnnotatedFiles(), hashSlots: make(chan struct{}, max(2, runtime.NumCPU()))}
+	s := &Server{opts: opts, log: opts.Logger, ui: r, annotated: newAnnotatedFiles(), spools: &spooler{budget: spoolMemoryBudget}, hashSlots: make(chan struct{}, max(2, runtime.NumCPU()))}
 	s.http = &http.Server{
 		Handler:           s.routes(),
 		ReadHeaderTimeout: 10 * time.Second,

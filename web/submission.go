@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/textproto"
 	"net/url"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -162,7 +161,7 @@ func (s *Server) annotatedWorkbook(r *http.Request, up upload, problems []report
 // annotateUpload marks up the spooled file, read into memory only when it
 // is small enough to be marked up.
 func annotateUpload(up upload, problems []reporting.Problem) ([]byte, error) {
-	if err := templates.Annotatable(up.file, up.size); err != nil {
+	if err := templates.Annotatable(up.file.readerAt(), up.size); err != nil {
 		return nil, err
 	}
 	data, err := io.ReadAll(up.body())
@@ -180,27 +179,21 @@ const uploadAllowance = 64 << 10
 // CSRF token); what is longer is cut.
 const maxUploadField = 1 << 10
 
-// upload is the "file" part of a multipart request, read whole, and the
-// form's other fields. The file is spooled to disk, not held in memory:
-// uploads waiting their turn to be parsed would otherwise each hold up to
-// the upload limit of heap.
+// upload is the "file" part of a multipart request, read whole (see
+// spooler: in memory when small, else in a temporary file), and the
+// form's other fields.
 type upload struct {
 	name   string
-	file   *os.File
+	file   *spooled
 	size   int64
 	fields url.Values
 }
 
-// close removes the spooled file.
-func (up upload) close() {
-	if up.file != nil {
-		up.file.Close()           //nolint:errcheck
-		os.Remove(up.file.Name()) //nolint:errcheck
-	}
-}
+// close gives back the spooled file.
+func (up upload) close() { up.file.close() }
 
 // body is the spooled file, from its start.
-func (up upload) body() io.Reader { return io.NewSectionReader(up.file, 0, up.size) }
+func (up upload) body() io.Reader { return up.file.reader() }
 
 // uploadRefusal says why a request holds no upload to file: the status to
 // answer and the problem to show, in the words of the API and the page
@@ -260,17 +253,14 @@ func (s *Server) readUpload(w http.ResponseWriter, r *http.Request) (up upload, 
 		if strings.ContainsFunc(up.name, unicode.IsControl) {
 			return up, badUpload(msgControlInName), nil
 		}
-		if up.file, err = os.CreateTemp("", "baocao-upload-*"); err != nil {
-			return up, nil, fmt.Errorf("spool upload: %w", err)
-		}
-		dst := &spool{f: up.file}
-		up.size, err = io.Copy(dst, io.LimitReader(p, max+1))
-		if dst.err != nil {
-			return up, nil, fmt.Errorf("spool upload: %w", dst.err)
-		}
+		f, readErr, err := s.spools.spool(p, max)
 		if err != nil {
-			return up, s.unreadable(w, r, body, err), nil
+			return up, nil, err
 		}
+		if readErr != nil {
+			return up, s.unreadable(w, r, body, readErr), nil
+		}
+		up.file, up.size = f, f.size
 		if up.size > max {
 			return up, s.uploadTooLarge(w), nil
 		}
@@ -285,19 +275,6 @@ func (s *Server) readUpload(w http.ResponseWriter, r *http.Request) (up upload, 
 
 // spool writes to the spooled file and keeps its error apart from the
 // request body's.
-type spool struct {
-	f   *os.File
-	err error
-}
-
-func (s *spool) Write(p []byte) (int, error) {
-	n, err := s.f.Write(p)
-	if err != nil {
-		s.err = err
-	}
-	return n, err
-}
-
 // badUpload refuses a request that is no well-formed multipart upload:
 // 400, as its form is wrong, not the file it should hold.
 func badUpload(msg string) *uploadRefusal { return uploadRefused(http.StatusBadRequest, msg) }
