@@ -83,6 +83,9 @@ type envOptions struct {
 	// Settings and LeaderLock are web.Options', for the system page.
 	Settings   []config.Setting
 	LeaderLock int64
+	// DatabaseURL is a database to use (migrated here) instead of a
+	// fresh one on the test server.
+	DatabaseURL string
 }
 
 // env is the whole web app over a database of its own (storetest.Open):
@@ -118,7 +121,19 @@ func newEnv(t testing.TB, o *envOptions) *env {
 		opts = *o
 	}
 	ctx := context.Background()
-	st := storetest.Open(t)
+	var st *store.Store
+	if opts.DatabaseURL == "" {
+		st = storetest.Open(t)
+	} else {
+		var err error
+		if st, err = store.Open(ctx, opts.DatabaseURL); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(st.Close)
+		if _, err := st.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
 	storetest.SyncFormYAML(t, st, "test-in.yaml", storetest.SmallFormYAML)
 	e := &env{st: st, clock: &clock{now: envStart}, log: &requestLog{},
 		users: map[string]reporting.User{}, tokens: map[string]string{}}

@@ -44,18 +44,26 @@ type loadResult struct {
 	Errors    []string        `json:"errors"`
 }
 
-// runLoadClients writes the bodies to a temporary folder, runs the client
-// process and waits for it. ready is called once the client has read
-// every body and is about to send the first request: the measurement of
-// the server starts there; done when the last answer arrived.
-func runLoadClients(b *testing.B, url, token string, clients int, bodies [][]byte, types []string, ready, done func()) loadResult {
+// writeLoadBodies writes the request bodies to a temporary folder for
+// the client process, so the caller can let go of them before measuring.
+func writeLoadBodies(b *testing.B, bodies [][]byte) (dir string) {
 	b.Helper()
-	dir := b.TempDir()
+	dir = b.TempDir()
 	for i, body := range bodies {
 		if err := os.WriteFile(filepath.Join(dir, strconv.Itoa(i)), body, 0o600); err != nil {
 			b.Fatal(err)
 		}
 	}
+	return dir
+}
+
+// runLoadClients runs the client process on the bodies in dir
+// (writeLoadBodies) and waits for it. ready is called once the client
+// has read every body and is about to send the first request: the
+// measurement of the server starts there; done when the last answer
+// arrived.
+func runLoadClients(b *testing.B, url, token string, clients int, dir string, types []string, ready, done func()) loadResult {
+	b.Helper()
 	plan, err := json.Marshal(loadPlan{URL: url, Token: token, Clients: clients, Dir: dir, Types: types})
 	if err != nil {
 		b.Fatal(err)
