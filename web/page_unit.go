@@ -188,7 +188,7 @@ func (s *Server) fileFromPage(r *http.Request, u reporting.User, p *ui.UnitPerio
 	case err != nil:
 		p.Refused = true
 		p.FileProblems = []reporting.Problem{{Code: reporting.ProblemFile, Severity: reporting.SeverityError, Message: reporting.ErrorMessage(err)}}
-		if reporting.ErrorCode(err) == reporting.EINTERNAL {
+		if reporting.ErrorCode(err) == reporting.EINTERNAL && ctx.Err() == nil {
 			s.log.ErrorContext(ctx, "upload failed", "err", err)
 		}
 		return errorStatus(reporting.ErrorCode(err))

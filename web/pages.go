@@ -82,6 +82,11 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, name, title, nav s
 
 func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, name string, p ui.Page) {
 	if err := s.ui.Render(w, name, p); err != nil {
+		if r.Context().Err() != nil {
+			// The page was written to a client that had gone away.
+			s.log.InfoContext(r.Context(), "client went away before the answer", "page", name, "err", err)
+			return
+		}
 		s.log.ErrorContext(r.Context(), "page not rendered", "page", name, "err", err)
 		http.Error(w, reporting.ErrorMessage(err), http.StatusInternalServerError)
 	}
@@ -90,6 +95,9 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, name string,
 // pageError answers err as an error page in Vietnamese, with the status
 // the one mapping gives it; internal errors are logged, not shown.
 func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
+	if s.hungUp(w, r, err) {
+		return
+	}
 	err = unavailableAsSuch(err)
 	if ue := (*unavailableError)(nil); errors.As(err, &ue) {
 		s.log.WarnContext(r.Context(), "database unavailable", "method", r.Method, "path", r.URL.Path, "err", ue.cause)

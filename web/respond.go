@@ -59,8 +59,28 @@ type errorBody struct {
 	RequestID string `json:"request_id,omitempty"`
 }
 
+// statusClientClosed is what the access log records for a request whose
+// client went away before its answer (nginx's 499); nothing reaches it.
+const statusClientClosed = 499
+
+// hungUp answers a request whose client went away while it was handled:
+// the failure that followed (a query cancelled with the request's
+// context) is the client's leaving, not the server's fault, so it is
+// logged as information, with status 499, instead of an ERROR and a 500.
+func (s *Server) hungUp(w http.ResponseWriter, r *http.Request, err error) bool {
+	if r.Context().Err() == nil || reporting.ErrorCode(err) != reporting.EINTERNAL {
+		return false
+	}
+	s.log.InfoContext(r.Context(), "client went away before the answer", "method", r.Method, "path", r.URL.Path, "err", err)
+	w.WriteHeader(statusClientClosed)
+	return true
+}
+
 // writeError answers err as JSON; internal errors are logged, not shown.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	if s.hungUp(w, r, err) {
+		return
+	}
 	err = unavailableAsSuch(err)
 	if tl := (*bodyTooLarge)(nil); errors.As(err, &tl) {
 		writeJSON(w, http.StatusRequestEntityTooLarge, errorBody{Error: errTooLarge, Message: tl.Error(), RequestID: RequestID(r.Context())})
