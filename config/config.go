@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net"
 	"net/mail"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -53,6 +54,41 @@ type Database struct {
 type HTTP struct {
 	Listen  string `mapstructure:"listen" yaml:"listen"`     // host:port to listen on
 	BaseURL string `mapstructure:"base_url" yaml:"base_url"` // public URL, used in e-mail links
+	// TrustedProxies are the reverse proxies whose X-Real-IP or
+	// X-Forwarded-For names the client: addresses or CIDR ranges,
+	// separated by commas.
+	TrustedProxies string `mapstructure:"trusted_proxies" yaml:"trusted_proxies"`
+	// MaxConns caps the connections held at once; MaxRequests the
+	// requests handled at once (uploads and health probes aside).
+	MaxConns    int `mapstructure:"max_conns" yaml:"max_conns"`
+	MaxRequests int `mapstructure:"max_requests" yaml:"max_requests"`
+}
+
+// Proxies parses TrustedProxies (Validate has checked it).
+func (h HTTP) Proxies() []netip.Prefix {
+	out, _ := parseProxies(h.TrustedProxies)
+	return out
+}
+
+// parseProxies reads a comma-separated list of addresses and CIDR ranges.
+func parseProxies(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for f := range strings.SplitSeq(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("%q is neither an address nor a CIDR range", f)
+		}
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
 }
 
 // SMTP settings for outgoing mail. An empty host in the demo starts a local
@@ -107,28 +143,31 @@ const DefaultFromName = "Hệ thống báo cáo dân chủ ở cơ sở"
 // defaults, in one place. Every key needs one (possibly empty) so that
 // viper sees its environment variable.
 var defaults = map[string]any{
-	"database.url":       "",
-	"http.listen":        "127.0.0.1:8080",
-	"http.base_url":      "",
-	"time_zone":          "Asia/Ho_Chi_Minh",
-	"secret":             "",
-	"data_dir":           DefaultDataDir,
-	"smtp.host":          "",
-	"smtp.port":          25,
-	"smtp.username":      "",
-	"smtp.password":      "",
-	"smtp.from":          "baocao@localhost",
-	"smtp.from_name":     DefaultFromName,
-	"smtp.reply_to":      "",
-	"smtp.tls":           "starttls",
-	"smtp.workers":       4,
-	"scheduler.enabled":  true,
-	"scheduler.tick":     "1m",
-	"upload.max_bytes":   10 << 20,
-	"upload.parse_limit": 0,
-	"upload.parse_wait":  "30s",
-	"log.level":          "info",
-	"log.format":         "json",
+	"database.url":         "",
+	"http.listen":          "127.0.0.1:8080",
+	"http.base_url":        "",
+	"http.trusted_proxies": "127.0.0.1/8, ::1",
+	"http.max_conns":       2048,
+	"http.max_requests":    256,
+	"time_zone":            "Asia/Ho_Chi_Minh",
+	"secret":               "",
+	"data_dir":             DefaultDataDir,
+	"smtp.host":            "",
+	"smtp.port":            25,
+	"smtp.username":        "",
+	"smtp.password":        "",
+	"smtp.from":            "baocao@localhost",
+	"smtp.from_name":       DefaultFromName,
+	"smtp.reply_to":        "",
+	"smtp.tls":             "starttls",
+	"smtp.workers":         4,
+	"scheduler.enabled":    true,
+	"scheduler.tick":       "1m",
+	"upload.max_bytes":     10 << 20,
+	"upload.parse_limit":   0,
+	"upload.parse_wait":    "30s",
+	"log.level":            "info",
+	"log.format":           "json",
 }
 
 // secrets are masked when printed.
@@ -267,6 +306,15 @@ func (c *Config) Validate() error {
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			bad("http.base_url", "%q is not an absolute http(s) URL", c.HTTP.BaseURL)
 		}
+	}
+	if _, err := parseProxies(c.HTTP.TrustedProxies); err != nil {
+		bad("http.trusted_proxies", "%v", err)
+	}
+	if c.HTTP.MaxConns < 16 || c.HTTP.MaxConns > 1<<20 {
+		bad("http.max_conns", "%d is outside 16..1048576", c.HTTP.MaxConns)
+	}
+	if c.HTTP.MaxRequests < 4 || c.HTTP.MaxRequests > 1<<16 {
+		bad("http.max_requests", "%d is outside 4..65536", c.HTTP.MaxRequests)
 	}
 	loc, err := time.LoadLocation(c.TimeZone)
 	if err != nil || c.TimeZone == "" {

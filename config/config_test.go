@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -48,6 +49,12 @@ func TestLoadPrecedence(t *testing.T) {
 		{"mail identity from the environment", []string{"BAOCAO_SMTP_FROM_NAME=Sở Nội vụ tỉnh Đồng Nai", "BAOCAO_SMTP_REPLY_TO=thanhtra@snv.dongnai.gov.vn"}, nil, func(c *Config) bool {
 			return c.SMTP.FromName == "Sở Nội vụ tỉnh Đồng Nai" && c.SMTP.ReplyTo == "thanhtra@snv.dongnai.gov.vn"
 		}},
+		{"trusted proxies from the environment", []string{"BAOCAO_HTTP_TRUSTED_PROXIES=10.0.0.0/8, 192.168.1.10"}, nil, func(c *Config) bool {
+			return fmt.Sprint(c.HTTP.Proxies()) == "[10.0.0.0/8 192.168.1.10/32]"
+		}},
+		{"trusted proxies by default: loopback", nil, nil, func(c *Config) bool {
+			return fmt.Sprint(c.HTTP.Proxies()) == "[127.0.0.0/8 ::1/128]" && c.HTTP.MaxConns == 2048 && c.HTTP.MaxRequests == 256
+		}},
 		{"flag beats env", []string{"BAOCAO_DATABASE_URL=postgres://env@h/db"}, []string{"--database-url", "postgres://flag@h/db"}, func(c *Config) bool {
 			return c.Database.URL == "postgres://flag@h/db"
 		}},
@@ -88,6 +95,9 @@ func TestLoadRejectsBadValuesNamingTheKey(t *testing.T) {
 		{"unknown file key", "smtp:\n  hots: x\n", nil, "smtp.hots"},
 		{"unknown env var", "", []string{"BAOCAO_DATABSE_URL=x"}, "BAOCAO_DATABSE_URL"},
 		{"log level", "log:\n  level: loud\n", nil, "log.level"},
+		{"trusted proxies", "", []string{"BAOCAO_HTTP_TRUSTED_PROXIES=10.0.0.0/8, proxy.tinh.gov.vn"}, "http.trusted_proxies"},
+		{"max conns", "http:\n  max_conns: 3\n", nil, "http.max_conns"},
+		{"max requests", "", []string{"BAOCAO_HTTP_MAX_REQUESTS=0"}, "http.max_requests"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -43,7 +43,6 @@ import (
 	"fmt"
 	"io"
 	"mime"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -348,22 +347,6 @@ func waitWords(d time.Duration) string {
 	return fmt.Sprintf("%d phút", int((d+time.Minute-1)/time.Minute))
 }
 
-// clientAddress is the address a request came from: the connection's, or,
-// when the connection comes from this machine (the reverse proxy of
-// deploy/nginx.conf), the X-Real-IP the proxy set.
-func clientAddress(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
-		if real := strings.TrimSpace(r.Header.Get("X-Real-IP")); real != "" && net.ParseIP(real) != nil {
-			return real
-		}
-	}
-	return host
-}
-
 // hashSlot waits for one of the password-hashing slots; false (at once)
 // when the queue is full. release gives the slot back.
 func (s *Server) hashSlot(ctx context.Context) (release func(), ok bool) {
@@ -385,7 +368,7 @@ func (s *Server) hashSlot(ctx context.Context) (release func(), ok bool) {
 // session: the one sign-in of the API and of the sign-in page.
 func (s *Server) signIn(r *http.Request, req loginRequest) (u reporting.User, token string, expires time.Time, err error) {
 	ctx, st, now := r.Context(), s.opts.Store, s.now()
-	addr := clientAddress(r)
+	addr := s.clientAddress(r)
 	for _, k := range []struct {
 		key    string
 		policy store.ThrottlePolicy

@@ -83,6 +83,9 @@ type envOptions struct {
 	// Settings and LeaderLock are web.Options', for the system page.
 	Settings   []config.Setting
 	LeaderLock int64
+	// MaxRequests and RequestWait are web.Options'.
+	MaxRequests int
+	RequestWait time.Duration
 	// DatabaseURL is a database to use (migrated here) instead of a
 	// fresh one on the test server.
 	DatabaseURL string
@@ -167,7 +170,7 @@ func newEnv(t testing.TB, o *envOptions) *env {
 	oo := ops.Options{Secret: storetest.Secret, MaxUploadBytes: opts.MaxUploadBytes, Location: hcm,
 		BaseURL: base, Logger: logger}
 	wo := web.Options{Store: st, Logger: logger, SessionTTL: sessionTTL, Now: e.clock.Now, Settings: opts.Settings,
-		LeaderLock: opts.LeaderLock}
+		LeaderLock: opts.LeaderLock, MaxRequests: opts.MaxRequests, RequestWait: opts.RequestWait}
 	if opts.Metrics {
 		e.metrics = metrics.New(st, metrics.Options{Now: e.clock.Now, Logger: logger})
 		oo.Observer, wo.Observer, wo.Metrics = e.metrics, e.metrics, e.metrics.Handler()

@@ -102,6 +102,14 @@ func TestHTTPSServiceSendsHSTSAndSecureCookies(t *testing.T) {
 	if session == nil || !session.Secure || !session.HttpOnly {
 		t.Fatalf("sign-in %d: session cookie %+v", w.Code, session)
 	}
+	if cc := w.Header().Get("Cache-Control"); cc != "no-store" {
+		t.Errorf("the page sign-in that set the session: Cache-Control %q", cc)
+	}
+	// The API's sign-in answers the token itself: never to be kept.
+	api := e.do(t, jsonLogin(admin.Email, "mat-khau-thu-nghiem"))
+	if api.Code != http.StatusOK || !strings.Contains(api.Body.String(), `"token"`) || api.Header().Get("Cache-Control") != "no-store" {
+		t.Errorf("API sign-in: %d, Cache-Control %q, %.100s", api.Code, api.Header().Get("Cache-Control"), api.Body.String())
+	}
 }
 
 // TestBadCharactersAre400: a NUL or text that is not UTF-8 anywhere in the

@@ -65,7 +65,7 @@ func (s *Server) routes() http.Handler {
 	for _, p := range patterns {
 		mux.HandleFunc(p, s.methodNotAllowed(allowed[p]))
 	}
-	return withRequestID(s.securityHeaders(s.bodyDeadlines(s.logRequests(s.cleanInput(gzipResponses(s.authenticate(notePattern(mux))))))))
+	return withRequestID(s.securityHeaders(s.bodyDeadlines(s.logRequests(s.limitRequests(s.cleanInput(gzipResponses(s.authenticate(notePattern(mux)))))))))
 }
 
 // APIRoute is one route of the JSON API: a method and a ServeMux path

@@ -4,12 +4,14 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"runtime"
 	"sync/atomic"
 	"time"
@@ -53,6 +55,16 @@ type Options struct {
 	// upload may take to arrive (15 s when zero); see limits.go.
 	MaxConns     int
 	BodyDeadline time.Duration
+	// MaxRequests caps the requests handled at once
+	// (DefaultMaxRequests when zero); one beyond waits up to
+	// RequestWait (DefaultRequestWait when zero) for its turn, then is
+	// answered 503 "quá tải" (see limits.go).
+	MaxRequests int
+	RequestWait time.Duration
+	// TrustedProxies are the reverse proxies whose X-Real-IP or
+	// X-Forwarded-For names the client (http.trusted_proxies); loopback
+	// when empty (see proxies.go).
+	TrustedProxies []netip.Prefix
 }
 
 // Observer is told of every answered request: the ServeMux pattern that
@@ -68,9 +80,13 @@ type Server struct {
 	log  *slog.Logger
 	// spools holds small uploads in memory, up to its budget.
 	spools *spooler
-	ui     *ui.Renderer
-	http   *http.Server
-	ln     net.Listener
+	// requests holds a token per request being handled (MaxRequests);
+	// overloadLogged is when a refusal was last logged (UnixNano).
+	requests       chan struct{}
+	overloadLogged atomic.Int64
+	ui             *ui.Renderer
+	http           *http.Server
+	ln             net.Listener
 	// annotated keeps the marked-up workbooks of refused uploads a
 	// little while, for the page's download link.
 	annotated *annotatedFiles
@@ -96,7 +112,8 @@ func New(opts Options) *Server {
 	if opts.Ops != nil {
 		r.SetLocation(opts.Ops.Location())
 	}
-	s := &Server{opts: opts, log: opts.Logger, ui: r, annotated: newAnnotatedFiles(), spools: &spooler{budget: spoolMemoryBudget}, hashSlots: make(chan struct{}, max(2, runtime.NumCPU()))}
+	s := &Server{opts: opts, log: opts.Logger, ui: r, annotated: newAnnotatedFiles(), spools: &spooler{budget: spoolMemoryBudget},
+		requests: make(chan struct{}, cmp.Or(max(opts.MaxRequests, 0), DefaultMaxRequests)), hashSlots: make(chan struct{}, max(2, runtime.NumCPU()))}
 	s.http = &http.Server{
 		Handler:           s.routes(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -118,7 +135,7 @@ func (s *Server) Listen(addr string) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
-	s.ln = newCappedListener(ln, s.opts.MaxConns)
+	s.ln = newCappedListener(ln, s.opts.MaxConns, s.trusted)
 	return nil
 }
 

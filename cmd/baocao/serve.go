@@ -64,7 +64,8 @@ func (a *app) run(ctx context.Context, st *store.Store, ready func(url string)) 
 	svc := ops.New(st, o)
 	b := build()
 	srv := web.New(web.Options{Store: st, Ops: svc, Logger: a.log, Build: b, LeaderLock: scheduler.LeaderLockKey, Now: a.now,
-		Observer: m, Metrics: m.Handler(), Settings: a.cfg.Settings()})
+		Observer: m, Metrics: m.Handler(), Settings: a.cfg.Settings(),
+		TrustedProxies: a.cfg.HTTP.Proxies(), MaxConns: a.cfg.HTTP.MaxConns, MaxRequests: a.cfg.HTTP.MaxRequests})
 	if err := srv.Listen(a.cfg.HTTP.Listen); err != nil {
 		return err
 	}
