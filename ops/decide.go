@@ -168,10 +168,20 @@ func (s *Service) checkAcceptedLock(o store.Obligation, now time.Time) error {
 	return nil
 }
 
+// checkLockedExemption: once a period is locked, its exemptions are
+// history too; only an administrator may still grant or withdraw one.
+func (s *Service) checkLockedExemption(u reporting.User, o store.Obligation, now time.Time) error {
+	if !now.Before(o.LocksAt) && u.Role != reporting.RoleAdmin {
+		return reporting.Errorf(reporting.EFORBIDDEN, msgExemptLockedAdmin, o.PeriodLabel, reporting.FormatDateTime(o.LocksAt.In(s.opts.Location)))
+	}
+	return nil
+}
+
 // Exempt releases unit unitCode from period periodID's report at now, for
 // a reason (required), on u's decision (an inspector or administrator).
-// Exempting an exempt unit again records the new reason. An accepted
-// obligation cannot be exempted once its period is locked.
+// Exempting an exempt unit again records the new reason. Once its period
+// is locked only an administrator may exempt, and an accepted obligation
+// not even then.
 func (s *Service) Exempt(ctx context.Context, u reporting.User, now time.Time, periodID int64, unitCode, reason string) error {
 	if err := reporting.AuthorizeDeadlines(u); err != nil {
 		return err
@@ -183,6 +193,9 @@ func (s *Service) Exempt(ctx context.Context, u reporting.User, now time.Time, p
 	return s.st.InTx(ctx, func(tx *store.Store) error {
 		o, err := tx.LockObligation(ctx, periodID, unitCode)
 		if err != nil {
+			return err
+		}
+		if err := s.checkLockedExemption(u, o, now); err != nil {
 			return err
 		}
 		if err := s.checkAcceptedLock(o, now); err != nil {
@@ -214,6 +227,9 @@ func (s *Service) Unexempt(ctx context.Context, u reporting.User, now time.Time,
 		}
 		if !o.Facts.Exempt {
 			return reporting.Errorf(reporting.ECONFLICT, msgNotExempt, o.UnitName, o.PeriodLabel)
+		}
+		if err := s.checkLockedExemption(u, o, now); err != nil {
+			return err
 		}
 		ev := reporting.Event{At: now, Kind: reporting.EventUnexempted, Actor: u.Email}
 		if err := tx.RecordEvents(ctx, []store.ObligationEvent{{PeriodID: periodID, UnitCode: unitCode, Event: ev}}); err != nil {

@@ -63,3 +63,50 @@ func TestALockedPeriodIsHistory(t *testing.T) {
 		t.Errorf("as at before the lock: %s after the extension, was %s", got, was)
 	}
 }
+
+// TestALockedPeriodsExemptionsAreAdministrators: after the lock an
+// inspector may neither exempt a unit that failed to report nor withdraw
+// an exemption; an administrator may, and the exemption is in the
+// history from that moment, the status as at the lock unchanged.
+func TestALockedPeriodsExemptionsAreAdministrators(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	fx := newHistFixture(t)
+	unit := fx.units[1]
+	var locksAt time.Time
+	if err := fx.st.Pool().QueryRow(ctx, `SELECT locks_at FROM periods WHERE id = $1`, fx.periodID).Scan(&locksAt); err != nil {
+		t.Fatal(err)
+	}
+	afterLock := locksAt.Add(30 * 24 * time.Hour)
+	statusAt := func(at time.Time) reporting.Status {
+		t.Helper()
+		rows, err := fx.svc.UnitObligations(ctx, ops.CLIAdmin, at, unit)
+		if err != nil || len(rows) != 1 {
+			t.Fatalf("history at %s: %v, %v", at, rows, err)
+		}
+		return rows[0].Status
+	}
+	atLock := statusAt(locksAt)
+	if atLock != reporting.StatusMissing {
+		t.Fatalf("at the lock: %s, want missing", atLock)
+	}
+	if err := fx.svc.Exempt(ctx, fx.reviewer, afterLock, fx.periodID, unit, "Đơn vị sáp nhập"); reporting.ErrorCode(err) != reporting.EFORBIDDEN {
+		t.Errorf("an inspector exempting in a locked period: %v, want forbidden", err)
+	}
+	admin := reporting.User{Email: "quantri@tinh.gov.vn", Role: reporting.RoleAdmin, Active: true}
+	if err := fx.svc.Exempt(ctx, admin, afterLock, fx.periodID, unit, "Quyết định miễn báo cáo của UBND tỉnh"); err != nil {
+		t.Fatalf("an administrator exempting in a locked period: %v", err)
+	}
+	if got := statusAt(afterLock.Add(time.Minute)); got != reporting.StatusExempt {
+		t.Errorf("after the administrator's exemption: %s, want exempt", got)
+	}
+	if got := statusAt(locksAt); got != atLock {
+		t.Errorf("as at the lock, after the exemption: %s, was %s", got, atLock)
+	}
+	if _, err := fx.svc.Unexempt(ctx, fx.reviewer, afterLock.Add(time.Hour), fx.periodID, unit); reporting.ErrorCode(err) != reporting.EFORBIDDEN {
+		t.Errorf("an inspector withdrawing an exemption in a locked period: %v, want forbidden", err)
+	}
+	if _, err := fx.svc.Unexempt(ctx, admin, afterLock.Add(time.Hour), fx.periodID, unit); err != nil {
+		t.Errorf("an administrator withdrawing it: %v", err)
+	}
+}

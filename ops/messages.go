@@ -33,6 +33,7 @@ const (
 	msgReviewExempt      = "%s được miễn báo cáo kỳ %s; không có báo cáo nào cần duyệt."
 	msgAcceptedLocked    = "Báo cáo kỳ %s của %s đã được chấp nhận và kỳ báo cáo đã khóa sổ (%s); không thể thay đổi."
 	msgExtendLockedAdmin = "Kỳ báo cáo %s đã khóa sổ (%s): chỉ quản trị viên được gia hạn, kèm lý do."
+	msgExemptLockedAdmin = "Kỳ báo cáo %s đã khóa sổ (%s): chỉ quản trị viên được miễn báo cáo hoặc bỏ miễn, kèm lý do."
 	msgReturnLocked      = "Kỳ báo cáo %s đã khóa sổ (%s): không thể trả lại báo cáo vì đơn vị không gửi được bản mới nữa."
 	msgNotExempt         = "%s không được miễn báo cáo kỳ %s."
 	msgExtendNoUnits     = "Xin chọn đơn vị được gia hạn: danh sách mã đơn vị, hoặc một đơn vị cấp trên để gia hạn cho mọi đơn vị trực thuộc."
