@@ -2,6 +2,7 @@ package ops_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -105,8 +106,42 @@ func TestAHolidayAddedMovesTheOpenDeadlinesStillAhead(t *testing.T) {
 		if locksAfter.Before(locksBefore) {
 			t.Errorf("the period's lock moved from %s to %s, earlier", locksBefore, locksAfter)
 		}
-		// The same list again moves nothing.
-		if again, err := svc.ChangeCalendar(ctx, ops.CLIAdmin, now.Add(time.Hour), off); err != nil || again.Moved != 0 || again.Days != 0 {
+		// Each unit whose deadline moved and that still owes the report is
+		// told by e-mail, once; the extended and the filed units are not.
+		rows, err := st.Pool().Query(ctx, `SELECT unit_code, kind, subject, body_text FROM reminders
+			WHERE period_id = $1 AND kind LIKE 'rescheduled%' ORDER BY unit_code`, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		told := map[string]string{}
+		for rows.Next() {
+			var unit, kind, subject, body string
+			if err := rows.Scan(&unit, &kind, &subject, &body); err != nil {
+				t.Fatal(err)
+			}
+			told[unit] = kind
+			if kind != "rescheduled_20260617" || !strings.Contains(subject, "17/06/2026") ||
+				!strings.Contains(body, "16/06/2026") || !strings.Contains(body, "17/06/2026") {
+				t.Errorf("%s's notice: %s %q\n%s", unit, kind, subject, body)
+			}
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		var all int
+		if err := st.Pool().QueryRow(ctx, `SELECT count(*) FROM reminders WHERE kind LIKE 'rescheduled%'`).Scan(&all); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := told["25001"]; !ok || all != res.Announced || res.Announced > res.Moved {
+			t.Errorf("notices to %v, announced %d of %d moved; want 25001 told and the count right", told, res.Announced, res.Moved)
+		}
+		for _, u := range []string{"25002", "25004"} {
+			if _, ok := told[u]; ok {
+				t.Errorf("%s was told of a new deadline; its deadline did not move", u)
+			}
+		}
+		// The same list again moves nothing and tells no one.
+		if again, err := svc.ChangeCalendar(ctx, ops.CLIAdmin, now.Add(time.Hour), off); err != nil || again.Moved != 0 || again.Days != 0 || again.Announced != 0 {
 			t.Errorf("the same calendar again: %+v, %v; want nothing", again, err)
 		}
 	})
@@ -124,6 +159,35 @@ func TestAHolidayAddedMovesTheOpenDeadlinesStillAhead(t *testing.T) {
 		}
 		if o, err := st.Obligation(ctx, id, "25001"); err != nil || !o.Facts.Deadline.Equal(hcmDay(2026, time.June, 16)) {
 			t.Errorf("a deadline already past moved to %v (%v)", o.Facts.Deadline, err)
+		}
+	})
+
+	t.Run("shipped with the binary", func(t *testing.T) {
+		// A new version of the official calendar, loaded at a start after
+		// the period opened, moves its deadlines as an administrator's
+		// change would, the system being the actor.
+		t.Parallel()
+		ctx := context.Background()
+		st, svc, id := setup(t)
+		now := time.Date(2026, time.June, 5, 9, 0, 0, 0, hcm)
+		n, err := st.LoadShippedCalendar(ctx, "calendar-test.yaml", "test-checksum", off)
+		if err != nil || n != 1 {
+			t.Fatalf("load a shipped calendar of one day: %d, %v", n, err)
+		}
+		res, err := svc.ShippedCalendarLoaded(ctx, now, "calendar-test.yaml", n)
+		if err != nil || res.Moved == 0 || res.Announced == 0 {
+			t.Fatalf("after the shipped calendar: %+v, %v; want deadlines moved and units told", res, err)
+		}
+		h, err := st.ObligationHistory(ctx, id, "25001")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if last := h[len(h)-1]; last.Kind != reporting.EventRescheduled || !last.Deadline.Equal(hcmDay(2026, time.June, 17)) || last.Actor != ops.System.Email {
+			t.Errorf("25001's history ends with %+v, want the system's move to 17/06", last)
+		}
+		var audited int
+		if err := st.Pool().QueryRow(ctx, `SELECT count(*) FROM audit_events WHERE action = 'calendar.shipped'`).Scan(&audited); err != nil || audited != 1 {
+			t.Errorf("calendar.shipped audited %d times (%v), want once", audited, err)
 		}
 	})
 

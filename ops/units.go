@@ -3,8 +3,10 @@ package ops
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
+	"baocao/mail"
 	"baocao/reporting"
 	"baocao/store"
 )
@@ -49,14 +51,24 @@ func (s *Service) RecordSuccession(ctx context.Context, u reporting.User, from, 
 type CalendarResult struct {
 	Days  int // calendar days added or changed
 	Moved int // obligations whose deadline moved
+	// Announced are the e-mails queued to tell units that still owe the
+	// report of their new deadline.
+	Announced int
 }
+
+// rescheduledKindPrefix starts the outbox kind of the e-mail announcing
+// a deadline moved by the calendar, followed by the new deadline's day:
+// "rescheduled_20260224", once per obligation and new deadline.
+const rescheduledKindPrefix = "rescheduled_"
 
 // ChangeCalendar stores days of the calendar (days off, make-up working
 // days) at now as an administrator's action and, in the same transaction,
 // moves the deadlines the change moves: of every period not locked, the
 // obligations whose deadline is still ahead and was not extended by hand,
 // each with a rescheduled event (old and new deadline, the reason) in its
-// history. Reminders follow the new deadlines by themselves.
+// history. Reminders follow the new deadlines by themselves; the units
+// that still owe the report are told of their new deadline by e-mail
+// (only those whose deadline moved).
 func (s *Service) ChangeCalendar(ctx context.Context, u reporting.User, now time.Time, days []reporting.Holiday) (CalendarResult, error) {
 	var res CalendarResult
 	if err := reporting.AuthorizeRole(u, reporting.RoleAdmin); err != nil {
@@ -68,38 +80,120 @@ func (s *Service) ChangeCalendar(ctx context.Context, u reporting.User, now time
 			return err
 		}
 		res.Days = n
-		cal, err := tx.Calendar(ctx)
-		if err != nil {
+		if res.Moved, res.Announced, err = s.rescheduleOpen(ctx, tx, u, now); err != nil {
 			return err
-		}
-		open, err := s.unlockedPeriods(ctx, tx, now, cal)
-		if err != nil {
-			return err
-		}
-		for _, op := range open {
-			id, moves, err := tx.LockReschedulings(ctx, op.form, op.period, now)
-			if err != nil {
-				return err
-			}
-			events := make([]store.ObligationEvent, len(moves))
-			for i, m := range moves {
-				old := m.Deadline
-				events[i] = store.ObligationEvent{PeriodID: id, UnitCode: m.UnitCode, Event: reporting.Event{
-					At: now, Kind: reporting.EventRescheduled, Actor: u.Email, Deadline: m.NewDate, PreviousDeadline: &old,
-					Reason: fmt.Sprintf(reasonRescheduled, s.formatDay(old), s.formatDay(m.NewDate))}}
-			}
-			if err := tx.RecordEvents(ctx, events); err != nil {
-				return err
-			}
-			res.Moved += len(moves)
 		}
 		return tx.Audit(ctx, store.AuditEvent{At: now, Actor: u.Email, Action: "calendar.change", ObjectType: "calendar",
-			Details: map[string]any{"days": len(days), "changed": res.Days, "deadlines_moved": res.Moved}})
+			Details: map[string]any{"days": len(days), "changed": res.Days, "deadlines_moved": res.Moved, "announced": res.Announced}})
 	})
 	if err != nil {
 		return CalendarResult{}, fmt.Errorf("change the calendar: %w", err)
 	}
 	return res, nil
+}
+
+// ShippedCalendarLoaded moves, at now, the deadlines that days of the
+// official calendar just loaded from the binary move (a new database, or
+// a new version of the calendar shipped), as ChangeCalendar does for an
+// administrator's change; the system is the actor.
+func (s *Service) ShippedCalendarLoaded(ctx context.Context, now time.Time, name string, days int) (CalendarResult, error) {
+	res := CalendarResult{Days: days}
+	err := s.st.InTx(ctx, func(tx *store.Store) error {
+		var err error
+		if res.Moved, res.Announced, err = s.rescheduleOpen(ctx, tx, System, now); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, store.AuditEvent{At: now, Actor: System.Email, Action: "calendar.shipped", ObjectType: "calendar", ObjectID: name,
+			Details: map[string]any{"days": days, "deadlines_moved": res.Moved, "announced": res.Announced}})
+	})
+	if err != nil {
+		return CalendarResult{}, fmt.Errorf("reschedule to the shipped calendar: %w", err)
+	}
+	return res, nil
+}
+
+// rescheduleOpen moves, in tx and by u at now, the deadlines of every
+// period not locked that the stored calendar moves: the obligations whose
+// deadline is still ahead and was not extended by hand, each with a
+// rescheduled event, and tells the units that still owe the report
+// (announceRescheduled).
+func (s *Service) rescheduleOpen(ctx context.Context, tx *store.Store, u reporting.User, now time.Time) (moved, announced int, err error) {
+	cal, err := tx.Calendar(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	open, err := s.unlockedPeriods(ctx, tx, now, cal)
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, op := range open {
+		id, moves, err := tx.LockReschedulings(ctx, op.form, op.period, now)
+		if err != nil {
+			return 0, 0, err
+		}
+		events := make([]store.ObligationEvent, len(moves))
+		for i, m := range moves {
+			old := m.Deadline
+			events[i] = store.ObligationEvent{PeriodID: id, UnitCode: m.UnitCode, Event: reporting.Event{
+				At: now, Kind: reporting.EventRescheduled, Actor: u.Email, Deadline: m.NewDate, PreviousDeadline: &old,
+				Reason: fmt.Sprintf(reasonRescheduled, s.formatDay(old), s.formatDay(m.NewDate))}}
+		}
+		if err := tx.RecordEvents(ctx, events); err != nil {
+			return 0, 0, err
+		}
+		moved += len(moves)
+		n, err := s.announceRescheduled(ctx, tx, id, events, now)
+		if err != nil {
+			return 0, 0, err
+		}
+		announced += n
+	}
+	return moved, announced, nil
+}
+
+// announceRescheduled queues, through the outbox, the e-mail telling each
+// unit of period periodID whose deadline the events moved, and that still
+// owes its report, of the new deadline.
+func (s *Service) announceRescheduled(ctx context.Context, tx *store.Store, periodID int64, events []store.ObligationEvent, now time.Time) (int, error) {
+	if len(events) == 0 {
+		return 0, nil
+	}
+	moved := make(map[string]reporting.Event, len(events))
+	for _, e := range events {
+		moved[e.UnitCode] = e.Event
+	}
+	targets, err := tx.ObligationTargets(ctx, periodID, "", now)
+	if err != nil {
+		return 0, fmt.Errorf("announce new deadlines: %w", err)
+	}
+	var rows []store.NewReminder
+	for _, t := range targets {
+		ev, ok := moved[t.UnitCode]
+		if !ok || !slices.Contains(reporting.OwingStatuses, t.Status) {
+			continue
+		}
+		loc := s.opts.Location
+		c, err := mail.Rescheduled(mail.RescheduledData{
+			UnitName: t.UnitName, FormTitle: t.FormTitle, PeriodLabel: t.PeriodLabel,
+			OldDeadline: reporting.FormatDateTime(ev.PreviousDeadline.In(loc)), NewDeadline: reporting.FormatDateTime(ev.Deadline.In(loc)),
+			Reason: ev.Reason, Link: s.unitPeriodURL(t.UnitCode, periodID), ReplyTo: s.opts.Outbox.ReplyTo,
+		})
+		if err != nil {
+			return 0, err
+		}
+		r := store.NewReminder{
+			PeriodID: periodID, UnitCode: t.UnitCode, Kind: rescheduledKindPrefix + ev.Deadline.In(loc).Format("20060102"), DueAt: now,
+			Recipients: t.Emails, Subject: c.Subject, BodyText: c.Text, BodyHTML: c.HTML,
+		}
+		if len(t.Emails) == 0 {
+			r.Undeliverable = noAddressReason
+		}
+		rows = append(rows, r)
+	}
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	return tx.EnqueueReminders(ctx, rows, now, store.EnqueueOptions{})
 }
 
 // formatDay is t's local date as users read it.

@@ -45,7 +45,7 @@ func newHolidaysCmd(a *app) *cobra.Command {
 			if err != nil {
 				return userError(err)
 			}
-			fmt.Fprintf(a.out, "%d calendar days stored; %d deadlines of open periods moved\n", res.Days, res.Moved)
+			fmt.Fprintf(a.out, "%d calendar days stored; %d deadlines of open periods moved; %d units told by e-mail\n", res.Days, res.Moved, res.Announced)
 			return nil
 		},
 	}

@@ -120,7 +120,11 @@ func (a *app) openStore(ctx context.Context) (*store.Store, error) {
 	if err == nil {
 		var n int
 		if n, err = st.LoadShippedCalendar(ctx, name, sum, days); n > 0 {
-			a.log.InfoContext(ctx, "shipped calendar loaded", "file", name, "days", n)
+			// Its days may move the deadlines of periods already open.
+			var res ops.CalendarResult
+			res, err = a.ops(st).ShippedCalendarLoaded(ctx, a.now(), name, n)
+			a.log.InfoContext(ctx, "shipped calendar loaded", "file", name, "days", n,
+				"deadlines_moved", res.Moved, "announced", res.Announced)
 		}
 	}
 	if err != nil {
