@@ -70,12 +70,13 @@ func refusal(err error) error {
 }
 
 // Submit files one upload by u at now, linearly: it reads the file (up to
-// the size limit), opens it and verifies the template's identity; checks
-// that u may file for the unit and that the obligation accepts a version
-// (checkFiling); reads the values for the template's form version and
-// validates them; then, in one transaction, locks the obligation, checks
-// again (a review, an exemption or the lock may have come meanwhile),
-// stores the file, its values, the history event and an audit event.
+// the size limit), opens it and verifies the template's identity; reads
+// the values for the template's form version and validates them; then,
+// in one transaction, locks the obligation, checks that u may file for
+// the unit and that the obligation accepts a version (checkFiling: a
+// refusal there comes before any problem of the file's), and stores the
+// file, its values, the history event and an audit event. A dry run stops
+// before storing.
 //
 // An upload the clerk must fix comes back as a *ProblemsError listing every
 // problem; a user not allowed to file for the unit gets an EFORBIDDEN
@@ -108,13 +109,6 @@ func (s *Service) Submit(ctx context.Context, u reporting.User, now time.Time, u
 	}
 	defer wb.Close()
 	m := wb.Meta
-	obl, err := s.st.Obligation(ctx, m.PeriodID, m.UnitCode)
-	if err != nil {
-		return Result{}, refusal(err)
-	}
-	if err := s.checkFiling(ctx, s.st, u, obl, m, now); err != nil {
-		return Result{}, refusal(err)
-	}
 	form, err := s.st.FormVersion(ctx, m.FormVersionID)
 	if err != nil {
 		return Result{}, err
@@ -126,9 +120,6 @@ func (s *Service) Submit(ctx context.Context, u reporting.User, now time.Time, u
 	// The values are read; the file stays in memory until stored, but the
 	// next upload may start.
 	release()
-	if filled.Blocking() {
-		return Result{}, &ProblemsError{Problems: filled.Problems, Cause: filled.Cause}
-	}
 	var warnings []reporting.Problem
 	for _, p := range filled.Problems {
 		if p.Severity == reporting.SeverityWarning {
@@ -137,21 +128,29 @@ func (s *Service) Submit(ctx context.Context, u reporting.User, now time.Time, u
 	}
 	name := CleanFileName(up.FileName)
 	sum := sha256.Sum256(data)
-	if up.DryRun {
-		return s.dryRun(ctx, obl, m, data, name, hex.EncodeToString(sum[:]), u, now, warnings)
-	}
+	sha := hex.EncodeToString(sum[:])
 	if s.beforeStore != nil {
 		s.beforeStore()
 	}
+	// Under the obligation's lock: whether u may file (checkFiling), then
+	// what is wrong with the file, then the version. A refusal and a dry
+	// run write nothing; the transaction is rolled back.
 	err = s.st.InTx(ctx, func(tx *store.Store) error {
 		obl, err := tx.LockObligation(ctx, m.PeriodID, m.UnitCode)
 		if err != nil {
-			return err
+			return refusal(err)
 		}
 		if err := s.checkFiling(ctx, tx, u, obl, m, now); err != nil {
 			return refusal(err)
 		}
-		if obl.LatestSHA256 == hex.EncodeToString(sum[:]) {
+		if filled.Blocking() {
+			return &ProblemsError{Problems: filled.Problems, Cause: filled.Cause}
+		}
+		if up.DryRun {
+			res, err = s.dryRun(ctx, tx, obl, m, data, name, sha, u, now, warnings)
+			return err
+		}
+		if obl.LatestSHA256 == sha {
 			res, err = s.duplicate(ctx, tx, obl, now)
 			return err
 		}
@@ -239,10 +238,10 @@ func (s *Service) UploadCutOff() {
 
 // dryRun answers an upload checked without storing it, as Submit would
 // have: a duplicate as a duplicate.
-func (s *Service) dryRun(ctx context.Context, obl store.Obligation, m templates.Meta, data []byte, name, sha string, u reporting.User, now time.Time, warnings []reporting.Problem) (Result, error) {
+func (s *Service) dryRun(ctx context.Context, tx *store.Store, obl store.Obligation, m templates.Meta, data []byte, name, sha string, u reporting.User, now time.Time, warnings []reporting.Problem) (Result, error) {
 	if obl.LatestSHA256 == sha {
 		// The stored version's whole record, as a submit answers.
-		sub, err := s.st.Submission(ctx, obl.LatestSubmissionID)
+		sub, err := tx.Submission(ctx, obl.LatestSubmissionID)
 		if err != nil {
 			return Result{}, err
 		}
@@ -272,8 +271,8 @@ func (s *Service) duplicate(ctx context.Context, tx *store.Store, obl store.Obli
 // checkFiling is what decides whether u may file a version of obl at now
 // with a template of identity m: u may file for the unit, the template is
 // of the form's current version, the period is open and not locked, the
-// obligation is neither exempt nor accepted. Submit asks it before reading
-// the values and again under the obligation's lock.
+// obligation is neither exempt nor accepted. Submit asks it under the
+// obligation's lock, before it says what is wrong with the file.
 func (s *Service) checkFiling(ctx context.Context, st *store.Store, u reporting.User, obl store.Obligation, m templates.Meta, now time.Time) error {
 	ancestors, err := st.UnitAncestors(ctx, obl.UnitCode, obl.TreeDay())
 	if err != nil {

@@ -195,7 +195,14 @@ func (s *Store) RecordEvents(ctx context.Context, events []ObligationEvent) erro
 		return fmt.Errorf("record events: encode: %w", err)
 	}
 	// Rows go in key order so that concurrent writers lock obligations in
-	// the same order.
+	// the same order. One event (an upload, a review) names its
+	// obligation outright: planned for a recordset of unknown size, the
+	// join would scan the period's obligations (2.9 ms for 10,000, in
+	// every upload of a deadline rush) where the key finds the one row.
+	one, args := "", []any{string(b)}
+	if len(events) == 1 {
+		one, args = " AND o.period_id = $2 AND o.unit_code = $3", append(args, events[0].PeriodID, events[0].UnitCode)
+	}
 	tag, err := s.q.Exec(ctx, `
 		WITH ev AS (
 			INSERT INTO obligation_events (period_id, unit_code, at, kind, actor, submission_id, version, late,
@@ -215,7 +222,7 @@ func (s *Store) RecordEvents(ctx context.Context, events []ObligationEvent) erro
 			flagged_deadline = CASE WHEN ev.kind = 'flagged_missing' THEN ev.deadline ELSE o.flagged_deadline END,
 			changed_at = CASE WHEN ev.kind = 'flagged_missing' THEN o.changed_at ELSE greatest(o.changed_at, ev.at) END
 		FROM ev
-		WHERE o.period_id = ev.period_id AND o.unit_code = ev.unit_code`, string(b))
+		WHERE o.period_id = ev.period_id AND o.unit_code = ev.unit_code`+one, args...)
 	if err != nil {
 		return fmt.Errorf("record %d obligation events: %w", len(events), err)
 	}

@@ -223,16 +223,18 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (repor
 func (s *Store) UnitAncestors(ctx context.Context, unitCode string, day time.Time) ([]string, error) {
 	day = reporting.Day(day.Date())
 	// path guards against a cycle in bad data; the chain stops there.
+	// Codes compare COLLATE "C" to use unit_versions_code_c_idx (see
+	// migration 00018).
 	rows, err := s.q.Query(ctx, `
 		WITH RECURSIVE chain (code, parent, depth, path) AS (
 			SELECT v.unit_code, v.parent_code, 0, ARRAY[v.unit_code]
 			FROM unit_versions v
-			WHERE v.unit_code = $1
+			WHERE (v.unit_code COLLATE "C") = $1
 			  AND v.valid_from <= $2 AND (v.valid_until IS NULL OR v.valid_until >= $2)
 			UNION ALL
 			SELECT v.unit_code, v.parent_code, c.depth + 1, c.path || v.unit_code
 			FROM chain c
-			JOIN unit_versions v ON v.unit_code = c.parent
+			JOIN unit_versions v ON (v.unit_code COLLATE "C") = c.parent
 			 AND v.valid_from <= $2 AND (v.valid_until IS NULL OR v.valid_until >= $2)
 			WHERE v.unit_code <> ALL (c.path)
 		)
