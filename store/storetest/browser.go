@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -20,6 +21,8 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
+	cdplog "github.com/chromedp/cdproto/log"
+	cdpruntime "github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
 
@@ -143,17 +146,91 @@ func userDataDir() (string, error) {
 
 // Tab opens a new tab of the shared browser for this test, closed when the
 // test ends; everything in it must finish within TabTimeout. Tabs of
-// parallel tests run in parallel.
+// parallel tests run in parallel. The test fails if a page in the tab
+// broke its Content-Security-Policy or threw an uncaught exception
+// (WatchPages).
 func Tab(t testing.TB) context.Context {
+	t.Helper()
+	ctx, watch := tab(t)
+	t.Cleanup(func() {
+		if problems := watch.Problems(); len(problems) > 0 {
+			t.Errorf("the pages in this test's tab broke their CSP or threw:\n%s", strings.Join(problems, "\n"))
+		}
+	})
+	return ctx
+}
+
+// UnwatchedTab is a Tab whose pages' problems the caller collects from
+// the PageWatch, not failing the test.
+func UnwatchedTab(t testing.TB) (context.Context, *PageWatch) {
+	t.Helper()
+	return tab(t)
+}
+
+func tab(t testing.TB) (context.Context, *PageWatch) {
 	t.Helper()
 	tab, closeTab := chromedp.NewContext(Browser(t))
 	if err := chromedp.Do(tab); err != nil {
 		closeTab()
 		t.Fatalf("open a browser tab: %v", err)
 	}
+	watch, err := WatchPages(tab)
+	if err != nil {
+		closeTab()
+		t.Fatalf("watch the browser tab: %v", err)
+	}
 	ctx, cancel := context.WithTimeout(tab, TabTimeout)
 	t.Cleanup(func() { cancel(); closeTab() })
-	return ctx
+	return ctx, watch
+}
+
+// PageWatch collects what went wrong in a tab's pages: every Content
+// Security Policy violation Chromium reports (a script, style, image,
+// frame or form the policy refused) and every uncaught exception.
+type PageWatch struct {
+	mu       sync.Mutex
+	problems []string
+}
+
+// WatchPages starts collecting the problems of tab's pages.
+func WatchPages(tab context.Context) (*PageWatch, error) {
+	w := &PageWatch{}
+	err := chromedp.Listen(tab, func(ev any) {
+		switch e := ev.(type) {
+		case *cdplog.EventEntryAdded:
+			if e.Entry != nil && strings.Contains(e.Entry.Text, "Content Security Policy") {
+				w.add(fmt.Sprintf("CSP (%s): %s", e.Entry.URL, e.Entry.Text))
+			}
+		case *cdpruntime.EventConsoleAPICalled:
+			for _, a := range e.Args {
+				if strings.Contains(string(a.Value), "Content Security Policy") || strings.Contains(a.Description, "Content Security Policy") {
+					w.add(fmt.Sprintf("CSP (console): %s %s", a.Value, a.Description))
+				}
+			}
+		case *cdpruntime.EventExceptionThrown:
+			if d := e.ExceptionDetails; d != nil {
+				msg := d.Text
+				if d.Exception != nil {
+					msg += " " + d.Exception.Description
+				}
+				w.add(fmt.Sprintf("exception (%s:%d): %s", d.URL, d.LineNumber+1, msg))
+			}
+		}
+	})
+	return w, err
+}
+
+func (w *PageWatch) add(p string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.problems = append(w.problems, p)
+}
+
+// Problems are the problems seen so far.
+func (w *PageWatch) Problems() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return slices.Clone(w.problems)
 }
 
 // Navigate loads url in the tab and waits for it.

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"baocao/store/storetest"
 )
@@ -171,6 +172,40 @@ func TestAxeCheckFails(t *testing.T) {
 	for _, rule := range []string{"axe label [critical]", "axe color-contrast [serious]"} {
 		if !strings.Contains(got, rule) {
 			t.Errorf("AxeCheck did not report %q; reported:\n%s", rule, got)
+		}
+	}
+}
+
+// TestPageWatchCatchesCSPViolationsAndExceptions proves the check every
+// browser tab runs (storetest.Tab) bites: a page with an inline script
+// and an inline style under a strict policy, and a script of its own that
+// throws, are all reported.
+func TestPageWatchCatchesCSPViolationsAndExceptions(t *testing.T) {
+	t.Parallel()
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'")
+		fmt.Fprint(w, `<!doctype html><html lang="vi"><title>x</title><main><h1>x</h1>`+
+			`<script>document.title = "inline";</script><style>h1 { color: red }</style>`+
+			`<script src="/boom.js"></script></main></html>`)
+	})
+	mux.HandleFunc("GET /boom.js", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/javascript")
+		fmt.Fprint(w, `throw new Error("nổ");`)
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	ctx, watch := storetest.UnwatchedTab(t)
+	storetest.Navigate(t, ctx, srv.URL)
+	// The reports arrive as events, shortly after the load.
+	deadline := time.Now().Add(5 * time.Second)
+	for len(watch.Problems()) < 3 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	got := strings.Join(watch.Problems(), "\n")
+	for _, want := range []string{"script-src", "style-src", "nổ"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the watch did not report %q; reported:\n%s", want, got)
 		}
 	}
 }
