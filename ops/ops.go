@@ -13,6 +13,7 @@ package ops
 import (
 	"log/slog"
 	"runtime"
+	"sync"
 	"time"
 
 	"baocao/reporting"
@@ -96,6 +97,9 @@ type Service struct {
 	// parsing, when set (by this package's tests), runs while an upload
 	// holds its parse slot.
 	parsing func()
+	// readForms are the form versions uploads were read with, by id
+	// (uploadForm).
+	readForms sync.Map
 }
 
 // New builds a Service on st.

@@ -109,7 +109,7 @@ func (s *Service) Submit(ctx context.Context, u reporting.User, now time.Time, u
 	}
 	defer wb.Close()
 	m := wb.Meta
-	form, err := s.st.FormVersion(ctx, m.FormVersionID)
+	form, err := s.uploadForm(ctx, m.FormVersionID)
 	if err != nil {
 		return Result{}, err
 	}
@@ -186,6 +186,22 @@ func (s *Service) Submit(ctx context.Context, u reporting.User, now time.Time, u
 		return Result{}, err
 	}
 	return res, nil
+}
+
+// uploadForm is form version id, to read an upload's values with. A
+// stored version never changes (a change is a new version), so each is
+// read and decoded once per process; the value is only read, never
+// modified, by Workbook.Values.
+func (s *Service) uploadForm(ctx context.Context, id int64) (reporting.Form, error) {
+	if f, ok := s.readForms.Load(id); ok {
+		return f.(reporting.Form), nil
+	}
+	f, err := s.st.FormVersion(ctx, id)
+	if err != nil {
+		return reporting.Form{}, err
+	}
+	s.readForms.Store(id, f)
+	return f, nil
 }
 
 // parseSlot waits for one of the ParseLimit parse slots, in turn, at most
