@@ -125,6 +125,9 @@ type Upload struct {
 	// ParseWait is how long one waits its turn before "try again later".
 	ParseLimit int           `mapstructure:"parse_limit" yaml:"parse_limit"`
 	ParseWait  time.Duration `mapstructure:"parse_wait" yaml:"parse_wait"`
+	// MemoryBudget bounds the bytes of uploads held in memory between
+	// their parse and their storing.
+	MemoryBudget int64 `mapstructure:"memory_budget" yaml:"memory_budget"`
 }
 
 // Log settings.
@@ -166,6 +169,7 @@ var defaults = map[string]any{
 	"upload.max_bytes":     10 << 20,
 	"upload.parse_limit":   0,
 	"upload.parse_wait":    "30s",
+	"upload.memory_budget": 128 << 20,
 	"log.level":            "info",
 	"log.format":           "json",
 }
@@ -354,6 +358,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Upload.ParseLimit < 0 || c.Upload.ParseLimit > 1024 {
 		bad("upload.parse_limit", "%d is outside 0..1024 (0: one per CPU)", c.Upload.ParseLimit)
+	}
+	if c.Upload.MemoryBudget < c.Upload.MaxBytes || c.Upload.MemoryBudget > 64<<30 {
+		bad("upload.memory_budget", "%d is outside upload.max_bytes (%d)..64 GiB", c.Upload.MemoryBudget, c.Upload.MaxBytes)
 	}
 	if c.Upload.ParseWait < time.Second || c.Upload.ParseWait > 10*time.Minute {
 		bad("upload.parse_wait", "%s is outside 1s..10m", c.Upload.ParseWait)

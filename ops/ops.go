@@ -16,6 +16,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/semaphore"
+
 	"baocao/reporting"
 	"baocao/store"
 	"baocao/templates"
@@ -24,6 +26,9 @@ import (
 // DefaultMaxUploadBytes is the largest upload when Options leave it unset:
 // a filled template is tens of KB.
 const DefaultMaxUploadBytes = 10 << 20
+
+// DefaultHeldUploadBytes is Options.HeldUploadBytes when unset.
+const DefaultHeldUploadBytes = 128 << 20
 
 // DefaultParseWait is how long an upload waits for a parse slot when
 // Options leave ParseWait unset.
@@ -45,6 +50,12 @@ type Options struct {
 	// DefaultParseWait), then are answered "busy, try again later".
 	ParseLimit int
 	ParseWait  time.Duration
+	// HeldUploadBytes bounds the uploads' bytes held in memory between
+	// their parse and their storing (upload.memory_budget; 0 is
+	// DefaultHeldUploadBytes, and never less than MaxUploadBytes): past
+	// it, an upload keeps its parse slot and waits for room, up to
+	// ParseWait, then is answered "busy".
+	HeldUploadBytes int64
 	// Location is the time zone of deadlines, reminders and dates shown.
 	Location *time.Location
 	// BaseURL is the public address e-mails link to
@@ -100,6 +111,9 @@ type Service struct {
 	// readForms are the form versions uploads were read with, by id
 	// (uploadForm).
 	readForms sync.Map
+	// held weighs the uploads' bytes held between parse and store
+	// (HeldUploadBytes).
+	held *semaphore.Weighted
 }
 
 // New builds a Service on st.
@@ -119,8 +133,13 @@ func New(st *store.Store, opts Options) *Service {
 	if opts.ParseWait <= 0 {
 		opts.ParseWait = DefaultParseWait
 	}
+	if opts.HeldUploadBytes <= 0 {
+		opts.HeldUploadBytes = DefaultHeldUploadBytes
+	}
+	opts.HeldUploadBytes = max(opts.HeldUploadBytes, opts.MaxUploadBytes)
 	opts.Outbox = opts.Outbox.withDefaults()
-	return &Service{st: st, opts: opts, log: opts.Logger, parses: make(chan struct{}, opts.ParseLimit)}
+	return &Service{st: st, opts: opts, log: opts.Logger, parses: make(chan struct{}, opts.ParseLimit),
+		held: semaphore.NewWeighted(opts.HeldUploadBytes)}
 }
 
 // MaxUploadBytes is the largest upload accepted, for transports that

@@ -77,3 +77,47 @@ func TestUploadsBeyondTheParseLimitWaitTheirTurnOrAreToldBusy(t *testing.T) {
 		t.Errorf("%d submissions stored, want only the third's", c[0])
 	}
 }
+
+// Between its parse and its storing an upload's bytes count against
+// HeldUploadBytes: while they fill it, the next upload waits for room,
+// keeping its parse slot, and is told the service is busy after
+// ParseWait; once room frees, uploads go on.
+func TestUploadsHeldBeforeStoringStayWithinTheirBudget(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	fx := setup(t, formYAML)
+	file := fill(t, fx.template(t, fx.unit.Code), valid(), nil)
+	room := int64(len(file)) + 10 // one upload's bytes
+	fx.svc = ops.New(fx.st, ops.Options{Secret: secret, Location: hcm, ParseLimit: 4, ParseWait: 300 * time.Millisecond,
+		MaxUploadBytes: room, HeldUploadBytes: room})
+	entered, hold := make(chan struct{}, 4), make(chan struct{})
+	var once sync.Once
+	ops.SetBeforeStore(fx.svc, func() {
+		once.Do(func() { // the first upload holds its bytes until told
+			entered <- struct{}{}
+			<-hold
+		})
+	})
+	submit := func() (ops.Result, error) {
+		return fx.svc.Submit(ctx, fx.clerk, fx.now, ops.Upload{FileName: "a.xlsx", Body: bytes.NewReader(file), DryRun: true})
+	}
+	first := make(chan error, 1)
+	go func() { _, err := submit(); first <- err }()
+	<-entered
+
+	start := time.Now()
+	_, err := submit()
+	if reporting.ErrorCode(err) != reporting.EUNAVAILABLE || !bytes.Contains([]byte(reporting.ErrorMessage(err)), []byte("thử lại sau")) {
+		t.Fatalf("an upload while the budget is full: %v, want EUNAVAILABLE, try again later", err)
+	}
+	if waited := time.Since(start); waited < 300*time.Millisecond {
+		t.Errorf("refused after %v, before ParseWait", waited)
+	}
+	close(hold)
+	if err := <-first; err != nil {
+		t.Fatalf("first upload: %v", err)
+	}
+	if _, err := submit(); err != nil {
+		t.Errorf("an upload once the room freed: %v", err)
+	}
+}

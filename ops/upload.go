@@ -118,7 +118,14 @@ func (s *Service) Submit(ctx context.Context, u reporting.User, now time.Time, u
 		s.parsing()
 	}
 	// The values are read; the file stays in memory until stored, but the
-	// next upload may start.
+	// next upload may start once the bytes held have room for this one's
+	// (HeldUploadBytes): waiting for a database connection, uploads would
+	// otherwise pile up in memory without bound.
+	unhold, err := s.holdUpload(ctx, int64(len(data)))
+	if err != nil {
+		return Result{}, err
+	}
+	defer unhold()
 	release()
 	var warnings []reporting.Problem
 	for _, p := range filled.Problems {
@@ -202,6 +209,22 @@ func (s *Service) uploadForm(ctx context.Context, id int64) (reporting.Form, err
 	}
 	s.readForms.Store(id, f)
 	return f, nil
+}
+
+// holdUpload waits, at most ParseWait, for room to hold n bytes of
+// upload in memory until stored; unhold gives them back.
+func (s *Service) holdUpload(ctx context.Context, n int64) (unhold func(), err error) {
+	n = min(max(n, 1), s.opts.HeldUploadBytes)
+	wctx, cancel := context.WithTimeout(ctx, s.opts.ParseWait)
+	defer cancel()
+	if err := s.held.Acquire(wctx, n); err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("wait for room to hold the upload: %w", ctx.Err())
+		}
+		s.log.WarnContext(ctx, "upload refused: the uploads held in memory fill their budget", "budget", s.opts.HeldUploadBytes, "waited", s.opts.ParseWait)
+		return nil, reporting.Errorf(reporting.EUNAVAILABLE, msgBusy)
+	}
+	return func() { s.held.Release(n) }, nil
 }
 
 // parseSlot waits for one of the ParseLimit parse slots, in turn, at most
