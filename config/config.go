@@ -35,6 +35,7 @@ type Config struct {
 	SMTP      SMTP      `mapstructure:"smtp" yaml:"smtp"`
 	Scheduler Scheduler `mapstructure:"scheduler" yaml:"scheduler"`
 	Upload    Upload    `mapstructure:"upload" yaml:"upload"`
+	Audit     Audit     `mapstructure:"audit" yaml:"audit"`
 	Log       Log       `mapstructure:"log" yaml:"log"`
 
 	// Location is TimeZone, loaded by Validate.
@@ -130,6 +131,13 @@ type Upload struct {
 	MemoryBudget int64 `mapstructure:"memory_budget" yaml:"memory_budget"`
 }
 
+// Audit settings.
+type Audit struct {
+	// RetentionDays is how long audit events are kept; 0 keeps them for
+	// good (the default: they are the legal trail).
+	RetentionDays int `mapstructure:"retention_days" yaml:"retention_days"`
+}
+
 // Log settings.
 type Log struct {
 	Level  string `mapstructure:"level" yaml:"level"`   // debug, info, warn, error
@@ -170,6 +178,7 @@ var defaults = map[string]any{
 	"upload.parse_limit":   0,
 	"upload.parse_wait":    "30s",
 	"upload.memory_budget": 128 << 20,
+	"audit.retention_days": 0,
 	"log.level":            "info",
 	"log.format":           "json",
 }
@@ -364,6 +373,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Upload.ParseWait < time.Second || c.Upload.ParseWait > 10*time.Minute {
 		bad("upload.parse_wait", "%s is outside 1s..10m", c.Upload.ParseWait)
+	}
+	if c.Audit.RetentionDays < 0 || c.Audit.RetentionDays > 0 && c.Audit.RetentionDays < 365 {
+		bad("audit.retention_days", "%d: 0 keeps the trail for good, else at least 365 days", c.Audit.RetentionDays)
 	}
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":

@@ -97,6 +97,7 @@ func TestLoadRejectsBadValuesNamingTheKey(t *testing.T) {
 		{"log level", "log:\n  level: loud\n", nil, "log.level"},
 		{"trusted proxies", "", []string{"BAOCAO_HTTP_TRUSTED_PROXIES=10.0.0.0/8, proxy.tinh.gov.vn"}, "http.trusted_proxies"},
 		{"max conns", "http:\n  max_conns: 3\n", nil, "http.max_conns"},
+		{"audit kept a month", "", []string{"BAOCAO_AUDIT_RETENTION_DAYS=30"}, "audit.retention_days"},
 		{"memory budget below one upload", "upload:\n  memory_budget: 1024\n", nil, "upload.memory_budget"},
 		{"max requests", "", []string{"BAOCAO_HTTP_MAX_REQUESTS=0"}, "http.max_requests"},
 	}

@@ -41,6 +41,41 @@ func TestPurgeSessionsDropsOnlyExpiredOnes(t *testing.T) {
 	}
 }
 
+// TestAuditKeptForGoodUnlessARetentionIsSet: by default the purge job
+// deletes no audit event however old; with a retention it deletes those
+// older than it, keeps the rest, and records the purge in the trail.
+func TestAuditKeptForGoodUnlessARetentionIsSet(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := storetest.Open(t)
+	now := time.Date(2036, time.June, 1, 8, 0, 0, 0, hcm)
+	for _, age := range []time.Duration{11 * 365 * 24 * time.Hour, 9 * 365 * 24 * time.Hour, time.Hour} {
+		if err := st.Audit(ctx, store.AuditEvent{At: now.Add(-age), Actor: "tt@tinh.gov.vn", Action: "test.old", ObjectType: "test"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	count := func(action string) int {
+		var n int
+		if err := st.Pool().QueryRow(ctx, `SELECT count(*) FROM audit_events WHERE action = $1`, action).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n, err := storetest.Ops(st, hcm).PurgeAudit(ctx, now); err != nil || n != 0 || count("test.old") != 3 {
+		t.Fatalf("with no retention: purged %d (%v), %d left; want none purged", n, err, count("test.old"))
+	}
+	svc := ops.New(st, ops.Options{Secret: storetest.Secret, Location: hcm, AuditRetention: 10 * 365 * 24 * time.Hour})
+	if n, err := svc.PurgeAudit(ctx, now); err != nil || n != 1 {
+		t.Fatalf("with ten years' retention: purged %d, %v; want the one event eleven years old", n, err)
+	}
+	if got := count("test.old"); got != 2 {
+		t.Errorf("%d events left, want the two younger than ten years", got)
+	}
+	if got := count("audit.purge"); got != 1 {
+		t.Errorf("the purge recorded %d times, want once", got)
+	}
+}
+
 // TestAdministratorsOnly: importing units, recording a succession and
 // reading the audit trail are administrators' actions; an inspector is
 // refused before anything is read or written.

@@ -192,6 +192,27 @@ func (s *Service) FlagMissing(ctx context.Context, now time.Time) (int, error) {
 	return n, nil
 }
 
+// PurgeAudit deletes, when Options.AuditRetention is set, the audit
+// events older than it at now, in one transaction with an audit event
+// recording the purge (how many, up to when), and says how many it
+// deleted. With no retention set it keeps everything.
+func (s *Service) PurgeAudit(ctx context.Context, now time.Time) (int64, error) {
+	if s.opts.AuditRetention <= 0 {
+		return 0, nil
+	}
+	before := now.Add(-s.opts.AuditRetention)
+	var n int64
+	err := s.st.InTx(ctx, func(tx *store.Store) error {
+		var err error
+		if n, err = tx.PurgeAuditBefore(ctx, before); err != nil || n == 0 {
+			return err
+		}
+		return tx.Audit(ctx, store.AuditEvent{At: now, Actor: System.Email, Action: "audit.purge", ObjectType: "audit",
+			Details: map[string]any{"deleted": n, "before": before, "retention_days": int(s.opts.AuditRetention / (24 * time.Hour))}})
+	})
+	return n, err
+}
+
 // PurgeSessions deletes the sign-in sessions expired at now and says how
 // many.
 func (s *Service) PurgeSessions(ctx context.Context, now time.Time) (int64, error) {

@@ -56,6 +56,10 @@ type Options struct {
 	// it, an upload keeps its parse slot and waits for room, up to
 	// ParseWait, then is answered "busy".
 	HeldUploadBytes int64
+	// AuditRetention is how long audit events are kept
+	// (audit.retention_days); 0, the default, keeps them for good: they
+	// are the legal trail of who did what.
+	AuditRetention time.Duration
 	// Location is the time zone of deadlines, reminders and dates shown.
 	Location *time.Location
 	// BaseURL is the public address e-mails link to

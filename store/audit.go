@@ -183,3 +183,13 @@ func (s *Store) AuditEvents(ctx context.Context, f AuditFilter) ([]AuditEvent, e
 	}
 	return events, nil
 }
+
+// PurgeAuditBefore deletes the audit events older than before and says
+// how many it deleted.
+func (s *Store) PurgeAuditBefore(ctx context.Context, before time.Time) (int64, error) {
+	tag, err := s.q.Exec(ctx, `DELETE FROM audit_events WHERE at < $1`, before)
+	if err != nil {
+		return 0, fmt.Errorf("purge audit events before %s: %w", before.Format(time.RFC3339), err)
+	}
+	return tag.RowsAffected(), nil
+}

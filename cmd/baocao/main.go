@@ -212,7 +212,8 @@ func (a *app) ops(st *store.Store) *ops.Service { return ops.New(st, a.opsOption
 func (a *app) opsOptions() ops.Options {
 	return ops.Options{
 		Secret: []byte(a.cfg.Secret), MaxUploadBytes: a.cfg.Upload.MaxBytes,
-		ParseLimit: a.cfg.Upload.ParseLimit, ParseWait: a.cfg.Upload.ParseWait, HeldUploadBytes: a.cfg.Upload.MemoryBudget, Location: a.cfg.Location,
+		ParseLimit: a.cfg.Upload.ParseLimit, ParseWait: a.cfg.Upload.ParseWait, HeldUploadBytes: a.cfg.Upload.MemoryBudget,
+		AuditRetention: time.Duration(a.cfg.Audit.RetentionDays) * 24 * time.Hour, Location: a.cfg.Location,
 		BaseURL: a.cfg.BaseURLOr(), Outbox: ops.OutboxOptions{From: a.cfg.SMTP.From, ReplyTo: a.cfg.SMTP.ReplyTo, Workers: a.cfg.SMTP.Workers}, Logger: a.log,
 	}
 }

@@ -154,6 +154,13 @@ func (a *app) jobs(svc *ops.Service, sender mail.Sender) []scheduler.Job {
 			if n > 0 {
 				a.log.InfoContext(ctx, "expired sessions purged", "sessions", n)
 			}
+			if err != nil {
+				return err
+			}
+			old, err := svc.PurgeAudit(ctx, now)
+			if old > 0 {
+				a.log.InfoContext(ctx, "audit events past their retention purged", "events", old, "retention_days", a.cfg.Audit.RetentionDays)
+			}
 			return err
 		}},
 	}
