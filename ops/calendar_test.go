@@ -191,6 +191,58 @@ func TestAHolidayAddedMovesTheOpenDeadlinesStillAhead(t *testing.T) {
 		}
 	})
 
+	t.Run("previewed, then removed", func(t *testing.T) {
+		// A preview says which deadlines would move and stores nothing;
+		// removing the day again moves them back.
+		t.Parallel()
+		ctx := context.Background()
+		st, svc, id := setup(t)
+		now := time.Date(2026, time.June, 5, 9, 0, 0, 0, hcm)
+		deadline := func() time.Time {
+			o, err := st.Obligation(ctx, id, "25001")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return o.Facts.Deadline
+		}
+		find := func(res ops.CalendarResult) *ops.CalendarMove {
+			for i, m := range res.Moves {
+				if m.PeriodID == id && m.UnitCode == "25001" {
+					return &res.Moves[i]
+				}
+			}
+			return nil
+		}
+		pre, err := svc.ApplyCalendar(ctx, ops.CLIAdmin, now, ops.CalendarChange{Set: off}, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := find(pre)
+		if m == nil || !m.Old.Equal(hcmDay(2026, time.June, 16)) || !m.New.Equal(hcmDay(2026, time.June, 17)) || !m.Told || m.UnitName == "" || m.PeriodLabel == "" {
+			t.Fatalf("preview's move of 25001: %+v, want 16/06 → 17/06, told, named", m)
+		}
+		var days, reminders int
+		if err := st.Pool().QueryRow(ctx, `SELECT (SELECT count(*) FROM holidays WHERE day = '2026-06-16'), (SELECT count(*) FROM reminders WHERE kind LIKE 'rescheduled%')`).Scan(&days, &reminders); err != nil {
+			t.Fatal(err)
+		}
+		if days != 0 || reminders != 0 || !deadline().Equal(hcmDay(2026, time.June, 16)) {
+			t.Errorf("after a preview: %d days stored, %d notices queued, deadline %s; want nothing changed", days, reminders, deadline().In(hcm))
+		}
+		if _, err := svc.ApplyCalendar(ctx, ops.CLIAdmin, now, ops.CalendarChange{Set: off}, false); err != nil {
+			t.Fatal(err)
+		}
+		if !deadline().Equal(hcmDay(2026, time.June, 17)) {
+			t.Fatalf("after applying: deadline %s, want 17/06", deadline().In(hcm))
+		}
+		back, err := svc.ApplyCalendar(ctx, ops.CLIAdmin, now.Add(time.Hour), ops.CalendarChange{Remove: []time.Time{reporting.Day(2026, time.June, 16)}}, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m := find(back); back.Days != 1 || m == nil || !m.New.Equal(hcmDay(2026, time.June, 16)) || !deadline().Equal(hcmDay(2026, time.June, 16)) {
+			t.Errorf("removing 16/06: %+v, deadline %s; want it back on 16/06", back, deadline().In(hcm))
+		}
+	})
+
 	t.Run("not an administrator", func(t *testing.T) {
 		t.Parallel()
 		insp := reporting.User{Email: "tt@example.vn", Role: reporting.RoleInspector, Active: true}

@@ -2,6 +2,7 @@ package ops
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -47,13 +48,33 @@ func (s *Service) RecordSuccession(ctx context.Context, u reporting.User, from, 
 	return s.st.RecordSuccession(ctx, from, to, effective, basis, crossLevel)
 }
 
-// CalendarResult is what ChangeCalendar did.
+// CalendarResult is what a calendar change did, or would do.
 type CalendarResult struct {
-	Days  int // calendar days added or changed
+	Days  int // calendar days added, changed or removed
 	Moved int // obligations whose deadline moved
 	// Announced are the e-mails queued to tell units that still owe the
 	// report of their new deadline.
 	Announced int
+	// Moves are the deadlines moved, by period and unit.
+	Moves []CalendarMove
+}
+
+// CalendarMove is one obligation's deadline moved by a calendar change.
+type CalendarMove struct {
+	PeriodID              int64
+	FormCode, PeriodLabel string
+	UnitCode, UnitName    string
+	Old, New              time.Time
+	// Told: the unit still owes the report and is e-mailed its new
+	// deadline.
+	Told bool
+}
+
+// CalendarChange is a change of the working-day calendar: days to add or
+// rename (Set) and days to make ordinary again (Remove).
+type CalendarChange struct {
+	Set    []reporting.Holiday
+	Remove []time.Time
 }
 
 // rescheduledKindPrefix starts the outbox kind of the e-mail announcing
@@ -61,31 +82,58 @@ type CalendarResult struct {
 // "rescheduled_20260224", once per obligation and new deadline.
 const rescheduledKindPrefix = "rescheduled_"
 
+// errPreview rolls back a calendar change that was only previewed.
+var errPreview = errors.New("calendar change previewed, not applied")
+
 // ChangeCalendar stores days of the calendar (days off, make-up working
-// days) at now as an administrator's action and, in the same transaction,
-// moves the deadlines the change moves: of every period not locked, the
-// obligations whose deadline is still ahead and was not extended by hand,
-// each with a rescheduled event (old and new deadline, the reason) in its
-// history. Reminders follow the new deadlines by themselves; the units
-// that still owe the report are told of their new deadline by e-mail
-// (only those whose deadline moved).
+// days) at now as an administrator's action (ApplyCalendar).
 func (s *Service) ChangeCalendar(ctx context.Context, u reporting.User, now time.Time, days []reporting.Holiday) (CalendarResult, error) {
+	return s.ApplyCalendar(ctx, u, now, CalendarChange{Set: days}, false)
+}
+
+// ApplyCalendar changes the calendar at now as an administrator's action
+// and, in the same transaction, moves the deadlines the change moves: of
+// every period not locked, the obligations whose deadline is still ahead,
+// with nothing filed, not extended by hand, each with a rescheduled event
+// (old and new deadline, the reason) in its history. Reminders follow the
+// new deadlines by themselves; the units that still owe the report are
+// told of their new deadline by e-mail (only those whose deadline moved).
+// With preview, it does all that and rolls it back: the result says what
+// the change would do, and nothing is stored.
+func (s *Service) ApplyCalendar(ctx context.Context, u reporting.User, now time.Time, ch CalendarChange, preview bool) (CalendarResult, error) {
 	var res CalendarResult
 	if err := reporting.AuthorizeRole(u, reporting.RoleAdmin); err != nil {
 		return res, err
 	}
 	err := s.st.InTx(ctx, func(tx *store.Store) error {
-		n, err := tx.UpsertHolidays(ctx, days)
-		if err != nil {
+		if len(ch.Set) > 0 {
+			n, err := tx.UpsertHolidays(ctx, ch.Set)
+			if err != nil {
+				return err
+			}
+			res.Days += n
+		}
+		if len(ch.Remove) > 0 {
+			n, err := tx.DeleteHolidays(ctx, ch.Remove)
+			if err != nil {
+				return err
+			}
+			res.Days += n
+		}
+		var err error
+		if res.Moves, res.Announced, err = s.rescheduleOpen(ctx, tx, u, now); err != nil {
 			return err
 		}
-		res.Days = n
-		if res.Moved, res.Announced, err = s.rescheduleOpen(ctx, tx, u, now); err != nil {
-			return err
+		res.Moved = len(res.Moves)
+		if preview {
+			return errPreview
 		}
 		return tx.Audit(ctx, store.AuditEvent{At: now, Actor: u.Email, Action: "calendar.change", ObjectType: "calendar",
-			Details: map[string]any{"days": len(days), "changed": res.Days, "deadlines_moved": res.Moved, "announced": res.Announced}})
+			Details: map[string]any{"days": len(ch.Set), "removed": len(ch.Remove), "changed": res.Days, "deadlines_moved": res.Moved, "announced": res.Announced}})
 	})
+	if preview && errors.Is(err, errPreview) {
+		return res, nil
+	}
 	if err != nil {
 		return CalendarResult{}, fmt.Errorf("change the calendar: %w", err)
 	}
@@ -100,9 +148,10 @@ func (s *Service) ShippedCalendarLoaded(ctx context.Context, now time.Time, name
 	res := CalendarResult{Days: days}
 	err := s.st.InTx(ctx, func(tx *store.Store) error {
 		var err error
-		if res.Moved, res.Announced, err = s.rescheduleOpen(ctx, tx, System, now); err != nil {
+		if res.Moves, res.Announced, err = s.rescheduleOpen(ctx, tx, System, now); err != nil {
 			return err
 		}
+		res.Moved = len(res.Moves)
 		return tx.Audit(ctx, store.AuditEvent{At: now, Actor: System.Email, Action: "calendar.shipped", ObjectType: "calendar", ObjectID: name,
 			Details: map[string]any{"days": days, "deadlines_moved": res.Moved, "announced": res.Announced}})
 	})
@@ -113,76 +162,84 @@ func (s *Service) ShippedCalendarLoaded(ctx context.Context, now time.Time, name
 }
 
 // rescheduleOpen moves, in tx and by u at now, the deadlines of every
-// period not locked that the stored calendar moves: the obligations whose
-// deadline is still ahead and was not extended by hand, each with a
-// rescheduled event, and tells the units that still owe the report
-// (announceRescheduled).
-func (s *Service) rescheduleOpen(ctx context.Context, tx *store.Store, u reporting.User, now time.Time) (moved, announced int, err error) {
+// period not locked that the stored calendar moves, each with a
+// rescheduled event, and tells the units that still owe the report. It
+// returns the moves and how many e-mails it queued.
+func (s *Service) rescheduleOpen(ctx context.Context, tx *store.Store, u reporting.User, now time.Time) (moves []CalendarMove, announced int, err error) {
 	cal, err := tx.Calendar(ctx)
 	if err != nil {
-		return 0, 0, err
+		return nil, 0, err
 	}
 	open, err := s.unlockedPeriods(ctx, tx, now, cal)
 	if err != nil {
-		return 0, 0, err
+		return nil, 0, err
 	}
 	for _, op := range open {
-		id, moves, err := tx.LockReschedulings(ctx, op.form, op.period, now)
+		id, rs, err := tx.LockReschedulings(ctx, op.form, op.period, now)
 		if err != nil {
-			return 0, 0, err
+			return nil, 0, err
 		}
-		events := make([]store.ObligationEvent, len(moves))
-		for i, m := range moves {
+		if len(rs) == 0 {
+			continue
+		}
+		events := make([]store.ObligationEvent, len(rs))
+		for i, m := range rs {
 			old := m.Deadline
 			events[i] = store.ObligationEvent{PeriodID: id, UnitCode: m.UnitCode, Event: reporting.Event{
 				At: now, Kind: reporting.EventRescheduled, Actor: u.Email, Deadline: m.NewDate, PreviousDeadline: &old,
 				Reason: fmt.Sprintf(reasonRescheduled, s.formatDay(old), s.formatDay(m.NewDate))}}
 		}
 		if err := tx.RecordEvents(ctx, events); err != nil {
-			return 0, 0, err
+			return nil, 0, err
 		}
-		moved += len(moves)
-		n, err := s.announceRescheduled(ctx, tx, id, events, now)
+		ms, n, err := s.announceRescheduled(ctx, tx, id, op.form.Code, events, now)
 		if err != nil {
-			return 0, 0, err
+			return nil, 0, err
 		}
+		moves = append(moves, ms...)
 		announced += n
 	}
-	return moved, announced, nil
+	return moves, announced, nil
 }
 
-// announceRescheduled queues, through the outbox, the e-mail telling each
-// unit of period periodID whose deadline the events moved, and that still
-// owes its report, of the new deadline.
-func (s *Service) announceRescheduled(ctx context.Context, tx *store.Store, periodID int64, events []store.ObligationEvent, now time.Time) (int, error) {
-	if len(events) == 0 {
-		return 0, nil
-	}
+// announceRescheduled describes the moves the events of period periodID
+// made and queues, through the outbox, the e-mail telling each unit that
+// still owes its report of the new deadline.
+func (s *Service) announceRescheduled(ctx context.Context, tx *store.Store, periodID int64, formCode string, events []store.ObligationEvent, now time.Time) ([]CalendarMove, int, error) {
 	moved := make(map[string]reporting.Event, len(events))
 	for _, e := range events {
 		moved[e.UnitCode] = e.Event
 	}
 	targets, err := tx.ObligationTargets(ctx, periodID, "", now)
 	if err != nil {
-		return 0, fmt.Errorf("announce new deadlines: %w", err)
+		return nil, 0, fmt.Errorf("announce new deadlines: %w", err)
 	}
-	var rows []store.NewReminder
+	var (
+		moves []CalendarMove
+		rows  []store.NewReminder
+	)
+	loc := s.opts.Location
 	for _, t := range targets {
 		ev, ok := moved[t.UnitCode]
-		if !ok || !slices.Contains(reporting.OwingStatuses, t.Status) {
+		if !ok {
 			continue
 		}
-		loc := s.opts.Location
+		mv := CalendarMove{PeriodID: periodID, FormCode: formCode, PeriodLabel: t.PeriodLabel, UnitCode: t.UnitCode, UnitName: t.UnitName,
+			Old: *ev.PreviousDeadline, New: ev.Deadline, Told: slices.Contains(reporting.OwingStatuses, t.Status)}
+		moves = append(moves, mv)
+		if !mv.Told {
+			continue
+		}
 		c, err := mail.Rescheduled(mail.RescheduledData{
 			UnitName: t.UnitName, FormTitle: t.FormTitle, PeriodLabel: t.PeriodLabel,
-			OldDeadline: reporting.FormatDateTime(ev.PreviousDeadline.In(loc)), NewDeadline: reporting.FormatDateTime(ev.Deadline.In(loc)),
+			OldDeadline: reporting.FormatDateTime(mv.Old.In(loc)), NewDeadline: reporting.FormatDateTime(mv.New.In(loc)),
 			Reason: ev.Reason, Link: s.unitPeriodURL(t.UnitCode, periodID), ReplyTo: s.opts.Outbox.ReplyTo,
 		})
 		if err != nil {
-			return 0, err
+			return nil, 0, err
 		}
 		r := store.NewReminder{
-			PeriodID: periodID, UnitCode: t.UnitCode, Kind: rescheduledKindPrefix + ev.Deadline.In(loc).Format("20060102"), DueAt: now,
+			PeriodID: periodID, UnitCode: t.UnitCode, Kind: rescheduledKindPrefix + mv.New.In(loc).Format("20060102"), DueAt: now,
 			Recipients: t.Emails, Subject: c.Subject, BodyText: c.Text, BodyHTML: c.HTML,
 		}
 		if len(t.Emails) == 0 {
@@ -191,9 +248,10 @@ func (s *Service) announceRescheduled(ctx context.Context, tx *store.Store, peri
 		rows = append(rows, r)
 	}
 	if len(rows) == 0 {
-		return 0, nil
+		return moves, 0, nil
 	}
-	return tx.EnqueueReminders(ctx, rows, now, store.EnqueueOptions{})
+	n, err := tx.EnqueueReminders(ctx, rows, now, store.EnqueueOptions{})
+	return moves, n, err
 }
 
 // formatDay is t's local date as users read it.

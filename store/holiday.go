@@ -61,6 +61,21 @@ func (s *Store) UpsertHolidays(ctx context.Context, hs []reporting.Holiday) (int
 	return int(tag.RowsAffected()), nil
 }
 
+// DeleteHolidays removes days from the calendar (they become ordinary
+// days again: a weekday worked, a weekend off) and says how many it
+// removed.
+func (s *Store) DeleteHolidays(ctx context.Context, days []time.Time) (int, error) {
+	ds := make([]time.Time, len(days))
+	for i, d := range days {
+		ds[i] = reporting.Day(d.Date())
+	}
+	tag, err := s.q.Exec(ctx, `DELETE FROM holidays WHERE day = ANY ($1::date[])`, ds)
+	if err != nil {
+		return 0, fmt.Errorf("delete %d holidays: %w", len(days), err)
+	}
+	return int(tag.RowsAffected()), nil
+}
+
 // Holidays lists the holidays from from to to, both days included, by day.
 func (s *Store) Holidays(ctx context.Context, from, to time.Time) ([]reporting.Holiday, error) {
 	rows, err := s.q.Query(ctx, `
