@@ -82,6 +82,15 @@ type CalendarChange struct {
 // "rescheduled_20260224", once per obligation and new deadline.
 const rescheduledKindPrefix = "rescheduled_"
 
+// CalendarDays lists the calendar's days (days off, weekend days worked)
+// from from to to, for an administrator.
+func (s *Service) CalendarDays(ctx context.Context, u reporting.User, from, to time.Time) ([]reporting.Holiday, error) {
+	if err := reporting.AuthorizeRole(u, reporting.RoleAdmin); err != nil {
+		return nil, err
+	}
+	return s.st.Holidays(ctx, from, to)
+}
+
 // errPreview rolls back a calendar change that was only previewed.
 var errPreview = errors.New("calendar change previewed, not applied")
 

@@ -3,6 +3,7 @@ package web_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -69,4 +70,24 @@ func TestAdminPagesInBrowser(t *testing.T) {
 		t.Errorf("the system page: %q", text)
 	}
 	look(t, tab, "admin-system")
+
+	// The calendar: a day off on the open period's deadline, previewed
+	// with the units it moves, then applied.
+	clickAndLoad(t, tab, `a[href="/admin/holidays"]`)
+	navigate(t, tab, site+"/admin/holidays?year="+e.deadline.In(hcm).Format("2006"), 200)
+	if err := chromedp.Do(tab,
+		chromedp.SetValue(chromedp.CSS("#h-day"), e.deadline.In(hcm).Format(time.DateOnly)),
+		chromedp.SendKeys(chromedp.CSS("#h-name"), "Nghỉ đột xuất (thử)")); err != nil {
+		t.Fatal(err)
+	}
+	clickAndLoad(t, tab, `section[aria-labelledby=add-title] button[value=preview]`)
+	if moves := storetest.Text(t, tab, "#preview table tbody"); !strings.Contains(moves, "UBND phường Tân Phú") {
+		t.Errorf("the preview's moves: %q", moves)
+	}
+	look(t, tab, "admin-holidays-preview")
+	clickAndLoad(t, tab, `#preview button[value=apply]`)
+	if flash := storetest.Text(t, tab, "main"); !strings.Contains(flash, "Đã lưu lịch") {
+		t.Errorf("after applying: %.300q", flash)
+	}
+	look(t, tab, "admin-holidays")
 }

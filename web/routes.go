@@ -49,6 +49,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /admin/system", s.handleAdminSystem)
 	mux.HandleFunc("GET /admin/periods", s.handleAdminPeriods)
 	mux.HandleFunc("POST /admin/periods/open", s.handleAdminPeriodsOpen)
+	mux.HandleFunc("GET /admin/holidays", s.handleAdminCalendar)
+	mux.HandleFunc("POST /admin/holidays", s.handleAdminCalendarChange)
 	mux.HandleFunc("/", s.handleNotFound)
 
 	// The JSON API. Each API path also answers its other methods with a

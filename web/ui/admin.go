@@ -173,3 +173,56 @@ type KindDeadlineRow struct {
 	Earliest, Latest time.Time
 	LaterDeadline    int
 }
+
+// CalendarPage is the data of the "admin-holidays" page: a year of the
+// working-day calendar, its special days, and a change previewed.
+type CalendarPage struct {
+	Year, PrevYear, NextYear int
+	Months                   []CalendarMonth
+	Days                     []CalendarDayRow
+	// Preview is a change checked and not yet applied; Error a change
+	// refused (a bad day, a bad file).
+	Preview *CalendarPreview
+	Error   string
+	// Add echoes the add form.
+	AddDay, AddName string
+	KindOptions     []Option
+}
+
+// CalendarMonth is one month drawn as weeks of days, Monday first.
+type CalendarMonth struct {
+	Name  string
+	Weeks [][]CalendarCell
+}
+
+// CalendarCell is one day of a month grid; Day 0 is a blank before the
+// first or after the last day.
+type CalendarCell struct {
+	Day   int
+	Class string // "off", "working", "weekend" or ""
+	Title string // the day's name, for a day off or worked
+}
+
+// CalendarDayRow is one special day.
+type CalendarDayRow struct {
+	Day     time.Time
+	Weekday string
+	Name    string
+	Kind    string // in words
+	Off     bool
+	Value   string // YYYY-MM-DD, for the forms
+}
+
+// CalendarPreview is a calendar change and what it would do.
+type CalendarPreview struct {
+	Set    []CalendarDayRow
+	Remove []CalendarDayRow
+	Days   int // days it adds, changes or removes
+	Moves  []ops.CalendarMove
+	Told   int
+	// Hidden are the change's fields, sent again to apply it.
+	Hidden []Field
+}
+
+// Field is a hidden form field.
+type Field struct{ Name, Value string }

@@ -78,6 +78,19 @@ func adminPageFixtures() map[string][]Page {
 					{PeriodRow: store.PeriodRow{ID: 13, Key: "2026-H2", Label: "6 tháng cuối năm 2026"}, Href: "/periods/13"}}}},
 			{Title: "Quản lý kỳ báo cáo", User: fixtureAdmin, CSRF: fixtureCSRF, Content: AdminPeriodsPage{}},
 		},
+		"admin-holidays": {
+			{Title: "Lịch làm việc năm 2026", User: fixtureAdmin, CSRF: fixtureCSRF, Nav: "admin-holidays", Content: CalendarPage{Year: 2026, PrevYear: 2025, NextYear: 2027,
+				Months: []CalendarMonth{{Name: "Tháng 2", Weeks: [][]CalendarCell{{{}, {}, {}, {}, {}, {Day: 1, Class: "weekend"}, {Day: 2, Class: "weekend"}},
+					{{Day: 16, Class: "off", Title: "Tết Nguyên đán"}, {Day: 17}, {Day: 18}, {Day: 19}, {Day: 20}, {Day: 21, Class: "working", Title: "Làm bù"}, {Day: 22, Class: "weekend"}}}}},
+				Days: []CalendarDayRow{{Day: loaded, Weekday: "Thứ Hai", Name: "Tết Nguyên đán", Kind: "Ngày nghỉ", Off: true, Value: "2026-02-16"}},
+				Preview: &CalendarPreview{Set: []CalendarDayRow{{Day: loaded, Weekday: "Thứ Ba", Name: "Nghỉ đột xuất", Kind: "Ngày nghỉ"}},
+					Remove: []CalendarDayRow{{Day: loaded, Weekday: "Thứ Bảy"}}, Days: 2, Told: 1,
+					Moves:  []ops.CalendarMove{{PeriodID: 12, FormCode: "DCCS-XA", PeriodLabel: "6 tháng đầu năm 2026", UnitCode: "25001", UnitName: "UBND xã Một", Old: loaded, New: loaded.AddDate(0, 0, 1), Told: true}},
+					Hidden: []Field{{Name: "set_day", Value: "2026-06-16"}, {Name: "set_name", Value: "Nghỉ đột xuất"}, {Name: "set_kind", Value: "off"}}},
+				KindOptions: []Option{{Value: "off", Label: "Ngày nghỉ", Selected: true}, {Value: "working", Label: "Ngày làm bù"}}}},
+			{Title: "Lịch làm việc năm 2027", User: fixtureAdmin, CSRF: fixtureCSRF, Status: http.StatusUnprocessableEntity, Content: CalendarPage{Year: 2027, PrevYear: 2026, NextYear: 2028,
+				Error: "Ngày “2026-02-30” không đúng dạng (năm-tháng-ngày, ví dụ 2026-09-01).", AddDay: "2026-02-30"}},
+		},
 		"admin-audit": {
 			{Title: "Nhật ký thao tác", User: fixtureAdmin, CSRF: fixtureCSRF, Nav: "admin-audit", Content: AuditPage{
 				Filter: AuditFilter{Actor: "thanhtra@snv.gov.vn", Since: "01/11/2026"}, ActionOptions: []Option{{Value: "", Label: "Tất cả", Selected: true}},

@@ -31,6 +31,7 @@ var navByRole = map[reporting.Role][]NavItem{
 		{"periods", navPeriods, "/periods"},
 		{"outbox", navOutbox, "/outbox"},
 		{"admin-periods", navAdminPeriods, "/admin/periods"},
+		{"admin-holidays", navAdminCalendar, "/admin/holidays"},
 		{"admin-forms", navAdminForms, "/admin/forms"},
 		{"admin-audit", navAdminAudit, "/admin/audit"},
 		{"admin-system", navAdminSystem, "/admin/system"},

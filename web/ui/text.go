@@ -9,15 +9,16 @@ import (
 // The Vietnamese words of the pages' frame, in one place for review. The
 // pages' own words live in their templates.
 const (
-	navObligations  = "Việc cần làm"
-	navMyUnit       = "Đơn vị của tôi"
-	navDashboard    = "Tình hình báo cáo"
-	navPeriods      = "Kỳ báo cáo"
-	navOutbox       = "Thư nhắc đã gửi"
-	navAdminForms   = "Biểu mẫu"
-	navAdminPeriods = "Quản lý kỳ"
-	navAdminAudit   = "Nhật ký"
-	navAdminSystem  = "Hệ thống"
+	navObligations   = "Việc cần làm"
+	navMyUnit        = "Đơn vị của tôi"
+	navDashboard     = "Tình hình báo cáo"
+	navPeriods       = "Kỳ báo cáo"
+	navOutbox        = "Thư nhắc đã gửi"
+	navAdminForms    = "Biểu mẫu"
+	navAdminPeriods  = "Quản lý kỳ"
+	navAdminAudit    = "Nhật ký"
+	navAdminSystem   = "Hệ thống"
+	navAdminCalendar = "Lịch làm việc"
 
 	flashInfoLabel    = "Thông tin"
 	flashSuccessLabel = "Thành công"
