@@ -57,6 +57,7 @@ func (r FormSync) String() string {
 const (
 	msgFormNotFound        = "Không tìm thấy biểu mẫu %s."
 	msgFormVersionNotFound = "Không tìm thấy phiên bản biểu mẫu (mã %d)."
+	msgReminderNotFound    = "Không có thư số %d trong hộp thư đi."
 )
 
 // SyncForms brings the database in line with the definition files: a new

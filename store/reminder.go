@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -531,4 +532,32 @@ func (s *Store) OutboxCounts(ctx context.Context) (map[ReminderStatus]int64, err
 		return nil, fmt.Errorf("count outbox: %w", err)
 	}
 	return out, nil
+}
+
+// ReminderByID is one outbox row, bodies included.
+func (s *Store) ReminderByID(ctx context.Context, id int64) (Reminder, error) {
+	rows, err := s.q.Query(ctx, `SELECT `+reminderColumns+` FROM reminders WHERE id = $1`, id)
+	if err != nil {
+		return Reminder{}, fmt.Errorf("outbox message %d: %w", id, err)
+	}
+	r, err := pgx.CollectExactlyOneRow(rows, scanReminder)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Reminder{}, reporting.Errorf(reporting.ENOTFOUND, msgReminderNotFound, id)
+	}
+	if err != nil {
+		return Reminder{}, fmt.Errorf("outbox message %d: %w", id, err)
+	}
+	return r, nil
+}
+
+// RequeueReminder puts a failed outbox row back in the queue at now, with
+// its tries counted afresh; false when the row is not failed.
+func (s *Store) RequeueReminder(ctx context.Context, id int64, now time.Time) (bool, error) {
+	tag, err := s.q.Exec(ctx, `
+		UPDATE reminders SET status = 'queued', attempts = 0, next_try_at = $2
+		WHERE id = $1 AND status = 'failed'`, id, now)
+	if err != nil {
+		return false, fmt.Errorf("requeue outbox message %d: %w", id, err)
+	}
+	return tag.RowsAffected() == 1, nil
 }

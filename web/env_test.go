@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"baocao/config"
+	"baocao/mail"
 	"baocao/metrics"
 	"baocao/ops"
 	"baocao/reporting"
@@ -83,6 +84,8 @@ type envOptions struct {
 	// Settings and LeaderLock are web.Options', for the system page.
 	Settings   []config.Setting
 	LeaderLock int64
+	// Mailer is web.Options': the test e-mail's sender.
+	Mailer mail.Sender
 	// MaxRequests and RequestWait are web.Options'.
 	MaxRequests int
 	RequestWait time.Duration
@@ -170,7 +173,7 @@ func newEnv(t testing.TB, o *envOptions) *env {
 	oo := ops.Options{Secret: storetest.Secret, MaxUploadBytes: opts.MaxUploadBytes, Location: hcm,
 		BaseURL: base, Logger: logger}
 	wo := web.Options{Store: st, Logger: logger, SessionTTL: sessionTTL, Now: e.clock.Now, Settings: opts.Settings,
-		LeaderLock: opts.LeaderLock, MaxRequests: opts.MaxRequests, RequestWait: opts.RequestWait}
+		LeaderLock: opts.LeaderLock, MaxRequests: opts.MaxRequests, RequestWait: opts.RequestWait, Mailer: opts.Mailer}
 	if opts.Metrics {
 		e.metrics = metrics.New(st, metrics.Options{Now: e.clock.Now, Logger: logger})
 		oo.Observer, wo.Observer, wo.Metrics = e.metrics, e.metrics, e.metrics.Handler()

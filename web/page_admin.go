@@ -558,3 +558,10 @@ func (s *Server) handleAdminPeriodsOpen(w http.ResponseWriter, r *http.Request) 
 	res, err := s.opts.Ops.OpenDueNow(r.Context(), u, s.now())
 	s.actionDone(w, r, "/admin/periods", err, fmt.Sprintf(msgPeriodsOpened, res.Periods, res.Obligations))
 }
+
+// Messages of the outbox's actions.
+const (
+	msgRetryQueued    = "Thư đã trở lại hàng chờ; lượt gửi kế tiếp (trong vòng một phút) sẽ gửi đi."
+	msgTestMailSent   = "Máy chủ thư đã nhận thư thử gửi đến %s. Xin kiểm tra hộp thư đó."
+	msgTestMailFailed = "Không gửi được thư thử đến %s: %v"
+)

@@ -451,7 +451,62 @@ func (s *Server) handleOutboxPage(w http.ResponseWriter, r *http.Request) {
 	for _, st := range []store.ReminderStatus{store.ReminderQueued, store.ReminderSending, store.ReminderSent, store.ReminderFailed, store.ReminderSkipped} {
 		opts = append(opts, ui.Option{Value: string(st), Label: reminderStatusLabel(st), Selected: status == string(st)})
 	}
-	s.page(w, r, "outbox", "Thư nhắc và thông báo", "outbox", ui.OutboxPage{Reminders: rs, Status: status, StatusOptions: opts})
+	s.page(w, r, "outbox", "Thư nhắc và thông báo", "outbox", ui.OutboxPage{Reminders: rs, Status: status, StatusOptions: opts,
+		TestMail: u.Role == reporting.RoleAdmin})
+}
+
+// handleOutboxMessage shows one e-mail of the outbox with its text.
+func (s *Server) handleOutboxMessage(w http.ResponseWriter, r *http.Request) {
+	u, ok := s.signedIn(w, r)
+	if !ok {
+		return
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		s.pageError(w, r, reporting.Errorf(reporting.ENOTFOUND, msgPageNotFound, r.URL.Path))
+		return
+	}
+	m, err := s.opts.Ops.OutboxMessage(r.Context(), u, id)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	s.page(w, r, "outbox-message", fmt.Sprintf("Thư số %d", m.ID), "outbox", ui.OutboxMessagePage{Message: m,
+		StatusLabel: reminderStatusLabel(m.Status), CanRetry: u.Role == reporting.RoleAdmin && m.Status == store.ReminderFailed})
+}
+
+// handleOutboxRetry puts a failed e-mail back in the queue.
+func (s *Server) handleOutboxRetry(w http.ResponseWriter, r *http.Request) {
+	u, ok := s.signedIn(w, r)
+	if !ok {
+		return
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		s.pageError(w, r, reporting.Errorf(reporting.ENOTFOUND, msgPageNotFound, r.URL.Path))
+		return
+	}
+	err = s.opts.Ops.RetryReminder(r.Context(), u, s.now(), id)
+	s.actionDone(w, r, fmt.Sprintf("/outbox/%d", id), err, msgRetryQueued)
+}
+
+// handleOutboxTest sends a test e-mail through the configured server and
+// says what the server answered.
+func (s *Server) handleOutboxTest(w http.ResponseWriter, r *http.Request) {
+	u, ok := s.signedIn(w, r)
+	if !ok {
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		s.pageError(w, r, reporting.Errorf(reporting.EINVALID, "%s", msgBadForm))
+		return
+	}
+	res, err := s.opts.Ops.SendTestMail(r.Context(), u, s.opts.Mailer, s.now(), r.PostForm.Get("to"))
+	if err == nil && res.Err != nil {
+		redirectFlash(w, r, "/outbox", ui.FlashError, fmt.Sprintf(msgTestMailFailed, res.To, res.Err))
+		return
+	}
+	s.actionDone(w, r, "/outbox", err, fmt.Sprintf(msgTestMailSent, res.To))
 }
 
 func reminderStatusLabel(st store.ReminderStatus) string {

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"baocao/config"
+	"baocao/mail"
 	"baocao/ops"
 	"baocao/store"
 	"baocao/web/ui"
@@ -61,6 +62,9 @@ type Options struct {
 	// answered 503 "quá tải" (see limits.go).
 	MaxRequests int
 	RequestWait time.Duration
+	// Mailer sends the administrator's test e-mail (the outbox page); nil
+	// says the server has no mail configured.
+	Mailer mail.Sender
 	// TrustedProxies are the reverse proxies whose X-Real-IP or
 	// X-Forwarded-For names the client (http.trusted_proxies); loopback
 	// when empty (see proxies.go).

@@ -63,17 +63,17 @@ func (a *app) run(ctx context.Context, st *store.Store, ready func(url string)) 
 	o.Observer = m
 	svc := ops.New(st, o)
 	b := build()
-	srv := web.New(web.Options{Store: st, Ops: svc, Logger: a.log, Build: b, LeaderLock: scheduler.LeaderLockKey, Now: a.now,
-		Observer: m, Metrics: m.Handler(), Settings: a.cfg.Settings(),
-		TrustedProxies: a.cfg.HTTP.Proxies(), MaxConns: a.cfg.HTTP.MaxConns, MaxRequests: a.cfg.HTTP.MaxRequests})
-	if err := srv.Listen(a.cfg.HTTP.Listen); err != nil {
-		return err
-	}
 	sender, _, stopMail, err := a.mailSender()
 	if err != nil {
 		return err
 	}
 	defer stopMail() //nolint:errcheck
+	srv := web.New(web.Options{Store: st, Ops: svc, Logger: a.log, Build: b, LeaderLock: scheduler.LeaderLockKey, Now: a.now,
+		Observer: m, Metrics: m.Handler(), Settings: a.cfg.Settings(), Mailer: sender,
+		TrustedProxies: a.cfg.HTTP.Proxies(), MaxConns: a.cfg.HTTP.MaxConns, MaxRequests: a.cfg.HTTP.MaxRequests})
+	if err := srv.Listen(a.cfg.HTTP.Listen); err != nil {
+		return err
+	}
 	var sched *scheduler.Scheduler
 	if a.cfg.Scheduler.Enabled {
 		sched, err = scheduler.New(st.Pool(), scheduler.Options{

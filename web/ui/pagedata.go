@@ -138,4 +138,15 @@ type OutboxPage struct {
 	Reminders     []store.Reminder
 	Status        string
 	StatusOptions []Option
+	// TestMail shows the administrator's test e-mail form.
+	TestMail bool
+}
+
+// OutboxMessagePage is the data of the "outbox-message" page: one e-mail
+// as it was (or will be) sent, and retrying it when it failed.
+type OutboxMessagePage struct {
+	Message     store.Reminder
+	StatusLabel string
+	// CanRetry: an administrator looking at a failed message.
+	CanRetry bool
 }
