@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -90,4 +91,15 @@ func TestAdminPagesInBrowser(t *testing.T) {
 		t.Errorf("after applying: %.300q", flash)
 	}
 	look(t, tab, "admin-holidays")
+
+	// The outbox: one of the e-mails just queued, with its text.
+	var id int64
+	if err := e.st.Pool().QueryRow(t.Context(), `SELECT id FROM reminders ORDER BY id LIMIT 1`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	navigate(t, tab, site+"/outbox/"+strconv.FormatInt(id, 10), 200)
+	if text := storetest.Text(t, tab, "pre.mail-text"); !strings.Contains(text, "Kính gửi") {
+		t.Errorf("the e-mail's text: %q", text)
+	}
+	look(t, tab, "outbox-message")
 }
