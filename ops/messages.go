@@ -52,7 +52,7 @@ const (
 // noAddressReason is last_error of an e-mail for a unit without an
 // address (for the administrator, in English like the other outbox
 // errors).
-const noAddressReason = "the unit has no e-mail address; add one to its unit version"
+const noAddressReason = "Đơn vị chưa có địa chỉ thư điện tử: thêm địa chỉ vào danh sách đơn vị (cột emails) rồi nhập lại."
 
 // Messages of the pages' views.
 const (
