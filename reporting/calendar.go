@@ -3,7 +3,6 @@ package reporting
 import (
 	"encoding/csv"
 	"errors"
-	"fmt"
 	"io"
 	"slices"
 	"strings"
@@ -112,20 +111,23 @@ func (c Calendar) NextWorkingDay(d time.Time) time.Time {
 // name the row as a spreadsheet shows it, the header being row 1. The result
 // is sorted by day; a day listed twice is an error, because which name
 // should win is not ours to guess.
+// weekdayNames are the days of the week as a Vietnamese reader says them.
+var weekdayNames = [...]string{"Chủ nhật", "thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy"}
+
 func ParseHolidaysCSV(r io.Reader) ([]Holiday, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
-		return nil, errors.New("holidays CSV is empty: want the header day,name")
+		return nil, Errorf(EINVALID, "Tệp lịch trống: dòng đầu phải là day,name (hoặc day,name,kind).")
 	}
 	if err != nil {
-		return nil, fmt.Errorf("holidays CSV header: %w", err)
+		return nil, Errorf(EINVALID, "Không đọc được dòng đầu của tệp lịch (%v).", err)
 	}
 	header[0] = strings.TrimPrefix(header[0], "\uFEFF")
 	withKind := len(header) == 3 && strings.TrimSpace(header[2]) == "kind"
 	if (len(header) != 2 && !withKind) || strings.TrimSpace(header[0]) != "day" || strings.TrimSpace(header[1]) != "name" {
-		return nil, fmt.Errorf("holidays CSV header: got %q, want day,name or day,name,kind", strings.Join(header, ","))
+		return nil, Errorf(EINVALID, "Dòng đầu của tệp lịch là %q; phải là day,name hoặc day,name,kind.", strings.Join(header, ","))
 	}
 	var out []Holiday
 	seen := map[time.Time]int{}
@@ -136,22 +138,22 @@ func ParseHolidaysCSV(r io.Reader) ([]Holiday, error) {
 		}
 		if err != nil {
 			// csv.ParseError already says "record on line N".
-			return nil, fmt.Errorf("holidays CSV: %w", err)
+			return nil, Errorf(EINVALID, "Tệp lịch không đúng dạng CSV (%v).", err)
 		}
 		row, _ := cr.FieldPos(0)
 		if len(rec) != len(header) {
-			return nil, fmt.Errorf("holidays CSV row %d: %d fields, want %d as in the header", row, len(rec), len(header))
+			return nil, Errorf(EINVALID, "Dòng %d của tệp lịch có %d cột; phải có %d cột như dòng đầu.", row, len(rec), len(header))
 		}
 		day, err := time.Parse(time.DateOnly, strings.TrimSpace(rec[0]))
 		if err != nil {
-			return nil, fmt.Errorf("holidays CSV row %d: day %q is not a date like 2026-02-17", row, rec[0])
+			return nil, Errorf(EINVALID, "Dòng %d của tệp lịch: ngày %q không đúng dạng năm-tháng-ngày (ví dụ 2026-02-17).", row, rec[0])
 		}
 		name := strings.TrimSpace(rec[1])
 		if name == "" {
-			return nil, fmt.Errorf("holidays CSV row %d: day %s has no name", row, rec[0])
+			return nil, Errorf(EINVALID, "Dòng %d của tệp lịch: ngày %s chưa có tên.", row, rec[0])
 		}
 		if prev, ok := seen[day]; ok {
-			return nil, fmt.Errorf("holidays CSV row %d: day %s already listed on row %d", row, rec[0], prev)
+			return nil, Errorf(EINVALID, "Dòng %d của tệp lịch: ngày %s đã có ở dòng %d.", row, rec[0], prev)
 		}
 		seen[day] = row
 		kind := DayOff
@@ -160,11 +162,11 @@ func ParseHolidaysCSV(r io.Reader) ([]Holiday, error) {
 			case "", string(DayOff):
 			case string(DayWorking):
 				if wd := day.Weekday(); wd != time.Saturday && wd != time.Sunday {
-					return nil, fmt.Errorf("holidays CSV row %d: %s is a %s, already a working day", row, rec[0], wd)
+					return nil, Errorf(EINVALID, "Dòng %d của tệp lịch: %s là %s, vốn đã là ngày làm việc; ngày làm bù phải là thứ Bảy hoặc Chủ nhật.", row, rec[0], weekdayNames[wd])
 				}
 				kind = DayWorking
 			default:
-				return nil, fmt.Errorf("holidays CSV row %d: kind %q, want off or working", row, k)
+				return nil, Errorf(EINVALID, "Dòng %d của tệp lịch: loại %q không hợp lệ; dùng off (ngày nghỉ) hoặc working (ngày làm bù).", row, k)
 			}
 		}
 		out = append(out, Holiday{Day: day, Name: name, Kind: kind})

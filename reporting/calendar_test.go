@@ -147,16 +147,16 @@ func TestParseHolidaysCSV(t *testing.T) {
 func TestParseHolidaysCSVErrors(t *testing.T) {
 	t.Parallel()
 	tests := []struct{ name, in, want string }{
-		{"empty", "", "empty"},
-		{"wrong header", "date,name\n2026-01-01,x\n", `header: got "date,name", want day,name`},
-		{"bad date", "day,name\n2026-01-01,a\n2026-02-30,b\n", `row 3: day "2026-02-30" is not a date`},
-		{"day-first date", "day,name\n01/01/2026,a\n", `row 2: day "01/01/2026" is not a date`},
-		{"no name", "day,name\n2026-01-01,a\n2026-01-02, \n", "row 3: day 2026-01-02 has no name"},
-		{"twice", "day,name\n2026-01-01,a\n2026-02-17,b\n2026-01-01,c\n", "row 4: day 2026-01-01 already listed on row 2"},
-		{"extra column", "day,name\n2026-01-01,a,b\n", "row 2: 3 fields, want 2"},
-		{"unknown kind", "day,name,kind\n2026-01-10,a,holiday\n", `row 2: kind "holiday", want off or working`},
-		{"working weekday", "day,name,kind\n2026-01-09,a,working\n", "row 2: 2026-01-09 is a Friday, already a working day"},
-		{"wrong third column", "day,name,type\n2026-01-10,a,off\n", "want day,name or day,name,kind"},
+		{"empty", "", "Tệp lịch trống"},
+		{"wrong header", "date,name\n2026-01-01,x\n", `Dòng đầu của tệp lịch là "date,name"; phải là day,name`},
+		{"bad date", "day,name\n2026-01-01,a\n2026-02-30,b\n", `Dòng 3 của tệp lịch: ngày "2026-02-30" không đúng dạng`},
+		{"day-first date", "day,name\n01/01/2026,a\n", `Dòng 2 của tệp lịch: ngày "01/01/2026" không đúng dạng`},
+		{"no name", "day,name\n2026-01-01,a\n2026-01-02, \n", "Dòng 3 của tệp lịch: ngày 2026-01-02 chưa có tên"},
+		{"twice", "day,name\n2026-01-01,a\n2026-02-17,b\n2026-01-01,c\n", "Dòng 4 của tệp lịch: ngày 2026-01-01 đã có ở dòng 2"},
+		{"extra column", "day,name\n2026-01-01,a,b\n", "Dòng 2 của tệp lịch có 3 cột; phải có 2 cột"},
+		{"unknown kind", "day,name,kind\n2026-01-10,a,holiday\n", `Dòng 2 của tệp lịch: loại "holiday" không hợp lệ`},
+		{"working weekday", "day,name,kind\n2026-01-09,a,working\n", "Dòng 2 của tệp lịch: 2026-01-09 là thứ Sáu, vốn đã là ngày làm việc"},
+		{"wrong third column", "day,name,type\n2026-01-10,a,off\n", "phải là day,name hoặc day,name,kind"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

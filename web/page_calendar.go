@@ -24,7 +24,7 @@ const (
 	msgCalendarLong    = "Tên của ngày %s dài quá 200 ký tự."
 	msgCalendarBadKind = "Loại ngày “%s” không hợp lệ: chọn “Ngày nghỉ” hoặc “Ngày làm bù”."
 	msgCalendarNoDays  = "Chưa có ngày nào để thay đổi."
-	msgCalendarBadFile = "Tệp lịch không đọc được: %v"
+	msgCalendarBadFile = "Tệp lịch không đọc được: %s"
 	msgCalendarYear    = "Năm “%s” không hợp lệ."
 )
 
@@ -168,7 +168,7 @@ func (s *Server) handleAdminCalendarChange(w http.ResponseWriter, r *http.Reques
 		fields = up.fields
 		if up.file != nil {
 			if fileDays, err = reporting.ParseHolidaysCSV(up.body()); err != nil {
-				fileError = fmt.Sprintf(msgCalendarBadFile, err)
+				fileError = fmt.Sprintf(msgCalendarBadFile, reporting.ErrorMessage(err))
 			}
 		}
 	} else {

@@ -106,7 +106,7 @@ func TestAdminCalendarPreviewsThenApplies(t *testing.T) {
 	mb, ct = multipartBody(t, "lich.csv", []byte("ngay;ten\n01/09/2026;Quốc khánh\n"))
 	w = e.do(t, request{method: http.MethodPost, target: "/admin/holidays", cookie: admin, body: mb.String(),
 		header: map[string]string{"Content-Type": ct, "Sec-Fetch-Site": "same-origin"}})
-	if w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body.String(), "Tệp lịch không đọc được") {
+	if w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body.String(), "Tệp lịch không đọc được: Dòng đầu của tệp lịch là") {
 		t.Errorf("a broken CSV: %d %s", w.Code, excerpt(w.Body.String(), "alert"))
 	}
 
