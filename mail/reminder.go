@@ -148,16 +148,22 @@ func Reminder(d ReminderData) (Content, error) {
 		v.Lead = fmt.Sprintf(leadDue, when)
 	}
 	v.Status = statusLabel(d.Status, overdue)
-	var c Content
-	c.Subject = fmt.Sprintf(subjectFormat, tag, midSentence(d.PeriodLabel), d.UnitName, when, deadline.Format(shortDateLayout))
+	subject := fmt.Sprintf(subjectFormat, tag, midSentence(d.PeriodLabel), d.UnitName, when, deadline.Format(shortDateLayout))
+	return render("reminder", subject, reminderText, reminderHTML, v)
+}
+
+// render writes an e-mail's two bodies from its templates and view v:
+// the text wrapped at TextWidth, the HTML as the template gives it.
+func render(what, subject string, text *texttemplate.Template, html *htmltemplate.Template, v any) (Content, error) {
+	c := Content{Subject: subject}
 	var b bytes.Buffer
-	if err := reminderText.Execute(&b, v); err != nil {
-		return c, fmt.Errorf("render reminder text: %w", err)
+	if err := text.Execute(&b, v); err != nil {
+		return c, fmt.Errorf("render %s e-mail text: %w", what, err)
 	}
 	c.Text = wrapText(b.String(), TextWidth)
 	b.Reset()
-	if err := reminderHTML.Execute(&b, v); err != nil {
-		return c, fmt.Errorf("render reminder html: %w", err)
+	if err := html.Execute(&b, v); err != nil {
+		return c, fmt.Errorf("render %s e-mail html: %w", what, err)
 	}
 	c.HTML = b.String()
 	return c, nil

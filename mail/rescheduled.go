@@ -1,7 +1,6 @@
 package mail
 
 import (
-	"bytes"
 	"fmt"
 	htmltemplate "html/template"
 	texttemplate "text/template"
@@ -79,17 +78,5 @@ var rescheduledHTML = htmltemplate.Must(htmltemplate.New("html").Parse(`<!DOCTYP
 // Rescheduled renders the e-mail telling a unit that a change of the
 // calendar moved its deadline.
 func Rescheduled(d RescheduledData) (Content, error) {
-	c := Content{Subject: fmt.Sprintf(rescheduledSubject, d.UnitName, d.PeriodLabel, d.NewDeadline)}
-	v := rescheduledView{RescheduledData: d, Footer: footer(d.ReplyTo)}
-	var b bytes.Buffer
-	if err := rescheduledText.Execute(&b, v); err != nil {
-		return c, fmt.Errorf("render rescheduled e-mail text: %w", err)
-	}
-	c.Text = wrapText(b.String(), TextWidth)
-	b.Reset()
-	if err := rescheduledHTML.Execute(&b, v); err != nil {
-		return c, fmt.Errorf("render rescheduled e-mail html: %w", err)
-	}
-	c.HTML = b.String()
-	return c, nil
+	return render("rescheduled", fmt.Sprintf(rescheduledSubject, d.UnitName, d.PeriodLabel, d.NewDeadline), rescheduledText, rescheduledHTML, rescheduledView{RescheduledData: d, Footer: footer(d.ReplyTo)})
 }

@@ -1,7 +1,6 @@
 package mail
 
 import (
-	"bytes"
 	"fmt"
 	htmltemplate "html/template"
 	texttemplate "text/template"
@@ -75,17 +74,5 @@ var returnedHTML = htmltemplate.Must(htmltemplate.New("html").Parse(`<!DOCTYPE h
 // Returned renders the e-mail telling a unit its report was returned, with
 // the reviewer's reason.
 func Returned(d ReturnedData) (Content, error) {
-	c := Content{Subject: fmt.Sprintf(returnedSubject, d.UnitName, d.PeriodLabel)}
-	v := returnedView{ReturnedData: d, Footer: footer(d.ReplyTo)}
-	var b bytes.Buffer
-	if err := returnedText.Execute(&b, v); err != nil {
-		return c, fmt.Errorf("render return e-mail text: %w", err)
-	}
-	c.Text = wrapText(b.String(), TextWidth)
-	b.Reset()
-	if err := returnedHTML.Execute(&b, v); err != nil {
-		return c, fmt.Errorf("render return e-mail html: %w", err)
-	}
-	c.HTML = b.String()
-	return c, nil
+	return render("return", fmt.Sprintf(returnedSubject, d.UnitName, d.PeriodLabel), returnedText, returnedHTML, returnedView{ReturnedData: d, Footer: footer(d.ReplyTo)})
 }

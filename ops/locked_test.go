@@ -16,21 +16,8 @@ import (
 func TestALockedPeriodIsHistory(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	fx := newHistFixture(t)
-	unit := fx.units[1]
-	var locksAt time.Time
-	if err := fx.st.Pool().QueryRow(ctx, `SELECT locks_at FROM periods WHERE id = $1`, fx.periodID).Scan(&locksAt); err != nil {
-		t.Fatal(err)
-	}
+	fx, unit, locksAt, statusAt := lockedFixture(t)
 	afterLock := locksAt.Add(30 * 24 * time.Hour)
-	statusAt := func(at time.Time) reporting.Status {
-		t.Helper()
-		rows, err := fx.svc.UnitObligations(ctx, ops.CLIAdmin, at, unit)
-		if err != nil || len(rows) != 1 {
-			t.Fatalf("history at %s: %v, %v", at, rows, err)
-		}
-		return rows[0].Status
-	}
 	beforeLock := locksAt.Add(-time.Hour)
 	was := statusAt(beforeLock)
 	if was != reporting.StatusMissing {
@@ -71,21 +58,8 @@ func TestALockedPeriodIsHistory(t *testing.T) {
 func TestALockedPeriodsExemptionsAreAdministrators(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	fx := newHistFixture(t)
-	unit := fx.units[1]
-	var locksAt time.Time
-	if err := fx.st.Pool().QueryRow(ctx, `SELECT locks_at FROM periods WHERE id = $1`, fx.periodID).Scan(&locksAt); err != nil {
-		t.Fatal(err)
-	}
+	fx, unit, locksAt, statusAt := lockedFixture(t)
 	afterLock := locksAt.Add(30 * 24 * time.Hour)
-	statusAt := func(at time.Time) reporting.Status {
-		t.Helper()
-		rows, err := fx.svc.UnitObligations(ctx, ops.CLIAdmin, at, unit)
-		if err != nil || len(rows) != 1 {
-			t.Fatalf("history at %s: %v, %v", at, rows, err)
-		}
-		return rows[0].Status
-	}
 	atLock := statusAt(locksAt)
 	if atLock != reporting.StatusMissing {
 		t.Fatalf("at the lock: %s, want missing", atLock)
@@ -109,4 +83,24 @@ func TestALockedPeriodsExemptionsAreAdministrators(t *testing.T) {
 	if _, err := fx.svc.Unexempt(ctx, admin, afterLock.Add(time.Hour), fx.periodID, unit); err != nil {
 		t.Errorf("an administrator withdrawing it: %v", err)
 	}
+}
+
+// lockedFixture is a period whose units reported nothing, the moment it
+// locks, and a unit's status as at any moment.
+func lockedFixture(t *testing.T) (fx *histFixture, unit string, locksAt time.Time, statusAt func(time.Time) reporting.Status) {
+	t.Helper()
+	fx = newHistFixture(t)
+	unit = fx.units[1]
+	if err := fx.st.Pool().QueryRow(context.Background(), `SELECT locks_at FROM periods WHERE id = $1`, fx.periodID).Scan(&locksAt); err != nil {
+		t.Fatal(err)
+	}
+	statusAt = func(at time.Time) reporting.Status {
+		t.Helper()
+		rows, err := fx.svc.UnitObligations(context.Background(), ops.CLIAdmin, at, unit)
+		if err != nil || len(rows) != 1 {
+			t.Fatalf("history at %s: %v, %v", at, rows, err)
+		}
+		return rows[0].Status
+	}
+	return fx, unit, locksAt, statusAt
 }

@@ -457,13 +457,8 @@ func (s *Server) handleOutboxPage(w http.ResponseWriter, r *http.Request) {
 
 // handleOutboxMessage shows one e-mail of the outbox with its text.
 func (s *Server) handleOutboxMessage(w http.ResponseWriter, r *http.Request) {
-	u, ok := s.signedIn(w, r)
+	u, id, ok := s.outboxAction(w, r)
 	if !ok {
-		return
-	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		s.pageError(w, r, reporting.Errorf(reporting.ENOTFOUND, msgPageNotFound, r.URL.Path))
 		return
 	}
 	m, err := s.opts.Ops.OutboxMessage(r.Context(), u, id)
@@ -475,18 +470,28 @@ func (s *Server) handleOutboxMessage(w http.ResponseWriter, r *http.Request) {
 		StatusLabel: reminderStatusLabel(m.Status), CanRetry: u.Role == reporting.RoleAdmin && m.Status == store.ReminderFailed})
 }
 
-// handleOutboxRetry puts a failed e-mail back in the queue.
-func (s *Server) handleOutboxRetry(w http.ResponseWriter, r *http.Request) {
+// outboxAction is the signed-in user and the outbox message the path
+// names ({id}); false when the answer was given already.
+func (s *Server) outboxAction(w http.ResponseWriter, r *http.Request) (reporting.User, int64, bool) {
 	u, ok := s.signedIn(w, r)
 	if !ok {
-		return
+		return u, 0, false
 	}
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
 		s.pageError(w, r, reporting.Errorf(reporting.ENOTFOUND, msgPageNotFound, r.URL.Path))
+		return u, 0, false
+	}
+	return u, id, true
+}
+
+// handleOutboxRetry puts a failed e-mail back in the queue.
+func (s *Server) handleOutboxRetry(w http.ResponseWriter, r *http.Request) {
+	u, id, ok := s.outboxAction(w, r)
+	if !ok {
 		return
 	}
-	err = s.opts.Ops.RetryReminder(r.Context(), u, s.now(), id)
+	err := s.opts.Ops.RetryReminder(r.Context(), u, s.now(), id)
 	s.actionDone(w, r, fmt.Sprintf("/outbox/%d", id), err, msgRetryQueued)
 }
 
