@@ -76,16 +76,7 @@ func (s *Server) calendarPage(w http.ResponseWriter, r *http.Request, u reportin
 	if len(p.KindOptions) == 0 {
 		p.KindOptions = kindOptions(kind)
 	}
-	pg := ui.Page{Title: fmt.Sprintf("Lịch làm việc năm %d", year), Nav: "admin-holidays", Content: p, Status: status}
-	if a := authFrom(r.Context()); a.ok {
-		uu := a.user
-		pg.User, pg.CSRF = &uu, csrfToken(a.token)
-	}
-	if f := flashFrom(r); f != nil {
-		pg.Flash = append(pg.Flash, *f)
-		clearFlash(w, r)
-	}
-	s.renderPage(w, r, "admin-holidays", pg)
+	s.pageWithStatus(w, r, status, "admin-holidays", fmt.Sprintf("Lịch làm việc năm %d", year), "admin-holidays", p)
 }
 
 func kindOptions(selected reporting.DayKind) []ui.Option {

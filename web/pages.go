@@ -68,7 +68,13 @@ func localPath(p string) string {
 // page renders page name for the signed-in user of r, with nav the active
 // navigation item; a rendering error is logged and answered 500.
 func (s *Server) page(w http.ResponseWriter, r *http.Request, name, title, nav string, content any, flash ...ui.Flash) {
-	p := ui.Page{Title: title, Nav: nav, Content: content, Flash: flash}
+	s.pageWithStatus(w, r, http.StatusOK, name, title, nav, content, flash...)
+}
+
+// pageWithStatus is page answered with status (a 422 that shows what to
+// correct, say).
+func (s *Server) pageWithStatus(w http.ResponseWriter, r *http.Request, status int, name, title, nav string, content any, flash ...ui.Flash) {
+	p := ui.Page{Title: title, Nav: nav, Content: content, Flash: flash, Status: status}
 	if a := authFrom(r.Context()); a.ok {
 		u := a.user
 		p.User, p.CSRF = &u, csrfToken(a.token)
