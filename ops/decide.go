@@ -299,7 +299,9 @@ func (s *Service) Extend(ctx context.Context, u reporting.User, now time.Time, i
 		return res, reporting.Errorf(reporting.EFORBIDDEN, msgExtendLockedAdmin, p.Label, reporting.FormatDateTime(p.LocksAt.In(s.opts.Location)))
 	}
 	in.Reason = strings.TrimSpace(in.Reason)
-	if err := reporting.ValidateExtension(in.NewDeadline, p.LocksAt, in.Reason); err != nil {
+	// An administrator may extend past the lock (a lock exception): the
+	// unit may then still file until its new deadline (FilingLocksAt).
+	if err := reporting.ValidateExtension(in.NewDeadline, p.LocksAt, in.Reason, u.Role == reporting.RoleAdmin); err != nil {
 		return res, err
 	}
 	listed := slices.Compact(slices.Sorted(slices.Values(in.UnitCodes)))

@@ -7,6 +7,7 @@ import (
 
 	"baocao/ops"
 	"baocao/reporting"
+	"baocao/store/storetest"
 )
 
 // TestALockedPeriodIsHistory: after a period locks, an inspector may no
@@ -103,4 +104,44 @@ func lockedFixture(t *testing.T) (fx *histFixture, unit string, locksAt time.Tim
 		return rows[0].Status
 	}
 	return fx, unit, locksAt, statusAt
+}
+
+// TestALockExceptionLetsOneUnitFileAfterTheLock: after the lock an
+// administrator may extend one unit's deadline past it (with a reason, at
+// most LockException after it): that unit may download its template and
+// file until then, on time; after that, and for every other unit, the
+// period stays locked.
+func TestALockExceptionLetsOneUnitFileAfterTheLock(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	fx, _, locksAt, _ := lockedFixture(t)
+	own, other := fx.units[0], fx.units[2] // fx.clerk is own's clerk
+	admin := reporting.User{Email: "quantri@tinh.gov.vn", Role: reporting.RoleAdmin, Active: true}
+	afterLock := locksAt.Add(48 * time.Hour)
+	exception := locksAt.Add(10 * 24 * time.Hour)
+	extend := func(until time.Time) error {
+		_, err := fx.svc.Extend(ctx, admin, afterLock.Add(-time.Hour), ops.ExtendInput{PeriodID: fx.periodID, UnitCodes: []string{own},
+			NewDeadline: until, Reason: "Quyết định mở khóa sổ cho xã bị lũ"})
+		return err
+	}
+	if err := extend(locksAt.Add(reporting.LockException + time.Hour)); reporting.ErrorCode(err) != reporting.EINVALID {
+		t.Errorf("an exception past the longest allowed: %v, want invalid", err)
+	}
+	if _, err := fx.svc.Extend(ctx, fx.reviewer, locksAt.Add(-time.Hour), ops.ExtendInput{PeriodID: fx.periodID, UnitCodes: []string{own},
+		NewDeadline: exception, Reason: "Lũ"}); reporting.ErrorCode(err) != reporting.EINVALID {
+		t.Errorf("an inspector extending past the lock before it: %v, want invalid", err)
+	}
+	if err := extend(exception); err != nil {
+		t.Fatalf("the administrator's exception: %v", err)
+	}
+	res, err := fx.upload(t, fx.clerk, own, afterLock, storetest.SmallFormValues())
+	if err != nil || res.Submission.ID == 0 || res.Submission.Late {
+		t.Fatalf("filing under the exception: %+v, %v; want stored on time", res.Submission, err)
+	}
+	if _, err := fx.svc.Template(ctx, ops.CLIAdmin, afterLock, fx.periodID, other); reporting.ErrorCode(err) != reporting.ECONFLICT {
+		t.Errorf("another unit's template after the lock: %v, want the lock refusal", err)
+	}
+	if _, err := fx.svc.Template(ctx, ops.CLIAdmin, exception.Add(time.Minute), fx.periodID, own); reporting.ErrorCode(err) != reporting.ECONFLICT {
+		t.Errorf("the excepted unit's template after its exception: %v, want the lock refusal", err)
+	}
 }

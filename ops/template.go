@@ -37,8 +37,8 @@ func (s *Service) Template(ctx context.Context, u reporting.User, now time.Time,
 		return Template{}, store.ErrNoObligation(obl.UnitCode, periodID) // as if not there
 	}
 	// A template is for filing; after the lock nothing can be filed.
-	if !now.Before(obl.LocksAt) {
-		return Template{}, reporting.Errorf(reporting.ECONFLICT, msgLockedTemplate, obl.PeriodLabel, reporting.FormatDate(obl.LocksAt.In(s.opts.Location)))
+	if !now.Before(obl.FilingLocksAt()) {
+		return Template{}, reporting.Errorf(reporting.ECONFLICT, msgLockedTemplate, obl.PeriodLabel, reporting.FormatDate(obl.FilingLocksAt().In(s.opts.Location)))
 	}
 	form, err := s.st.FormByCode(ctx, obl.FormCode)
 	if err != nil {

@@ -330,8 +330,8 @@ func (s *Service) checkFiling(ctx context.Context, st *store.Store, u reporting.
 		return reporting.Errorf(reporting.EINVALID, msgOldVersion, m.FormCode, m.FormVersion, currentVersion)
 	case now.Before(obl.OpensAt):
 		return reporting.Errorf(reporting.EINVALID, msgNotOpen, obl.PeriodLabel, reporting.FormatDate(obl.OpensAt.In(loc)))
-	case !now.Before(obl.LocksAt):
-		return reporting.Errorf(reporting.EINVALID, msgLocked, obl.PeriodLabel, reporting.FormatDate(obl.LocksAt.In(loc)))
+	case !now.Before(obl.FilingLocksAt()):
+		return reporting.Errorf(reporting.EINVALID, msgLocked, obl.PeriodLabel, reporting.FormatDate(obl.FilingLocksAt().In(loc)))
 	case st == reporting.StatusExempt:
 		return reporting.Errorf(reporting.EINVALID, msgExempt, obl.UnitName, obl.PeriodLabel)
 	case st == reporting.StatusAccepted:

@@ -47,7 +47,7 @@ func (s *Service) UnitPeriod(ctx context.Context, u reporting.User, now time.Tim
 	if reporting.AuthorizeView(u, unitCode, ancestors) != nil {
 		return UnitPeriod{}, store.ErrNoObligation(unitCode, periodID) // as if not there: ids out of scope stay unknown
 	}
-	v := UnitPeriod{Obligation: o, Open: !now.Before(o.OpensAt) && now.Before(o.LocksAt),
+	v := UnitPeriod{Obligation: o, Open: !now.Before(o.OpensAt) && now.Before(o.FilingLocksAt()),
 		CanFile: reporting.CanFileFor(u, unitCode, ancestors), CanReview: reporting.CanReview(u, unitCode, ancestors)}
 	if v.Events, err = s.st.ObligationHistory(ctx, periodID, unitCode); err != nil {
 		return v, err

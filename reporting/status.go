@@ -111,16 +111,25 @@ func ValidateExemption(reason string) error {
 	return nil
 }
 
+// LockException is how far past its period's lock an administrator may
+// extend a unit's deadline: a lock exception, under which the unit may
+// still file until its new deadline.
+const LockException = 90 * 24 * time.Hour
+
 // ValidateExtension checks a deadline extension: a reason, and a new
-// deadline no later than the period's lock (after it nobody may file).
-func ValidateExtension(newDeadline, locksAt time.Time, reason string) error {
+// deadline no later than the period's lock (after it nobody may file) or,
+// with pastLock (an administrator's lock exception), no later than
+// LockException after it.
+func ValidateExtension(newDeadline, locksAt time.Time, reason string, pastLock bool) error {
 	switch {
 	case strings.TrimSpace(reason) == "":
 		return Errorf(EINVALID, msgExtendReason)
 	case newDeadline.IsZero():
 		return Errorf(EINVALID, msgExtendNoDeadline)
-	case newDeadline.After(locksAt):
+	case !pastLock && newDeadline.After(locksAt):
 		return Errorf(EINVALID, msgExtendPastLock, FormatDateTime(locksAt))
+	case pastLock && newDeadline.After(locksAt.Add(LockException)):
+		return Errorf(EINVALID, msgExtendPastException, FormatDateTime(locksAt), int(LockException/(24*time.Hour)))
 	}
 	return nil
 }
@@ -169,10 +178,11 @@ const (
 	labelDecisionAccepted = "Chấp nhận"
 	labelDecisionReturned = "Trả lại"
 
-	msgDecisionInvalid  = "Quyết định %q không hợp lệ; chọn \"accepted\" (chấp nhận) hoặc \"returned\" (trả lại)."
-	msgReturnReason     = "Xin ghi rõ lý do trả lại báo cáo để đơn vị sửa và gửi lại."
-	msgExemptReason     = "Xin ghi rõ lý do miễn báo cáo cho đơn vị."
-	msgExtendReason     = "Xin ghi rõ lý do gia hạn."
-	msgExtendNoDeadline = "Xin nhập hạn nộp mới."
-	msgExtendPastLock   = "Hạn nộp mới không được sau thời điểm khóa sổ của kỳ báo cáo (%s)."
+	msgDecisionInvalid     = "Quyết định %q không hợp lệ; chọn \"accepted\" (chấp nhận) hoặc \"returned\" (trả lại)."
+	msgReturnReason        = "Xin ghi rõ lý do trả lại báo cáo để đơn vị sửa và gửi lại."
+	msgExemptReason        = "Xin ghi rõ lý do miễn báo cáo cho đơn vị."
+	msgExtendReason        = "Xin ghi rõ lý do gia hạn."
+	msgExtendNoDeadline    = "Xin nhập hạn nộp mới."
+	msgExtendPastLock      = "Hạn nộp mới không được sau thời điểm khóa sổ của kỳ báo cáo (%s); chỉ quản trị viên được mở khóa sổ cho từng đơn vị."
+	msgExtendPastException = "Mở khóa sổ cho đơn vị được tối đa %[2]d ngày sau thời điểm khóa sổ của kỳ (%[1]s)."
 )

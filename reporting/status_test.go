@@ -184,11 +184,13 @@ func TestValidateExtension(t *testing.T) {
 		{"no reason", locks.Add(-time.Hour), "", "lý do gia hạn"},
 		{"no deadline", time.Time{}, "Lũ lụt", "hạn nộp mới"},
 		{"past the lock", locks.Add(time.Second), "Lũ lụt", "khóa sổ"},
+		{"an administrator past the lock", locks.Add(30 * 24 * time.Hour), "Lũ lụt", ""},
+		{"an administrator too far past the lock", locks.Add(LockException + time.Second), "Lũ lụt", "tối đa 90 ngày"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			err := ValidateExtension(tt.deadline, locks, tt.reason)
+			err := ValidateExtension(tt.deadline, locks, tt.reason, strings.HasPrefix(tt.name, "an administrator"))
 			if tt.errHas == "" {
 				if err != nil {
 					t.Fatal(err)

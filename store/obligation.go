@@ -59,6 +59,16 @@ type Obligation struct {
 	LatestSHA256       string
 }
 
+// FilingLocksAt is when o stops taking versions: its period's lock, or
+// its own deadline when an administrator extended it past the lock (a
+// lock exception).
+func (o Obligation) FilingLocksAt() time.Time {
+	if o.Facts.Deadline.After(o.LocksAt) {
+		return o.Facts.Deadline
+	}
+	return o.LocksAt
+}
+
 // TreeDay is the day whose unit tree the obligation belongs to: its
 // period's cut-off (the last day of the data window). A period is owed by
 // the units active that day, under the versions in effect that day, and

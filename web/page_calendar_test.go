@@ -143,3 +143,40 @@ func excerpt(body, near string) string {
 	}
 	return body
 }
+
+// TestLockExceptionFromThePeriodPage: after the lock, the period page's
+// extension form lets an administrator give one unit a deadline past the
+// lock (the page says so), which its clerk's unit page then shows open;
+// an inspector sending the same is refused.
+func TestLockExceptionFromThePeriodPage(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil)
+	var locksAt time.Time
+	if err := e.st.Pool().QueryRow(t.Context(), `SELECT locks_at FROM periods WHERE id = $1`, e.periodID).Scan(&locksAt); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Set(locksAt.Add(24 * time.Hour))
+	until := locksAt.Add(10 * 24 * time.Hour).In(hcm)
+	form := url.Values{"units": {e.c1}, "deadline": {until.Format("02/01/2006")}, "reason": {"Quyết định mở khóa sổ cho phường bị lũ"}}
+	target := fmt.Sprintf("/periods/%d/extend", e.periodID)
+	admin := e.token(t, "admin")
+	if w := e.do(t, request{method: http.MethodGet, target: fmt.Sprintf("/periods/%d", e.periodID), cookie: admin}); !strings.Contains(w.Body.String(), "được mở khóa để nộp") {
+		t.Errorf("the period page does not tell the administrator of lock exceptions: %d", w.Code)
+	}
+	w := e.do(t, formPost(target, e.token(t, "inspector"), form))
+	if w.Code != http.StatusForbidden && !strings.Contains(flashOf(w), "khóa sổ") {
+		t.Errorf("an inspector's exception: %d, flash %q; want refused", w.Code, flashOf(w))
+	}
+	w = e.do(t, formPost(target, admin, form))
+	if w.Code != http.StatusSeeOther || !strings.HasPrefix(flashOf(w), "success|") {
+		t.Fatalf("the administrator's exception: %d, flash %q", w.Code, flashOf(w))
+	}
+	page := e.do(t, request{method: http.MethodGet, target: fmt.Sprintf("/units/%s/periods/%d", e.c1, e.periodID), cookie: e.token(t, "clerk-c1")})
+	if page.Code != http.StatusOK || !strings.Contains(page.Body.String(), `name="file"`) {
+		t.Errorf("the clerk's page under the exception offers no upload: %d", page.Code)
+	}
+	other := e.do(t, request{method: http.MethodGet, target: fmt.Sprintf("/units/%s/periods/%d", e.c2, e.periodID), cookie: e.token(t, "clerk-c2")})
+	if other.Code != http.StatusOK || strings.Contains(other.Body.String(), `name="file"`) {
+		t.Errorf("another unit's page after the lock: %d, upload offered: %v", other.Code, strings.Contains(other.Body.String(), `name="file"`))
+	}
+}
