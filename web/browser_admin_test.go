@@ -102,4 +102,33 @@ func TestAdminPagesInBrowser(t *testing.T) {
 		t.Errorf("the e-mail's text: %q", text)
 	}
 	look(t, tab, "outbox-message")
+
+	// Users: an inspector added; this server sends no mail, so the page
+	// gives the link to pass on; the newcomer follows it and sets a
+	// password.
+	clickAndLoad(t, tab, `a[href="/admin/users"]`)
+	if err := chromedp.Do(tab,
+		chromedp.SendKeys(chromedp.CSS("#n-email"), "thanhtra.moi@tinh.test"),
+		chromedp.SendKeys(chromedp.CSS("#n-name"), "Nguyễn Văn Mới"),
+		chromedp.SetValue(chromedp.CSS("#n-role"), "inspector")); err != nil {
+		t.Fatal(err)
+	}
+	clickAndLoad(t, tab, `section[aria-labelledby=add-user-title] button[type=submit]`)
+	link := storetest.Text(t, tab, "#invite-result code")
+	if !strings.Contains(link, "/password/set?token=") {
+		t.Fatalf("the invitation's link: %q", link)
+	}
+	look(t, tab, "admin-users")
+	newcomer := isolatedTab(t)
+	navigate(t, newcomer, link, 200)
+	if err := chromedp.Do(newcomer,
+		chromedp.SendKeys(chromedp.CSS("#sp-new"), "mat-khau-that-dai"),
+		chromedp.SendKeys(chromedp.CSS("#sp-again"), "mat-khau-that-dai")); err != nil {
+		t.Fatal(err)
+	}
+	look(t, newcomer, "set-password")
+	clickAndLoad(t, newcomer, `form[action="/password/set"] button[type=submit]`)
+	if loc := location(t, newcomer); loc != site+"/login" {
+		t.Errorf("after setting the password: %s, want the sign-in page", loc)
+	}
 }

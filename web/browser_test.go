@@ -441,6 +441,13 @@ var hrefRE = regexp.MustCompile(`href="([^"]+)"`)
 // received for to, read from the .eml file.
 func reminderLink(t *testing.T, sink *mail.Sink, to string) string {
 	t.Helper()
+	return mailLink(t, sink, to, "/units/")
+}
+
+// mailLink is the first link of the message to address to whose address
+// contains part.
+func mailLink(t *testing.T, sink *mail.Sink, to, part string) string {
+	t.Helper()
 	for _, m := range sink.Messages() {
 		if !strings.Contains(strings.Join(m.To, ","), to) {
 			continue
@@ -455,11 +462,11 @@ func reminderLink(t *testing.T, sink *mail.Sink, to string) string {
 		}
 		body := htmlPart(t, msg.Header.Get("Content-Type"), msg.Header.Get("Content-Transfer-Encoding"), msg.Body)
 		for _, m := range hrefRE.FindAllStringSubmatch(body, -1) {
-			if l := html.UnescapeString(m[1]); strings.Contains(l, "/units/") {
+			if l := html.UnescapeString(m[1]); strings.Contains(l, part) {
 				return l
 			}
 		}
-		t.Fatalf("the reminder to %s has no link to a unit's page:\n%s", to, body)
+		t.Fatalf("the message to %s has no link to %s:\n%s", to, part, body)
 	}
 	t.Fatalf("no message to %s among %d", to, len(sink.Messages()))
 	return ""

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"mime"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	netmail "net/mail"
@@ -75,13 +74,7 @@ func TestOutboxTestMail(t *testing.T) {
 	}
 
 	// A server that refuses connections: the administrator is told so.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	dead, err := mail.NewSMTP(mail.SMTPOptions{Host: "127.0.0.1", Port: port, From: "baocao@snv.test", TLS: mail.TLSNone, Timeout: 2 * time.Second, HELO: "localhost"})
+	dead, err := mail.NewSMTP(mail.SMTPOptions{Host: "127.0.0.1", Port: closedPort(t), From: "baocao@snv.test", TLS: mail.TLSNone, Timeout: 2 * time.Second, HELO: "localhost"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -226,3 +226,39 @@ type CalendarPreview struct {
 
 // Field is a hidden form field.
 type Field struct{ Name, Value string }
+
+// UsersPage is the data of the "admin-users" page: every user, adding one
+// (invited by e-mail to set a password), and what the last invitation
+// did when its e-mail could not go.
+type UsersPage struct {
+	Users       []UserRowView
+	RoleOptions []Option
+	Add         UserForm
+	Error       string
+	Invite      *InviteView
+}
+
+// UserRowView is one user on the list, with the choices of its edit form.
+type UserRowView struct {
+	store.UserRow
+	RoleLabel   string
+	RoleOptions []Option
+	Self        bool
+}
+
+// UserForm echoes the add form.
+type UserForm struct{ Email, Name, Unit string }
+
+// InviteView is an invitation or reset whose e-mail did not go: the link
+// to pass on, shown this once.
+type InviteView struct {
+	Email, Link, Problem string
+}
+
+// SetPasswordPage is the data of the "set-password" page, reached from
+// the e-mailed link: the account, or why the link no longer works.
+type SetPasswordPage struct {
+	Token, Email, Name string
+	Invalid            string
+	Error              string
+}

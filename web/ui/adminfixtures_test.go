@@ -91,6 +91,23 @@ func adminPageFixtures() map[string][]Page {
 			{Title: "Lịch làm việc năm 2027", User: fixtureAdmin, CSRF: fixtureCSRF, Status: http.StatusUnprocessableEntity, Content: CalendarPage{Year: 2027, PrevYear: 2026, NextYear: 2028,
 				Error: "Ngày “2026-02-30” không đúng dạng (năm-tháng-ngày, ví dụ 2026-09-01).", AddDay: "2026-02-30"}},
 		},
+		"admin-users": {
+			{Title: "Người dùng", User: fixtureAdmin, CSRF: fixtureCSRF, Nav: "admin-users", Content: UsersPage{
+				Users: []UserRowView{{UserRow: store.UserRow{User: *fixtureAdmin, LastSignIn: &loaded, HasPassword: true}, RoleLabel: "Quản trị hệ thống", Self: true,
+					RoleOptions: []Option{{Value: "admin", Label: "Quản trị hệ thống", Selected: true}}},
+					{UserRow: store.UserRow{User: reporting.User{ID: 7, Email: "vanthu@xa.gov.vn", Name: "Trần Thị Văn", Role: reporting.RoleClerk, UnitCode: "25195", Active: true},
+						UnitName: "UBND xã Tân Phú", Invited: true}, RoleLabel: "Cán bộ báo cáo của đơn vị", RoleOptions: []Option{{Value: "clerk", Label: "Cán bộ báo cáo của đơn vị", Selected: true}}},
+					{UserRow: store.UserRow{User: reporting.User{ID: 8, Email: "cu@tinh.gov.vn", Name: "Người cũ", Role: reporting.RoleInspector}}, RoleLabel: "Chuyên viên"}},
+				RoleOptions: []Option{{Value: "clerk", Label: "Cán bộ báo cáo của đơn vị", Selected: true}},
+				Invite:      &InviteView{Email: "moi@xa.gov.vn", Link: "https://baocao.tinh.gov.vn/password/set?token=abc", Problem: "dial tcp: connection refused"}}},
+			{Title: "Người dùng", User: fixtureAdmin, CSRF: fixtureCSRF, Status: http.StatusUnprocessableEntity, Content: UsersPage{
+				Error: "Địa chỉ e-mail a@b.vn đã được dùng.", Add: UserForm{Email: "a@b.vn", Name: "A"}}},
+		},
+		"set-password": {
+			{Title: "Đặt mật khẩu", Content: SetPasswordPage{Token: "abc", Email: "moi@xa.gov.vn", Name: "Người mới"}},
+			{Title: "Đặt mật khẩu", Status: http.StatusUnprocessableEntity, Content: SetPasswordPage{Token: "abc", Email: "moi@xa.gov.vn", Error: "Mật khẩu mới nhập lại không khớp."}},
+			{Title: "Đặt mật khẩu", Content: SetPasswordPage{Invalid: "Liên kết đặt mật khẩu này không còn hiệu lực."}},
+		},
 		"admin-audit": {
 			{Title: "Nhật ký thao tác", User: fixtureAdmin, CSRF: fixtureCSRF, Nav: "admin-audit", Content: AuditPage{
 				Filter: AuditFilter{Actor: "thanhtra@snv.gov.vn", Since: "01/11/2026"}, ActionOptions: []Option{{Value: "", Label: "Tất cả", Selected: true}},

@@ -19,6 +19,7 @@ const (
 	navAdminAudit    = "Nhật ký"
 	navAdminSystem   = "Hệ thống"
 	navAdminCalendar = "Lịch làm việc"
+	navAdminUsers    = "Người dùng"
 
 	flashInfoLabel    = "Thông tin"
 	flashSuccessLabel = "Thành công"
