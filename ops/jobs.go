@@ -55,6 +55,14 @@ type ReconcileResult struct {
 	Added    int // obligations of units that had none
 	Moved    int // obligations moved to their unit's version on the cut-off (renamed, re-parented)
 	Released int // obligations of departed units released, with the reason recorded
+	// Touched are the periods changed, each with its counts.
+	Touched []ReconciledPeriod
+}
+
+// ReconciledPeriod is one period a reconciliation changed.
+type ReconciledPeriod struct {
+	FormCode, Key, Label   string
+	Added, Moved, Released int
 }
 
 // ReconcileOpenPeriods brings every stored period of a current form that is
@@ -67,18 +75,24 @@ type ReconcileResult struct {
 // history with the reason, by the system — and one that filed keeps its
 // report. Running it again changes nothing.
 func (s *Service) ReconcileOpenPeriods(ctx context.Context, now time.Time) (ReconcileResult, error) {
+	return s.reconcileOn(ctx, s.st, now)
+}
+
+// reconcileOn is ReconcileOpenPeriods on st (a transaction, for a
+// preview).
+func (s *Service) reconcileOn(ctx context.Context, st *store.Store, now time.Time) (ReconcileResult, error) {
 	var total ReconcileResult
-	cal, err := s.st.Calendar(ctx)
+	cal, err := st.Calendar(ctx)
 	if err != nil {
 		return total, fmt.Errorf("reconcile periods: %w", err)
 	}
-	open, err := s.unlockedPeriods(ctx, s.st, now, cal)
+	open, err := s.unlockedPeriods(ctx, st, now, cal)
 	if err != nil {
 		return total, fmt.Errorf("reconcile periods: %w", err)
 	}
 	for _, op := range open {
 		f, p := op.form, op.period
-		err := s.st.InTx(ctx, func(tx *store.Store) error {
+		err := st.InTx(ctx, func(tx *store.Store) error {
 			r, err := tx.ReconcilePeriod(ctx, f, p, now)
 			if err != nil {
 				return err
@@ -96,6 +110,8 @@ func (s *Service) ReconcileOpenPeriods(ctx context.Context, now time.Time) (Reco
 				return nil
 			}
 			total.Periods++
+			total.Touched = append(total.Touched, ReconciledPeriod{FormCode: f.Code, Key: p.Key, Label: p.Label,
+				Added: int(r.Added), Moved: int(r.Moved), Released: len(r.Departed)})
 			total.Added += int(r.Added)
 			total.Moved += int(r.Moved)
 			total.Released += len(r.Departed)
@@ -109,7 +125,7 @@ func (s *Service) ReconcileOpenPeriods(ctx context.Context, now time.Time) (Reco
 			return total, fmt.Errorf("reconcile %s %s: %w", f.Code, p.Key, err)
 		}
 	}
-	s.st.AnalyzeAfter(ctx, total.Added+total.Moved+total.Released, "obligations", "obligation_events", "matrix_cells")
+	st.AnalyzeAfter(ctx, total.Added+total.Moved+total.Released, "obligations", "obligation_events", "matrix_cells")
 	return total, nil
 }
 

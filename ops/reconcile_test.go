@@ -152,7 +152,7 @@ func TestOpenPeriodsFollowAReorganisationImportedWhileTheyAreOpen(t *testing.T) 
 	}
 
 	// Once more: nothing to change.
-	if again, err := svc.ReconcileOpenPeriods(ctx, later); err != nil || again != (ops.ReconcileResult{}) {
+	if again, err := svc.ReconcileOpenPeriods(ctx, later); err != nil || again.Periods != 0 || again.Added+again.Moved+again.Released != 0 || len(again.Touched) != 0 {
 		t.Fatalf("second reconciliation = %+v, %v; want nothing", again, err)
 	}
 

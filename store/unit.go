@@ -578,3 +578,33 @@ func (s *Store) Successions(ctx context.Context, code string) ([]Succession, err
 	}
 	return out, nil
 }
+
+// PlanUnitImport is what ImportUnits would write for rows with opts, and
+// the stored units it was planned against, without writing anything. Row
+// problems come back as a *reporting.UnitImportError.
+func (s *Store) PlanUnitImport(ctx context.Context, rows []reporting.UnitRow, opts ImportOptions) (*reporting.UnitImportPlan, map[string]*reporting.StoredUnit, error) {
+	stored, err := s.storedUnits(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	plan, err := reporting.PlanUnitImport(rows, opts.Effective, opts.CloseMissing, stored)
+	if err != nil {
+		return nil, nil, err
+	}
+	return plan, stored, nil
+}
+
+// UnitsFingerprint sums up the stored units and their versions: it
+// changes whenever an import, a closure or a correction writes them, so a
+// plan previewed against it can be refused once it no longer holds.
+func (s *Store) UnitsFingerprint(ctx context.Context) (string, error) {
+	var fp string
+	err := s.q.QueryRow(ctx, `
+		SELECT md5(coalesce((SELECT string_agg(code || '|' || active_from || '|' || coalesce(active_until::text, ''), ',' ORDER BY code) FROM units), '')
+		        || '#' ||
+		        coalesce((SELECT string_agg(id || '|' || valid_from || '|' || coalesce(valid_until::text, '') || '|' || md5(name || kind || coalesce(parent_code, '') || array_to_string(emails, ';')), ',' ORDER BY id) FROM unit_versions), ''))`).Scan(&fp)
+	if err != nil {
+		return "", fmt.Errorf("fingerprint units: %w", err)
+	}
+	return fp, nil
+}
