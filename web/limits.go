@@ -106,7 +106,7 @@ func (s *Server) overloaded(w http.ResponseWriter, r *http.Request) {
 // isUpload says whether a route receives a workbook, which may be slow.
 func isUpload(r *http.Request) bool {
 	return r.Method == http.MethodPost && (r.URL.Path == "/api/v1/submissions" || strings.HasSuffix(r.URL.Path, "/submissions") ||
-		r.URL.Path == "/admin/forms")
+		r.URL.Path == "/admin/forms" || r.URL.Path == "/admin/units")
 }
 
 // bodyDeadlines sets the read deadline of each request's body: short for

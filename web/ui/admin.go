@@ -262,3 +262,26 @@ type SetPasswordPage struct {
 	Invalid            string
 	Error              string
 }
+
+// UnitsImportPage is the data of the "admin-units" page: importing a unit
+// list, previewed before it is applied.
+type UnitsImportPage struct {
+	// The form, echoed.
+	Effective    string
+	CloseMissing bool
+	Basis        string
+	// Problems are the list's row errors (nothing stored); Error a
+	// refusal of the whole (a stale preview, an unreadable file).
+	Problems []reporting.RowProblem
+	Error    string
+	Preview  *UnitsPreviewView
+}
+
+// UnitsPreviewView is a previewed list and what it would do.
+type UnitsPreviewView struct {
+	FileName string
+	Preview  ops.UnitImportPreview
+	// Key names the file kept for the apply; Fingerprint the units it was
+	// planned against.
+	Key, Fingerprint string
+}

@@ -91,6 +91,17 @@ func adminPageFixtures() map[string][]Page {
 			{Title: "Lịch làm việc năm 2027", User: fixtureAdmin, CSRF: fixtureCSRF, Status: http.StatusUnprocessableEntity, Content: CalendarPage{Year: 2027, PrevYear: 2026, NextYear: 2028,
 				Error: "Ngày “2026-02-30” không đúng dạng (năm-tháng-ngày, ví dụ 2026-09-01).", AddDay: "2026-02-30"}},
 		},
+		"admin-units": {
+			{Title: "Danh sách đơn vị", User: fixtureAdmin, CSRF: fixtureCSRF, Nav: "admin-units", Content: UnitsImportPage{Effective: "2025-07-01", CloseMissing: true,
+				Preview: &UnitsPreviewView{FileName: "don-vi-2025.csv", Key: "k", Fingerprint: "f", Preview: ops.UnitImportPreview{
+					Counts:  reporting.UnitImportCounts{Created: 1, Versioned: 1, Unchanged: 90, Closed: 1},
+					Created: []ops.PreviewUnit{{Code: "26005", Name: "UBND phường An Lộc", Kind: reporting.KindCommunePC, Parent: "75", From: loaded}},
+					Changed: []ops.UnitChange{{Code: "25195", Name: "UBND phường Tân Phú", From: loaded, Field: "Đơn vị cấp trên", Old: "690", New: "75"}},
+					Closed:  []reporting.UnitClose{{Code: "690", Until: loaded}},
+					Periods: []ops.ReconciledPeriod{{FormCode: "DCCS-XA", Key: "2025-H2", Label: "6 tháng cuối năm 2025", Added: 1, Moved: 40, Released: 82}}}}}},
+			{Title: "Danh sách đơn vị", User: fixtureAdmin, CSRF: fixtureCSRF, Status: http.StatusUnprocessableEntity, Content: UnitsImportPage{
+				Problems: []reporting.RowProblem{{Row: 3, Column: "kind", Value: "xa", Message: "loại đơn vị không hợp lệ"}}, Error: "Danh sách đơn vị đã thay đổi kể từ lúc xem trước."}},
+		},
 		"admin-users": {
 			{Title: "Người dùng", User: fixtureAdmin, CSRF: fixtureCSRF, Nav: "admin-users", Content: UsersPage{
 				Users: []UserRowView{{UserRow: store.UserRow{User: *fixtureAdmin, LastSignIn: &loaded, HasPassword: true}, RoleLabel: "Quản trị hệ thống", Self: true,

@@ -32,6 +32,7 @@ var navByRole = map[reporting.Role][]NavItem{
 		{"outbox", navOutbox, "/outbox"},
 		{"admin-periods", navAdminPeriods, "/admin/periods"},
 		{"admin-holidays", navAdminCalendar, "/admin/holidays"},
+		{"admin-units", navAdminUnits, "/admin/units"},
 		{"admin-users", navAdminUsers, "/admin/users"},
 		{"admin-forms", navAdminForms, "/admin/forms"},
 		{"admin-audit", navAdminAudit, "/admin/audit"},

@@ -20,6 +20,7 @@ const (
 	navAdminSystem   = "Hệ thống"
 	navAdminCalendar = "Lịch làm việc"
 	navAdminUsers    = "Người dùng"
+	navAdminUnits    = "Đơn vị"
 
 	flashInfoLabel    = "Thông tin"
 	flashSuccessLabel = "Thành công"

@@ -1,0 +1,155 @@
+package web
+
+// The administrator's unit list import: every list previewed, then
+// applied exactly as previewed.
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"baocao/ops"
+	"baocao/reporting"
+	"baocao/store"
+	"baocao/templates"
+	"baocao/web/ui"
+)
+
+const (
+	msgUnitsApplied    = "Đã nhập danh sách: tạo %d, thay đổi %d, đóng %d đơn vị; %d kỳ đang mở được cập nhật."
+	msgUnitsFileGone   = "Tệp đã xem trước không còn được giữ (quá 30 phút); xin chọn tệp và xem trước lại."
+	msgUnitsUnreadable = "Không đọc được danh sách đơn vị: %s"
+)
+
+// handleAdminUnits shows the import form.
+func (s *Server) handleAdminUnits(w http.ResponseWriter, r *http.Request) {
+	u, ok := s.signedIn(w, r)
+	if !ok {
+		return
+	}
+	if err := reporting.AuthorizeRole(u, reporting.RoleAdmin); err != nil {
+		s.pageError(w, r, reporting.Errorf(reporting.EFORBIDDEN, msgAdminOnly))
+		return
+	}
+	s.page(w, r, "admin-units", "Danh sách đơn vị", "admin-units", ui.UnitsImportPage{})
+}
+
+// unitImportOptions reads the form's effective day, full-list choice and
+// legal basis.
+func unitImportOptions(get func(string) string, actor string) (store.ImportOptions, ui.UnitsImportPage, error) {
+	p := ui.UnitsImportPage{Effective: strings.TrimSpace(get("effective")), CloseMissing: get("close_missing") != "", Basis: strings.TrimSpace(get("basis"))}
+	opts := store.ImportOptions{CloseMissing: p.CloseMissing, Actor: actor, SuccessionBasis: p.Basis}
+	if p.Effective != "" {
+		d, err := time.Parse(time.DateOnly, p.Effective)
+		if err != nil {
+			return opts, p, reporting.Errorf(reporting.EINVALID, msgCalendarBadDay, p.Effective)
+		}
+		opts.Effective = reporting.Day(d.Date())
+	}
+	return opts, p, nil
+}
+
+// handleAdminUnitsPreview reads a unit list and shows what it would do.
+func (s *Server) handleAdminUnitsPreview(w http.ResponseWriter, r *http.Request) {
+	u, ok := s.signedIn(w, r)
+	if !ok {
+		return
+	}
+	if err := reporting.AuthorizeRole(u, reporting.RoleAdmin); err != nil {
+		s.pageError(w, r, reporting.Errorf(reporting.EFORBIDDEN, msgAdminOnly))
+		return
+	}
+	up, refused, err := s.readUpload(w, r)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	defer up.close()
+	if refused != nil {
+		s.pageError(w, r, reporting.Errorf(reporting.EINVALID, "%s", refused.problem.Message))
+		return
+	}
+	opts, p, err := unitImportOptions(up.fields.Get, u.Email)
+	if err != nil {
+		p.Error = reporting.ErrorMessage(err)
+		s.pageWithStatus(w, r, http.StatusUnprocessableEntity, "admin-units", "Danh sách đơn vị", "admin-units", p)
+		return
+	}
+	var data bytes.Buffer
+	if _, err := data.ReadFrom(up.body()); err != nil {
+		s.pageError(w, r, fmt.Errorf("read unit list: %w", err))
+		return
+	}
+	rows, err := templates.ReadUnitList(bytes.NewReader(data.Bytes()), up.name)
+	if err == nil {
+		var pv ops.UnitImportPreview
+		if pv, err = s.opts.Ops.PreviewUnitImport(r.Context(), u, s.now(), rows, opts); err == nil {
+			key := s.annotated.put(u.ID, up.name, data.Bytes(), s.now())
+			p.Preview = &ui.UnitsPreviewView{FileName: up.name, Preview: pv, Key: key, Fingerprint: pv.Fingerprint}
+			s.page(w, r, "admin-units", "Danh sách đơn vị", "admin-units", p)
+			return
+		}
+	}
+	s.unitsRefused(w, r, p, err)
+}
+
+// unitsRefused shows why a list was refused: its rows' problems, or the
+// reason; anything else is the error page.
+func (s *Server) unitsRefused(w http.ResponseWriter, r *http.Request, p ui.UnitsImportPage, err error) {
+	var ue *reporting.UnitImportError
+	switch {
+	case errors.As(err, &ue):
+		p.Problems = ue.Problems
+	case reporting.ErrorCode(err) == reporting.EINVALID || reporting.ErrorCode(err) == reporting.ECONFLICT:
+		p.Error = fmt.Sprintf(msgUnitsUnreadable, reporting.ErrorMessage(err))
+		if reporting.ErrorCode(err) == reporting.ECONFLICT {
+			p.Error = reporting.ErrorMessage(err)
+		}
+	default:
+		s.pageError(w, r, err)
+		return
+	}
+	s.pageWithStatus(w, r, http.StatusUnprocessableEntity, "admin-units", "Danh sách đơn vị", "admin-units", p)
+}
+
+// handleAdminUnitsApply applies the list previewed (kept under key) if
+// the units are still as they were then.
+func (s *Server) handleAdminUnitsApply(w http.ResponseWriter, r *http.Request) {
+	u, ok := s.signedIn(w, r)
+	if !ok {
+		return
+	}
+	if err := reporting.AuthorizeRole(u, reporting.RoleAdmin); err != nil {
+		s.pageError(w, r, reporting.Errorf(reporting.EFORBIDDEN, msgAdminOnly))
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		s.pageError(w, r, reporting.Errorf(reporting.EINVALID, "%s", msgBadForm))
+		return
+	}
+	opts, p, err := unitImportOptions(r.PostForm.Get, u.Email)
+	if err != nil {
+		s.unitsRefused(w, r, p, err)
+		return
+	}
+	f, ok := s.annotated.get(u.ID, r.PostForm.Get("key"), s.now())
+	if !ok {
+		p.Error = msgUnitsFileGone
+		s.pageWithStatus(w, r, http.StatusUnprocessableEntity, "admin-units", "Danh sách đơn vị", "admin-units", p)
+		return
+	}
+	rows, err := templates.ReadUnitList(bytes.NewReader(f.data), f.name)
+	if err != nil {
+		s.unitsRefused(w, r, p, err)
+		return
+	}
+	res, err := s.opts.Ops.ApplyUnitImport(r.Context(), u, s.now(), rows, opts, r.PostForm.Get("fingerprint"))
+	if err != nil {
+		s.unitsRefused(w, r, p, err)
+		return
+	}
+	redirectFlash(w, r, "/admin/units", ui.FlashSuccess, fmt.Sprintf(msgUnitsApplied, res.Created, res.Versioned, res.Closed, res.Reconciled.Periods))
+}

@@ -1,0 +1,115 @@
+package web_test
+
+import (
+	"bytes"
+	"fmt"
+	"mime/multipart"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// unitListPost sends a unit list to the import form with the form's
+// fields.
+func (e *env) unitListPost(t *testing.T, cookie, csv string, fields map[string]string) *httptestResponse {
+	t.Helper()
+	body, ct := multipartFields(t, "don-vi.csv", []byte(csv), fields)
+	return wrap(e.do(t, request{method: http.MethodPost, target: "/admin/units", cookie: cookie, body: body,
+		header: map[string]string{"Content-Type": ct, "Sec-Fetch-Site": "same-origin"}}))
+}
+
+// TestAdminUnitImportPreviewThenApply: a list adding a commune and
+// renaming another is previewed — the new unit, the change old → new, the
+// open period that gains an obligation — with nothing stored; applied, it
+// stores that; applying the same preview again is refused as stale; a
+// list with mistakes lists every row's; other roles get 403.
+func TestAdminUnitImportPreviewThenApply(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil)
+	admin := e.token(t, "admin")
+	csv := "code,name,kind,parent_code,email,active_from,active_until\n" +
+		"N100,UBND xã Mới Lập,commune_pc," + e.d1 + ",,2026-01-01,\n" +
+		e.c2 + ",UBND xã Tiến Hưng Mới,commune_pc," + e.d1 + ",,,\n"
+	fields := map[string]string{"effective": "2026-03-01"}
+	pre := e.unitListPost(t, admin, csv, fields)
+	if pre.code != http.StatusOK || !strings.Contains(pre.body, "Xem trước don-vi.csv") || !strings.Contains(pre.body, "UBND xã Mới Lập") ||
+		!strings.Contains(pre.body, "UBND xã Tiến Hưng Mới") || !strings.Contains(pre.body, "TEST-IN") {
+		t.Fatalf("preview: %d %s", pre.code, excerpt(pre.body, "units-preview"))
+	}
+	var n int
+	e.st.Pool().QueryRow(t.Context(), `SELECT count(*) FROM units WHERE code = 'N100'`).Scan(&n) //nolint:errcheck
+	if n != 0 {
+		t.Fatal("the preview stored the new unit")
+	}
+	key := hiddenValue(pre.body, "key")
+	fp := hiddenValue(pre.body, "fingerprint")
+	if key == "" || fp == "" {
+		t.Fatalf("the preview's apply form lacks its key or fingerprint")
+	}
+	apply := fmt.Sprintf("key=%s&fingerprint=%s&effective=2026-03-01", key, fp)
+	w := e.do(t, request{method: http.MethodPost, target: "/admin/units/apply", cookie: admin, body: apply,
+		header: map[string]string{"Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "same-origin"}})
+	if w.Code != http.StatusSeeOther || !strings.Contains(flashOf(w), "tạo 1, thay đổi 1") {
+		t.Fatalf("apply: %d, flash %q %s", w.Code, flashOf(w), excerpt(w.Body.String(), "alert"))
+	}
+	var owes int
+	e.st.Pool().QueryRow(t.Context(), `SELECT count(*) FROM obligations WHERE period_id = $1 AND unit_code = 'N100'`, e.periodID).Scan(&owes) //nolint:errcheck
+	if owes != 1 {
+		t.Errorf("the new commune owes the open period %d times, want once", owes)
+	}
+	w = e.do(t, request{method: http.MethodPost, target: "/admin/units/apply", cookie: admin, body: apply,
+		header: map[string]string{"Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "same-origin"}})
+	if w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body.String(), "đã thay đổi kể từ lúc xem trước") {
+		t.Errorf("a stale preview applied: %d", w.Code)
+	}
+
+	bad := "code,name,kind,parent_code,email,active_from,active_until\n" +
+		"N200,,commune_pc," + e.d1 + ",,2026-01-01,\n" +
+		"N201,UBND xã Sai,xa," + e.d1 + ",,2026-01-01,\n"
+	if r := e.unitListPost(t, admin, bad, nil); r.code != http.StatusUnprocessableEntity || strings.Count(excerpt(r.body, "unit-problems"), "<tr><td class=\"num\">") < 2 {
+		t.Errorf("a list with mistakes: %d %s", r.code, excerpt(r.body, "unit-problems"))
+	}
+	for _, who := range []string{"clerk-c1", "supervisor-d1", "inspector"} {
+		if w := e.do(t, request{method: http.MethodGet, target: "/admin/units", cookie: e.token(t, who)}); w.Code != http.StatusForbidden {
+			t.Errorf("%s GET: %d, want 403", who, w.Code)
+		}
+		if r := e.unitListPost(t, e.token(t, who), csv, fields); r.code != http.StatusForbidden {
+			t.Errorf("%s previews a list: %d, want 403", who, r.code)
+		}
+	}
+}
+
+// hiddenValue is the value of the first hidden field named name.
+func hiddenValue(body, name string) string {
+	marker := `name="` + name + `" value="`
+	i := strings.Index(body, marker)
+	if i < 0 {
+		return ""
+	}
+	rest := body[i+len(marker):]
+	return rest[:strings.IndexByte(rest, '"')]
+}
+
+// multipartFields is a form's multipart body: the file as "file" and the
+// fields beside it.
+func multipartFields(t *testing.T, name string, file []byte, fields map[string]string) (string, string) {
+	t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for k, v := range fields {
+		if err := mw.WriteField(k, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fw, err := mw.CreateFormFile("file", name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fw.Write(file); err != nil {
+		t.Fatal(err)
+	}
+	if err := mw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String(), mw.FormDataContentType()
+}
