@@ -103,6 +103,20 @@ func TestAdminPagesInBrowser(t *testing.T) {
 	}
 	look(t, tab, "outbox-message")
 
+	// Units: a list adding a commune, previewed.
+	clickAndLoad(t, tab, `a[href="/admin/units"]`)
+	list := writeTemp(t, "don-vi.csv", []byte("code,name,kind,parent_code,email,active_from,active_until\n"+
+		"N100,UBND xã Mới Lập,commune_pc,"+e.d1+",,2026-01-01,\n"))
+	if err := chromedp.Do(tab, chromedp.SetUploadFiles(chromedp.CSS("#u-file"), []string{list}),
+		chromedp.SetValue(chromedp.CSS("#u-effective"), "2026-03-01")); err != nil {
+		t.Fatal(err)
+	}
+	clickAndLoad(t, tab, `section[aria-labelledby=units-import-title] button[type=submit]`)
+	if text := storetest.Text(t, tab, "#units-preview"); !strings.Contains(text, "Tạo mới 1 đơn vị") {
+		t.Errorf("the units preview: %.300q", text)
+	}
+	look(t, tab, "admin-units-preview")
+
 	// Users: an inspector added; this server sends no mail, so the page
 	// gives the link to pass on; the newcomer follows it and sets a
 	// password.
