@@ -471,6 +471,8 @@ type ReminderFilter struct {
 	Status   ReminderStatus
 	PeriodID int64
 	UnitCode string
+	// Since and Before bound the moment a row was created (zero: open).
+	Since, Before time.Time
 	// Limit caps the count, newest first; 0 is 100.
 	Limit int
 }
@@ -485,8 +487,9 @@ func (s *Store) Reminders(ctx context.Context, f ReminderFilter) ([]Reminder, er
 		SELECT `+reminderColumns+`
 		FROM reminders
 		WHERE ($1 = '' OR status = $1) AND ($2 = 0 OR period_id = $2) AND ($3 = '' OR unit_code = $3)
+		  AND ($5::timestamptz IS NULL OR created_at >= $5) AND ($6::timestamptz IS NULL OR created_at < $6)
 		ORDER BY created_at DESC, id DESC
-		LIMIT $4`, string(f.Status), f.PeriodID, f.UnitCode, limit)
+		LIMIT $4`, string(f.Status), f.PeriodID, f.UnitCode, limit, optionalTime(f.Since), optionalTime(f.Before))
 	if err != nil {
 		return nil, fmt.Errorf("list reminders: %w", err)
 	}
@@ -560,4 +563,12 @@ func (s *Store) RequeueReminder(ctx context.Context, id int64, now time.Time) (b
 		return false, fmt.Errorf("requeue outbox message %d: %w", id, err)
 	}
 	return tag.RowsAffected() == 1, nil
+}
+
+// optionalTime is t as a query parameter, NULL when zero.
+func optionalTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
 }

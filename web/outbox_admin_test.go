@@ -150,3 +150,57 @@ func flashOf(w *httptest.ResponseRecorder) string {
 	}
 	return ""
 }
+
+// TestOutboxFilters: the outbox narrows to a unit, a period and the days
+// the e-mails were created; a day that is not one is refused with the
+// reason.
+func TestOutboxFilters(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil)
+	ctx := t.Context()
+	now := e.clock.Now()
+	for _, unit := range []string{e.c1, e.c2} {
+		if _, err := e.st.EnqueueReminders(ctx, []store.NewReminder{{PeriodID: e.periodID, UnitCode: unit, Kind: "manual_20260101", DueAt: now,
+			Subject: "Nhắc " + unit, BodyText: "x", Recipients: []string{"a@b.test"}}}, now, store.EnqueueOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	inspector := e.token(t, "inspector")
+	list := func(query string) (int, string) {
+		w := e.do(t, request{method: http.MethodGet, target: "/outbox?" + query, cookie: inspector})
+		return w.Code, w.Body.String()
+	}
+	today := time.Now().In(hcm)
+	for _, c := range []struct {
+		query        string
+		with, absent []string
+	}{
+		{"", []string{"Nhắc " + e.c1, "Nhắc " + e.c2}, nil},
+		{"unit=" + e.c1, []string{"Nhắc " + e.c1}, []string{"Nhắc " + e.c2}},
+		{fmt.Sprintf("period=%d", e.periodID), []string{"Nhắc " + e.c1, "Nhắc " + e.c2}, nil},
+		{fmt.Sprintf("period=%d", e.periodID+1000), nil, []string{"Nhắc " + e.c1, "Nhắc " + e.c2}},
+		{"from=" + today.Format("02/01/2006"), []string{"Nhắc " + e.c1}, nil},
+		{"to=" + today.AddDate(0, 0, -1).Format("02/01/2006"), nil, []string{"Nhắc " + e.c1, "Nhắc " + e.c2}},
+	} {
+		code, body := list(c.query)
+		if code != http.StatusOK {
+			t.Errorf("%q: %d", c.query, code)
+		}
+		for _, s := range c.with {
+			if !strings.Contains(body, s) {
+				t.Errorf("%q: %q missing", c.query, s)
+			}
+		}
+		for _, s := range c.absent {
+			if strings.Contains(body, s) {
+				t.Errorf("%q: %q listed", c.query, s)
+			}
+		}
+	}
+	if code, body := list("from=31/02/2026"); code != http.StatusUnprocessableEntity || !strings.Contains(body, "không đúng dạng ngày") {
+		t.Errorf("a bad day: %d", code)
+	}
+	if code, body := list("period=abc"); code != http.StatusUnprocessableEntity || !strings.Contains(body, "Mã kỳ") {
+		t.Errorf("a bad period: %d", code)
+	}
+}

@@ -441,19 +441,59 @@ func (s *Server) handleOutboxPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	status := r.URL.Query().Get("status")
-	rs, err := s.opts.Ops.Outbox(r.Context(), u, store.ReminderFilter{Status: store.ReminderStatus(status), Limit: 200})
-	if err != nil {
-		s.pageError(w, r, err)
-		return
+	q := r.URL.Query()
+	status := q.Get("status")
+	p := ui.OutboxPage{Status: status, Unit: strings.TrimSpace(q.Get("unit")), Period: strings.TrimSpace(q.Get("period")),
+		From: strings.TrimSpace(q.Get("from")), To: strings.TrimSpace(q.Get("to")), TestMail: u.Role == reporting.RoleAdmin}
+	f := store.ReminderFilter{Status: store.ReminderStatus(status), UnitCode: p.Unit, Limit: 200}
+	httpStatus := http.StatusOK
+	if p.Period != "" {
+		id, err := strconv.ParseInt(p.Period, 10, 64)
+		if err != nil || id <= 0 {
+			p.Error = fmt.Sprintf(msgOutboxBadPeriod, p.Period)
+		}
+		f.PeriodID = id
 	}
-	opts := []ui.Option{{Value: "", Label: msgAllUnits, Selected: status == ""}}
+	loc := s.opts.Ops.Location()
+	for _, d := range []struct {
+		text string
+		into *time.Time
+		next bool
+	}{{p.From, &f.Since, false}, {p.To, &f.Before, true}} {
+		if d.text == "" {
+			continue
+		}
+		day, err := parseDayVN(d.text, loc)
+		if err != nil {
+			p.Error = fmt.Sprintf(msgOutboxBadDay, d.text)
+			continue
+		}
+		if d.next {
+			day = day.AddDate(0, 0, 1) // "to" includes its day
+		}
+		*d.into = day
+	}
+	if p.Error != "" {
+		httpStatus = http.StatusUnprocessableEntity
+	} else {
+		rs, err := s.opts.Ops.Outbox(r.Context(), u, f)
+		if err != nil {
+			s.pageError(w, r, err)
+			return
+		}
+		p.Reminders = rs
+	}
+	p.StatusOptions = []ui.Option{{Value: "", Label: msgAllUnits, Selected: status == ""}}
 	for _, st := range []store.ReminderStatus{store.ReminderQueued, store.ReminderSending, store.ReminderSent, store.ReminderFailed, store.ReminderSkipped} {
-		opts = append(opts, ui.Option{Value: string(st), Label: reminderStatusLabel(st), Selected: status == string(st)})
+		p.StatusOptions = append(p.StatusOptions, ui.Option{Value: string(st), Label: reminderStatusLabel(st), Selected: status == string(st)})
 	}
-	s.page(w, r, "outbox", "Thư nhắc và thông báo", "outbox", ui.OutboxPage{Reminders: rs, Status: status, StatusOptions: opts,
-		TestMail: u.Role == reporting.RoleAdmin})
+	s.pageWithStatus(w, r, httpStatus, "outbox", "Thư nhắc và thông báo", "outbox", p)
 }
+
+const (
+	msgOutboxBadPeriod = "Mã kỳ “%s” không hợp lệ: nhập số của kỳ (trong địa chỉ trang kỳ báo cáo, /periods/số)."
+	msgOutboxBadDay    = "Ngày “%s” không đúng dạng ngày/tháng/năm (ví dụ 16/06/2026)."
+)
 
 // handleOutboxMessage shows one e-mail of the outbox with its text.
 func (s *Server) handleOutboxMessage(w http.ResponseWriter, r *http.Request) {

@@ -138,6 +138,11 @@ type OutboxPage struct {
 	Reminders     []store.Reminder
 	Status        string
 	StatusOptions []Option
+	// The other filters, echoed: a unit's code, a period's id, days
+	// (dd/mm/yyyy) the e-mails were created from and to; Error a filter
+	// refused.
+	Unit, Period, From, To string
+	Error                  string
 	// TestMail shows the administrator's test e-mail form.
 	TestMail bool
 }
