@@ -172,3 +172,81 @@ func (s *Service) SetPasswordByLink(ctx context.Context, token, password string,
 	}
 	return u, s.st.Audit(ctx, store.AuditEvent{At: now, Actor: u.Email, Action: "user.password_set", ObjectType: "user", ObjectID: u.Email})
 }
+
+// MaxAPITokenTTL is the longest an API token may be issued for.
+const MaxAPITokenTTL = 366 * 24 * time.Hour
+
+const (
+	msgTokenTTL      = "Thời hạn của khóa API phải từ 1 đến 366 ngày."
+	msgTokenLabel    = "Xin ghi khóa API dùng cho việc gì (tối đa 200 ký tự)."
+	msgTokenDisabled = "Tài khoản %s đã bị khóa; mở khóa trước khi cấp khóa API."
+	msgTokenNotFound = "Không có khóa API này (có thể đã hết hạn hoặc đã bị thu hồi)."
+)
+
+// APITokens lists every user's API tokens, by user id, for
+// administrators.
+func (s *Service) APITokens(ctx context.Context, u reporting.User, now time.Time) (map[int64][]store.APIToken, error) {
+	if err := reporting.AuthorizeRole(u, reporting.RoleAdmin); err != nil {
+		return nil, err
+	}
+	return s.st.APITokensByUser(ctx, now)
+}
+
+// IssueAPIToken makes, as administrator u at now, an API token acting as
+// user id for ttl, labelled with what it is for, and returns it: the only
+// time it is shown. Audited as user.token.
+func (s *Service) IssueAPIToken(ctx context.Context, u reporting.User, now time.Time, id int64, label string, ttl time.Duration) (string, time.Time, error) {
+	if err := reporting.AuthorizeRole(u, reporting.RoleAdmin); err != nil {
+		return "", time.Time{}, err
+	}
+	label = strings.TrimSpace(label)
+	switch {
+	case ttl < 24*time.Hour || ttl > MaxAPITokenTTL:
+		return "", time.Time{}, reporting.Errorf(reporting.EINVALID, msgTokenTTL)
+	case label == "" || len([]rune(label)) > 200:
+		return "", time.Time{}, reporting.Errorf(reporting.EINVALID, msgTokenLabel)
+	}
+	target, err := s.st.UserByID(ctx, id)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	if !target.Active {
+		return "", time.Time{}, reporting.Errorf(reporting.ECONFLICT, msgTokenDisabled, target.Email)
+	}
+	var (
+		token   string
+		expires time.Time
+	)
+	err = s.st.InTx(ctx, func(tx *store.Store) error {
+		var err error
+		if token, expires, err = tx.CreateAPIToken(ctx, id, label, ttl, now); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, store.AuditEvent{At: now, Actor: u.Email, Action: "user.token", ObjectType: "user", ObjectID: target.Email,
+			Details: map[string]any{"label": label, "expires_at": expires}})
+	})
+	return token, expires, err
+}
+
+// RevokeAPIToken ends user id's API token tokenID, as administrator u;
+// audited as user.token_revoke.
+func (s *Service) RevokeAPIToken(ctx context.Context, u reporting.User, now time.Time, id int64, tokenID string) error {
+	if err := reporting.AuthorizeRole(u, reporting.RoleAdmin); err != nil {
+		return err
+	}
+	target, err := s.st.UserByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	return s.st.InTx(ctx, func(tx *store.Store) error {
+		ok, err := tx.RevokeAPIToken(ctx, id, tokenID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return reporting.Errorf(reporting.ENOTFOUND, msgTokenNotFound)
+		}
+		return tx.Audit(ctx, store.AuditEvent{At: now, Actor: u.Email, Action: "user.token_revoke", ObjectType: "user", ObjectID: target.Email,
+			Details: map[string]any{"token": tokenID}})
+	})
+}

@@ -121,3 +121,89 @@ const (
 	// the e-mail typed, lower-cased, whether or not such a user exists.
 	ObjectLogin = "login"
 )
+
+// APIToken is an API token as its user's administrator sees it: never the
+// token itself (only its hash is kept), but an id to revoke it by.
+type APIToken struct {
+	ID                   string // the first 16 hex digits of the token's hash
+	Label                string
+	CreatedAt, ExpiresAt time.Time
+}
+
+// CreateAPIToken is CreateSession for a script: a session of kind api,
+// with a label saying what it is for.
+func (s *Store) CreateAPIToken(ctx context.Context, userID int64, label string, ttl time.Duration, now time.Time) (token string, expires time.Time, err error) {
+	if ttl <= 0 {
+		return "", time.Time{}, fmt.Errorf("create API token for user %d: ttl %s is not positive", userID, ttl)
+	}
+	b := make([]byte, sessionTokenBytes)
+	if _, err := rand.Read(b); err != nil {
+		return "", time.Time{}, fmt.Errorf("create API token for user %d: %w", userID, err)
+	}
+	token = base64.RawURLEncoding.EncodeToString(b)
+	expires = now.Add(ttl).Truncate(time.Microsecond)
+	_, err = s.q.Exec(ctx, `
+		INSERT INTO sessions (token_hash, user_id, created_at, expires_at, kind, label)
+		VALUES ($1, $2, $3, $4, 'api', $5)`, hashToken(token), userID, now, expires, label)
+	if err != nil {
+		return "", time.Time{}, fmt.Errorf("create API token for user %d: %w", userID, err)
+	}
+	return token, expires, nil
+}
+
+// APITokens lists a user's API tokens not yet expired at now, newest first.
+func (s *Store) APITokens(ctx context.Context, userID int64, now time.Time) ([]APIToken, error) {
+	rows, err := s.q.Query(ctx, `
+		SELECT left(encode(token_hash, 'hex'), 16), label, created_at, expires_at
+		FROM sessions WHERE user_id = $1 AND kind = 'api' AND expires_at > $2
+		ORDER BY created_at DESC`, userID, now)
+	if err != nil {
+		return nil, fmt.Errorf("API tokens of user %d: %w", userID, err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowToStructByPos[APIToken])
+	if err != nil {
+		return nil, fmt.Errorf("API tokens of user %d: %w", userID, err)
+	}
+	return out, nil
+}
+
+// RevokeAPIToken ends the user's API token with id (APIToken.ID); false
+// when there is none.
+func (s *Store) RevokeAPIToken(ctx context.Context, userID int64, id string) (bool, error) {
+	if len(id) != 16 {
+		return false, nil
+	}
+	tag, err := s.q.Exec(ctx, `
+		DELETE FROM sessions WHERE user_id = $1 AND kind = 'api' AND left(encode(token_hash, 'hex'), 16) = $2`, userID, id)
+	if err != nil {
+		return false, fmt.Errorf("revoke API token of user %d: %w", userID, err)
+	}
+	return tag.RowsAffected() > 0, nil
+}
+
+// APITokensByUser lists every user's API tokens not yet expired at now.
+func (s *Store) APITokensByUser(ctx context.Context, now time.Time) (map[int64][]APIToken, error) {
+	rows, err := s.q.Query(ctx, `
+		SELECT user_id, left(encode(token_hash, 'hex'), 16), label, created_at, expires_at
+		FROM sessions WHERE kind = 'api' AND expires_at > $1
+		ORDER BY created_at DESC`, now)
+	if err != nil {
+		return nil, fmt.Errorf("API tokens: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64][]APIToken{}
+	for rows.Next() {
+		var (
+			id int64
+			t  APIToken
+		)
+		if err := rows.Scan(&id, &t.ID, &t.Label, &t.CreatedAt, &t.ExpiresAt); err != nil {
+			return nil, fmt.Errorf("API tokens: %w", err)
+		}
+		out[id] = append(out[id], t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("API tokens: %w", err)
+	}
+	return out, nil
+}

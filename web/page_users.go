@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"baocao/ops"
 	"baocao/reporting"
@@ -21,6 +22,7 @@ const (
 	msgUserUpdated   = "Đã lưu thay đổi của %s."
 	msgUserEnabled   = "Đã mở khóa tài khoản %s."
 	msgUserDisabled  = "Đã khóa tài khoản %s; mọi phiên đăng nhập của họ đã kết thúc."
+	msgTokenRevoked  = "Đã thu hồi khóa API; các chương trình dùng khóa đó không truy cập được nữa."
 	msgPasswordSet   = "Đã đặt mật khẩu. Xin đăng nhập."
 )
 
@@ -39,8 +41,14 @@ func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, u reporting.U
 		s.pageError(w, r, err)
 		return
 	}
+	tokens, err := s.opts.Ops.APITokens(r.Context(), u, s.now())
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
 	for _, row := range rows {
-		p.Users = append(p.Users, ui.UserRowView{UserRow: row, RoleLabel: row.Role.Label(), RoleOptions: roleOptions(row.Role), Self: row.ID == u.ID})
+		p.Users = append(p.Users, ui.UserRowView{UserRow: row, RoleLabel: row.Role.Label(), RoleOptions: roleOptions(row.Role), Self: row.ID == u.ID,
+			Tokens: tokens[row.ID]})
 	}
 	if p.RoleOptions == nil {
 		p.RoleOptions = roleOptions(reporting.RoleClerk)
@@ -202,4 +210,36 @@ func (s *Server) handleSetPassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	redirectFlash(w, r, "/login", ui.FlashSuccess, msgPasswordSet)
+}
+
+// handleAdminUserToken issues an API token acting as the user, shown on
+// the page this once.
+func (s *Server) handleAdminUserToken(w http.ResponseWriter, r *http.Request) {
+	u, id, ok := s.userAction(w, r)
+	if !ok {
+		return
+	}
+	days, _ := strconv.Atoi(strings.TrimSpace(r.PostForm.Get("days")))
+	label := r.PostForm.Get("label")
+	token, expires, err := s.opts.Ops.IssueAPIToken(r.Context(), u, s.now(), id, label, time.Duration(days)*24*time.Hour)
+	if err != nil {
+		s.actionDone(w, r, "/admin/users", err, "")
+		return
+	}
+	who, err := s.opts.Store.UserByID(r.Context(), id)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	s.usersPage(w, r, u, ui.UsersPage{NewToken: &ui.NewTokenView{Email: who.Email, Label: strings.TrimSpace(label), Token: token, Expires: expires}}, http.StatusOK)
+}
+
+// handleAdminUserTokenRevoke ends one of the user's API tokens.
+func (s *Server) handleAdminUserTokenRevoke(w http.ResponseWriter, r *http.Request) {
+	u, id, ok := s.userAction(w, r)
+	if !ok {
+		return
+	}
+	err := s.opts.Ops.RevokeAPIToken(r.Context(), u, s.now(), id, r.PathValue("token"))
+	s.actionDone(w, r, "/admin/users", err, msgTokenRevoked)
 }

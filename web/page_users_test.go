@@ -149,3 +149,60 @@ func closedPort(t *testing.T) int {
 	defer ln.Close()
 	return ln.Addr().(*net.TCPAddr).Port
 }
+
+// TestAdminIssuesAndRevokesAnAPIToken: an administrator issues an API
+// token for a user from the users page, sees it once, and it opens the
+// API as that user; the list shows it by its label and not the token;
+// revoked, it opens nothing. A token without a label or beyond 366 days
+// is refused.
+func TestAdminIssuesAndRevokesAnAPIToken(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil)
+	admin := e.token(t, "admin")
+	clerk := e.user(t, "clerk-c1")
+	target := fmt.Sprintf("/admin/users/%d/tokens", clerk.ID)
+	w := e.do(t, formPost(target, admin, url.Values{"label": {"Đồng bộ với phần mềm một cửa"}, "days": {"30"}}))
+	body := w.Body.String()
+	i := strings.Index(body, `<code class="mail-text">`)
+	if w.Code != http.StatusOK || i < 0 {
+		t.Fatalf("issue: %d %s", w.Code, excerpt(body, "token-result"))
+	}
+	token := body[i+len(`<code class="mail-text">`) : i+len(`<code class="mail-text">`)+43]
+	me := e.do(t, request{method: http.MethodGet, target: "/api/v1/me", header: map[string]string{"Authorization": "Bearer " + token}})
+	if me.Code != http.StatusOK || !strings.Contains(me.Body.String(), clerk.Email) {
+		t.Fatalf("the token opens the API: %d %s", me.Code, me.Body.String())
+	}
+	list := e.do(t, request{method: http.MethodGet, target: "/admin/users", cookie: admin}).Body.String()
+	if !strings.Contains(list, "Đồng bộ với phần mềm một cửa") || strings.Contains(list, token) {
+		t.Errorf("the list: label shown %v, token shown %v", strings.Contains(list, "Đồng bộ với phần mềm một cửa"), strings.Contains(list, token))
+	}
+	revoke := hiddenAction(list, fmt.Sprintf("/admin/users/%d/tokens/", clerk.ID))
+	if revoke == "" {
+		t.Fatal("no revoke form")
+	}
+	if w := e.do(t, formPost(revoke, admin, url.Values{})); w.Code != http.StatusSeeOther || !strings.HasPrefix(flashOf(w), "success|") {
+		t.Errorf("revoke: %d, flash %q", w.Code, flashOf(w))
+	}
+	if me := e.do(t, request{method: http.MethodGet, target: "/api/v1/me", header: map[string]string{"Authorization": "Bearer " + token}}); me.Code != http.StatusUnauthorized {
+		t.Errorf("the revoked token: %d, want 401", me.Code)
+	}
+	for _, bad := range []url.Values{{"label": {" "}, "days": {"30"}}, {"label": {"x"}, "days": {"400"}}} {
+		if w := e.do(t, formPost(target, admin, bad)); w.Code != http.StatusSeeOther || !strings.HasPrefix(flashOf(w), "error|") {
+			t.Errorf("%v: %d, flash %q; want refused", bad, w.Code, flashOf(w))
+		}
+	}
+	if w := e.do(t, formPost(target, e.token(t, "inspector"), url.Values{"label": {"x"}, "days": {"30"}})); w.Code != http.StatusForbidden {
+		t.Errorf("an inspector issues a token: %d", w.Code)
+	}
+}
+
+// hiddenAction is the action of the first form whose action starts with
+// prefix.
+func hiddenAction(body, prefix string) string {
+	i := strings.Index(body, `action="`+prefix)
+	if i < 0 {
+		return ""
+	}
+	rest := body[i+len(`action="`):]
+	return rest[:strings.IndexByte(rest, '"')]
+}

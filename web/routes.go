@@ -60,6 +60,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /admin/users/{id}", s.handleAdminUserUpdate)
 	mux.HandleFunc("POST /admin/users/{id}/active", s.handleAdminUserActive)
 	mux.HandleFunc("POST /admin/users/{id}/reset", s.handleAdminUserReset)
+	mux.HandleFunc("POST /admin/users/{id}/tokens", s.handleAdminUserToken)
+	mux.HandleFunc("POST /admin/users/{id}/tokens/{token}/revoke", s.handleAdminUserTokenRevoke)
 	mux.HandleFunc("GET /password/set", s.handleSetPasswordPage)
 	mux.HandleFunc("POST /password/set", s.handleSetPassword)
 	mux.HandleFunc("GET /admin/holidays", s.handleAdminCalendar)

@@ -121,7 +121,10 @@ line stays in the shell history.`,
 	}
 	passwd.Flags().StringVar(&password, "password", "", "the new password (default: generate one)")
 
-	var ttl time.Duration
+	var (
+		ttl   time.Duration
+		label string
+	)
 	token := &cobra.Command{
 		Use:   "token EMAIL",
 		Short: "Print a new API token for scripts (Authorization: Bearer <token>), valid for --ttl",
@@ -145,11 +148,11 @@ the rest to standard error.`,
 					return fmt.Errorf("user %s is disabled: `baocao users enable %s` first", u.Email, u.Email)
 				}
 				var err error
-				if tok, expires, err = tx.CreateSession(ctx, u.ID, ttl, a.now()); err != nil {
+				if tok, expires, err = tx.CreateAPIToken(ctx, u.ID, label, ttl, a.now()); err != nil {
 					return err
 				}
 				return tx.Audit(ctx, store.AuditEvent{Actor: cliActor, Action: "user.token", ObjectType: "user",
-					ObjectID: strconv.FormatInt(u.ID, 10), Details: map[string]any{"expires_at": expires}})
+					ObjectID: strconv.FormatInt(u.ID, 10), Details: map[string]any{"expires_at": expires, "label": label}})
 			})
 			if err != nil {
 				return err
@@ -160,6 +163,7 @@ the rest to standard error.`,
 		},
 	}
 	token.Flags().DurationVar(&ttl, "ttl", 720*time.Hour, "how long the token is valid")
+	token.Flags().StringVar(&label, "label", "script", "what the token is for, as the users page lists it")
 
 	setActive := func(use, short string, active bool) *cobra.Command {
 		return &cobra.Command{

@@ -236,6 +236,14 @@ type UsersPage struct {
 	Add         UserForm
 	Error       string
 	Invite      *InviteView
+	// NewToken is an API token just issued, shown this once.
+	NewToken *NewTokenView
+}
+
+// NewTokenView is an API token just issued.
+type NewTokenView struct {
+	Email, Label, Token string
+	Expires             time.Time
 }
 
 // UserRowView is one user on the list, with the choices of its edit form.
@@ -244,6 +252,7 @@ type UserRowView struct {
 	RoleLabel   string
 	RoleOptions []Option
 	Self        bool
+	Tokens      []store.APIToken
 }
 
 // UserForm echoes the add form.
