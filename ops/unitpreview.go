@@ -127,3 +127,12 @@ func (s *Service) ApplyUnitImport(ctx context.Context, u reporting.User, now tim
 	}
 	return s.ImportUnits(ctx, u, now, rows, opts)
 }
+
+// UnitsOn lists the units active on day, each as its version of that day,
+// for administrators.
+func (s *Service) UnitsOn(ctx context.Context, u reporting.User, day time.Time) ([]reporting.Unit, error) {
+	if err := reporting.AuthorizeRole(u, reporting.RoleAdmin); err != nil {
+		return nil, err
+	}
+	return s.st.UnitsAt(ctx, day)
+}

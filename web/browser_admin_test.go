@@ -103,8 +103,12 @@ func TestAdminPagesInBrowser(t *testing.T) {
 	}
 	look(t, tab, "outbox-message")
 
-	// Units: a list adding a commune, previewed.
+	// Units: the tree, then a list adding a commune, previewed.
 	clickAndLoad(t, tab, `a[href="/admin/units"]`)
+	if text := storetest.Text(t, tab, "#unit-tree"); !strings.Contains(text, "Các đơn vị hoạt động ngày") {
+		t.Errorf("the unit tree: %.200q", text)
+	}
+	look(t, tab, "admin-units")
 	list := writeTemp(t, "don-vi.csv", []byte("code,name,kind,parent_code,email,active_from,active_until\n"+
 		"N100,UBND xã Mới Lập,commune_pc,"+e.d1+",,2026-01-01,\n"))
 	if err := chromedp.Do(tab, chromedp.SetUploadFiles(chromedp.CSS("#u-file"), []string{list}),

@@ -15,6 +15,7 @@ import (
 	"baocao/reporting"
 	"baocao/store"
 	"baocao/templates"
+	"baocao/vi"
 	"baocao/web/ui"
 )
 
@@ -34,7 +35,87 @@ func (s *Server) handleAdminUnits(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, reporting.Errorf(reporting.EFORBIDDEN, msgAdminOnly))
 		return
 	}
-	s.page(w, r, "admin-units", "Danh sách đơn vị", "admin-units", ui.UnitsImportPage{})
+	tree, status, err := s.unitTree(r, u)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	s.pageWithStatus(w, r, status, "admin-units", "Danh sách đơn vị", "admin-units", ui.UnitsImportPage{Tree: tree})
+}
+
+// maxUnitSearch bounds a search's results on the page.
+const maxUnitSearch = 200
+
+// unitTree is the tree of units on ?day= (today by default): the
+// children of ?unit= (the roots by default) with the path to it, or the
+// units whose code or name contains ?q= with or without accents.
+func (s *Server) unitTree(r *http.Request, u reporting.User) (ui.UnitTreeView, int, error) {
+	q := r.URL.Query()
+	loc := s.opts.Ops.Location()
+	t := ui.UnitTreeView{Day: strings.TrimSpace(q.Get("day")), Query: strings.TrimSpace(q.Get("q"))}
+	day := reporting.Day(s.now().In(loc).Date())
+	if t.Day != "" {
+		d, err := parseDayVN(t.Day, loc)
+		if err != nil {
+			t.Error = fmt.Sprintf(msgOutboxBadDay, t.Day)
+			return t, http.StatusUnprocessableEntity, nil
+		}
+		day = reporting.Day(d.Date())
+	}
+	t.Day = day.Format("02/01/2006")
+	units, err := s.opts.Ops.UnitsOn(r.Context(), u, day)
+	if err != nil {
+		return t, 0, err
+	}
+	byCode := make(map[string]reporting.Unit, len(units))
+	children := map[string][]reporting.Unit{}
+	kinds := map[reporting.UnitKind]int{}
+	for _, x := range units {
+		byCode[x.Code] = x
+		children[x.ParentCode] = append(children[x.ParentCode], x)
+		kinds[x.Kind]++
+	}
+	t.Total = len(units)
+	for _, k := range reporting.UnitKinds {
+		if kinds[k] > 0 {
+			t.Kinds = append(t.Kinds, ui.KindCount{Kind: k.Label(), Count: kinds[k]})
+		}
+	}
+	row := func(x reporting.Unit) ui.UnitTreeRow {
+		return ui.UnitTreeRow{Unit: x, Children: len(children[x.Code]), ParentName: byCode[x.ParentCode].Name}
+	}
+	if t.Query != "" {
+		key := vi.Fold(t.Query)
+		for _, x := range units {
+			if strings.Contains(vi.Fold(x.Name), key) || strings.Contains(strings.ToLower(x.Code), strings.ToLower(t.Query)) {
+				if len(t.Rows) == maxUnitSearch {
+					t.More++
+					continue
+				}
+				t.Rows = append(t.Rows, row(x))
+			}
+		}
+		vi.SortStable(t.Rows, func(x ui.UnitTreeRow) []string { return []string{x.Name} })
+		return t, http.StatusOK, nil
+	}
+	at := strings.TrimSpace(q.Get("unit"))
+	if _, ok := byCode[at]; !ok {
+		at = ""
+	}
+	for c := at; c != ""; c = byCode[c].ParentCode {
+		t.Path = append([]reporting.Unit{byCode[c]}, t.Path...)
+		if len(t.Path) > len(units) {
+			break // a cycle in bad data
+		}
+	}
+	if at != "" {
+		t.Selected = byCode[at].Name
+	}
+	for _, x := range children[at] {
+		t.Rows = append(t.Rows, row(x))
+	}
+	vi.SortStable(t.Rows, func(x ui.UnitTreeRow) []string { return []string{x.Name} })
+	return t, http.StatusOK, nil
 }
 
 // unitImportOptions reads the form's effective day, full-list choice and

@@ -113,3 +113,38 @@ func multipartFields(t *testing.T, name string, file []byte, fields map[string]s
 	}
 	return buf.String(), mw.FormDataContentType()
 }
+
+// TestAdminUnitTree: the units page shows the tree on a day, drilled down
+// from the top; a search without accents finds a name with them; each
+// unit links to its history; a day that is not one is refused.
+func TestAdminUnitTree(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil)
+	admin := e.token(t, "admin")
+	get := func(query string) (int, string) {
+		w := e.do(t, request{method: http.MethodGet, target: "/admin/units?" + query, cookie: admin})
+		return w.Code, w.Body.String()
+	}
+	code, top := get("")
+	if code != http.StatusOK || !strings.Contains(top, "Các đơn vị hoạt động ngày") || !strings.Contains(top, "UBND cấp xã: ") {
+		t.Fatalf("the tree: %d %s", code, excerpt(top, "unit-tree"))
+	}
+	var prov string
+	if err := e.st.Pool().QueryRow(t.Context(), `SELECT parent_code FROM unit_versions WHERE unit_code = $1`, e.d1).Scan(&prov); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(top, "unit="+prov) {
+		t.Fatalf("the top of the tree does not lead to the province %s", prov)
+	}
+	_, under := get("unit=" + prov)
+	if !strings.Contains(under, "UBND huyện Một") || !strings.Contains(under, "UBND huyện Hai") || strings.Contains(under, "UBND xã Tiến Hưng") {
+		t.Errorf("under the province: %s", excerpt(under, "<caption>"))
+	}
+	_, found := get("q=tien+hung")
+	if !strings.Contains(found, "UBND xã Tiến Hưng") || !strings.Contains(found, `href="/units/`+e.c2+`"`) {
+		t.Errorf("searching without accents: %s", excerpt(found, "<caption>"))
+	}
+	if code, body := get("day=31/02/2026"); code != http.StatusUnprocessableEntity || !strings.Contains(body, "không đúng dạng ngày") {
+		t.Errorf("a bad day: %d", code)
+	}
+}

@@ -275,6 +275,7 @@ type SetPasswordPage struct {
 // UnitsImportPage is the data of the "admin-units" page: importing a unit
 // list, previewed before it is applied.
 type UnitsImportPage struct {
+	Tree UnitTreeView
 	// The form, echoed.
 	Effective    string
 	CloseMissing bool
@@ -293,4 +294,32 @@ type UnitsPreviewView struct {
 	// Key names the file kept for the apply; Fingerprint the units it was
 	// planned against.
 	Key, Fingerprint string
+}
+
+// UnitTreeView is the unit tree part of the "admin-units" page: the
+// units on a day, drilled down from the root or found by a search.
+type UnitTreeView struct {
+	Day, Query string // echoed (dd/mm/yyyy; the search)
+	Total      int
+	Kinds      []KindCount
+	// Path is the selected unit's ancestry, root first, the selected one
+	// last (empty at the top); Rows its children, or the search's results.
+	Path     []reporting.Unit
+	Selected string // the selected unit's name
+	Rows     []UnitTreeRow
+	More     int // search results left out
+	Error    string
+}
+
+// KindCount is how many units of a kind there are.
+type KindCount struct {
+	Kind  string
+	Count int
+}
+
+// UnitTreeRow is one unit listed, with how many units it has below it.
+type UnitTreeRow struct {
+	reporting.Unit
+	Children   int
+	ParentName string
 }

@@ -92,6 +92,13 @@ func adminPageFixtures() map[string][]Page {
 				Error: "Ngày “2026-02-30” không đúng dạng (năm-tháng-ngày, ví dụ 2026-09-01).", AddDay: "2026-02-30"}},
 		},
 		"admin-units": {
+			{Title: "Danh sách đơn vị", User: fixtureAdmin, CSRF: fixtureCSRF, Nav: "admin-units", Content: UnitsImportPage{Tree: UnitTreeView{Day: "04/12/2026", Total: 96,
+				Kinds:    []KindCount{{Kind: "UBND tỉnh", Count: 1}, {Kind: "UBND cấp xã", Count: 95}},
+				Path:     []reporting.Unit{{Code: "75", Name: "UBND tỉnh Đồng Nai"}},
+				Selected: "UBND tỉnh Đồng Nai",
+				Rows:     []UnitTreeRow{{Unit: reporting.Unit{Code: "25195", Name: "UBND phường Tân Phú", Kind: reporting.KindCommunePC}, Children: 0}}}}},
+			{Title: "Danh sách đơn vị", User: fixtureAdmin, CSRF: fixtureCSRF, Content: UnitsImportPage{Tree: UnitTreeView{Day: "04/12/2026", Query: "tan phu",
+				Rows: []UnitTreeRow{{Unit: reporting.Unit{Code: "25195", Name: "UBND phường Tân Phú", Kind: reporting.KindCommunePC}, ParentName: "UBND tỉnh Đồng Nai"}}, More: 3}}},
 			{Title: "Danh sách đơn vị", User: fixtureAdmin, CSRF: fixtureCSRF, Nav: "admin-units", Content: UnitsImportPage{Effective: "2025-07-01", CloseMissing: true,
 				Preview: &UnitsPreviewView{FileName: "don-vi-2025.csv", Key: "k", Fingerprint: "f", Preview: ops.UnitImportPreview{
 					Counts:  reporting.UnitImportCounts{Created: 1, Versioned: 1, Unchanged: 90, Closed: 1},
