@@ -20,9 +20,11 @@ import (
 )
 
 const (
-	msgUnitsApplied    = "Đã nhập danh sách: tạo %d, thay đổi %d, đóng %d đơn vị; %d kỳ đang mở được cập nhật."
-	msgUnitsFileGone   = "Tệp đã xem trước không còn được giữ (quá 30 phút); xin chọn tệp và xem trước lại."
-	msgUnitsUnreadable = "Không đọc được danh sách đơn vị: %s"
+	msgUnitsApplied       = "Đã nhập danh sách: tạo %d, thay đổi %d, đóng %d đơn vị; %d kỳ đang mở được cập nhật."
+	msgUnitsFileGone      = "Tệp đã xem trước không còn được giữ (quá 30 phút); xin chọn tệp và xem trước lại."
+	msgUnitsUnreadable    = "Không đọc được danh sách đơn vị: %s"
+	msgSuccessionBasis    = "Xin ghi căn cứ pháp lý của việc sáp nhập, chia tách."
+	msgSuccessionRecorded = "Đã ghi nhận: đơn vị %s được kế thừa bởi đơn vị %s từ ngày %s."
 )
 
 // handleAdminUnits shows the import form.
@@ -233,4 +235,33 @@ func (s *Server) handleAdminUnitsApply(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	redirectFlash(w, r, "/admin/units", ui.FlashSuccess, fmt.Sprintf(msgUnitsApplied, res.Created, res.Versioned, res.Closed, res.Reconciled.Periods))
+}
+
+// handleAdminUnitsSuccession records that one unit continues as another
+// from a day, on a legal basis.
+func (s *Server) handleAdminUnitsSuccession(w http.ResponseWriter, r *http.Request) {
+	u, ok := s.signedIn(w, r)
+	if !ok {
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		s.pageError(w, r, reporting.Errorf(reporting.EINVALID, "%s", msgBadForm))
+		return
+	}
+	f := r.PostForm
+	from, to, basis := strings.TrimSpace(f.Get("from")), strings.TrimSpace(f.Get("to")), strings.TrimSpace(f.Get("basis"))
+	var err error
+	day, perr := parseDayVN(f.Get("effective"), s.opts.Ops.Location())
+	switch {
+	case perr != nil:
+		err = reporting.Errorf(reporting.EINVALID, msgOutboxBadDay, f.Get("effective"))
+	case basis == "":
+		err = reporting.Errorf(reporting.EINVALID, msgSuccessionBasis)
+	default:
+		err = s.opts.Ops.RecordSuccession(r.Context(), u, from, to, reporting.Day(day.Date()), basis, f.Get("cross_level") != "")
+	}
+	if reporting.ErrorCode(err) == reporting.ENOTFOUND {
+		err = reporting.Errorf(reporting.EINVALID, "%s", reporting.ErrorMessage(err))
+	}
+	s.actionDone(w, r, "/admin/units", err, fmt.Sprintf(msgSuccessionRecorded, from, to, day.Format("02/01/2006")))
 }

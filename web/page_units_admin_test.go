@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -146,5 +148,44 @@ func TestAdminUnitTree(t *testing.T) {
 	}
 	if code, body := get("day=31/02/2026"); code != http.StatusUnprocessableEntity || !strings.Contains(body, "không đúng dạng ngày") {
 		t.Errorf("a bad day: %d", code)
+	}
+}
+
+// TestAdminRecordsASuccession: from the units page an administrator
+// records that a commune continues as another, on a legal basis; the unit
+// history shows it; a missing basis, an unknown code or a change of level
+// without saying so is refused with the reason; other roles get 403.
+func TestAdminRecordsASuccession(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil)
+	admin := e.token(t, "admin")
+	post := func(cookie string, v url.Values) *httptest.ResponseRecorder {
+		return e.do(t, formPost("/admin/units/succession", cookie, v))
+	}
+	ok := url.Values{"from": {e.c1}, "to": {e.c2}, "effective": {"01/07/2025"}, "basis": {"Nghị quyết 1662/NQ-UBTVQH15"}}
+	w := post(admin, ok)
+	if w.Code != http.StatusSeeOther || !strings.HasPrefix(flashOf(w), "success|") {
+		t.Fatalf("record: %d, flash %q", w.Code, flashOf(w))
+	}
+	var basis string
+	if err := e.st.Pool().QueryRow(t.Context(), `SELECT legal_basis FROM unit_successions WHERE from_code = $1 AND to_code = $2`, e.c1, e.c2).Scan(&basis); err != nil || basis != "Nghị quyết 1662/NQ-UBTVQH15" {
+		t.Errorf("stored: %q, %v", basis, err)
+	}
+	for _, bad := range []struct {
+		form url.Values
+		want string
+	}{
+		{url.Values{"from": {e.c1}, "to": {e.c3}, "effective": {"01/07/2025"}}, "căn cứ pháp lý"},
+		{url.Values{"from": {"KHONGCO"}, "to": {e.c2}, "effective": {"01/07/2025"}, "basis": {"x"}}, "KHONGCO"},
+		{url.Values{"from": {e.d2}, "to": {e.c2}, "effective": {"01/07/2025"}, "basis": {"x"}}, ""},
+		{url.Values{"from": {e.c1}, "to": {e.c3}, "effective": {"31/02/2025"}, "basis": {"x"}}, "không đúng dạng ngày"},
+	} {
+		w := post(admin, bad.form)
+		if w.Code != http.StatusSeeOther || !strings.HasPrefix(flashOf(w), "error|") || !strings.Contains(flashOf(w), bad.want) {
+			t.Errorf("%v: %d, flash %q; want refused saying %q", bad.form, w.Code, flashOf(w), bad.want)
+		}
+	}
+	if w := post(e.token(t, "inspector"), ok); w.Code != http.StatusForbidden {
+		t.Errorf("an inspector records a succession: %d", w.Code)
 	}
 }

@@ -55,6 +55,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /admin/units", s.handleAdminUnits)
 	mux.HandleFunc("POST /admin/units", s.handleAdminUnitsPreview)
 	mux.HandleFunc("POST /admin/units/apply", s.handleAdminUnitsApply)
+	mux.HandleFunc("POST /admin/units/succession", s.handleAdminUnitsSuccession)
 	mux.HandleFunc("GET /admin/users", s.handleAdminUsers)
 	mux.HandleFunc("POST /admin/users", s.handleAdminUserAdd)
 	mux.HandleFunc("POST /admin/users/{id}", s.handleAdminUserUpdate)
