@@ -345,6 +345,11 @@ var actionLabels = map[string]string{
 	"auth.login_failed":   "Đăng nhập sai",
 	"auth.logout":         "Đăng xuất",
 	"calendar.change":     "Sửa lịch ngày nghỉ",
+	"calendar.shipped":    "Nạp lịch chính thức",
+	"audit.purge":         "Xóa nhật ký quá hạn lưu",
+	"outbox.retry":        "Gửi lại thư",
+	"outbox.test":         "Gửi thư thử",
+	"periods.open":        "Mở kỳ báo cáo",
 	"forms.load":          "Nạp biểu mẫu",
 	"obligation.exempt":   "Miễn báo cáo",
 	"obligation.unexempt": "Bỏ miễn báo cáo",
@@ -357,6 +362,12 @@ var actionLabels = map[string]string{
 	"user.create":         "Tạo người dùng",
 	"user.password":       "Đổi mật khẩu",
 	"user.token":          "Cấp khóa API",
+	"user.token_revoke":   "Thu hồi khóa API",
+	"user.invite":         "Mời người dùng",
+	"user.reset_password": "Gửi liên kết đặt lại mật khẩu",
+	"user.password_set":   "Đặt mật khẩu qua liên kết",
+	"user.active":         "Khóa, mở khóa tài khoản",
+	"user.update":         "Sửa người dùng",
 }
 
 // auditFilter reads the audit page's filter from the query; dates are
