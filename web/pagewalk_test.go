@@ -202,3 +202,51 @@ func (e *env) snapshot(t testing.TB) string {
 	}
 	return s
 }
+
+// TestEveryAdminRouteRefusesOtherRoles walks every administration route
+// in routes.go (and the outbox's retry, an administrator's action) as a
+// clerk, a supervisor and an inspector: each is refused with the
+// Vietnamese 403 page and changes nothing; as nobody, each leads to
+// sign-in. A new admin route is walked without being listed here.
+func TestEveryAdminRouteRefusesOtherRoles(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil)
+	var admin [][2]string
+	for _, rt := range routePatterns(t) {
+		if strings.HasPrefix(rt[1], "/admin/") || strings.HasSuffix(rt[1], "/retry") {
+			admin = append(admin, rt)
+		}
+	}
+	if len(admin) < 20 {
+		t.Fatalf("only %d administration routes found", len(admin))
+	}
+	body := url.Values{"email": {"x@y.test"}, "name": {"X"}, "role": {"admin"}, "to": {"x@y.test"}, "action": {"apply"},
+		"set_day": {"2026-06-16"}, "set_name": {"x"}, "from": {e.c1}, "to_unit": {e.c2}, "effective": {"01/07/2025"}, "basis": {"x"},
+		"label": {"x"}, "days": {"30"}, "active": {"false"}}.Encode()
+	for _, who := range []string{"", "clerk-c1", "supervisor-d1", "inspector"} {
+		for _, rt := range admin {
+			name := rt[0] + " " + rt[1]
+			rq := request{method: rt[0], target: pathOf(rt[1], "1")}
+			if rt[0] == http.MethodPost {
+				rq.body = body
+				rq.header = map[string]string{"Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "same-origin"}
+			}
+			if who != "" {
+				rq.cookie = e.token(t, who)
+			}
+			before := e.snapshot(t)
+			w := e.do(t, rq)
+			switch {
+			case who == "":
+				if w.Code != http.StatusSeeOther || !strings.HasPrefix(w.Header().Get("Location"), "/login?next=") {
+					t.Errorf("%s as nobody: %d to %q, want to sign in", name, w.Code, w.Header().Get("Location"))
+				}
+			case w.Code != http.StatusForbidden || !strings.Contains(w.Body.String(), "Bạn không có quyền"):
+				t.Errorf("%s as %s: %d, want the 403 page", name, who, w.Code)
+			}
+			if after := e.snapshot(t); after != before {
+				t.Errorf("%s as %q changed the database", name, who)
+			}
+		}
+	}
+}
