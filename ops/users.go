@@ -250,3 +250,21 @@ func (s *Service) RevokeAPIToken(ctx context.Context, u reporting.User, now time
 			Details: map[string]any{"token": tokenID}})
 	})
 }
+
+// UnblockSignIn clears the wrong-password count of user id, as
+// administrator u, so they may try again at once; audited as user.unlock.
+func (s *Service) UnblockSignIn(ctx context.Context, u reporting.User, now time.Time, id int64) error {
+	if err := reporting.AuthorizeRole(u, reporting.RoleAdmin); err != nil {
+		return err
+	}
+	target, err := s.st.UserByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	return s.st.InTx(ctx, func(tx *store.Store) error {
+		if _, err := tx.ClearAttempts(ctx, "email:"+target.Email); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, store.AuditEvent{At: now, Actor: u.Email, Action: "user.unlock", ObjectType: "user", ObjectID: target.Email})
+	})
+}

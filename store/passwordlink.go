@@ -104,6 +104,8 @@ type UserRow struct {
 	Invited bool
 	// HasPassword: the user can sign in with a password.
 	HasPassword bool
+	// Throttled: too many wrong passwords; the next attempt must wait.
+	Throttled bool
 }
 
 // UserRows lists every user with their unit's name today, their latest
@@ -116,14 +118,15 @@ func (s *Store) UserRows(ctx context.Context, now time.Time) ([]UserRow, error) 
 		                 ORDER BY v.valid_from DESC LIMIT 1), ''),
 		       (SELECT max(created_at) FROM sessions s WHERE s.user_id = u.id),
 		       EXISTS (SELECT 1 FROM password_links l WHERE l.user_id = u.id AND l.used_at IS NULL AND l.expires_at > $1),
-		       u.password_hash <> ''
+		       u.password_hash <> '',
+		       EXISTS (SELECT 1 FROM login_throttle t WHERE t.key = 'email:' || u.email AND t.next_allowed > $1)
 		FROM users u ORDER BY u.email`, now)
 	if err != nil {
 		return nil, fmt.Errorf("list users: %w", err)
 	}
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (UserRow, error) {
 		var r UserRow
-		err := row.Scan(&r.ID, &r.Email, &r.Name, &r.Role, &r.UnitCode, &r.Active, &r.UnitName, &r.LastSignIn, &r.Invited, &r.HasPassword)
+		err := row.Scan(&r.ID, &r.Email, &r.Name, &r.Role, &r.UnitCode, &r.Active, &r.UnitName, &r.LastSignIn, &r.Invited, &r.HasPassword, &r.Throttled)
 		return r, err
 	})
 	if err != nil {

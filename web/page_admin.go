@@ -368,6 +368,7 @@ var actionLabels = map[string]string{
 	"user.password_set":   "Đặt mật khẩu qua liên kết",
 	"user.active":         "Khóa, mở khóa tài khoản",
 	"user.update":         "Sửa người dùng",
+	"user.unlock":         "Gỡ chặn đăng nhập",
 }
 
 // auditFilter reads the audit page's filter from the query; dates are

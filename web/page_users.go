@@ -23,6 +23,7 @@ const (
 	msgUserEnabled   = "Đã mở khóa tài khoản %s."
 	msgUserDisabled  = "Đã khóa tài khoản %s; mọi phiên đăng nhập của họ đã kết thúc."
 	msgTokenRevoked  = "Đã thu hồi khóa API; các chương trình dùng khóa đó không truy cập được nữa."
+	msgUserUnblocked = "Đã gỡ chặn: người dùng có thể đăng nhập lại ngay."
 	msgPasswordSet   = "Đã đặt mật khẩu. Xin đăng nhập."
 )
 
@@ -242,4 +243,15 @@ func (s *Server) handleAdminUserTokenRevoke(w http.ResponseWriter, r *http.Reque
 	}
 	err := s.opts.Ops.RevokeAPIToken(r.Context(), u, s.now(), id, r.PathValue("token"))
 	s.actionDone(w, r, "/admin/users", err, msgTokenRevoked)
+}
+
+// handleAdminUserUnblock lets a user whose wrong passwords made them wait
+// sign in again at once.
+func (s *Server) handleAdminUserUnblock(w http.ResponseWriter, r *http.Request) {
+	u, id, ok := s.userAction(w, r)
+	if !ok {
+		return
+	}
+	err := s.opts.Ops.UnblockSignIn(r.Context(), u, s.now(), id)
+	s.actionDone(w, r, "/admin/users", err, msgUserUnblocked)
 }

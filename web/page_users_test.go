@@ -206,3 +206,33 @@ func hiddenAction(body, prefix string) string {
 	rest := body[i+len(`action="`):]
 	return rest[:strings.IndexByte(rest, '"')]
 }
+
+// TestAdminUnblocksASignIn: a user whose wrong passwords made them wait
+// is shown as blocked on the users page; the administrator clears it and
+// the right password works at once.
+func TestAdminUnblocksASignIn(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil)
+	admin := e.token(t, "admin")
+	clerk := e.user(t, "clerk-c1")
+	for range 8 {
+		e.do(t, jsonLogin(clerk.Email, "mat-khau-sai-hoan-toan"))
+	}
+	if w := e.do(t, jsonLogin(clerk.Email, "mat-khau-thu-nghiem")); w.Code != http.StatusTooManyRequests {
+		t.Fatalf("after eight wrong passwords the right one: %d, want 429", w.Code)
+	}
+	list := e.do(t, request{method: http.MethodGet, target: "/admin/users", cookie: admin}).Body.String()
+	action := fmt.Sprintf("/admin/users/%d/unblock", clerk.ID)
+	if !strings.Contains(list, "Tạm chặn đăng nhập") || !strings.Contains(list, action) {
+		t.Fatal("the users page does not show the block")
+	}
+	if w := e.do(t, formPost(action, e.token(t, "inspector"), url.Values{})); w.Code != http.StatusForbidden {
+		t.Errorf("an inspector unblocks: %d", w.Code)
+	}
+	if w := e.do(t, formPost(action, admin, url.Values{})); w.Code != http.StatusSeeOther || !strings.HasPrefix(flashOf(w), "success|") {
+		t.Fatalf("unblock: %d, flash %q", w.Code, flashOf(w))
+	}
+	if w := e.do(t, jsonLogin(clerk.Email, "mat-khau-thu-nghiem")); w.Code != http.StatusOK {
+		t.Errorf("the right password after the unblock: %d", w.Code)
+	}
+}

@@ -61,6 +61,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /admin/users/{id}", s.handleAdminUserUpdate)
 	mux.HandleFunc("POST /admin/users/{id}/active", s.handleAdminUserActive)
 	mux.HandleFunc("POST /admin/users/{id}/reset", s.handleAdminUserReset)
+	mux.HandleFunc("POST /admin/users/{id}/unblock", s.handleAdminUserUnblock)
 	mux.HandleFunc("POST /admin/users/{id}/tokens", s.handleAdminUserToken)
 	mux.HandleFunc("POST /admin/users/{id}/tokens/{token}/revoke", s.handleAdminUserTokenRevoke)
 	mux.HandleFunc("GET /password/set", s.handleSetPasswordPage)

@@ -114,7 +114,7 @@ func adminPageFixtures() map[string][]Page {
 				Users: []UserRowView{{UserRow: store.UserRow{User: *fixtureAdmin, LastSignIn: &loaded, HasPassword: true}, RoleLabel: "Quản trị hệ thống", Self: true,
 					RoleOptions: []Option{{Value: "admin", Label: "Quản trị hệ thống", Selected: true}}},
 					{UserRow: store.UserRow{User: reporting.User{ID: 7, Email: "vanthu@xa.gov.vn", Name: "Trần Thị Văn", Role: reporting.RoleClerk, UnitCode: "25195", Active: true},
-						UnitName: "UBND xã Tân Phú", Invited: true}, RoleLabel: "Cán bộ báo cáo của đơn vị",
+						UnitName: "UBND xã Tân Phú", Invited: true, Throttled: true}, RoleLabel: "Cán bộ báo cáo của đơn vị",
 						Tokens: []store.APIToken{{ID: "0123456789abcdef", Label: "Đồng bộ với phần mềm một cửa", CreatedAt: loaded, ExpiresAt: loaded.AddDate(0, 1, 0)}}, RoleOptions: []Option{{Value: "clerk", Label: "Cán bộ báo cáo của đơn vị", Selected: true}}},
 					{UserRow: store.UserRow{User: reporting.User{ID: 8, Email: "cu@tinh.gov.vn", Name: "Người cũ", Role: reporting.RoleInspector}}, RoleLabel: "Chuyên viên"}},
 				RoleOptions: []Option{{Value: "clerk", Label: "Cán bộ báo cáo của đơn vị", Selected: true}},
