@@ -214,8 +214,10 @@ func (s *Service) Exempt(ctx context.Context, u reporting.User, now time.Time, p
 
 // Unexempt withdraws an exemption at now: the obligation takes the status
 // its history gives without it — pending or missing if nothing came in,
-// else what its versions and reviews say. It returns that status.
-func (s *Service) Unexempt(ctx context.Context, u reporting.User, now time.Time, periodID int64, unitCode string) (reporting.Status, error) {
+// else what its versions and reviews say. It returns that status. The
+// reason is optional, but required once the period is locked (when only
+// an administrator may withdraw one).
+func (s *Service) Unexempt(ctx context.Context, u reporting.User, now time.Time, periodID int64, unitCode, reason string) (reporting.Status, error) {
 	if err := reporting.AuthorizeDeadlines(u); err != nil {
 		return "", err
 	}
@@ -231,14 +233,18 @@ func (s *Service) Unexempt(ctx context.Context, u reporting.User, now time.Time,
 		if err := s.checkLockedExemption(u, o, now); err != nil {
 			return err
 		}
-		ev := reporting.Event{At: now, Kind: reporting.EventUnexempted, Actor: u.Email}
+		reason = strings.TrimSpace(reason)
+		if !now.Before(o.LocksAt) && reason == "" {
+			return reporting.Errorf(reporting.EINVALID, msgUnexemptLockedReason, o.PeriodLabel)
+		}
+		ev := reporting.Event{At: now, Kind: reporting.EventUnexempted, Actor: u.Email, Reason: reason}
 		if err := tx.RecordEvents(ctx, []store.ObligationEvent{{PeriodID: periodID, UnitCode: unitCode, Event: ev}}); err != nil {
 			return err
 		}
 		st = o.Facts.Apply(ev).StatusAt(now)
 		return tx.Audit(ctx, store.AuditEvent{
 			At: now, Actor: u.Email, Action: "obligation.unexempt", ObjectType: "obligation", ObjectID: obligationObject(periodID, unitCode),
-			Details: map[string]any{"period_id": periodID, "unit": unitCode, "status": st},
+			Details: map[string]any{"period_id": periodID, "unit": unitCode, "status": st, "reason": reason},
 		})
 	})
 	return st, err

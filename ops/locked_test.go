@@ -78,11 +78,21 @@ func TestALockedPeriodsExemptionsAreAdministrators(t *testing.T) {
 	if got := statusAt(locksAt); got != atLock {
 		t.Errorf("as at the lock, after the exemption: %s, was %s", got, atLock)
 	}
-	if _, err := fx.svc.Unexempt(ctx, fx.reviewer, afterLock.Add(time.Hour), fx.periodID, unit); reporting.ErrorCode(err) != reporting.EFORBIDDEN {
+	if _, err := fx.svc.Unexempt(ctx, fx.reviewer, afterLock.Add(time.Hour), fx.periodID, unit, "Nhầm"); reporting.ErrorCode(err) != reporting.EFORBIDDEN {
 		t.Errorf("an inspector withdrawing an exemption in a locked period: %v, want forbidden", err)
 	}
-	if _, err := fx.svc.Unexempt(ctx, admin, afterLock.Add(time.Hour), fx.periodID, unit); err != nil {
-		t.Errorf("an administrator withdrawing it: %v", err)
+	if _, err := fx.svc.Unexempt(ctx, admin, afterLock.Add(time.Hour), fx.periodID, unit, " "); reporting.ErrorCode(err) != reporting.EINVALID {
+		t.Errorf("an administrator withdrawing it without a reason: %v, want invalid", err)
+	}
+	if _, err := fx.svc.Unexempt(ctx, admin, afterLock.Add(time.Hour), fx.periodID, unit, "Miễn nhầm đơn vị"); err != nil {
+		t.Errorf("an administrator withdrawing it with a reason: %v", err)
+	}
+	_, events, err := fx.svc.ObligationHistory(ctx, ops.CLIAdmin, fx.periodID, unit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := events[len(events)-1]; last.Kind != reporting.EventUnexempted || last.Reason != "Miễn nhầm đơn vị" {
+		t.Errorf("the history's last event %+v, want the withdrawal with its reason", last)
 	}
 }
 

@@ -29,16 +29,17 @@ const (
 
 // Messages of reviews, exemptions, extensions and reminders.
 const (
-	msgNotLatest         = "Chỉ duyệt được bản mới nhất: bản này là lần gửi thứ %d, %s đã gửi đến lần %d."
-	msgReviewExempt      = "%s được miễn báo cáo kỳ %s; không có báo cáo nào cần duyệt."
-	msgAcceptedLocked    = "Báo cáo kỳ %s của %s đã được chấp nhận và kỳ báo cáo đã khóa sổ (%s); không thể thay đổi."
-	msgExtendLockedAdmin = "Kỳ báo cáo %s đã khóa sổ (%s): chỉ quản trị viên được gia hạn, kèm lý do."
-	msgExemptLockedAdmin = "Kỳ báo cáo %s đã khóa sổ (%s): chỉ quản trị viên được miễn báo cáo hoặc bỏ miễn, kèm lý do."
-	msgReturnLocked      = "Kỳ báo cáo %s đã khóa sổ (%s): không thể trả lại báo cáo vì đơn vị không gửi được bản mới nữa."
-	msgNotExempt         = "%s không được miễn báo cáo kỳ %s."
-	msgExtendNoUnits     = "Xin chọn đơn vị được gia hạn: danh sách mã đơn vị, hoặc một đơn vị cấp trên để gia hạn cho mọi đơn vị trực thuộc."
-	msgExtendEarlier     = "Hạn mới (%s) sớm hơn hạn hiện tại của: %s. Gia hạn chỉ được lùi hạn nộp về sau."
-	msgExtendEarlierMore = "%s và %d đơn vị khác"
+	msgNotLatest            = "Chỉ duyệt được bản mới nhất: bản này là lần gửi thứ %d, %s đã gửi đến lần %d."
+	msgReviewExempt         = "%s được miễn báo cáo kỳ %s; không có báo cáo nào cần duyệt."
+	msgAcceptedLocked       = "Báo cáo kỳ %s của %s đã được chấp nhận và kỳ báo cáo đã khóa sổ (%s); không thể thay đổi."
+	msgExtendLockedAdmin    = "Kỳ báo cáo %s đã khóa sổ (%s): chỉ quản trị viên được gia hạn, kèm lý do."
+	msgUnexemptLockedReason = "Kỳ báo cáo %s đã khóa sổ: bỏ miễn báo cáo lúc này cần ghi lý do."
+	msgExemptLockedAdmin    = "Kỳ báo cáo %s đã khóa sổ (%s): chỉ quản trị viên được miễn báo cáo hoặc bỏ miễn, kèm lý do."
+	msgReturnLocked         = "Kỳ báo cáo %s đã khóa sổ (%s): không thể trả lại báo cáo vì đơn vị không gửi được bản mới nữa."
+	msgNotExempt            = "%s không được miễn báo cáo kỳ %s."
+	msgExtendNoUnits        = "Xin chọn đơn vị được gia hạn: danh sách mã đơn vị, hoặc một đơn vị cấp trên để gia hạn cho mọi đơn vị trực thuộc."
+	msgExtendEarlier        = "Hạn mới (%s) sớm hơn hạn hiện tại của: %s. Gia hạn chỉ được lùi hạn nộp về sau."
+	msgExtendEarlierMore    = "%s và %d đơn vị khác"
 
 	msgRemindNoObligation = "Đơn vị %s không có nghĩa vụ báo cáo trong kỳ báo cáo số %d."
 	msgNothingOwed        = "%s đã gửi báo cáo kỳ này hoặc được miễn; không cần nhắc."

@@ -110,7 +110,7 @@ func TestMatrixCellsFollowObligations(t *testing.T) {
 			}
 		}, true},
 		{"exemption withdrawn", func(t *testing.T) {
-			if _, err := svc.Unexempt(ctx, admin, fx.deadline.Add(75*time.Hour), fx.periodID, fx.units[4].Code); err != nil {
+			if _, err := svc.Unexempt(ctx, admin, fx.deadline.Add(75*time.Hour), fx.periodID, fx.units[4].Code, ""); err != nil {
 				t.Fatal(err)
 			}
 		}, true},
@@ -255,7 +255,7 @@ func TestObligationSummaryIsTheFoldOfItsHistory(t *testing.T) {
 	review(8, h(77), reporting.DecisionReturned) // late, returned, never filed again
 	must(svc.Exempt(ctx, ops.CLIAdmin, h(78), fx.periodID, code(4), "Sáp nhập"))
 	must(svc.Exempt(ctx, ops.CLIAdmin, h(78), fx.periodID, code(2), "Miễn nhầm"))
-	_, err = svc.Unexempt(ctx, ops.CLIAdmin, h(79), fx.periodID, code(2))
+	_, err = svc.Unexempt(ctx, ops.CLIAdmin, h(79), fx.periodID, code(2), "")
 	must(err)
 	_, err = svc.FlagMissing(ctx, h(101))
 	must(err)

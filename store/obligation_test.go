@@ -237,7 +237,7 @@ func TestExemptAndUnexempt(t *testing.T) {
 	if err := svc.Exempt(ctx, ops.CLIAdmin, now, fx.periodID, "NO-SUCH", "Miễn"); reporting.ErrorCode(err) != reporting.ENOTFOUND {
 		t.Fatalf("exempt a unit without obligation: %v", err)
 	}
-	if _, err := svc.Unexempt(ctx, ops.CLIAdmin, now, fx.periodID, never); reporting.ErrorCode(err) != reporting.ECONFLICT {
+	if _, err := svc.Unexempt(ctx, ops.CLIAdmin, now, fx.periodID, never, ""); reporting.ErrorCode(err) != reporting.ECONFLICT {
 		t.Fatalf("unexempt a unit not exempt: %v", err)
 	}
 	for _, u := range []string{never, filed} {
@@ -263,7 +263,7 @@ func TestExemptAndUnexempt(t *testing.T) {
 	// Withdrawn, each takes the status its facts give.
 	later := now.Add(time.Minute)
 	for u, want := range map[string]reporting.Status{never: reporting.StatusMissing, filed: reporting.StatusSubmitted} {
-		st, err := svc.Unexempt(ctx, ops.CLIAdmin, later, fx.periodID, u)
+		st, err := svc.Unexempt(ctx, ops.CLIAdmin, later, fx.periodID, u, "")
 		if err != nil || st != want {
 			t.Fatalf("unexempt %s: %s, %v; want %s", u, st, err, want)
 		}

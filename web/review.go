@@ -122,7 +122,7 @@ func (s *Server) handleUnexempt(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	unit := r.PathValue("unit")
-	st, err := s.opts.Ops.Unexempt(r.Context(), u, s.now(), id, unit)
+	st, err := s.opts.Ops.Unexempt(r.Context(), u, s.now(), id, unit, r.URL.Query().Get("reason"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -224,7 +224,7 @@ func newExemptCmd(a *app) *cobra.Command {
 			}
 			status := reporting.StatusExempt
 			if undo {
-				status, err = a.ops(st).Unexempt(ctx, u, a.now(), period, unit)
+				status, err = a.ops(st).Unexempt(ctx, u, a.now(), period, unit, reason)
 			} else {
 				err = a.ops(st).Exempt(ctx, u, a.now(), period, unit, reason)
 			}
