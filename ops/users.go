@@ -192,40 +192,44 @@ func (s *Service) APITokens(ctx context.Context, u reporting.User, now time.Time
 	return s.st.APITokensByUser(ctx, now)
 }
 
+// IssuedToken is an API token just made: shown this once.
+type IssuedToken struct {
+	User    reporting.User
+	Label   string
+	Token   string
+	Expires time.Time
+}
+
 // IssueAPIToken makes, as administrator u at now, an API token acting as
 // user id for ttl, labelled with what it is for, and returns it: the only
 // time it is shown. Audited as user.token.
-func (s *Service) IssueAPIToken(ctx context.Context, u reporting.User, now time.Time, id int64, label string, ttl time.Duration) (string, time.Time, error) {
+func (s *Service) IssueAPIToken(ctx context.Context, u reporting.User, now time.Time, id int64, label string, ttl time.Duration) (IssuedToken, error) {
 	if err := reporting.AuthorizeRole(u, reporting.RoleAdmin); err != nil {
-		return "", time.Time{}, err
+		return IssuedToken{}, err
 	}
-	label = strings.TrimSpace(label)
+	t := IssuedToken{Label: strings.TrimSpace(label)}
 	switch {
 	case ttl < 24*time.Hour || ttl > MaxAPITokenTTL:
-		return "", time.Time{}, reporting.Errorf(reporting.EINVALID, msgTokenTTL)
-	case label == "" || len([]rune(label)) > 200:
-		return "", time.Time{}, reporting.Errorf(reporting.EINVALID, msgTokenLabel)
+		return IssuedToken{}, reporting.Errorf(reporting.EINVALID, msgTokenTTL)
+	case t.Label == "" || len([]rune(t.Label)) > 200:
+		return IssuedToken{}, reporting.Errorf(reporting.EINVALID, msgTokenLabel)
 	}
-	target, err := s.st.UserByID(ctx, id)
-	if err != nil {
-		return "", time.Time{}, err
+	var err error
+	if t.User, err = s.st.UserByID(ctx, id); err != nil {
+		return IssuedToken{}, err
 	}
-	if !target.Active {
-		return "", time.Time{}, reporting.Errorf(reporting.ECONFLICT, msgTokenDisabled, target.Email)
+	if !t.User.Active {
+		return IssuedToken{}, reporting.Errorf(reporting.ECONFLICT, msgTokenDisabled, t.User.Email)
 	}
-	var (
-		token   string
-		expires time.Time
-	)
 	err = s.st.InTx(ctx, func(tx *store.Store) error {
 		var err error
-		if token, expires, err = tx.CreateAPIToken(ctx, id, label, ttl, now); err != nil {
+		if t.Token, t.Expires, err = tx.CreateAPIToken(ctx, id, t.Label, ttl, now); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, store.AuditEvent{At: now, Actor: u.Email, Action: "user.token", ObjectType: "user", ObjectID: target.Email,
-			Details: map[string]any{"label": label, "expires_at": expires}})
+		return tx.Audit(ctx, store.AuditEvent{At: now, Actor: u.Email, Action: "user.token", ObjectType: "user", ObjectID: t.User.Email,
+			Details: map[string]any{"label": t.Label, "expires_at": t.Expires}})
 	})
-	return token, expires, err
+	return t, err
 }
 
 // RevokeAPIToken ends user id's API token tokenID, as administrator u;

@@ -2,17 +2,14 @@ package web_test
 
 import (
 	"fmt"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
-	"baocao/mail"
 	"baocao/ops"
 	"baocao/store"
 	"baocao/store/storetest"
@@ -30,15 +27,7 @@ import (
 func TestAdministratorsDayInBrowser(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	sink, err := mail.StartSink(mail.SinkOptions{Dir: t.TempDir(), Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sink.Close() }) //nolint:errcheck
-	sender, err := mail.NewSMTP(mail.SMTPOptions{Host: sink.Host(), Port: sink.Port(), From: "baocao@snv.test", TLS: mail.TLSNone, Timeout: 5 * time.Second, HELO: "localhost"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sink, sender := smtpSink(t)
 	e := newEnv(t, &envOptions{Loopback: true, Mailer: sender})
 	site := "http://" + e.listen(t)
 	f, err := os.Open("../cmd/baocao/demo/units-2024.csv")

@@ -28,15 +28,7 @@ func formPost(target, cookie string, form url.Values) request {
 // others may not send one.
 func TestOutboxTestMail(t *testing.T) {
 	t.Parallel()
-	sink, err := mail.StartSink(mail.SinkOptions{Dir: t.TempDir(), Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sink.Close() }) //nolint:errcheck
-	sender, err := mail.NewSMTP(mail.SMTPOptions{Host: sink.Host(), Port: sink.Port(), From: "baocao@snv.test", TLS: mail.TLSNone, Timeout: 5 * time.Second, HELO: "localhost"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sink, sender := smtpSink(t)
 	e := newEnv(t, &envOptions{Mailer: sender})
 	admin := e.token(t, "admin")
 	if w := e.do(t, request{method: http.MethodGet, target: "/outbox", cookie: admin}); !strings.Contains(w.Body.String(), `action="/admin/outbox/test"`) {
@@ -203,4 +195,20 @@ func TestOutboxFilters(t *testing.T) {
 	if code, body := list("period=abc"); code != http.StatusUnprocessableEntity || !strings.Contains(body, "Mã kỳ") {
 		t.Errorf("a bad period: %d", code)
 	}
+}
+
+// smtpSink is a real SMTP server on loopback, stopped when the test ends,
+// and a sender to it.
+func smtpSink(t *testing.T) (*mail.Sink, mail.Sender) {
+	t.Helper()
+	sink, err := mail.StartSink(mail.SinkOptions{Dir: t.TempDir(), Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sink.Close() }) //nolint:errcheck
+	sender, err := mail.NewSMTP(mail.SMTPOptions{Host: sink.Host(), Port: sink.Port(), From: "baocao@snv.test", TLS: mail.TLSNone, Timeout: 5 * time.Second, HELO: "localhost"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sink, sender
 }

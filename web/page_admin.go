@@ -32,6 +32,48 @@ const (
 	msgAdminOnly     = "Trang này chỉ dành cho quản trị viên."
 )
 
+// signedInAdmin is the signed-in administrator; anyone else gets the
+// 403 page (or sign-in), and false.
+func (s *Server) signedInAdmin(w http.ResponseWriter, r *http.Request) (reporting.User, bool) {
+	u, ok := s.signedIn(w, r)
+	if !ok {
+		return u, false
+	}
+	if err := reporting.AuthorizeRole(u, reporting.RoleAdmin); err != nil {
+		s.pageError(w, r, reporting.Errorf(reporting.EFORBIDDEN, msgAdminOnly))
+		return u, false
+	}
+	return u, true
+}
+
+// readFormUpload reads a page form's multipart body (readUpload) for a
+// file an administrator sends; a body it refuses is the error page, and
+// false. The caller closes the upload.
+func (s *Server) readFormUpload(w http.ResponseWriter, r *http.Request) (upload, bool) {
+	up, refused, err := s.readUpload(w, r)
+	switch {
+	case err != nil:
+		s.pageError(w, r, err)
+		return upload{}, false
+	case refused != nil:
+		up.close()
+		s.pageError(w, r, reporting.Errorf(reporting.EINVALID, "%s", refused.problem.Message))
+		return upload{}, false
+	}
+	return up, true
+}
+
+// pathID is the positive number the route's {id} holds; the 404 page and
+// false when it holds none.
+func (s *Server) pathID(w http.ResponseWriter, r *http.Request) (int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		s.pageError(w, r, reporting.Errorf(reporting.ENOTFOUND, msgPageNotFound, r.URL.Path))
+		return 0, false
+	}
+	return id, true
+}
+
 // handleAdminForms lists every form with its current version, and the
 // form to check or load a definition file.
 func (s *Server) handleAdminForms(w http.ResponseWriter, r *http.Request) {
@@ -65,26 +107,18 @@ func (s *Server) formsAdminPage(r *http.Request, u reporting.User) (ui.FormsAdmi
 // form definition file sent from the forms page, and shows the page with
 // every mistake, or the file's difference from the current version.
 func (s *Server) handleAdminFormsLoad(w http.ResponseWriter, r *http.Request) {
-	u, ok := s.signedIn(w, r)
+	u, ok := s.signedInAdmin(w, r)
 	if !ok {
 		return
 	}
-	if err := reporting.AuthorizeRole(u, reporting.RoleAdmin); err != nil {
-		s.pageError(w, r, reporting.Errorf(reporting.EFORBIDDEN, msgAdminOnly))
-		return
-	}
-	up, refused, err := s.readUpload(w, r)
-	if err != nil {
-		s.pageError(w, r, err)
+	up, ok := s.readFormUpload(w, r)
+	if !ok {
 		return
 	}
 	defer up.close()
-	if refused != nil {
-		s.pageError(w, r, reporting.Errorf(reporting.EINVALID, "%s", refused.problem.Message))
-		return
-	}
 	var src []byte
 	if up.file != nil {
+		var err error
 		if src, err = io.ReadAll(io.LimitReader(up.body(), ops.MaxFormYAML+1)); err != nil {
 			s.pageError(w, r, fmt.Errorf("read form definition: %w", err))
 			return

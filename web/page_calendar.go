@@ -132,12 +132,8 @@ func monthGrid(year int, m time.Month, special map[time.Time]reporting.Holiday) 
 // (action=apply) a change: the days set_day/set_name/set_kind and
 // remove_day of the form, or the days of a CSV file sent as "file".
 func (s *Server) handleAdminCalendarChange(w http.ResponseWriter, r *http.Request) {
-	u, ok := s.signedIn(w, r)
+	u, ok := s.signedInAdmin(w, r)
 	if !ok {
-		return
-	}
-	if err := reporting.AuthorizeRole(u, reporting.RoleAdmin); err != nil {
-		s.pageError(w, r, reporting.Errorf(reporting.EFORBIDDEN, msgAdminOnly))
 		return
 	}
 	var (
@@ -146,18 +142,14 @@ func (s *Server) handleAdminCalendarChange(w http.ResponseWriter, r *http.Reques
 		fileError string
 	)
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-		up, refused, err := s.readUpload(w, r)
-		if err != nil {
-			s.pageError(w, r, err)
+		up, ok := s.readFormUpload(w, r)
+		if !ok {
 			return
 		}
 		defer up.close()
-		if refused != nil {
-			s.pageError(w, r, reporting.Errorf(reporting.EINVALID, "%s", refused.problem.Message))
-			return
-		}
 		fields = up.fields
 		if up.file != nil {
+			var err error
 			if fileDays, err = reporting.ParseHolidaysCSV(up.body()); err != nil {
 				fileError = fmt.Sprintf(msgCalendarBadFile, reporting.ErrorMessage(err))
 			}

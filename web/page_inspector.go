@@ -517,12 +517,8 @@ func (s *Server) outboxAction(w http.ResponseWriter, r *http.Request) (reporting
 	if !ok {
 		return u, 0, false
 	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		s.pageError(w, r, reporting.Errorf(reporting.ENOTFOUND, msgPageNotFound, r.URL.Path))
-		return u, 0, false
-	}
-	return u, id, true
+	id, ok := s.pathID(w, r)
+	return u, id, ok
 }
 
 // handleOutboxRetry puts a failed e-mail back in the queue.

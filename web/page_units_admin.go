@@ -29,12 +29,8 @@ const (
 
 // handleAdminUnits shows the import form.
 func (s *Server) handleAdminUnits(w http.ResponseWriter, r *http.Request) {
-	u, ok := s.signedIn(w, r)
+	u, ok := s.signedInAdmin(w, r)
 	if !ok {
-		return
-	}
-	if err := reporting.AuthorizeRole(u, reporting.RoleAdmin); err != nil {
-		s.pageError(w, r, reporting.Errorf(reporting.EFORBIDDEN, msgAdminOnly))
 		return
 	}
 	tree, status, err := s.unitTree(r, u)
@@ -137,24 +133,15 @@ func unitImportOptions(get func(string) string, actor string) (store.ImportOptio
 
 // handleAdminUnitsPreview reads a unit list and shows what it would do.
 func (s *Server) handleAdminUnitsPreview(w http.ResponseWriter, r *http.Request) {
-	u, ok := s.signedIn(w, r)
+	u, ok := s.signedInAdmin(w, r)
 	if !ok {
 		return
 	}
-	if err := reporting.AuthorizeRole(u, reporting.RoleAdmin); err != nil {
-		s.pageError(w, r, reporting.Errorf(reporting.EFORBIDDEN, msgAdminOnly))
-		return
-	}
-	up, refused, err := s.readUpload(w, r)
-	if err != nil {
-		s.pageError(w, r, err)
+	up, ok := s.readFormUpload(w, r)
+	if !ok {
 		return
 	}
 	defer up.close()
-	if refused != nil {
-		s.pageError(w, r, reporting.Errorf(reporting.EINVALID, "%s", refused.problem.Message))
-		return
-	}
 	opts, p, err := unitImportOptions(up.fields.Get, u.Email)
 	if err != nil {
 		p.Error = reporting.ErrorMessage(err)
@@ -201,12 +188,8 @@ func (s *Server) unitsRefused(w http.ResponseWriter, r *http.Request, p ui.Units
 // handleAdminUnitsApply applies the list previewed (kept under key) if
 // the units are still as they were then.
 func (s *Server) handleAdminUnitsApply(w http.ResponseWriter, r *http.Request) {
-	u, ok := s.signedIn(w, r)
+	u, ok := s.signedInAdmin(w, r)
 	if !ok {
-		return
-	}
-	if err := reporting.AuthorizeRole(u, reporting.RoleAdmin); err != nil {
-		s.pageError(w, r, reporting.Errorf(reporting.EFORBIDDEN, msgAdminOnly))
 		return
 	}
 	if err := r.ParseForm(); err != nil {

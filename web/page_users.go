@@ -107,9 +107,8 @@ func (s *Server) userAction(w http.ResponseWriter, r *http.Request) (reporting.U
 	if !ok {
 		return u, 0, false
 	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		s.pageError(w, r, reporting.Errorf(reporting.ENOTFOUND, msgPageNotFound, r.URL.Path))
+	id, ok := s.pathID(w, r)
+	if !ok {
 		return u, 0, false
 	}
 	if err := r.ParseForm(); err != nil {
@@ -221,18 +220,12 @@ func (s *Server) handleAdminUserToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	days, _ := strconv.Atoi(strings.TrimSpace(r.PostForm.Get("days")))
-	label := r.PostForm.Get("label")
-	token, expires, err := s.opts.Ops.IssueAPIToken(r.Context(), u, s.now(), id, label, time.Duration(days)*24*time.Hour)
+	t, err := s.opts.Ops.IssueAPIToken(r.Context(), u, s.now(), id, r.PostForm.Get("label"), time.Duration(days)*24*time.Hour)
 	if err != nil {
 		s.actionDone(w, r, "/admin/users", err, "")
 		return
 	}
-	who, err := s.opts.Store.UserByID(r.Context(), id)
-	if err != nil {
-		s.pageError(w, r, err)
-		return
-	}
-	s.usersPage(w, r, u, ui.UsersPage{NewToken: &ui.NewTokenView{Email: who.Email, Label: strings.TrimSpace(label), Token: token, Expires: expires}}, http.StatusOK)
+	s.usersPage(w, r, u, ui.UsersPage{NewToken: &ui.NewTokenView{Email: t.User.Email, Label: t.Label, Token: t.Token, Expires: t.Expires}}, http.StatusOK)
 }
 
 // handleAdminUserTokenRevoke ends one of the user's API tokens.

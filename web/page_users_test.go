@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"fmt"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -24,15 +23,7 @@ import (
 // refused address is shown with the reason; other roles get 403.
 func TestAdminInvitesAUserWhoSetsAPassword(t *testing.T) {
 	t.Parallel()
-	sink, err := mail.StartSink(mail.SinkOptions{Dir: t.TempDir(), Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sink.Close() }) //nolint:errcheck
-	sender, err := mail.NewSMTP(mail.SMTPOptions{Host: sink.Host(), Port: sink.Port(), From: "baocao@snv.test", TLS: mail.TLSNone, Timeout: 5 * time.Second, HELO: "localhost"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sink, sender := smtpSink(t)
 	e := newEnv(t, &envOptions{Mailer: sender})
 	admin := e.token(t, "admin")
 	const newcomer = "thanhtra.moi@tinh.test"
