@@ -4,9 +4,9 @@ package templates
 
 import "embed"
 
-// files holds the form definitions shipped in the binary. The folder
+// files holds the form and scorecard definitions shipped in the binary. The folder
 // forms/ is the one place an administrator edits; a changed file becomes a
 // new form version on the next sync.
 //
-//go:embed forms/*.yaml
+//go:embed forms/*.yaml scorecards/*.yaml
 var files embed.FS
