@@ -407,7 +407,7 @@ type UnitScore struct {
 // Score scores one unit from its discipline, its periods' figures and the
 // inspectors' judgements.
 func (sc *Scorecard) Score(d Discipline, periods []PeriodFigures, judged map[string]Judgement) UnitScore {
-	var us UnitScore
+	var auto []CriterionScore
 	for _, c := range sc.Criteria() {
 		var cs CriterionScore
 		switch {
@@ -416,29 +416,12 @@ func (sc *Scorecard) Score(d Discipline, periods []PeriodFigures, judged map[str
 		case c.Figures != nil:
 			cs = scoreFigures(c, periods)
 		default:
-			cs = CriterionScore{Applicable: true}
-			if j, ok := judged[c.Code]; ok {
-				cs.Points, cs.Reason = j.Points, j.Justification
-				cs.Value = FormatPoints(j.Points) + " điểm"
-			} else {
-				cs.Pending = true
-				cs.Reason = "Chưa chấm."
-				us.Pending++
-			}
+			continue
 		}
 		cs.Code, cs.Max = c.Code, c.Max
-		if cs.Applicable {
-			us.Total += cs.Points
-			us.MaxApplicable += c.Max
-		}
-		us.Criteria = append(us.Criteria, cs)
+		auto = append(auto, cs)
 	}
-	us.Total = round2(us.Total)
-	if us.MaxApplicable > 0 {
-		us.Score = round2(us.Total / us.MaxApplicable * 100)
-	}
-	us.Rating = sc.RatingOf(us.Score)
-	return us
+	return sc.Rejudge(UnitScore{Criteria: auto}, judged)
 }
 
 // RatingOf is the rating of a score on the 100-point scale.
@@ -637,4 +620,98 @@ func RankUnits(us []EvaluatedUnit) {
 	}
 	rank(func(u *EvaluatedUnit) string { return string(u.Kind) }, func(u *EvaluatedUnit, r int) { u.RankKind = r })
 	rank(func(u *EvaluatedUnit) string { return u.Parent }, func(u *EvaluatedUnit, r int) { u.RankParent = r })
+}
+
+// Rejudge is us with its inspector criteria scored afresh from judged and
+// its totals recomputed; the automatic criteria stay as computed.
+func (sc *Scorecard) Rejudge(us UnitScore, judged map[string]Judgement) UnitScore {
+	byCode := map[string]CriterionScore{}
+	for _, c := range us.Criteria {
+		byCode[c.Code] = c
+	}
+	out := UnitScore{}
+	for _, c := range sc.Criteria() {
+		cs, ok := byCode[c.Code]
+		if c.Inspector != nil || !ok {
+			cs = CriterionScore{Code: c.Code, Max: c.Max, Applicable: true, Pending: true, Reason: "Chưa chấm."}
+			if j, ok := judged[c.Code]; ok {
+				cs.Pending, cs.Points, cs.Reason = false, j.Points, j.Justification
+				cs.Value = FormatPoints(j.Points) + " điểm"
+			}
+		}
+		if cs.Pending {
+			out.Pending++
+		}
+		if cs.Applicable {
+			out.Total += cs.Points
+			out.MaxApplicable += cs.Max
+		}
+		out.Criteria = append(out.Criteria, cs)
+	}
+	out.Total = round2(out.Total)
+	if out.MaxApplicable > 0 {
+		out.Score = round2(out.Total / out.MaxApplicable * 100)
+	}
+	out.Rating = sc.RatingOf(out.Score)
+	return out
+}
+
+// CompareYears sets each unit's change from last year's results: its score
+// against the mean score of the units it continues (itself, or the units
+// that became it by succession, followed through several reorganisations).
+// A unit split between several successors is attributed to none of them:
+// its score cannot be divided. It returns how many units were compared and
+// how many of them through successions.
+func CompareYears(now, then []EvaluatedUnit, successors map[string][]string) (compared, regrouped int) {
+	idx := make(map[string]int, len(now))
+	for i, u := range now {
+		idx[u.Code] = i
+	}
+	preds := map[string][]EvaluatedUnit{}
+	for _, p := range then {
+		code := p.Code
+		for range 10 {
+			if _, ok := idx[code]; ok {
+				preds[code] = append(preds[code], p)
+				break
+			}
+			next := successors[code]
+			if len(next) != 1 {
+				break
+			}
+			code = next[0]
+		}
+	}
+	for i := range now {
+		ps := preds[now[i].Code]
+		if len(ps) == 0 {
+			continue
+		}
+		var sum float64
+		codes := make([]string, len(ps))
+		for j, p := range ps {
+			sum += p.Score
+			codes[j] = p.Code
+		}
+		d := round2(now[i].Score - sum/float64(len(ps)))
+		now[i].Change, now[i].Compared = &d, codes
+		compared++
+		if len(ps) > 1 || ps[0].Code != now[i].Code {
+			regrouped++
+		}
+	}
+	return compared, regrouped
+}
+
+// RatingCounts counts units by rating, in the scorecard's order of ratings.
+func (sc *Scorecard) RatingCounts(us []EvaluatedUnit) []int {
+	out := make([]int, len(sc.Ratings))
+	for _, u := range us {
+		for i, r := range sc.Ratings {
+			if u.Rating == r.Label {
+				out[i]++
+			}
+		}
+	}
+	return out
 }

@@ -81,7 +81,8 @@ func formSources(files []templates.FormFile) []store.FormSource {
 	return out
 }
 
-// syncForms loads the embedded forms, as serve and demo do at start.
+// syncForms loads the embedded forms and scorecards, as serve and demo do
+// at start.
 func (a *app) syncForms(ctx context.Context, st *store.Store) error {
 	files, err := templates.EmbeddedForms()
 	if err != nil {
@@ -94,6 +95,24 @@ func (a *app) syncForms(ctx context.Context, st *store.Store) error {
 	for _, r := range res {
 		if r.Status != store.FormUnchanged {
 			a.log.InfoContext(ctx, "form loaded", "form", r.Code, "status", r.Status, "version", r.Version)
+		}
+	}
+	// The shipped scorecards score by these forms' fields.
+	scs, err := templates.EmbeddedScorecards(templates.FormsByCode(files))
+	if err != nil {
+		return err
+	}
+	srcs := make([]store.ScorecardSource, len(scs))
+	for i, f := range scs {
+		srcs[i] = store.ScorecardSource{Definition: f.Scorecard, Source: string(f.Source), Checksum: f.Checksum}
+	}
+	res, err = st.SyncShippedScorecards(ctx, srcs)
+	if err != nil {
+		return err
+	}
+	for _, r := range res {
+		if r.Status != store.FormUnchanged {
+			a.log.InfoContext(ctx, "scorecard loaded", "scorecard", r.Code, "status", r.Status, "version", r.Version)
 		}
 	}
 	return nil
