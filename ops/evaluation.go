@@ -2,7 +2,8 @@ package ops
 
 import (
 	"context"
-	"path/filepath"
+	"fmt"
+	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -10,6 +11,8 @@ import (
 	"unicode/utf8"
 
 	"baocao/reporting"
+	"baocao/reporting/pdf"
+	"baocao/reporting/xlsx"
 	"baocao/store"
 )
 
@@ -269,7 +272,7 @@ func (s *Service) Judge(ctx context.Context, u reporting.User, now time.Time, in
 	if len(in.Evidence) == 0 {
 		in.Evidence, in.EvidenceName = nil, ""
 	} else {
-		in.EvidenceName = safeFileName(in.EvidenceName)
+		in.EvidenceName = CleanFileName(in.EvidenceName)
 	}
 	var card reporting.UnitScore
 	err := s.st.InTx(ctx, func(tx *store.Store) error {
@@ -323,25 +326,6 @@ func (s *Service) Judge(ctx context.Context, u reporting.User, now time.Time, in
 			ObjectID: strconv.FormatInt(r.ID, 10), Details: details})
 	})
 	return card, err
-}
-
-// safeFileName keeps a file name's base, without path or control
-// characters, at most 200 characters.
-func safeFileName(name string) string {
-	name = filepath.Base(strings.ReplaceAll(name, "\\", "/"))
-	name = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || r == '"' {
-			return -1
-		}
-		return r
-	}, name)
-	if r := []rune(name); len(r) > 200 {
-		name = string(r[:200])
-	}
-	if name == "" || name == "." || name == "/" {
-		name = "minh-chung"
-	}
-	return name
 }
 
 // Comment records a unit's comment on its provisional scorecard (on one
@@ -453,33 +437,10 @@ func (s *Service) Rounds(ctx context.Context, u reporting.User) ([]store.Round, 
 	return s.st.Rounds(ctx)
 }
 
-// RoundView is a round's results as the pages, the workbook and the PDF
-// show them.
+// RoundView is a round and its results.
 type RoundView struct {
-	Round     store.Round
-	Scorecard reporting.Scorecard
-	// Units, ranked, with the change from last year's closed round.
-	Units []reporting.EvaluatedUnit
-	// Ratings counts units by rating (Scorecard.Ratings order), for the
-	// province and per kind; Parents per parent unit, in name order.
-	Ratings []int
-	Kinds   []GroupRatings
-	Parents []GroupRatings
-	// Previous is last year's closed round, if any; Compared and Regrouped
-	// count the units compared with it, and those through successions.
-	Previous            *store.Round
-	Compared, Regrouped int
-	Pending             int
-	// ParentNames names each parent code.
-	ParentNames map[string]string
-}
-
-// GroupRatings is the results of a group of units.
-type GroupRatings struct {
-	Key, Label string
-	Units      int
-	Mean       float64
-	Ratings    []int
+	Round store.Round
+	reporting.EvaluationResults
 }
 
 // RoundResults is round id's results for an inspector or administrator.
@@ -491,24 +452,29 @@ func (s *Service) RoundResults(ctx context.Context, u reporting.User, id int64) 
 }
 
 func (s *Service) roundView(ctx context.Context, st *store.Store, id int64) (RoundView, error) {
-	var v RoundView
-	var err error
+	var (
+		v   RoundView
+		err error
+	)
 	if v.Round, err = st.Round(ctx, id); err != nil {
 		return v, err
 	}
+	v.Year, v.AsAt, v.ClosedAt = v.Round.Year, v.Round.AsAt, v.Round.ClosedAt
 	if v.Scorecard, err = st.ScorecardVersion(ctx, v.Round.ScorecardVersionID); err != nil {
 		return v, err
 	}
 	if v.Units, err = st.RoundResults(ctx, id); err != nil {
 		return v, err
 	}
-	reporting.RankUnits(v.Units)
+	if v.Province, err = st.ProvinceName(ctx, v.Round.TreeDay); err != nil {
+		return v, err
+	}
 	prev, ok, err := st.PreviousClosedRound(ctx, v.Round)
 	if err != nil {
 		return v, err
 	}
 	if ok {
-		v.Previous = &prev
+		v.PreviousYear = prev.Year
 		then, err := st.RoundResults(ctx, prev.ID)
 		if err != nil {
 			return v, err
@@ -521,7 +487,6 @@ func (s *Service) roundView(ctx context.Context, st *store.Store, id int64) (Rou
 	}
 	var parents []string
 	for _, e := range v.Units {
-		v.Pending += e.Pending
 		if e.Parent != "" && !slices.Contains(parents, e.Parent) {
 			parents = append(parents, e.Parent)
 		}
@@ -529,38 +494,7 @@ func (s *Service) roundView(ctx context.Context, st *store.Store, id int64) (Rou
 	if v.ParentNames, err = st.UnitNames(ctx, parents, v.Round.TreeDay); err != nil {
 		return v, err
 	}
-	v.Ratings = v.Scorecard.RatingCounts(v.Units)
-	group := func(key func(reporting.EvaluatedUnit) string, label func(string) string) []GroupRatings {
-		by := map[string][]reporting.EvaluatedUnit{}
-		var keys []string
-		for _, e := range v.Units {
-			k := key(e)
-			if _, ok := by[k]; !ok {
-				keys = append(keys, k)
-			}
-			by[k] = append(by[k], e)
-		}
-		out := make([]GroupRatings, len(keys))
-		for i, k := range keys {
-			var sum float64
-			for _, e := range by[k] {
-				sum += e.Score
-			}
-			out[i] = GroupRatings{Key: k, Label: label(k), Units: len(by[k]), Mean: float64(int(sum/float64(len(by[k]))*100+0.5)) / 100,
-				Ratings: v.Scorecard.RatingCounts(by[k])}
-		}
-		slices.SortFunc(out, func(a, b GroupRatings) int { return strings.Compare(a.Label, b.Label) })
-		return out
-	}
-	v.Kinds = group(func(e reporting.EvaluatedUnit) string { return string(e.Kind) },
-		func(k string) string { return reporting.UnitKind(k).Label() })
-	v.Parents = group(func(e reporting.EvaluatedUnit) string { return e.Parent },
-		func(k string) string {
-			if n := v.ParentNames[k]; n != "" {
-				return n
-			}
-			return "(không có đơn vị cấp trên)"
-		})
+	v.Summarize()
 	return v, nil
 }
 
@@ -657,4 +591,32 @@ func (s *Service) Evidence(ctx context.Context, u reporting.User, id int64, unit
 		return "", nil, err
 	}
 	return name, data, nil
+}
+
+// RoundReport writes round id's results as a workbook or the People's
+// Council PDF ("Báo cáo kết quả đánh giá mức độ thực hiện dân chủ ở cơ sở
+// năm …") to w, for inspectors and administrators.
+func (s *Service) RoundReport(ctx context.Context, u reporting.User, now time.Time, id int64, format ReportFormat, text PDFText, w io.Writer) (RoundView, error) {
+	v, err := s.RoundResults(ctx, u, id)
+	if err != nil {
+		return v, err
+	}
+	switch format {
+	case ReportXLSX:
+		err = xlsx.WriteEvaluation(ctx, w, &v.EvaluationResults, xlsx.Options{Now: now, Location: s.opts.Location})
+	case ReportPDF:
+		err = pdf.WriteEvaluation(ctx, w, &v.EvaluationResults, pdf.Options{ParentBody: text.ParentBody, Issuer: text.Issuer,
+			Number: text.Number, Place: text.Place, Subject: text.Subject, Signer: text.Signer, Date: now, Location: s.opts.Location})
+	default:
+		return v, fmt.Errorf("evaluation report %d: unknown format %q", id, format)
+	}
+	if err != nil {
+		return v, fmt.Errorf("evaluation report %d: %w", id, err)
+	}
+	return v, nil
+}
+
+// RoundReportName is the file name of round r's report: danh-gia-DGDC-XA-2025.pdf.
+func RoundReportName(r store.Round, format ReportFormat) string {
+	return CleanFileName(fmt.Sprintf("danh-gia-%s-%d.%s", r.ScorecardCode, r.Year, format))
 }

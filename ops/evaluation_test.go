@@ -1,11 +1,17 @@
 package ops_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"baocao/ops"
 	"baocao/reporting"
@@ -339,4 +345,77 @@ func jsonOf(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// The People's Council PDF and the workbook carry the round's figures:
+// the PDF's text names the year, the rating counts and each unit with its
+// score; the workbook's results sheet holds the same points.
+func TestEvaluationReports(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	fx := newEvalFixture(t)
+	now := at(2026, time.January, 15, 9)
+	round, err := fx.svc.OpenRound(ctx, fx.inspector, now, ops.OpenRoundInput{Scorecard: "DG-T", Year: 2025})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for unit, pts := range map[string]float64{"C1": 9, "C2": 7, "C3": 6, "C4": 8} {
+		if _, err := fx.svc.Judge(ctx, fx.inspector, now, ops.JudgeInput{RoundID: round.ID, Unit: unit, Criterion: "kiem_tra", Points: pts, Justification: "Biên bản"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := fx.svc.CloseRound(ctx, fx.inspector, now, round.ID, false); err != nil {
+		t.Fatal(err)
+	}
+	var pdfBuf, xlsxBuf bytes.Buffer
+	if _, err := fx.svc.RoundReport(ctx, fx.inspector, now, round.ID, ops.ReportPDF, ops.PDFText{}, &pdfBuf); err != nil {
+		t.Fatal(err)
+	}
+	text := pdfText(t, pdfBuf.Bytes())
+	for _, want := range []string{
+		"Kết quả đánh giá mức độ thực hiện dân chủ ở cơ sở năm 2025",
+		"Tốt 1 đơn vị (25,0%), Khá 2 đơn vị (50,0%), Đạt 1 đơn vị (25,0%), Chưa đạt 0 đơn vị (0,0%)",
+		"Điểm bình quân 79,25 điểm", // (98 + 57 + 82 + 80) / 4
+		"Không có đơn vị xếp loại Chưa đạt",
+		"Phụ lục II",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("PDF lacks %q", want)
+		}
+	}
+	if _, err := fx.svc.RoundReport(ctx, fx.inspector, now, round.ID, ops.ReportXLSX, ops.PDFText{}, &xlsxBuf); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&xlsxBuf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rowsOf, err := f.GetRows("Kết quả")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Row 5 on: the best commune first; columns: rank, code, name, kind,
+	// parent, TC1..TC5, total, max, score, rating, rank in parent.
+	first := rowsOf[4]
+	if first[1] != "C1" || first[10] != "49.00" && first[10] != "49" || first[12] != "98" && first[12] != "98.00" || first[13] != "Tốt" {
+		t.Errorf("first row of the results sheet: %q", first)
+	}
+	clerk := storetest.User(t, fx.st, &storetest.UserOpts{UnitCode: "C1"})
+	if _, err := fx.svc.RoundReport(ctx, clerk, now, round.ID, ops.ReportPDF, ops.PDFText{}, &pdfBuf); reporting.ErrorCode(err) != reporting.EFORBIDDEN {
+		t.Errorf("a clerk downloading the province's results: %v", err)
+	}
+}
+
+// pdfText is the text of a PDF, by poppler's pdftotext, lines joined.
+func pdfText(t *testing.T, data []byte) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "r.pdf")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdftotext", "-enc", "UTF-8", path, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	return strings.Join(strings.Fields(string(out)), " ")
 }

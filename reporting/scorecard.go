@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"time"
 )
 
 // A scorecard is the province's "Bộ tiêu chí và thang điểm": criteria in
@@ -714,4 +715,79 @@ func (sc *Scorecard) RatingCounts(us []EvaluatedUnit) []int {
 		}
 	}
 	return out
+}
+
+// EvaluationResults is a round's results as the pages, the workbook and
+// the PDF show them.
+type EvaluationResults struct {
+	Scorecard Scorecard
+	Year      int
+	// Province is the root unit's name on the round's tree day.
+	Province string
+	AsAt     time.Time
+	ClosedAt *time.Time
+	// Units, ranked, with the change from last year's closed round.
+	Units []EvaluatedUnit
+	// ParentNames names each parent code.
+	ParentNames map[string]string
+	// PreviousYear is the year of the closed round compared with (0 for
+	// none); Compared and Regrouped count the units compared with it, and
+	// those compared through successions.
+	PreviousYear        int
+	Compared, Regrouped int
+
+	// Set by Summarize: units by rating (Scorecard.Ratings order) for the
+	// whole, per kind and per parent unit; inspector criteria pending.
+	Ratings []int
+	Kinds   []GroupRatings
+	Parents []GroupRatings
+	Pending int
+}
+
+// GroupRatings is the results of a group of units.
+type GroupRatings struct {
+	Key, Label string
+	Units      int
+	Mean       float64
+	Ratings    []int
+}
+
+// Summarize ranks the units and counts ratings for the whole, per kind
+// and per parent.
+func (r *EvaluationResults) Summarize() {
+	RankUnits(r.Units)
+	r.Pending = 0
+	for _, e := range r.Units {
+		r.Pending += e.Pending
+	}
+	r.Ratings = r.Scorecard.RatingCounts(r.Units)
+	group := func(key func(EvaluatedUnit) string, label func(string) string) []GroupRatings {
+		by := map[string][]EvaluatedUnit{}
+		var keys []string
+		for _, e := range r.Units {
+			k := key(e)
+			if _, ok := by[k]; !ok {
+				keys = append(keys, k)
+			}
+			by[k] = append(by[k], e)
+		}
+		out := make([]GroupRatings, len(keys))
+		for i, k := range keys {
+			var sum float64
+			for _, e := range by[k] {
+				sum += e.Score
+			}
+			out[i] = GroupRatings{Key: k, Label: label(k), Units: len(by[k]), Mean: round2(sum / float64(len(by[k]))),
+				Ratings: r.Scorecard.RatingCounts(by[k])}
+		}
+		slices.SortFunc(out, func(a, b GroupRatings) int { return strings.Compare(a.Label, b.Label) })
+		return out
+	}
+	r.Kinds = group(func(e EvaluatedUnit) string { return string(e.Kind) }, func(k string) string { return UnitKind(k).Label() })
+	r.Parents = group(func(e EvaluatedUnit) string { return e.Parent }, func(k string) string {
+		if n := r.ParentNames[k]; n != "" {
+			return n
+		}
+		return "(không có đơn vị cấp trên)"
+	})
 }

@@ -101,11 +101,11 @@ func (s *Store) Consolidate(ctx context.Context, q ConsolidationQuery) (*reporti
 		// Today's root issues the report, whatever the period's was: a
 		// 2025-H2 report made after the provinces merged comes from the
 		// merged province. Before any root existed, the period's.
-		if c.Province, err = tx.provinceName(ctx, q.At); err != nil {
+		if c.Province, err = tx.ProvinceName(ctx, q.At); err != nil {
 			return err
 		}
 		if c.Province == "" {
-			if c.Province, err = tx.provinceName(ctx, p.DataTo); err != nil {
+			if c.Province, err = tx.ProvinceName(ctx, p.DataTo); err != nil {
 				return err
 			}
 		}
@@ -171,8 +171,8 @@ func (s *Store) consolidationPeriod(ctx context.Context, formCode, period string
 	return s.Period(ctx, pid)
 }
 
-// provinceName is the root unit's name on day d ("" when there is none).
-func (s *Store) provinceName(ctx context.Context, d time.Time) (string, error) {
+// ProvinceName is the root unit's name on day d ("" when there is none).
+func (s *Store) ProvinceName(ctx context.Context, d time.Time) (string, error) {
 	var name string
 	err := s.q.QueryRow(ctx, `
 		SELECT name FROM unit_versions

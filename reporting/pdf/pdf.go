@@ -70,6 +70,15 @@ type Options struct {
 
 // withDefaults fills what the caller left empty, from c.
 func (o Options) withDefaults(c *reporting.Consolidation) Options {
+	if o.Subject == "" {
+		o.Subject = fmt.Sprintf(txtSubject, reporting.LowerFirst(c.Period.Label), territory(c.Province))
+	}
+	return o.withIssuer(c.Province)
+}
+
+// withIssuer fills the issuer, place, addressee, recipients and authority
+// the caller left empty, for a report of the province's root unit.
+func (o Options) withIssuer(province string) Options {
 	if o.Location == nil {
 		if l, err := time.LoadLocation("Asia/Ho_Chi_Minh"); err == nil {
 			o.Location = l
@@ -77,16 +86,13 @@ func (o Options) withDefaults(c *reporting.Consolidation) Options {
 			o.Location = time.FixedZone("ICT", 7*3600)
 		}
 	}
-	territory := territory(c.Province)
-	_, kind := reporting.TerritoryOf(c.Province)
+	territory := territory(province)
+	_, kind := reporting.TerritoryOf(province)
 	if o.Issuer == "" {
 		o.Issuer = fmt.Sprintf(txtIssuerDefault, strings.ToUpper(territory))
 	}
 	if o.Place == "" {
 		o.Place = trimPrefixFold(territory, txtPlacePrefixes)
-	}
-	if o.Subject == "" {
-		o.Subject = fmt.Sprintf(txtSubject, reporting.LowerFirst(c.Period.Label), territory)
 	}
 	if o.To == "" {
 		o.To = fmt.Sprintf(txtToDefault, kind)

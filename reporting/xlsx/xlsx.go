@@ -141,10 +141,6 @@ func Write(ctx context.Context, w io.Writer, c *reporting.Consolidation, opts Op
 	if err := b.styles(); err != nil {
 		return fmt.Errorf("workbook styles: %w", err)
 	}
-	type step struct {
-		sheet string
-		write func(context.Context, *excelize.StreamWriter) error
-	}
 	steps := []step{
 		{sheetSummary, b.summary},
 		{sheetCompliance, b.compliance},
@@ -158,6 +154,40 @@ func Write(ctx context.Context, w io.Writer, c *reporting.Consolidation, opts Op
 		// comparisons.
 		steps = slices.Insert(steps, 4, step{sheetLevels, b.levels})
 	}
+	if err := b.writeSheets(ctx, steps); err != nil {
+		return err
+	}
+	if err := b.properties(); err != nil {
+		return fmt.Errorf("document properties: %w", err)
+	}
+	xlsxdim.Use(f)
+	if err := f.Write(w); err != nil {
+		return fmt.Errorf("write workbook: %w", err)
+	}
+	return nil
+}
+
+// book is one workbook being written.
+type book struct {
+	f    *excelize.File
+	c    *reporting.Consolidation
+	opts Options
+	st   styleSet
+	// subtitle, when set, is the line under every sheet's title instead
+	// of the period's (periodLine).
+	subtitle string
+}
+
+// step is one sheet and what writes it.
+type step struct {
+	sheet string
+	write func(context.Context, *excelize.StreamWriter) error
+}
+
+// writeSheets adds and streams each step's sheet in order, the first in
+// place of the new file's Sheet1.
+func (b *book) writeSheets(ctx context.Context, steps []step) error {
+	f := b.f
 	for i, s := range steps {
 		if i == 0 {
 			if err := f.SetSheetName("Sheet1", s.sheet); err != nil {
@@ -184,22 +214,7 @@ func Write(ctx context.Context, w io.Writer, c *reporting.Consolidation, opts Op
 	}
 	// No SetActiveSheet: the first sheet is active already, and the call
 	// would make excelize parse every streamed sheet back into memory.
-	if err := b.properties(); err != nil {
-		return fmt.Errorf("document properties: %w", err)
-	}
-	xlsxdim.Use(f)
-	if err := f.Write(w); err != nil {
-		return fmt.Errorf("write workbook: %w", err)
-	}
 	return nil
-}
-
-// book is one workbook being written.
-type book struct {
-	f    *excelize.File
-	c    *reporting.Consolidation
-	opts Options
-	st   styleSet
 }
 
 // numFmt is how a number column is formatted.
@@ -368,6 +383,9 @@ func (b *book) rowOpts(height float64) excelize.RowOpts {
 // periodLine is the period, the territory (today's root), the data window
 // and how submissions count.
 func (b *book) periodLine() string {
+	if b.subtitle != "" {
+		return b.subtitle
+	}
 	p := b.c.Period
 	territory, _ := reporting.TerritoryOf(b.c.Province)
 	line := fmt.Sprintf(txtPeriod, p.Label, territory, reporting.FormatDate(p.DataFrom), reporting.FormatDate(p.DataTo))
