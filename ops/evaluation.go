@@ -137,6 +137,9 @@ func (s *Service) computeRound(ctx context.Context, tx *store.Store, r store.Rou
 	if err != nil {
 		return 0, err
 	}
+	if sc.FieldLabels, err = s.fieldLabels(ctx, tx, sc); err != nil {
+		return 0, err
+	}
 	subjects, err := tx.EvaluationSubjects(ctx, sc.UnitKinds, r.TreeDay)
 	if err != nil {
 		return 0, err
@@ -190,6 +193,30 @@ func (s *Service) computeRound(ctx context.Context, tx *store.Store, r store.Rou
 		return 0, err
 	}
 	return len(cards), nil
+}
+
+// fieldLabels names the fields the scorecard's figures criteria read, from
+// the current versions of their forms.
+func (s *Service) fieldLabels(ctx context.Context, tx *store.Store, sc reporting.Scorecard) (map[string]string, error) {
+	forms, err := tx.CurrentForms(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, c := range sc.Criteria() {
+		if c.Figures == nil {
+			continue
+		}
+		for _, f := range forms {
+			if f.Code != c.Figures.Form {
+				continue
+			}
+			for _, fl := range f.Fields() {
+				out[fl.Code] = fl.Label
+			}
+		}
+	}
+	return out, nil
 }
 
 // openRound locks round id and refuses a closed one.
@@ -426,6 +453,15 @@ func (s *Service) CloseRound(ctx context.Context, u reporting.User, now time.Tim
 			ObjectID: strconv.FormatInt(id, 10), Details: map[string]any{"units": len(results), "pending_scored_zero": pending}})
 	})
 	return r, err
+}
+
+// Scorecards lists the current scorecards, for inspectors and
+// administrators opening a round.
+func (s *Service) Scorecards(ctx context.Context, u reporting.User) ([]reporting.Scorecard, error) {
+	if err := reporting.AuthorizeRole(u, reporting.RoleAdmin, reporting.RoleInspector); err != nil {
+		return nil, err
+	}
+	return s.st.CurrentScorecards(ctx)
 }
 
 // Rounds lists the rounds u may see: every round for inspectors and

@@ -33,6 +33,17 @@ type Scorecard struct {
 	// Set when loaded from the database.
 	VersionID int64 `yaml:"-" json:"-"`
 	Version   int   `yaml:"-" json:"-"`
+	// FieldLabels names the forms' fields in reasons ("Số nội dung đã
+	// công khai" rather than ck_noi_dung_da); set before scoring.
+	FieldLabels map[string]string `yaml:"-" json:"-"`
+}
+
+// label is a field's name for a reason: its label, or its code.
+func (sc *Scorecard) label(code string) string {
+	if l := sc.FieldLabels[code]; l != "" {
+		return l
+	}
+	return code
 }
 
 // ScoreSection is a titled group of criteria.
@@ -415,7 +426,7 @@ func (sc *Scorecard) Score(d Discipline, periods []PeriodFigures, judged map[str
 		case c.Discipline != nil:
 			cs = scoreDiscipline(c, d)
 		case c.Figures != nil:
-			cs = scoreFigures(c, periods)
+			cs = sc.scoreFigures(c, periods)
 		default:
 			continue
 		}
@@ -467,7 +478,7 @@ func scoreDiscipline(c Criterion, d Discipline) CriterionScore {
 	return CriterionScore{Applicable: true, Points: pts, Value: value, Reason: reason + " " + pointsSentence(pts, c.Max)}
 }
 
-func scoreFigures(c Criterion, periods []PeriodFigures) CriterionScore {
+func (sc *Scorecard) scoreFigures(c Criterion, periods []PeriodFigures) CriterionScore {
 	r := c.Figures
 	var owed, reported []PeriodFigures
 	for _, p := range periods {
@@ -499,11 +510,11 @@ func scoreFigures(c Criterion, periods []PeriodFigures) CriterionScore {
 	case r.Ratio != nil:
 		num, den := sumField(reported, r.Ratio.Numerator), sumField(reported, r.Ratio.Denominator)
 		if den == 0 {
-			return CriterionScore{Reason: fmt.Sprintf("%s = 0: không phát sinh%s; tiêu chí không áp dụng.", r.Ratio.Denominator, from)}
+			return CriterionScore{Reason: fmt.Sprintf("%s: 0, không phát sinh%s; tiêu chí không áp dụng.", sc.label(r.Ratio.Denominator), from)}
 		}
 		v = num / den * 100
 		value = FormatPercent(v)
-		what = fmt.Sprintf("%s/%s = %s/%s = %s", r.Ratio.Numerator, r.Ratio.Denominator, formatNum(num), formatNum(den), value)
+		what = fmt.Sprintf("%s: %s / %s: %s = %s", sc.label(r.Ratio.Numerator), formatNum(num), LowerFirst(sc.label(r.Ratio.Denominator)), formatNum(den), value)
 	case r.Choice != "":
 		n := 0
 		for _, p := range reported {
@@ -513,11 +524,11 @@ func scoreFigures(c Criterion, periods []PeriodFigures) CriterionScore {
 		}
 		v = pct(n, len(reported))
 		value = FormatPercent(v)
-		what = fmt.Sprintf("%d/%d kỳ trả lời %q ở %s", n, len(reported), r.Choice, r.Field)
+		what = fmt.Sprintf("%d/%d kỳ trả lời “%s” ở câu “%s”", n, len(reported), r.Choice, sc.label(r.Field))
 	default:
 		v = sumField(reported, r.Field)
 		value = formatNum(v)
-		what = fmt.Sprintf("%s = %s", r.Field, value)
+		what = fmt.Sprintf("%s: %s", sc.label(r.Field), value)
 	}
 	pts := bandPoints(r.Bands, v)
 	reason := what + from + ". " + pointsSentence(pts, c.Max)
@@ -790,4 +801,16 @@ func (r *EvaluationResults) Summarize() {
 		}
 		return "(không có đơn vị cấp trên)"
 	})
+}
+
+// ChangeText is the change from last year as shown: "+5", "-2,5", "0";
+// "" when there is none.
+func (u EvaluatedUnit) ChangeText() string {
+	switch {
+	case u.Change == nil:
+		return ""
+	case *u.Change > 0:
+		return "+" + FormatPoints(*u.Change)
+	}
+	return FormatPoints(*u.Change)
 }

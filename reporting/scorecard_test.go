@@ -48,7 +48,7 @@ func TestScoreByHand(t *testing.T) {
 	if us.Total != 29.5 || us.MaxApplicable != 50 || us.Score != 59 || us.Rating != "Đạt" || us.Pending != 0 {
 		t.Errorf("total %v/%v = %v (%s), pending %d; want 29.5/50 = 59 (Đạt)", us.Total, us.MaxApplicable, us.Score, us.Rating, us.Pending)
 	}
-	if r := us.Criteria[2].Reason; !strings.Contains(r, "da/phai = 36/40 = 90,0%") || !strings.Contains(r, "12/20 điểm") {
+	if r := us.Criteria[2].Reason; !strings.Contains(r, "da: 36 / phai: 40 = 90,0%") || !strings.Contains(r, "12/20 điểm") {
 		t.Errorf("ratio reason %q does not show the figures", r)
 	}
 }
@@ -94,6 +94,37 @@ func TestRankUnitsSharesRanksOnTies(t *testing.T) {
 	for k, w := range want {
 		if got[k] != w {
 			t.Errorf("%s: ranks (kind, parent) %v, want %v", k, got[k], w)
+		}
+	}
+}
+
+// Last year's scores regrouped by succession: N1 was formed from C1 and
+// C2 (mean of 60 and 80 = 70, so +5 at 75); C3 continues as itself
+// (50 → 55, +5); C4 was split into S1 and S2, whose change cannot be
+// known; S3 is new.
+func TestCompareYearsBySuccession(t *testing.T) {
+	then := []EvaluatedUnit{
+		{Code: "C1", UnitScore: UnitScore{Score: 60}}, {Code: "C2", UnitScore: UnitScore{Score: 80}},
+		{Code: "C3", UnitScore: UnitScore{Score: 50}}, {Code: "C4", UnitScore: UnitScore{Score: 90}},
+	}
+	now := []EvaluatedUnit{
+		{Code: "N1", UnitScore: UnitScore{Score: 75}}, {Code: "C3", UnitScore: UnitScore{Score: 55}},
+		{Code: "S1", UnitScore: UnitScore{Score: 40}}, {Code: "S2", UnitScore: UnitScore{Score: 40}}, {Code: "S3", UnitScore: UnitScore{Score: 40}},
+	}
+	successors := map[string][]string{"C1": {"N1"}, "C2": {"N1"}, "C4": {"S1", "S2"}}
+	compared, regrouped := CompareYears(now, then, successors)
+	if compared != 2 || regrouped != 1 {
+		t.Errorf("compared %d, regrouped %d; want 2 and 1", compared, regrouped)
+	}
+	if c := now[0].Change; c == nil || *c != 5 || strings.Join(now[0].Compared, ",") != "C1,C2" {
+		t.Errorf("N1: change %v against %v, want +5 against C1,C2", c, now[0].Compared)
+	}
+	if c := now[1].Change; c == nil || *c != 5 {
+		t.Errorf("C3: change %v, want +5", c)
+	}
+	for _, u := range now[2:] {
+		if u.Change != nil {
+			t.Errorf("%s: change %v, want none (split or new)", u.Code, *u.Change)
 		}
 	}
 }

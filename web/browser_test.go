@@ -287,9 +287,7 @@ func navigate(t *testing.T, ctx context.Context, u string, status int64) {
 // clickAndLoad clicks what loads a new page and waits for it.
 func clickAndLoad(t *testing.T, ctx context.Context, sel string) {
 	t.Helper()
-	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(sel))); err != nil {
-		t.Fatalf("click %s: %v", sel, err)
-	}
+	storetest.ClickAndLoad(t, ctx, sel)
 }
 
 func location(t *testing.T, ctx context.Context) string {
@@ -338,28 +336,7 @@ func writeTemp(t *testing.T, name string, data []byte) string {
 // fetchBytes gets u with the tab's cookies and checks its content type.
 func fetchBytes(t *testing.T, ctx context.Context, u, contentType string) []byte {
 	t.Helper()
-	type answer struct {
-		Status int    `json:"status"`
-		Type   string `json:"type"`
-		Data   string `json:"data"`
-	}
-	js := fmt.Sprintf(`fetch(%q, {credentials: "same-origin"}).then(r => r.arrayBuffer().then(b => {
-		const u = new Uint8Array(b); let s = "";
-		for (let i = 0; i < u.length; i += 8192) s += String.fromCharCode.apply(null, u.subarray(i, i + 8192));
-		return {status: r.status, type: r.headers.get("content-type") || "", data: btoa(s)};
-	}))`, u)
-	a, err := chromedp.Run(ctx, chromedp.Evaluate[answer](js, chromedp.EvalAwaitPromise))
-	if err != nil {
-		t.Fatalf("fetch %s: %v", u, err)
-	}
-	if a.Status != 200 || !strings.HasPrefix(a.Type, contentType) {
-		t.Fatalf("fetch %s: %d %s, want 200 %s", u, a.Status, a.Type, contentType)
-	}
-	data, err := base64.StdEncoding.DecodeString(a.Data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
+	return storetest.Fetch(t, ctx, u, contentType)
 }
 
 // download clicks a link with the browser's downloads going to a

@@ -50,7 +50,12 @@ func (s *Server) signedInAdmin(w http.ResponseWriter, r *http.Request) (reportin
 // file an administrator sends; a body it refuses is the error page, and
 // false. The caller closes the upload.
 func (s *Server) readFormUpload(w http.ResponseWriter, r *http.Request) (upload, bool) {
-	up, refused, err := s.readUpload(w, r)
+	return s.readPageForm(w, r, true)
+}
+
+// readPageForm is readFormUpload, the file optional without fileRequired.
+func (s *Server) readPageForm(w http.ResponseWriter, r *http.Request, fileRequired bool) (upload, bool) {
+	up, refused, err := s.readMultipart(w, r, fileRequired)
 	switch {
 	case err != nil:
 		s.pageError(w, r, err)

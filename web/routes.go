@@ -68,6 +68,17 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /password/set", s.handleSetPassword)
 	mux.HandleFunc("GET /admin/holidays", s.handleAdminCalendar)
 	mux.HandleFunc("POST /admin/holidays", s.handleAdminCalendarChange)
+	// The annual evaluation (issue 17).
+	mux.HandleFunc("GET /evaluations", s.handleEvaluations)
+	mux.HandleFunc("POST /evaluations", s.handleEvaluationOpen)
+	mux.HandleFunc("GET /evaluations/{id}", s.handleEvaluation)
+	mux.HandleFunc("GET /evaluations/{id}/{file}", s.handleEvaluationFile)
+	mux.HandleFunc("POST /evaluations/{id}/recompute", s.handleEvaluationRecompute)
+	mux.HandleFunc("POST /evaluations/{id}/close", s.handleEvaluationClose)
+	mux.HandleFunc("GET /evaluations/{id}/units/{code}", s.handleEvaluationUnit)
+	mux.HandleFunc("POST /evaluations/{id}/units/{code}/judgements", s.handleEvaluationJudge)
+	mux.HandleFunc("POST /evaluations/{id}/units/{code}/comments", s.handleEvaluationComment)
+	mux.HandleFunc("GET /evaluations/{id}/units/{code}/evidence/{criterion}", s.handleEvaluationEvidence)
 	mux.HandleFunc("/", s.handleNotFound)
 
 	// The JSON API. Each API path also answers its other methods with a

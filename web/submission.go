@@ -213,6 +213,12 @@ type uploadRefusal struct {
 // ended before the body did); a form without a file, 422. err is the
 // server's failure (spooling the file). The caller closes up.
 func (s *Server) readUpload(w http.ResponseWriter, r *http.Request) (up upload, refused *uploadRefusal, err error) {
+	return s.readMultipart(w, r, true)
+}
+
+// readMultipart is readUpload; without fileRequired, a form whose file
+// input was left empty is read too, with no file.
+func (s *Server) readMultipart(w http.ResponseWriter, r *http.Request, fileRequired bool) (up upload, refused *uploadRefusal, err error) {
 	defer func() {
 		if refused != nil || err != nil {
 			up.close()
@@ -268,6 +274,11 @@ func (s *Server) readUpload(w http.ResponseWriter, r *http.Request) (up upload, 
 	// A form whose file input was left empty sends the part, nameless
 	// and empty.
 	if up.file == nil || up.name == "" && up.size == 0 {
+		if !fileRequired {
+			up.file.close()
+			up.file, up.name, up.size = nil, "", 0
+			return up, nil, nil
+		}
 		return up, uploadRefused(http.StatusUnprocessableEntity, msgNoFile), nil
 	}
 	return up, nil, nil

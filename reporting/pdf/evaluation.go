@@ -33,6 +33,7 @@ const (
 	txtEvalNoPrevious  = "Chưa có kết quả đánh giá năm trước đã kết thúc để so sánh."
 	txtEvalWeak        = "Các đơn vị xếp loại %s: %s."
 	txtEvalNoWeak      = "Không có đơn vị xếp loại %s."
+	txtEvalWeakN       = "Có %d đơn vị xếp loại %s, danh sách tại Phụ lục II."
 	txtEvalPending     = "Còn %d tiêu chí do đoàn đánh giá chấm chưa có điểm (được tính 0 điểm)."
 	txtEvalRefs        = "Điểm của từng tiêu chí và thứ hạng của từng đơn vị tại Phụ lục II; lý do của từng điểm tại phiếu điểm của đơn vị trên hệ thống và trong tệp Excel kèm theo."
 	txtEvalClosing     = "Trên đây là báo cáo kết quả đánh giá mức độ thực hiện dân chủ ở cơ sở năm %d trên địa bàn %s./."
@@ -52,6 +53,10 @@ const (
 	txtEvalColChange   = "So với năm trước"
 	txtEvalNA          = "–"
 )
+
+// maxNamed is how many units the report names in a sentence; more are
+// left to the appendix.
+const maxNamed = 20
 
 // WriteEvaluation writes the evaluation report of r to w.
 func WriteEvaluation(ctx context.Context, w io.Writer, r *reporting.EvaluationResults, opts Options) error {
@@ -99,7 +104,7 @@ func evalScope(d *doc, r *reporting.EvaluationResults, opts Options) {
 	d.paragraph(txtEvalSec1, heading)
 	var kinds []string
 	for _, k := range r.Kinds {
-		kinds = append(kinds, fmt.Sprintf("%s %s", count(k.Units), strings.ToLower(k.Label)))
+		kinds = append(kinds, fmt.Sprintf("%s %s", count(k.Units), k.Label))
 	}
 	n := map[string]int{}
 	for _, c := range r.Scorecard.Criteria() {
@@ -159,9 +164,12 @@ func evalResults(d *doc, r *reporting.EvaluationResults) {
 				names = append(names, u.Name)
 			}
 		}
-		if len(names) > 0 {
+		switch {
+		case len(names) > maxNamed:
+			d.paragraph(fmt.Sprintf(txtEvalWeakN, len(names), lowest), body)
+		case len(names) > 0:
 			d.paragraph(fmt.Sprintf(txtEvalWeak, lowest, strings.Join(names, ", ")), body)
-		} else {
+		default:
 			d.paragraph(fmt.Sprintf(txtEvalNoWeak, lowest), body)
 		}
 	}

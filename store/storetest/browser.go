@@ -8,6 +8,7 @@ package storetest
 import (
 	"context"
 	_ "embed"
+	"encoding/base64"
 	"fmt"
 	"os"
 	"os/exec"
@@ -167,9 +168,61 @@ func UnwatchedTab(t testing.TB) (context.Context, *PageWatch) {
 	return tab(t)
 }
 
-func tab(t testing.TB) (context.Context, *PageWatch) {
+// IsolatedTab is a Tab in a browser context of its own: its own cookies,
+// so two people in one test (and parallel tests on other ports of
+// 127.0.0.1) never share a session. It starts at the laptop size.
+func IsolatedTab(t testing.TB) context.Context {
 	t.Helper()
-	tab, closeTab := chromedp.NewContext(Browser(t))
+	ctx, watch := tab(t, chromedp.WithNewBrowserContext())
+	t.Cleanup(func() {
+		if problems := watch.Problems(); len(problems) > 0 {
+			t.Errorf("the pages in this test's tab broke their CSP or threw:\n%s", strings.Join(problems, "\n"))
+		}
+	})
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(Laptop.Width, Laptop.Height)); err != nil {
+		t.Fatal(err)
+	}
+	return ctx
+}
+
+// ClickAndLoad clicks what loads a new page and waits for it.
+func ClickAndLoad(t testing.TB, ctx context.Context, sel string) {
+	t.Helper()
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(sel))); err != nil {
+		t.Fatalf("click %s: %v", sel, err)
+	}
+}
+
+// Fetch gets u with the tab's cookies and checks its content type.
+func Fetch(t testing.TB, ctx context.Context, u, contentType string) []byte {
+	t.Helper()
+	type answer struct {
+		Status int    `json:"status"`
+		Type   string `json:"type"`
+		Data   string `json:"data"`
+	}
+	js := fmt.Sprintf(`fetch(%q, {credentials: "same-origin"}).then(r => r.arrayBuffer().then(b => {
+		const u = new Uint8Array(b); let s = "";
+		for (let i = 0; i < u.length; i += 8192) s += String.fromCharCode.apply(null, u.subarray(i, i + 8192));
+		return {status: r.status, type: r.headers.get("content-type") || "", data: btoa(s)};
+	}))`, u)
+	a, err := chromedp.Run(ctx, chromedp.Evaluate[answer](js, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("fetch %s: %v", u, err)
+	}
+	if a.Status != 200 || !strings.HasPrefix(a.Type, contentType) {
+		t.Fatalf("fetch %s: %d %s, want 200 %s", u, a.Status, a.Type, contentType)
+	}
+	data, err := base64.StdEncoding.DecodeString(a.Data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+func tab(t testing.TB, opts ...chromedp.ContextOption) (context.Context, *PageWatch) {
+	t.Helper()
+	tab, closeTab := chromedp.NewContext(Browser(t), opts...)
 	if err := chromedp.Do(tab); err != nil {
 		closeTab()
 		t.Fatalf("open a browser tab: %v", err)

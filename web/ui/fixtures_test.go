@@ -109,6 +109,9 @@ func pageFixtures() map[string][]Page {
 	for name, ps := range pageFixturesOfWeb() {
 		pages[name] = ps
 	}
+	for name, ps := range evaluationPageFixtures() {
+		pages[name] = ps
+	}
 	return pages
 }
 

@@ -35,6 +35,7 @@ func (r *Renderer) funcs() template.FuncMap {
 		"decimal":     vi.Decimal,
 		"float":       vi.Float,
 		"percent":     vi.Percent,
+		"points":      reporting.FormatPoints,
 		"date":        r.timeFunc(vi.Date),
 		"datetime":    r.timeFunc(vi.DateTime),
 		"statusLabel": func(s reporting.Status) string { return s.Label() },

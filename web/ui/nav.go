@@ -15,20 +15,24 @@ var navByRole = map[reporting.Role][]NavItem{
 	reporting.RoleClerk: {
 		{"obligations", navObligations, "/obligations"},
 		{"unit", navMyUnit, "/my-unit"},
+		{"evaluations", navEvaluations, "/evaluations"},
 	},
 	reporting.RoleSupervisor: {
 		{"dashboard", navDashboard, "/dashboard"},
 		{"periods", navPeriods, "/periods"},
 		{"obligations", navObligations, "/obligations"},
+		{"evaluations", navEvaluations, "/evaluations"},
 	},
 	reporting.RoleInspector: {
 		{"dashboard", navDashboard, "/dashboard"},
 		{"periods", navPeriods, "/periods"},
+		{"evaluations", navEvaluations, "/evaluations"},
 		{"outbox", navOutbox, "/outbox"},
 	},
 	reporting.RoleAdmin: {
 		{"dashboard", navDashboard, "/dashboard"},
 		{"periods", navPeriods, "/periods"},
+		{"evaluations", navEvaluations, "/evaluations"},
 		{"outbox", navOutbox, "/outbox"},
 		{"admin-periods", navAdminPeriods, "/admin/periods"},
 		{"admin-holidays", navAdminCalendar, "/admin/holidays"},

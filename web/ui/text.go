@@ -12,6 +12,7 @@ const (
 	navObligations   = "Việc cần làm"
 	navMyUnit        = "Đơn vị của tôi"
 	navDashboard     = "Tình hình báo cáo"
+	navEvaluations   = "Đánh giá"
 	navPeriods       = "Kỳ báo cáo"
 	navOutbox        = "Thư nhắc đã gửi"
 	navAdminForms    = "Biểu mẫu"
