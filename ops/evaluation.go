@@ -320,13 +320,9 @@ func (s *Service) Judge(ctx context.Context, u reporting.User, now time.Time, in
 		case in.Points < 0 || in.Points > c.Max || in.Points != in.Points:
 			return reporting.Errorf(reporting.EINVALID, msgEvalPointsRange, c.Title, reporting.FormatPoints(c.Max))
 		}
-		results, err := tx.RoundResults(ctx, r.ID)
+		current, _, _, err := tx.RoundCard(ctx, r.ID, in.Unit)
 		if err != nil {
 			return err
-		}
-		i := slices.IndexFunc(results, func(e reporting.EvaluatedUnit) bool { return e.Code == in.Unit })
-		if i < 0 {
-			return reporting.Errorf(reporting.ENOTFOUND, msgEvalUnitNotInRound, in.Unit)
 		}
 		prev, err := tx.SetJudgement(ctx, store.JudgementInput{RoundID: r.ID, Unit: in.Unit, Criterion: in.Criterion, Points: in.Points,
 			Justification: in.Justification, Evidence: in.Evidence, EvidenceName: in.EvidenceName, By: u.Email, At: now})
@@ -337,7 +333,7 @@ func (s *Service) Judge(ctx context.Context, u reporting.User, now time.Time, in
 		if err != nil {
 			return err
 		}
-		card = sc.Rejudge(results[i].UnitScore, judged[in.Unit])
+		card = sc.Rejudge(current.UnitScore, judged[in.Unit])
 		if err := tx.UpdateCard(ctx, r.ID, in.Unit, card); err != nil {
 			return err
 		}
@@ -511,7 +507,7 @@ func (s *Service) roundView(ctx context.Context, st *store.Store, id int64) (Rou
 	}
 	if ok {
 		v.PreviousYear = prev.Year
-		then, err := st.RoundResults(ctx, prev.ID)
+		then, err := st.RoundScores(ctx, prev.ID)
 		if err != nil {
 			return v, err
 		}
@@ -560,22 +556,21 @@ func (s *Service) UnitCard(ctx context.Context, u reporting.User, now time.Time,
 	if err := s.authorizeUnitCard(ctx, s.st, u, r, unit, false); err != nil {
 		return UnitCardView{}, err
 	}
-	rv, err := s.roundView(ctx, s.st, id)
+	sc, err := s.st.ScorecardVersion(ctx, r.ScorecardVersionID)
 	if err != nil {
 		return UnitCardView{}, err
 	}
-	i := slices.IndexFunc(rv.Units, func(e reporting.EvaluatedUnit) bool { return e.Code == unit })
-	if i < 0 {
-		return UnitCardView{}, reporting.Errorf(reporting.ENOTFOUND, msgEvalUnitNotInRound, unit)
+	v := UnitCardView{Round: r, Scorecard: sc}
+	if v.Unit, v.OfKind, v.OfParent, err = s.st.RoundCard(ctx, id, unit); err != nil {
+		return v, err
 	}
-	v := UnitCardView{Round: rv.Round, Scorecard: rv.Scorecard, Unit: rv.Units[i], ParentName: rv.ParentNames[rv.Units[i].Parent]}
-	for _, e := range rv.Units {
-		if e.Kind == v.Unit.Kind {
-			v.OfKind++
-		}
-		if e.Parent == v.Unit.Parent {
-			v.OfParent++
-		}
+	names, err := s.st.UnitNames(ctx, []string{v.Unit.Parent}, r.TreeDay)
+	if err != nil {
+		return v, err
+	}
+	v.ParentName = names[v.Unit.Parent]
+	if err := s.compareCard(ctx, r, &v.Unit); err != nil {
+		return v, err
 	}
 	if v.Judgements, err = s.st.JudgementDetails(ctx, id, unit); err != nil {
 		return v, err
@@ -587,6 +582,26 @@ func (s *Service) UnitCard(ctx context.Context, u reporting.User, now time.Time,
 	v.CanJudge = staff && !r.Closed()
 	v.CanComment = !staff && !r.Closed() && !now.After(r.CommentsUntil)
 	return v, nil
+}
+
+// compareCard sets u's change from last year's closed round, if any.
+func (s *Service) compareCard(ctx context.Context, r store.Round, u *reporting.EvaluatedUnit) error {
+	prev, ok, err := s.st.PreviousClosedRound(ctx, r)
+	if err != nil || !ok {
+		return err
+	}
+	then, err := s.st.RoundScores(ctx, prev.ID)
+	if err != nil {
+		return err
+	}
+	successors, err := s.st.Successors(ctx)
+	if err != nil {
+		return err
+	}
+	now := []reporting.EvaluatedUnit{*u}
+	reporting.CompareYears(now, then, successors)
+	*u = now[0]
+	return nil
 }
 
 // MyRounds lists the rounds in which u's unit is evaluated, for the unit's

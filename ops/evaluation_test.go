@@ -264,6 +264,36 @@ func TestEvaluationRoundScoresRanksAndFreezes(t *testing.T) {
 	if _, err := fx.st.Pool().Exec(ctx, `UPDATE evaluation_rounds SET closed_at = NULL, closed_by = NULL WHERE id = $1`, round.ID); err == nil {
 		t.Error("the database let a closed round reopen")
 	}
+
+	// 2026, as at 15/01/2026: 2026-H1 is open but its deadline is ahead,
+	// so nothing of it counts yet; only the inspection applies. C1 scores
+	// 10/10 = 100 against 98 last year: +2; C2 (judged 4 in 2025: 25,5
+	// → with 4 instead of 7, 22,5/50 = 45) unscored now: 0, −45.
+	next, err := fx.svc.OpenRound(ctx, fx.inspector, now.Add(5*time.Hour), ops.OpenRoundInput{Scorecard: "DG-T", Year: 2026})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fx.svc.Judge(ctx, fx.inspector, now.Add(5*time.Hour), ops.JudgeInput{RoundID: next.ID, Unit: "C1", Criterion: "kiem_tra", Points: 10, Justification: "Tốt"}); err != nil {
+		t.Fatal(err)
+	}
+	v, err = fx.svc.RoundResults(ctx, fx.inspector, next.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.PreviousYear != 2025 || v.Compared != 4 || v.Regrouped != 0 {
+		t.Errorf("2026 against %d: %d compared, %d regrouped; want 2025, 4, 0", v.PreviousYear, v.Compared, v.Regrouped)
+	}
+	now26 := scoresOf(t, v)
+	if c1 := now26["C1"]; c1.Score != 100 || len(pointsOf(c1)) != 1 || c1.ChangeText() != "+2" {
+		t.Errorf("C1 2026: %v on 100 over %v, change %q; want 100 over the inspection alone, +2", c1.Score, pointsOf(c1), c1.ChangeText())
+	}
+	if c2 := now26["C2"]; c2.ChangeText() != "-45" {
+		t.Errorf("C2 2026: change %q, want -45", c2.ChangeText())
+	}
+	card, err := fx.svc.UnitCard(ctx, fx.inspector, now.Add(5*time.Hour), next.ID, "C1")
+	if err != nil || card.Unit.ChangeText() != "+2" || card.Unit.RankKind != 1 || card.OfKind != 4 {
+		t.Errorf("C1's 2026 card: change %q, rank %d of %d (%v)", card.Unit.ChangeText(), card.Unit.RankKind, card.OfKind, err)
+	}
 }
 
 // Closing with a judgement criterion unscored is refused unless the

@@ -321,7 +321,10 @@ func (s *Store) EvaluationSubjects(ctx context.Context, kinds []reporting.UnitKi
 
 // yearObligations is a CTE "yo" of the obligations of forms $1 in periods
 // whose cut-off falls in year $2 and that had opened by $3, with their
-// facts and status at $3 (the status rule of the compliance pages).
+// facts and status at $3 (the status rule of the compliance pages). A
+// report still pending at $3 — its deadline ahead, nothing filed — is
+// not yet owed, and is left out: a round opened before the year's last
+// deadlines does not count them as failures.
 var yearObligations = `
 	WITH yo AS (
 		SELECT o.unit_code, o.period_id, p.form_code, p.periodicity, p.label, p.data_to, f.first_at, f.deadline,
@@ -330,6 +333,7 @@ var yearObligations = `
 		JOIN obligations o ON o.period_id = p.id
 		` + factsAt("$3") + `
 		WHERE p.form_code = ANY ($1) AND extract(year FROM p.data_to) = $2 AND p.opens_at <= $3 AND f.present
+		  AND `+statusOf("$3")+` <> 'pending'
 	)`
 
 // DisciplineOf is every unit's reporting record over the year's periods
@@ -638,6 +642,56 @@ func (s *Store) RoundResults(ctx context.Context, id int64) ([]reporting.Evaluat
 	})
 	if err != nil {
 		return nil, fmt.Errorf("results of round %d: %w", id, err)
+	}
+	return out, nil
+}
+
+// RoundCard is one unit of round id with its stored scorecard and its
+// ranks among its kind and under its parent (equal scores share a rank),
+// with how many units each rank is out of.
+func (s *Store) RoundCard(ctx context.Context, id int64, unit string) (u reporting.EvaluatedUnit, ofKind, ofParent int, err error) {
+	var (
+		kind string
+		card []byte
+	)
+	err = s.q.QueryRow(ctx, `
+		WITH r AS (
+			SELECT eu.unit_code, v.name, v.kind, COALESCE(v.parent_code, '') AS parent, eu.card,
+			       rank() OVER (PARTITION BY v.kind ORDER BY eu.score DESC) AS rank_kind,
+			       count(*) OVER (PARTITION BY v.kind) AS of_kind,
+			       rank() OVER (PARTITION BY COALESCE(v.parent_code, '') ORDER BY eu.score DESC) AS rank_parent,
+			       count(*) OVER (PARTITION BY COALESCE(v.parent_code, '')) AS of_parent
+			FROM evaluation_units eu JOIN unit_versions v ON v.id = eu.unit_version_id
+			WHERE eu.round_id = $1
+		)
+		SELECT unit_code, name, kind, parent, card, rank_kind, of_kind, rank_parent, of_parent FROM r WHERE unit_code = $2`, id, unit).
+		Scan(&u.Code, &u.Name, &kind, &u.Parent, &card, &u.RankKind, &ofKind, &u.RankParent, &ofParent)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return u, 0, 0, reporting.Errorf(reporting.ENOTFOUND, msgEvaluatedNotFound, unit)
+	case err != nil:
+		return u, 0, 0, fmt.Errorf("scorecard of %s in round %d: %w", unit, id, err)
+	}
+	u.Kind = reporting.UnitKind(kind)
+	if err := json.Unmarshal(card, &u.UnitScore); err != nil {
+		return u, 0, 0, fmt.Errorf("decode scorecard of %s: %w", unit, err)
+	}
+	return u, ofKind, ofParent, nil
+}
+
+// RoundScores is every unit of round id with its score only, for
+// comparisons with a later year.
+func (s *Store) RoundScores(ctx context.Context, id int64) ([]reporting.EvaluatedUnit, error) {
+	rows, err := s.q.Query(ctx, `SELECT unit_code, score::float8 FROM evaluation_units WHERE round_id = $1 ORDER BY unit_code`, id)
+	if err != nil {
+		return nil, fmt.Errorf("scores of round %d: %w", id, err)
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (reporting.EvaluatedUnit, error) {
+		var u reporting.EvaluatedUnit
+		return u, row.Scan(&u.Code, &u.Score)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("scores of round %d: %w", id, err)
 	}
 	return out, nil
 }
