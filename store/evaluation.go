@@ -333,7 +333,7 @@ var yearObligations = `
 		JOIN obligations o ON o.period_id = p.id
 		` + factsAt("$3") + `
 		WHERE p.form_code = ANY ($1) AND extract(year FROM p.data_to) = $2 AND p.opens_at <= $3 AND f.present
-		  AND `+statusOf("$3")+` <> 'pending'
+		  AND ` + statusOf("$3") + ` <> 'pending'
 	)`
 
 // DisciplineOf is every unit's reporting record over the year's periods

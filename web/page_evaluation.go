@@ -103,6 +103,7 @@ func (s *Server) handleEvaluationOpen(w http.ResponseWriter, r *http.Request) {
 	loc := s.opts.Ops.Location()
 	in := ops.OpenRoundInput{Scorecard: r.PostForm.Get("scorecard")}
 	yearText, untilText := strings.TrimSpace(r.PostForm.Get("year")), strings.TrimSpace(r.PostForm.Get("until"))
+	atText := strings.TrimSpace(r.PostForm.Get("at"))
 	var err error
 	if in.Year, err = strconv.Atoi(yearText); err != nil {
 		err = reporting.Errorf(reporting.EINVALID, msgEvalBadYear, yearText)
@@ -110,6 +111,11 @@ func (s *Server) handleEvaluationOpen(w http.ResponseWriter, r *http.Request) {
 		err = reporting.Errorf(reporting.EINVALID, msgEvalBadDay, untilText)
 	} else {
 		in.CommentsUntil = reporting.EndOfDay(day, loc)
+		if atText != "" {
+			if in.AsAt, err = parseMomentVN(atText, loc); err != nil {
+				err = reporting.Errorf(reporting.EINVALID, msgEvalBadMoment, atText)
+			}
+		}
 	}
 	var round store.Round
 	if err == nil {
@@ -120,7 +126,7 @@ func (s *Server) handleEvaluationOpen(w http.ResponseWriter, r *http.Request) {
 			s.pageError(w, r, err)
 			return
 		}
-		p, perr := s.evaluationsPage(r, u, ui.EvaluationsPage{Year: yearText, Until: untilText, Error: reporting.ErrorMessage(err)})
+		p, perr := s.evaluationsPage(r, u, ui.EvaluationsPage{Year: yearText, At: atText, Until: untilText, Error: reporting.ErrorMessage(err)})
 		if perr != nil {
 			s.pageError(w, r, perr)
 			return

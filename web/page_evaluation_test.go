@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"baocao/reporting"
 	"baocao/store"
@@ -67,11 +68,20 @@ func TestEvaluationPagesWhoMayDoWhat(t *testing.T) {
 	if w := e.do(t, formPost("/evaluations", tok("inspector"), bad)); w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body.String(), "Năm đánh giá") {
 		t.Errorf("a bad year: %d %s", w.Code, excerpt(w.Body.String(), "result-refused"))
 	}
+	future := url.Values{"scorecard": {"DG-WEB"}, "year": {"2026"}, "until": {"30/06/2026"}, "at": {"01/01/2027 08:00"}}
+	if w := e.do(t, formPost("/evaluations", tok("inspector"), future)); w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body.String(), "chưa đến") {
+		t.Errorf("a moment to come: %d %s", w.Code, excerpt(w.Body.String(), "result-refused"))
+	}
+	open.Set("at", "10/06/2026 08:00")
 	w := e.do(t, formPost("/evaluations", tok("inspector"), open))
 	if w.Code != http.StatusSeeOther {
 		t.Fatalf("inspector opening a round: %d %s", w.Code, excerpt(w.Body.String(), "result-refused"))
 	}
 	round := w.Header().Get("Location")
+	var asAt time.Time
+	if err := e.st.Pool().QueryRow(ctx, `SELECT as_at FROM evaluation_rounds`).Scan(&asAt); err != nil || !asAt.Equal(time.Date(2026, time.June, 10, 8, 0, 0, 0, hcm)) {
+		t.Errorf("round as at %v (%v), want 10/06/2026 08:00", asAt, err)
+	}
 	if !strings.HasPrefix(round, "/evaluations/") || !strings.Contains(flashOf(w), "tính điểm cho 3 đơn vị") {
 		t.Fatalf("opened: %s, flash %q", round, flashOf(w))
 	}

@@ -67,9 +67,10 @@ func newEvalScorecardsCmd(a *app) *cobra.Command {
 }
 
 func newEvalCheckCmd(a *app) *cobra.Command {
-	return &cobra.Command{
-		Use:   "check FILE.yaml",
-		Short: "Check a scorecard definition against the forms in the database; every mistake is listed",
+	var load bool
+	cmd := &cobra.Command{
+		Use:   "check FILE.yaml [--load]",
+		Short: "Check a scorecard definition against the forms in the database (every mistake listed); --load stores it",
 		Args:  cobra.ExactArgs(1),
 		RunE: a.withStore(func(ctx context.Context, st *store.Store, args []string) error {
 			src, err := os.ReadFile(args[0])
@@ -90,9 +91,23 @@ func newEvalCheckCmd(a *app) *cobra.Command {
 			}
 			fmt.Fprintf(a.out, "%s: %s is valid: %d criteria, %s points\n", args[0], sf.Scorecard.Code, len(sf.Scorecard.Criteria()),
 				reporting.FormatPoints(sf.Scorecard.MaxPoints()))
+			if !load {
+				return nil
+			}
+			res, err := st.SyncShippedScorecards(ctx, []store.ScorecardSource{{Definition: sf.Scorecard, Source: string(src), Checksum: sf.Checksum}})
+			if err != nil {
+				return err
+			}
+			if err := st.Audit(ctx, store.AuditEvent{Actor: "cli", Action: "scorecard.load", ObjectType: "scorecard", ObjectID: res[0].Code,
+				Details: map[string]any{"file": filepath.Base(args[0]), "version": res[0].Version, "status": res[0].Status}}); err != nil {
+				return err
+			}
+			fmt.Fprintln(a.out, res[0].String())
 			return nil
 		}),
 	}
+	cmd.Flags().BoolVar(&load, "load", false, "store it as the scorecard's next version (rounds opened later score by it)")
+	return cmd
 }
 
 func newEvalOpenCmd(a *app) *cobra.Command {

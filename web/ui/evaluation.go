@@ -20,6 +20,7 @@ type EvaluationsPage struct {
 	Open       bool
 	Scorecards []Option
 	Year       string
+	At         string
 	Until      string
 	Error      string
 }
