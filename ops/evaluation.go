@@ -268,16 +268,9 @@ func (s *Service) Recompute(ctx context.Context, u reporting.User, now time.Time
 	return r, err
 }
 
-// JudgeInput is an inspector's score of one criterion for one unit.
-type JudgeInput struct {
-	RoundID       int64
-	Unit          string
-	Criterion     string
-	Points        float64
-	Justification string
-	Evidence      []byte
-	EvidenceName  string
-}
+// JudgeInput is an inspector's score of one criterion for one unit; Judge
+// sets who and when.
+type JudgeInput = store.JudgementInput
 
 // Judge records an inspector's points on a judgement criterion, with the
 // justification (required) and optionally an evidence file, and rescores
@@ -324,8 +317,8 @@ func (s *Service) Judge(ctx context.Context, u reporting.User, now time.Time, in
 		if err != nil {
 			return err
 		}
-		prev, err := tx.SetJudgement(ctx, store.JudgementInput{RoundID: r.ID, Unit: in.Unit, Criterion: in.Criterion, Points: in.Points,
-			Justification: in.Justification, Evidence: in.Evidence, EvidenceName: in.EvidenceName, By: u.Email, At: now})
+		in.By, in.At = u.Email, now
+		prev, err := tx.SetJudgement(ctx, in)
 		if err != nil {
 			return err
 		}

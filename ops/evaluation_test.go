@@ -4,9 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -115,6 +112,28 @@ func newEvalFixture(t *testing.T) *evalFixture {
 	return fx
 }
 
+// open opens the 2025 round at now, the units' comments until until
+// (zero: the default).
+func (fx *evalFixture) open(t *testing.T, now, until time.Time) store.Round {
+	t.Helper()
+	round, err := fx.svc.OpenRound(t.Context(), fx.inspector, now, ops.OpenRoundInput{Scorecard: "DG-T", Year: 2025, CommentsUntil: until})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return round
+}
+
+// judgeAll scores the inspection of the four communes: 9, 7, 6 and 8.
+func (fx *evalFixture) judgeAll(t *testing.T, round int64, now time.Time) {
+	t.Helper()
+	for unit, pts := range map[string]float64{"C1": 9, "C2": 7, "C3": 6, "C4": 8} {
+		if _, err := fx.svc.Judge(t.Context(), fx.inspector, now, ops.JudgeInput{RoundID: round, Unit: unit, Criterion: "kiem_tra", Points: pts,
+			Justification: "Biên bản kiểm tra ngày 10/01/2026"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 func scoresOf(t *testing.T, v ops.RoundView) map[string]reporting.EvaluatedUnit {
 	t.Helper()
 	out := map[string]reporting.EvaluatedUnit{}
@@ -149,19 +168,11 @@ func TestEvaluationRoundScoresRanksAndFreezes(t *testing.T) {
 	ctx := context.Background()
 	fx := newEvalFixture(t)
 	now := at(2026, time.January, 15, 9)
-	round, err := fx.svc.OpenRound(ctx, fx.inspector, now, ops.OpenRoundInput{Scorecard: "DG-T", Year: 2025})
-	if err != nil {
-		t.Fatal(err)
-	}
+	round := fx.open(t, now, time.Time{})
 	if round.Units != 4 {
 		t.Fatalf("round scored %d units, want the 4 communes", round.Units)
 	}
-	for unit, pts := range map[string]float64{"C1": 9, "C2": 7, "C3": 6, "C4": 8} {
-		if _, err := fx.svc.Judge(ctx, fx.inspector, now, ops.JudgeInput{RoundID: round.ID, Unit: unit, Criterion: "kiem_tra", Points: pts,
-			Justification: "Biên bản kiểm tra ngày 10/01/2026"}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	fx.judgeAll(t, round.ID, now)
 	v, err := fx.svc.RoundResults(ctx, fx.inspector, round.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -303,10 +314,7 @@ func TestEvaluationRoundClosingWithPendingJudgements(t *testing.T) {
 	ctx := context.Background()
 	fx := newEvalFixture(t)
 	now := at(2026, time.January, 15, 9)
-	round, err := fx.svc.OpenRound(ctx, fx.inspector, now, ops.OpenRoundInput{Scorecard: "DG-T", Year: 2025})
-	if err != nil {
-		t.Fatal(err)
-	}
+	round := fx.open(t, now, time.Time{})
 	if _, err := fx.svc.CloseRound(ctx, fx.inspector, now, round.ID, false); reporting.ErrorCode(err) != reporting.ECONFLICT ||
 		!strings.Contains(reporting.ErrorMessage(err), "Còn 4 tiêu chí") {
 		t.Fatalf("closing with 4 unscored: %v", err)
@@ -332,10 +340,7 @@ func TestEvaluationUnitCommentsWithinTheWindow(t *testing.T) {
 	ctx := context.Background()
 	fx := newEvalFixture(t)
 	now := at(2026, time.January, 15, 9)
-	round, err := fx.svc.OpenRound(ctx, fx.inspector, now, ops.OpenRoundInput{Scorecard: "DG-T", Year: 2025, CommentsUntil: now.Add(48 * time.Hour)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	round := fx.open(t, now, now.Add(48*time.Hour))
 	clerk := storetest.User(t, fx.st, &storetest.UserOpts{UnitCode: "C2"})
 	card, err := fx.svc.UnitCard(ctx, clerk, now, round.ID, "C2")
 	if err != nil {
@@ -385,15 +390,8 @@ func TestEvaluationReports(t *testing.T) {
 	ctx := context.Background()
 	fx := newEvalFixture(t)
 	now := at(2026, time.January, 15, 9)
-	round, err := fx.svc.OpenRound(ctx, fx.inspector, now, ops.OpenRoundInput{Scorecard: "DG-T", Year: 2025})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for unit, pts := range map[string]float64{"C1": 9, "C2": 7, "C3": 6, "C4": 8} {
-		if _, err := fx.svc.Judge(ctx, fx.inspector, now, ops.JudgeInput{RoundID: round.ID, Unit: unit, Criterion: "kiem_tra", Points: pts, Justification: "Biên bản"}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	round := fx.open(t, now, time.Time{})
+	fx.judgeAll(t, round.ID, now)
 	if _, err := fx.svc.CloseRound(ctx, fx.inspector, now, round.ID, false); err != nil {
 		t.Fatal(err)
 	}
@@ -401,7 +399,7 @@ func TestEvaluationReports(t *testing.T) {
 	if _, err := fx.svc.RoundReport(ctx, fx.inspector, now, round.ID, ops.ReportPDF, ops.PDFText{}, &pdfBuf); err != nil {
 		t.Fatal(err)
 	}
-	text := pdfText(t, pdfBuf.Bytes())
+	text := storetest.PDFText(t, pdfBuf.Bytes())
 	for _, want := range []string{
 		"Kết quả đánh giá mức độ thực hiện dân chủ ở cơ sở năm 2025",
 		"Tốt 1 đơn vị (25,0%), Khá 2 đơn vị (50,0%), Đạt 1 đơn vị (25,0%), Chưa đạt 0 đơn vị (0,0%)",
@@ -434,18 +432,4 @@ func TestEvaluationReports(t *testing.T) {
 	if _, err := fx.svc.RoundReport(ctx, clerk, now, round.ID, ops.ReportPDF, ops.PDFText{}, &pdfBuf); reporting.ErrorCode(err) != reporting.EFORBIDDEN {
 		t.Errorf("a clerk downloading the province's results: %v", err)
 	}
-}
-
-// pdfText is the text of a PDF, by poppler's pdftotext, lines joined.
-func pdfText(t *testing.T, data []byte) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "r.pdf")
-	if err := os.WriteFile(path, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command("pdftotext", "-enc", "UTF-8", path, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	return strings.Join(strings.Fields(string(out)), " ")
 }

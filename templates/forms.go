@@ -31,18 +31,8 @@ func ParseForm(name string, src []byte) (FormFile, error) {
 	sum := sha256.Sum256(src)
 	ff := FormFile{Name: name, Source: src, Checksum: hex.EncodeToString(sum[:])}
 
-	dec := yaml.NewDecoder(bytes.NewReader(src))
-	dec.KnownFields(true)
-	switch err := dec.Decode(&ff.Form); {
-	case errors.Is(err, io.EOF):
-		return FormFile{}, fmt.Errorf("%s: empty file", name)
-	case err != nil:
-		return FormFile{}, yamlError(name, err)
-	}
-	// A second document would be ignored, and with it whatever it defines.
-	var extra yaml.Node
-	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
-		return FormFile{}, fmt.Errorf("%s: more than one YAML document; put one form per file", name)
+	if err := decodeOne(name, src, &ff.Form, "empty file", "more than one YAML document; put one form per file"); err != nil {
+		return FormFile{}, err
 	}
 
 	ff.Form.Normalize()
@@ -50,6 +40,26 @@ func ParseForm(name string, src []byte) (FormFile, error) {
 		return FormFile{}, prefixEach(name, err)
 	}
 	return ff, nil
+}
+
+// decodeOne decodes the one YAML document of src into v, unknown keys being
+// errors; empty and more are the complaints of a file with none and with
+// more than one (a second document would be ignored, and with it whatever
+// it defines).
+func decodeOne(name string, src []byte, v any, empty, more string) error {
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	dec.KnownFields(true)
+	switch err := dec.Decode(v); {
+	case errors.Is(err, io.EOF):
+		return fmt.Errorf("%s: %s", name, empty)
+	case err != nil:
+		return yamlError(name, err)
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		return fmt.Errorf("%s: %s", name, more)
+	}
+	return nil
 }
 
 // EmbeddedForms parses the definitions shipped in the binary.
@@ -65,15 +75,23 @@ func EmbeddedForms() ([]FormFile, error) {
 // It reports the problems of all files together, and a form code defined
 // by two files, since the second would overwrite the first's versions.
 func LoadForms(fsys fs.FS) ([]FormFile, error) {
-	names, err := fs.Glob(fsys, "*.yaml")
-	if err != nil {
-		return nil, fmt.Errorf("list form files: %w", err)
-	}
-	if len(names) == 0 {
+	out, err := loadDefinitions(fsys, ParseForm, func(f FormFile) string { return f.Form.Code }, "form code %s is already defined in %s")
+	if err == nil && len(out) == 0 {
 		return nil, errors.New("no form definition (*.yaml) found")
 	}
+	return out, err
+}
+
+// loadDefinitions parses every *.yaml file at the top of fsys, in name
+// order, with parse; it reports the problems of all files together, and
+// a code (of code) that two files define (dup: the code, the first file).
+func loadDefinitions[T any](fsys fs.FS, parse func(name string, src []byte) (T, error), code func(T) string, dup string) ([]T, error) {
+	names, err := fs.Glob(fsys, "*.yaml")
+	if err != nil {
+		return nil, fmt.Errorf("list definition files: %w", err)
+	}
 	var (
-		out    []FormFile
+		out    []T
 		errs   []error
 		byCode = map[string]string{}
 	)
@@ -83,17 +101,17 @@ func LoadForms(fsys fs.FS) ([]FormFile, error) {
 			errs = append(errs, fmt.Errorf("%s: %w", name, err))
 			continue
 		}
-		ff, err := ParseForm(path.Base(name), src)
+		v, err := parse(path.Base(name), src)
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		if first, dup := byCode[ff.Form.Code]; dup {
-			errs = append(errs, fmt.Errorf("%s: form code %s is already defined in %s", name, ff.Form.Code, first))
+		if first, seen := byCode[code(v)]; seen {
+			errs = append(errs, fmt.Errorf("%s: "+dup, name, code(v), first))
 			continue
 		}
-		byCode[ff.Form.Code] = name
-		out = append(out, ff)
+		byCode[code(v)] = name
+		out = append(out, v)
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err

@@ -1,16 +1,11 @@
 package templates
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"path"
-
-	"go.yaml.in/yaml/v3"
 
 	"baocao/reporting"
 )
@@ -30,17 +25,8 @@ type ScorecardFile struct {
 func ParseScorecard(name string, src []byte, forms map[string]*reporting.Form) (ScorecardFile, error) {
 	sum := sha256.Sum256(src)
 	sf := ScorecardFile{Name: name, Source: src, Checksum: hex.EncodeToString(sum[:])}
-	dec := yaml.NewDecoder(bytes.NewReader(src))
-	dec.KnownFields(true)
-	switch err := dec.Decode(&sf.Scorecard); {
-	case errors.Is(err, io.EOF):
-		return ScorecardFile{}, fmt.Errorf("%s: tệp rỗng", name)
-	case err != nil:
-		return ScorecardFile{}, yamlError(name, err)
-	}
-	var extra yaml.Node
-	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
-		return ScorecardFile{}, fmt.Errorf("%s: có hơn một tài liệu YAML; mỗi tệp chỉ một bộ tiêu chí", name)
+	if err := decodeOne(name, src, &sf.Scorecard, "tệp rỗng", "có hơn một tài liệu YAML; mỗi tệp chỉ một bộ tiêu chí"); err != nil {
+		return ScorecardFile{}, err
 	}
 	if err := sf.Scorecard.Validate(forms); err != nil {
 		var se *reporting.ScorecardError
@@ -69,37 +55,8 @@ func EmbeddedScorecards(forms map[string]*reporting.Form) ([]ScorecardFile, erro
 // LoadScorecards parses every *.yaml file at the top of fsys, in name
 // order, reporting the problems of all files together.
 func LoadScorecards(fsys fs.FS, forms map[string]*reporting.Form) ([]ScorecardFile, error) {
-	names, err := fs.Glob(fsys, "*.yaml")
-	if err != nil {
-		return nil, fmt.Errorf("list scorecard files: %w", err)
-	}
-	var (
-		out    []ScorecardFile
-		errs   []error
-		byCode = map[string]string{}
-	)
-	for _, name := range names {
-		src, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", name, err))
-			continue
-		}
-		sf, err := ParseScorecard(path.Base(name), src, forms)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if first, dup := byCode[sf.Scorecard.Code]; dup {
-			errs = append(errs, fmt.Errorf("%s: mã bộ tiêu chí %s đã có trong %s", name, sf.Scorecard.Code, first))
-			continue
-		}
-		byCode[sf.Scorecard.Code] = name
-		out = append(out, sf)
-	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return loadDefinitions(fsys, func(name string, src []byte) (ScorecardFile, error) { return ParseScorecard(name, src, forms) },
+		func(f ScorecardFile) string { return f.Scorecard.Code }, "mã bộ tiêu chí %s đã có trong %s")
 }
 
 // FormsByCode indexes form files by code, for scorecard validation.

@@ -139,11 +139,7 @@ func (s *Server) handleEvaluationOpen(w http.ResponseWriter, r *http.Request) {
 
 // handleEvaluation shows a round's results, filtered and paged.
 func (s *Server) handleEvaluation(w http.ResponseWriter, r *http.Request) {
-	u, ok := s.signedIn(w, r)
-	if !ok {
-		return
-	}
-	id, ok := s.pathID(w, r)
+	u, id, ok := s.signedInID(w, r)
 	if !ok {
 		return
 	}
@@ -205,27 +201,9 @@ func (s *Server) handleEvaluation(w http.ResponseWriter, r *http.Request) {
 	s.page(w, r, "evaluation", fmt.Sprintf("Kết quả đánh giá năm %d", v.Year), "evaluations", p)
 }
 
-// roundAction is the signed-in user and the round the path names, with
-// the form parsed; false when the answer was given already.
-func (s *Server) roundAction(w http.ResponseWriter, r *http.Request) (reporting.User, int64, bool) {
-	u, ok := s.signedIn(w, r)
-	if !ok {
-		return u, 0, false
-	}
-	id, ok := s.pathID(w, r)
-	if !ok {
-		return u, 0, false
-	}
-	if err := r.ParseForm(); err != nil {
-		s.pageError(w, r, reporting.Errorf(reporting.EINVALID, "%s", msgBadForm))
-		return u, 0, false
-	}
-	return u, id, true
-}
-
 // handleEvaluationRecompute computes a round's automatic criteria again.
 func (s *Server) handleEvaluationRecompute(w http.ResponseWriter, r *http.Request) {
-	u, id, ok := s.roundAction(w, r)
+	u, id, ok := s.idForm(w, r)
 	if !ok {
 		return
 	}
@@ -259,7 +237,7 @@ func parseMomentVN(s string, loc *time.Location) (time.Time, error) {
 
 // handleEvaluationClose closes a round.
 func (s *Server) handleEvaluationClose(w http.ResponseWriter, r *http.Request) {
-	u, id, ok := s.roundAction(w, r)
+	u, id, ok := s.idForm(w, r)
 	if !ok {
 		return
 	}
@@ -270,11 +248,7 @@ func (s *Server) handleEvaluationClose(w http.ResponseWriter, r *http.Request) {
 // handleEvaluationFile answers a round's report: report.pdf or
 // report.xlsx.
 func (s *Server) handleEvaluationFile(w http.ResponseWriter, r *http.Request) {
-	u, ok := s.signedIn(w, r)
-	if !ok {
-		return
-	}
-	id, ok := s.pathID(w, r)
+	u, id, ok := s.signedInID(w, r)
 	if !ok {
 		return
 	}
@@ -305,11 +279,7 @@ func (s *Server) handleEvaluationFile(w http.ResponseWriter, r *http.Request) {
 
 // handleEvaluationUnit shows one unit's scorecard.
 func (s *Server) handleEvaluationUnit(w http.ResponseWriter, r *http.Request) {
-	u, ok := s.signedIn(w, r)
-	if !ok {
-		return
-	}
-	id, ok := s.pathID(w, r)
+	u, id, ok := s.signedInID(w, r)
 	if !ok {
 		return
 	}
@@ -357,11 +327,7 @@ func (s *Server) evaluationUnitPage(w http.ResponseWriter, r *http.Request, u re
 // handleEvaluationJudge records an inspector's points, with an optional
 // evidence file (a multipart form).
 func (s *Server) handleEvaluationJudge(w http.ResponseWriter, r *http.Request) {
-	u, ok := s.signedIn(w, r)
-	if !ok {
-		return
-	}
-	id, ok := s.pathID(w, r)
+	u, id, ok := s.signedInID(w, r)
 	if !ok {
 		return
 	}
@@ -401,7 +367,7 @@ func (s *Server) handleEvaluationJudge(w http.ResponseWriter, r *http.Request) {
 
 // handleEvaluationComment records a unit's comment.
 func (s *Server) handleEvaluationComment(w http.ResponseWriter, r *http.Request) {
-	u, id, ok := s.roundAction(w, r)
+	u, id, ok := s.idForm(w, r)
 	if !ok {
 		return
 	}
@@ -412,11 +378,7 @@ func (s *Server) handleEvaluationComment(w http.ResponseWriter, r *http.Request)
 
 // handleEvaluationEvidence answers a judgement's evidence file.
 func (s *Server) handleEvaluationEvidence(w http.ResponseWriter, r *http.Request) {
-	u, ok := s.signedIn(w, r)
-	if !ok {
-		return
-	}
-	id, ok := s.pathID(w, r)
+	u, id, ok := s.signedInID(w, r)
 	if !ok {
 		return
 	}

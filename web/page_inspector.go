@@ -497,7 +497,7 @@ const (
 
 // handleOutboxMessage shows one e-mail of the outbox with its text.
 func (s *Server) handleOutboxMessage(w http.ResponseWriter, r *http.Request) {
-	u, id, ok := s.outboxAction(w, r)
+	u, id, ok := s.signedInID(w, r)
 	if !ok {
 		return
 	}
@@ -510,9 +510,10 @@ func (s *Server) handleOutboxMessage(w http.ResponseWriter, r *http.Request) {
 		StatusLabel: reminderStatusLabel(m.Status), CanRetry: u.Role == reporting.RoleAdmin && m.Status == store.ReminderFailed})
 }
 
-// outboxAction is the signed-in user and the outbox message the path
-// names ({id}); false when the answer was given already.
-func (s *Server) outboxAction(w http.ResponseWriter, r *http.Request) (reporting.User, int64, bool) {
+// signedInID is the signed-in user and the object the path names ({id}:
+// an outbox message, an evaluation round); false when the answer was
+// given already.
+func (s *Server) signedInID(w http.ResponseWriter, r *http.Request) (reporting.User, int64, bool) {
 	u, ok := s.signedIn(w, r)
 	if !ok {
 		return u, 0, false
@@ -523,7 +524,7 @@ func (s *Server) outboxAction(w http.ResponseWriter, r *http.Request) (reporting
 
 // handleOutboxRetry puts a failed e-mail back in the queue.
 func (s *Server) handleOutboxRetry(w http.ResponseWriter, r *http.Request) {
-	u, id, ok := s.outboxAction(w, r)
+	u, id, ok := s.signedInID(w, r)
 	if !ok {
 		return
 	}

@@ -100,9 +100,10 @@ func (s *Server) invited(w http.ResponseWriter, r *http.Request, u reporting.Use
 	}
 }
 
-// userAction is the signed-in user, the user the path names ({id}) and
-// the parsed form; false when the answer was given already.
-func (s *Server) userAction(w http.ResponseWriter, r *http.Request) (reporting.User, int64, bool) {
+// idForm is the signed-in user, the object the path names ({id}: a user,
+// an evaluation round) and the parsed form; false when the answer was
+// given already.
+func (s *Server) idForm(w http.ResponseWriter, r *http.Request) (reporting.User, int64, bool) {
 	u, ok := s.signedIn(w, r)
 	if !ok {
 		return u, 0, false
@@ -120,7 +121,7 @@ func (s *Server) userAction(w http.ResponseWriter, r *http.Request) (reporting.U
 
 // handleAdminUserUpdate changes a user's name, role and unit.
 func (s *Server) handleAdminUserUpdate(w http.ResponseWriter, r *http.Request) {
-	u, id, ok := s.userAction(w, r)
+	u, id, ok := s.idForm(w, r)
 	if !ok {
 		return
 	}
@@ -131,7 +132,7 @@ func (s *Server) handleAdminUserUpdate(w http.ResponseWriter, r *http.Request) {
 
 // handleAdminUserActive disables or enables a user.
 func (s *Server) handleAdminUserActive(w http.ResponseWriter, r *http.Request) {
-	u, id, ok := s.userAction(w, r)
+	u, id, ok := s.idForm(w, r)
 	if !ok {
 		return
 	}
@@ -146,7 +147,7 @@ func (s *Server) handleAdminUserActive(w http.ResponseWriter, r *http.Request) {
 
 // handleAdminUserReset e-mails a user a link to set a new password.
 func (s *Server) handleAdminUserReset(w http.ResponseWriter, r *http.Request) {
-	u, id, ok := s.userAction(w, r)
+	u, id, ok := s.idForm(w, r)
 	if !ok {
 		return
 	}
@@ -215,7 +216,7 @@ func (s *Server) handleSetPassword(w http.ResponseWriter, r *http.Request) {
 // handleAdminUserToken issues an API token acting as the user, shown on
 // the page this once.
 func (s *Server) handleAdminUserToken(w http.ResponseWriter, r *http.Request) {
-	u, id, ok := s.userAction(w, r)
+	u, id, ok := s.idForm(w, r)
 	if !ok {
 		return
 	}
@@ -230,7 +231,7 @@ func (s *Server) handleAdminUserToken(w http.ResponseWriter, r *http.Request) {
 
 // handleAdminUserTokenRevoke ends one of the user's API tokens.
 func (s *Server) handleAdminUserTokenRevoke(w http.ResponseWriter, r *http.Request) {
-	u, id, ok := s.userAction(w, r)
+	u, id, ok := s.idForm(w, r)
 	if !ok {
 		return
 	}
@@ -241,7 +242,7 @@ func (s *Server) handleAdminUserTokenRevoke(w http.ResponseWriter, r *http.Reque
 // handleAdminUserUnblock lets a user whose wrong passwords made them wait
 // sign in again at once.
 func (s *Server) handleAdminUserUnblock(w http.ResponseWriter, r *http.Request) {
-	u, id, ok := s.userAction(w, r)
+	u, id, ok := s.idForm(w, r)
 	if !ok {
 		return
 	}

@@ -5,9 +5,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -160,7 +157,7 @@ func TestInspectorRunsTheDemos2025Evaluation(t *testing.T) {
 	if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
 		t.Fatal("the report is not a PDF")
 	}
-	text := pdfToText(t, pdf)
+	text := storetest.PDFText(t, pdf)
 	for _, want := range []string{"Kết quả đánh giá mức độ thực hiện dân chủ ở cơ sở năm 2025", "UBND phường Bình Phước", "Phụ lục II"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the PDF lacks %q", want)
@@ -187,18 +184,4 @@ func fetchStatus(t *testing.T, tab context.Context, u string) int {
 		t.Fatalf("fetch %s: %v", u, err)
 	}
 	return n
-}
-
-// pdfToText is a PDF's text by poppler's pdftotext, its lines joined.
-func pdfToText(t *testing.T, data []byte) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "r.pdf")
-	if err := os.WriteFile(path, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command("pdftotext", "-enc", "UTF-8", path, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	return strings.Join(strings.Fields(string(out)), " ")
 }

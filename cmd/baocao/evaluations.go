@@ -198,6 +198,16 @@ func roundArg(s string) (int64, error) {
 	return id, nil
 }
 
+// roundAndUser resolves a round argument and --as.
+func roundAndUser(ctx context.Context, st *store.Store, arg, as string) (int64, reporting.User, error) {
+	id, err := roundArg(arg)
+	if err != nil {
+		return 0, reporting.User{}, err
+	}
+	u, err := actAs(ctx, st, as)
+	return id, u, err
+}
+
 func newEvalShowCmd(a *app) *cobra.Command {
 	var unit string
 	cmd := &cobra.Command{
@@ -287,14 +297,11 @@ func newEvalJudgeCmd(a *app) *cobra.Command {
 		Example: `  baocao evaluations judge 1 --unit 25195 --criterion kiem_tra_thuc_te --points 17 --justification "Biên bản kiểm tra số 12/BB-ĐKT ngày 05/01/2026"`,
 		Args:    cobra.ExactArgs(1),
 		RunE: a.withStore(func(ctx context.Context, st *store.Store, args []string) error {
-			var err error
-			if in.RoundID, err = roundArg(args[0]); err != nil {
-				return err
-			}
-			u, err := actAs(ctx, st, as)
+			id, u, err := roundAndUser(ctx, st, args[0], as)
 			if err != nil {
 				return err
 			}
+			in.RoundID = id
 			if evidence != "" {
 				if in.Evidence, err = os.ReadFile(evidence); err != nil {
 					return err
@@ -329,11 +336,7 @@ func newEvalRecomputeCmd(a *app) *cobra.Command {
 		Short: "Compute a round's automatic criteria again, as at a moment (default now), keeping the judgements",
 		Args:  cobra.ExactArgs(1),
 		RunE: a.withStore(func(ctx context.Context, st *store.Store, args []string) error {
-			id, err := roundArg(args[0])
-			if err != nil {
-				return err
-			}
-			u, err := actAs(ctx, st, as)
+			id, u, err := roundAndUser(ctx, st, args[0], as)
 			if err != nil {
 				return err
 			}
@@ -363,11 +366,7 @@ func newEvalCloseCmd(a *app) *cobra.Command {
 		Short: "Close a round: its scores are frozen",
 		Args:  cobra.ExactArgs(1),
 		RunE: a.withStore(func(ctx context.Context, st *store.Store, args []string) error {
-			id, err := roundArg(args[0])
-			if err != nil {
-				return err
-			}
-			u, err := actAs(ctx, st, as)
+			id, u, err := roundAndUser(ctx, st, args[0], as)
 			if err != nil {
 				return err
 			}

@@ -2,6 +2,10 @@ package storetest
 
 import (
 	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"baocao/reporting"
@@ -65,4 +69,19 @@ func Fill(t testing.TB, data []byte, values map[string]any, notes map[string]str
 		t.Fatal(err)
 	}
 	return out
+}
+
+// PDFText is a PDF's text by poppler's pdftotext, its lines and spaces
+// joined to single spaces.
+func PDFText(t testing.TB, data []byte) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "r.pdf")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdftotext", "-enc", "UTF-8", path, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	return strings.Join(strings.Fields(string(out)), " ")
 }
