@@ -11,7 +11,6 @@ import (
 	"baocao/ops"
 	"baocao/reporting"
 	"baocao/store"
-	"baocao/store/storetest"
 )
 
 // A reorganisation imported while DCCS-XA 2025-H2 is open closes communes
@@ -24,21 +23,8 @@ import (
 func TestCorrectedListReopensAUnitClosedByMistake(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	st := storetest.Open(t)
-	syncEmbeddedForms(t, st)
-	svc := storetest.Ops(st, hcm)
-	sept := time.Date(2025, time.September, 15, 8, 0, 0, 0, hcm)
-	if _, err := svc.OpenDuePeriods(ctx, sept); err != nil {
-		t.Fatal(err)
-	}
-	xaH2 := periodID(t, st, "DCCS-XA", "2025-H2")
-	reform := reporting.Day(2025, time.July, 1)
-	full := store.ImportOptions{Effective: reform, CloseMissing: true}
-
-	old := readList(t, "../cmd/baocao/demo/units-2024.csv")
-	if _, err := svc.ImportUnits(ctx, ops.CLIAdmin, sept, old, store.ImportOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	st, svc, sept, xaH2, old := reformUnderway(t)
+	full := store.ImportOptions{Effective: reporting.Day(2025, time.July, 1), CloseMissing: true}
 	newList := readList(t, "../cmd/baocao/demo/units-2025.csv")
 	newXA := codesOfKinds(newList, reporting.KindCommunePC)
 	// Two communes of 2024 that the new list drops (X is the one left out

@@ -25,17 +25,7 @@ import (
 func TestAClosedFilerCountsInItsSuccessorsSubtree(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	st := storetest.Open(t)
-	syncEmbeddedForms(t, st)
-	svc := storetest.Ops(st, hcm)
-	sept := time.Date(2025, time.September, 15, 8, 0, 0, 0, hcm)
-	if _, err := svc.OpenDuePeriods(ctx, sept); err != nil {
-		t.Fatal(err)
-	}
-	xaH2 := periodID(t, st, "DCCS-XA", "2025-H2")
-	if _, err := svc.ImportUnits(ctx, ops.CLIAdmin, sept, readList(t, "../cmd/baocao/demo/units-2024.csv"), store.ImportOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	st, svc, sept, xaH2, _ := reformUnderway(t)
 	newList := readList(t, "../cmd/baocao/demo/units-2025.csv")
 	communes := codesOfKinds(newList, reporting.KindCommunePC, reporting.KindDistrictPC)
 	// The filer: the first predecessor of the first new commune formed from
