@@ -62,7 +62,7 @@ func (s *Service) Review(ctx context.Context, u reporting.User, now time.Time, i
 		if err != nil {
 			return err
 		}
-		ancestors, err := tx.UnitAncestors(ctx, sub.UnitCode, o.TreeDay())
+		ancestors, err := tx.ObligationAncestors(ctx, o)
 		if err != nil {
 			return err
 		}

@@ -55,14 +55,17 @@ type ReconcileResult struct {
 	Added    int // obligations of units that had none
 	Moved    int // obligations moved to their unit's version on the cut-off (renamed, re-parented)
 	Released int // obligations of departed units released, with the reason recorded
+	// Restored counts obligations released by the system whose unit is
+	// active on the cut-off again (a corrected list): owed again.
+	Restored int
 	// Touched are the periods changed, each with its counts.
 	Touched []ReconciledPeriod
 }
 
 // ReconciledPeriod is one period a reconciliation changed.
 type ReconciledPeriod struct {
-	FormCode, Key, Label   string
-	Added, Moved, Released int
+	FormCode, Key, Label             string
+	Added, Moved, Released, Restored int
 }
 
 // ReconcileOpenPeriods brings every stored period of a current form that is
@@ -73,7 +76,11 @@ type ReconciledPeriod struct {
 // unit to the version in effect on the cut-off (a new name or parent); a unit no longer active on
 // the cut-off with nothing filed is released — an exemption recorded in its
 // history with the reason, by the system — and one that filed keeps its
-// report. Running it again changes nothing.
+// report. A unit released so and active on the cut-off again (a corrected
+// list reopened it) owes the period again: the system's exemption is
+// withdrawn with the reason, and its status is pending or missing as its
+// deadline says; an exemption given by hand stays. Running it again
+// changes nothing.
 func (s *Service) ReconcileOpenPeriods(ctx context.Context, now time.Time) (ReconcileResult, error) {
 	return s.reconcileOn(ctx, s.st, now)
 }
@@ -97,35 +104,40 @@ func (s *Service) reconcileOn(ctx context.Context, st *store.Store, now time.Tim
 			if err != nil {
 				return err
 			}
-			reason := fmt.Sprintf(reasonDeparted, reporting.FormatDate(p.DataTo))
-			events := make([]store.ObligationEvent, len(r.Departed))
-			for i, code := range r.Departed {
-				events[i] = store.ObligationEvent{PeriodID: r.PeriodID, UnitCode: code,
-					Event: reporting.Event{At: now, Kind: reporting.EventExempted, Actor: System.Email, Reason: reason}}
+			cutOff := reporting.FormatDate(p.DataTo)
+			events := make([]store.ObligationEvent, 0, len(r.Departed)+len(r.Restored))
+			for _, code := range r.Departed {
+				events = append(events, store.ObligationEvent{PeriodID: r.PeriodID, UnitCode: code,
+					Event: reporting.Event{At: now, Kind: reporting.EventExempted, Actor: System.Email, Reason: fmt.Sprintf(reasonDeparted, cutOff)}})
+			}
+			for _, code := range r.Restored {
+				events = append(events, store.ObligationEvent{PeriodID: r.PeriodID, UnitCode: code,
+					Event: reporting.Event{At: now, Kind: reporting.EventUnexempted, Actor: System.Email, Reason: fmt.Sprintf(reasonRestored, cutOff)}})
 			}
 			if err := tx.RecordEvents(ctx, events); err != nil {
 				return err
 			}
-			if r.Added == 0 && r.Moved == 0 && len(r.Departed) == 0 {
+			if r.Added == 0 && r.Moved == 0 && len(events) == 0 {
 				return nil
 			}
 			total.Periods++
 			total.Touched = append(total.Touched, ReconciledPeriod{FormCode: f.Code, Key: p.Key, Label: p.Label,
-				Added: int(r.Added), Moved: int(r.Moved), Released: len(r.Departed)})
+				Added: int(r.Added), Moved: int(r.Moved), Released: len(r.Departed), Restored: len(r.Restored)})
 			total.Added += int(r.Added)
 			total.Moved += int(r.Moved)
 			total.Released += len(r.Departed)
+			total.Restored += len(r.Restored)
 			return tx.Audit(ctx, store.AuditEvent{
 				At: now, Actor: System.Email, Action: "period.reconcile", ObjectType: "period",
 				ObjectID: fmt.Sprint(r.PeriodID),
-				Details:  map[string]any{"form": f.Code, "key": p.Key, "added": r.Added, "moved": r.Moved, "released": r.Departed},
+				Details:  map[string]any{"form": f.Code, "key": p.Key, "added": r.Added, "moved": r.Moved, "released": r.Departed, "restored": r.Restored},
 			})
 		})
 		if err != nil {
 			return total, fmt.Errorf("reconcile %s %s: %w", f.Code, p.Key, err)
 		}
 	}
-	st.AnalyzeAfter(ctx, total.Added+total.Moved+total.Released, "obligations", "obligation_events", "matrix_cells")
+	st.AnalyzeAfter(ctx, total.Added+total.Moved+total.Released+total.Restored, "obligations", "obligation_events", "matrix_cells")
 	return total, nil
 }
 

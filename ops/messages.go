@@ -65,5 +65,9 @@ const (
 // released from it by a reconciliation.
 const reasonDeparted = "Đơn vị không còn hoạt động (hoặc không còn thuộc diện báo cáo) vào ngày chốt số liệu %s; kỳ báo cáo do đơn vị đang hoạt động ngày đó thực hiện."
 
+// The reason recorded when a unit released so is active on the cut-off
+// again, a corrected unit list having reopened it.
+const reasonRestored = "Danh sách đơn vị được sửa: đơn vị vẫn hoạt động vào ngày chốt số liệu %s nên lại phải báo cáo kỳ này (bỏ miễn báo cáo do hệ thống ghi khi đơn vị bị đóng)."
+
 // The reason recorded when a change of the calendar moves a deadline.
 const reasonRescheduled = "Lịch ngày nghỉ, ngày làm việc thay đổi: hạn nộp chuyển từ ngày %s sang ngày %s."

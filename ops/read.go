@@ -65,7 +65,7 @@ func (s *Service) viewObligation(ctx context.Context, u reporting.User, periodID
 	if err != nil {
 		return o, err
 	}
-	ancestors, err := s.st.UnitAncestors(ctx, unitCode, o.TreeDay())
+	ancestors, err := s.st.ObligationAncestors(ctx, o)
 	if err != nil {
 		return o, err
 	}

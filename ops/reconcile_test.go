@@ -195,6 +195,27 @@ func TestOpenPeriodsFollowAReorganisationImportedWhileTheyAreOpen(t *testing.T) 
 	}
 }
 
+// reformUnderway is the province in September 2025 as a new installation
+// meets the reform: the service started on an empty database and opened
+// the periods due, then the demo's 2024 list was imported. It gives the
+// store, the service, that moment, DCCS-XA 2025-H2's id and the 2024 list.
+func reformUnderway(t *testing.T) (st *store.Store, svc *ops.Service, sept time.Time, xaH2 int64, old []reporting.UnitRow) {
+	t.Helper()
+	ctx := context.Background()
+	st = storetest.Open(t)
+	syncEmbeddedForms(t, st)
+	svc = storetest.Ops(st, hcm)
+	sept = time.Date(2025, time.September, 15, 8, 0, 0, 0, hcm)
+	if _, err := svc.OpenDuePeriods(ctx, sept); err != nil {
+		t.Fatal(err)
+	}
+	old = readList(t, "../cmd/baocao/demo/units-2024.csv")
+	if _, err := svc.ImportUnits(ctx, ops.CLIAdmin, sept, old, store.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	return st, svc, sept, periodID(t, st, "DCCS-XA", "2025-H2"), old
+}
+
 // owing lists the units that owe period id a report: its obligations not
 // exempt.
 func owing(t *testing.T, st *store.Store, id int64) []string {

@@ -29,7 +29,7 @@ func (s *Service) Template(ctx context.Context, u reporting.User, now time.Time,
 	if err != nil {
 		return Template{}, err
 	}
-	ancestors, err := s.st.UnitAncestors(ctx, obl.UnitCode, obl.TreeDay())
+	ancestors, err := s.st.ObligationAncestors(ctx, obl)
 	if err != nil {
 		return Template{}, err
 	}

@@ -15,13 +15,14 @@ const msgUnitsChangedSincePreview = "Danh sách đơn vị đã thay đổi kể
 
 // UnitImportPreview is what a unit list would do, before anything is
 // stored: the units created, those whose name, kind, parent or e-mails
-// change (old → new), those closed, the open periods whose obligations
+// change (old → new), those closed, those reopened, the open periods whose obligations
 // would change, and the fingerprint of the units it was planned against.
 type UnitImportPreview struct {
 	Counts      reporting.UnitImportCounts
 	Created     []PreviewUnit
 	Changed     []UnitChange
 	Closed      []reporting.UnitClose
+	Reopened    []reporting.UnitReopen
 	Periods     []ReconciledPeriod
 	Fingerprint string
 }
@@ -108,6 +109,7 @@ func describePlan(pv *UnitImportPreview, plan *reporting.UnitImportPlan, stored 
 		add("E-mail", strings.Join(old.Emails, ", "), strings.Join(v.Emails, ", "))
 	}
 	pv.Closed = plan.Closes
+	pv.Reopened = plan.Reopens
 }
 
 // ApplyUnitImport imports rows as ImportUnits does, provided the units

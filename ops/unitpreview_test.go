@@ -9,7 +9,6 @@ import (
 	"baocao/ops"
 	"baocao/reporting"
 	"baocao/store"
-	"baocao/store/storetest"
 )
 
 // TestUnitImportPreviewChangesNothingThenApplies: the post-reform list,
@@ -21,17 +20,7 @@ import (
 func TestUnitImportPreviewChangesNothingThenApplies(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	st := storetest.Open(t)
-	syncEmbeddedForms(t, st)
-	svc := storetest.Ops(st, hcm)
-	sept := time.Date(2025, time.September, 15, 8, 0, 0, 0, hcm)
-	if _, err := svc.OpenDuePeriods(ctx, sept); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := svc.ImportUnits(ctx, ops.CLIAdmin, sept, readList(t, "../cmd/baocao/demo/units-2024.csv"), store.ImportOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	xaH2 := periodID(t, st, "DCCS-XA", "2025-H2")
+	st, svc, sept, xaH2, _ := reformUnderway(t)
 	owedBefore := owing(t, st, xaH2)
 	fpBefore, err := st.UnitsFingerprint(ctx)
 	if err != nil {

@@ -174,6 +174,14 @@ func (s *Service) ShippedCalendarLoaded(ctx context.Context, now time.Time, name
 // period not locked that the stored calendar moves, each with a
 // rescheduled event, and tells the units that still owe the report. It
 // returns the moves and how many e-mails it queued.
+//
+// It locks every obligation it will move, in every period, before it
+// writes any: an obligation's update also writes its unit's matrix_cells
+// row, which the periods of a form in one year share. Moving one quarter
+// (its cells locked) before locking the next quarter's obligations
+// deadlocked with an upload to that quarter, which holds its obligation
+// and then writes the same cells. Locked first, the change waits for such
+// an upload to finish, as every other writer does (obligation, then cells).
 func (s *Service) rescheduleOpen(ctx context.Context, tx *store.Store, u reporting.User, now time.Time) (moves []CalendarMove, announced int, err error) {
 	cal, err := tx.Calendar(ctx)
 	if err != nil {
@@ -183,25 +191,33 @@ func (s *Service) rescheduleOpen(ctx context.Context, tx *store.Store, u reporti
 	if err != nil {
 		return nil, 0, err
 	}
+	type locked struct {
+		periodID int64
+		formCode string
+		moves    []store.Rescheduling
+	}
+	var all []locked
 	for _, op := range open {
 		id, rs, err := tx.LockReschedulings(ctx, op.form, op.period, now)
 		if err != nil {
 			return nil, 0, err
 		}
-		if len(rs) == 0 {
-			continue
+		if len(rs) > 0 {
+			all = append(all, locked{id, op.form.Code, rs})
 		}
-		events := make([]store.ObligationEvent, len(rs))
-		for i, m := range rs {
+	}
+	for _, l := range all {
+		events := make([]store.ObligationEvent, len(l.moves))
+		for i, m := range l.moves {
 			old := m.Deadline
-			events[i] = store.ObligationEvent{PeriodID: id, UnitCode: m.UnitCode, Event: reporting.Event{
+			events[i] = store.ObligationEvent{PeriodID: l.periodID, UnitCode: m.UnitCode, Event: reporting.Event{
 				At: now, Kind: reporting.EventRescheduled, Actor: u.Email, Deadline: m.NewDate, PreviousDeadline: &old,
 				Reason: fmt.Sprintf(reasonRescheduled, s.formatDay(old), s.formatDay(m.NewDate))}}
 		}
 		if err := tx.RecordEvents(ctx, events); err != nil {
 			return nil, 0, err
 		}
-		ms, n, err := s.announceRescheduled(ctx, tx, id, op.form.Code, events, now)
+		ms, n, err := s.announceRescheduled(ctx, tx, l.periodID, l.formCode, events, now)
 		if err != nil {
 			return nil, 0, err
 		}

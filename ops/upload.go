@@ -313,7 +313,7 @@ func (s *Service) duplicate(ctx context.Context, tx *store.Store, obl store.Obli
 // obligation is neither exempt nor accepted. Submit asks it under the
 // obligation's lock, before it says what is wrong with the file.
 func (s *Service) checkFiling(ctx context.Context, st *store.Store, u reporting.User, obl store.Obligation, m templates.Meta, now time.Time) error {
-	ancestors, err := st.UnitAncestors(ctx, obl.UnitCode, obl.TreeDay())
+	ancestors, err := st.ObligationAncestors(ctx, obl)
 	if err != nil {
 		return err
 	}

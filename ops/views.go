@@ -40,7 +40,7 @@ func (s *Service) UnitPeriod(ctx context.Context, u reporting.User, now time.Tim
 	if err != nil {
 		return UnitPeriod{}, err
 	}
-	ancestors, err := s.st.UnitAncestors(ctx, unitCode, o.TreeDay())
+	ancestors, err := s.st.ObligationAncestors(ctx, o)
 	if err != nil {
 		return UnitPeriod{}, err
 	}
@@ -109,7 +109,7 @@ func (s *Service) SubmissionView(ctx context.Context, u reporting.User, now time
 	if err != nil {
 		return SubmissionView{}, err
 	}
-	ancestors, err := s.st.UnitAncestors(ctx, sub.UnitCode, o.TreeDay())
+	ancestors, err := s.st.ObligationAncestors(ctx, o)
 	if err != nil {
 		return SubmissionView{}, err
 	}

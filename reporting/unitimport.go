@@ -191,7 +191,7 @@ const (
 	msgCodeEmpty          = "thiếu mã đơn vị"
 	msgCodeIllegal        = "mã đơn vị chỉ gồm chữ cái không dấu, chữ số và các ký tự . _ -, bắt đầu bằng chữ hoặc số"
 	msgCodeDuplicate      = "mã %s xuất hiện hai lần: dòng %d và dòng %d"
-	msgCodeClosed         = "đơn vị %s đã ngừng hoạt động sau ngày %s; mã đơn vị không được dùng lại"
+	msgCodeClosed         = "đơn vị %s đã ngừng hoạt động sau ngày %s; mã đơn vị không được dùng lại (nếu đơn vị bị đóng nhầm: nhập lại với lựa chọn mở lại đơn vị đã đóng, ngày hiệu lực không muộn hơn ngày %s)"
 	msgNameEmpty          = "thiếu tên đơn vị"
 	msgPredecessorSelf    = "đơn vị %s không thể được hình thành từ chính nó"
 	msgPredecessorUnknown = "không có đơn vị mã %s (trong tệp hay đã lưu) để làm đơn vị tiền thân"
@@ -293,7 +293,7 @@ func validateUnitRow(e *UnitImportError, r *UnitRow, first map[string]*UnitRow, 
 		datesOK = false
 	}
 	if k, ok := known[r.Code]; ok && k.ActiveUntil != nil && r.ActiveFrom != nil && r.ActiveFrom.After(*k.ActiveUntil) {
-		e.Add(r.Row, UnitColCode, r.Code, msgCodeClosed, r.Code, FormatDate(*k.ActiveUntil))
+		e.Add(r.Row, UnitColCode, r.Code, msgCodeClosed, r.Code, FormatDate(*k.ActiveUntil), FormatDate(k.ActiveUntil.AddDate(0, 0, 1)))
 	}
 
 	if r.Kind == KindProvince {

@@ -2,6 +2,7 @@ package reporting
 
 import (
 	"errors"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -51,13 +52,17 @@ func (v *StoredVersion) SameAs(r UnitRow) bool {
 // Versioned or Unchanged; Closed counts units closed.
 type UnitImportCounts struct {
 	Created, Versioned, Unchanged, Closed int
+	// Reopened counts closed units the import reopened (UnitImportMode.Reopen).
+	Reopened int
 	// Successions counts the successions the predecessors column recorded
 	// that were not recorded before.
 	Successions int
 }
 
 // Changed reports whether the import stores anything.
-func (r UnitImportCounts) Changed() bool { return r.Created+r.Versioned+r.Closed+r.Successions > 0 }
+func (r UnitImportCounts) Changed() bool {
+	return r.Created+r.Versioned+r.Closed+r.Reopened+r.Successions > 0
+}
 
 // NewUnit is a unit an import creates.
 type NewUnit struct {
@@ -91,6 +96,27 @@ type UnitClose struct {
 	Until time.Time
 }
 
+// UnitReopen reopens unit Code, closed after day Until by mistake: the
+// unit and its version that ended that day run on again.
+type UnitReopen struct {
+	Code  string
+	Until time.Time
+}
+
+// UnitImportMode says how a list is read against the stored units.
+type UnitImportMode struct {
+	// CloseMissing: the rows are the whole tree on the import's date, and
+	// stored units they do not name are closed the day before.
+	CloseMissing bool
+	// Reopen: a row naming a closed unit with no active_until, or a later
+	// one, reopens it (it was closed by mistake), provided the row takes
+	// effect no later than the day after the unit closed. Without it such
+	// a row leaves the closure as it is (an empty active_until) or is
+	// refused (another active_until): a list of an earlier day, imported
+	// again, must not bring abolished units back.
+	Reopen bool
+}
+
 // UnitImportPlan is what an import will write.
 type UnitImportPlan struct {
 	Base     time.Time // the import's date: the effective day or the file's earliest
@@ -100,6 +126,7 @@ type UnitImportPlan struct {
 	Replaced []PlannedVersion // versions rewritten in place (same first day)
 	Versions []PlannedVersion // versions to insert
 	Closes   []UnitClose      // units to close, by their row or closeMissing
+	Reopens  []UnitReopen     // closed units to reopen, before anything else is written
 	Touched  []string         // every code written, for the parent check
 	RowOf    map[string]int   // the row of each listed code
 }
@@ -110,13 +137,37 @@ const (
 	msgImportNeedsDate   = "không có ngày hiệu lực: hãy điền active_from cho các dòng hoặc chỉ định ngày hiệu lực khi nhập"
 	msgBeforeUnitStart   = "đơn vị %s bắt đầu hoạt động từ ngày %s; không ghi được thông tin có hiệu lực từ ngày %s"
 	msgNoVersion         = "đơn vị %s không có thông tin nào có hiệu lực vào ngày %s"
-	msgUntilAlreadySet   = "đơn vị %s đã ngừng hoạt động sau ngày %s; không đổi được thành ngày %s"
+	msgUntilAlreadySet   = "đơn vị %s đã ngừng hoạt động sau ngày %s; không đổi được thành ngày %s (nếu đơn vị bị đóng nhầm, hãy nhập lại với lựa chọn mở lại đơn vị đã đóng)"
 	msgVersionAfterUntil = "đơn vị %s đã có thông tin có hiệu lực từ ngày %s, sau ngày ngừng hoạt động %s"
 	msgMissingStartsLate = "đơn vị %s không có trong danh sách nhưng bắt đầu hoạt động đúng ngày hiệu lực %s nên không đóng được trước ngày đó; hãy thêm đơn vị vào danh sách hoặc xem lại ngày hiệu lực"
 	msgMissingHasLater   = "đơn vị %s không có trong danh sách nhưng đã có thông tin có hiệu lực từ ngày %s, không sớm hơn ngày hiệu lực %s; không đóng được đơn vị"
 )
 
 func dayBefore(t time.Time) time.Time { return t.AddDate(0, 0, -1) }
+
+// reopened is su as it stands once reopened: active again and its version
+// that ended on the day the unit closed running on, open-ended.
+func reopened(su *StoredUnit) *StoredUnit {
+	ru := *su
+	ru.ActiveUntil = nil
+	ru.Versions = slices.Clone(su.Versions)
+	for i := range ru.Versions {
+		if v := &ru.Versions[i]; v.ValidUntil != nil && v.ValidUntil.Equal(*su.ActiveUntil) {
+			v.ValidUntil = nil
+		}
+	}
+	return &ru
+}
+
+// reopens reports whether row r, taking effect on start, reopens closed
+// unit su under mode: it asks for a later last day (none, or after the
+// closure), and it takes effect by the day after the closure, so that
+// no gap opens in the unit's history.
+func reopens(mode UnitImportMode, r UnitRow, start time.Time, su *StoredUnit) bool {
+	return mode.Reopen && su.ActiveUntil != nil &&
+		(r.ActiveUntil == nil && !unparsedDate(r.Raw.ActiveUntil, r.ActiveUntil) || r.ActiveUntil != nil && r.ActiveUntil.After(*su.ActiveUntil)) &&
+		!start.After(su.ActiveUntil.AddDate(0, 0, 1)) && !start.Before(su.ActiveFrom)
+}
 
 // earlierEnd is the earlier of two last days, nil being open-ended.
 func earlierEnd(a, b *time.Time) *time.Time {
@@ -135,12 +186,13 @@ func unparsedDate(raw string, parsed *time.Time) bool {
 
 // PlanUnitImport decides what an import of rows writes, without writing:
 // rows take effect from effectiveDay (zero: each row's own active_from,
-// the file's earliest for the rest); with closeMissing the rows are the
-// whole tree that day, and stored units they do not name are closed. It
+// the file's earliest for the rest); mode says whether the rows are the
+// whole tree that day (stored units they do not name are closed) and
+// whether they reopen units closed by mistake. It
 // resolves every row's first day, checks the rows against the stored
 // history (ValidateUnitRows plus what only the history can tell)
 // and returns every problem at once.
-func PlanUnitImport(rows []UnitRow, effectiveDay time.Time, closeMissing bool, stored map[string]*StoredUnit) (*UnitImportPlan, error) {
+func PlanUnitImport(rows []UnitRow, effectiveDay time.Time, mode UnitImportMode, stored map[string]*StoredUnit) (*UnitImportPlan, error) {
 	var problems UnitImportError
 	p := &UnitImportPlan{RowOf: make(map[string]int, len(rows))}
 	effective := !effectiveDay.IsZero()
@@ -167,6 +219,10 @@ func PlanUnitImport(rows []UnitRow, effectiveDay time.Time, closeMissing bool, s
 		known[code] = ref
 	}
 
+	// view is the stored units as the plan sees them once the units it
+	// reopens are reopened; stored itself is left as it is.
+	view := maps.Clone(stored)
+
 	// Validation sees each row over the days it will write: from its first
 	// day to its own last day or, for a stored unit, to the end of the
 	// version it replaces. Unparsable dates stay nil so they are reported.
@@ -186,6 +242,14 @@ func PlanUnitImport(rows []UnitRow, effectiveDay time.Time, closeMissing bool, s
 		if !unparsedDate(r.Raw.ActiveFrom, r.ActiveFrom) {
 			c.ActiveFrom = &start
 		}
+		if su != nil && reopens(mode, r, start, su) {
+			p.Reopens = append(p.Reopens, UnitReopen{Code: r.Code, Until: *su.ActiveUntil})
+			su = reopened(su)
+			view[r.Code] = su
+			ref := known[r.Code]
+			ref.ActiveUntil = nil
+			known[r.Code] = ref
+		}
 		if su != nil {
 			if until, ok := planStoredRow(&problems, r, start, su); ok {
 				if !unparsedDate(r.Raw.ActiveUntil, r.ActiveUntil) {
@@ -201,7 +265,7 @@ func PlanUnitImport(rows []UnitRow, effectiveDay time.Time, closeMissing bool, s
 		checked[i] = c
 	}
 
-	if closeMissing {
+	if mode.CloseMissing {
 		closeBefore := dayBefore(p.Base)
 		for _, code := range sortedCodes(stored) {
 			su := stored[code]
@@ -235,11 +299,15 @@ func PlanUnitImport(rows []UnitRow, effectiveDay time.Time, closeMissing bool, s
 	}
 
 	for i, r := range rows {
-		p.planRow(r, starts[i], stored[r.Code])
+		p.planRow(r, starts[i], view[r.Code])
 	}
 	p.Result.Closed = len(p.Closes)
+	p.Result.Reopened = len(p.Reopens)
 	for _, c := range p.Closes {
 		p.Touched = append(p.Touched, c.Code)
+	}
+	for _, r := range p.Reopens {
+		p.Touched = append(p.Touched, r.Code)
 	}
 	return p, nil
 }

@@ -57,17 +57,31 @@ const reasonAt = `coalesce(f.reason, CASE
 // unit below it, as the unit versions in effect on the period's cut-off
 // draw the tree — the versions its obligations recorded. A district's
 // subtree in 2024 holds its communes; in 2026, after the reform, nothing.
-// It is empty when root is the empty string. UNION (not UNION ALL) stops
-// at a cycle in bad data.
+// A unit that closed before the cut-off is in no tree that day; it counts
+// in the subtree of its successor on the cut-off (unit_successions, in
+// effect by then, through any chain of units closed too): a commune that
+// filed and then merged keeps its report, which counts for the territory
+// it merged into. It is empty when root is the empty string. UNION (not
+// UNION ALL) stops at a cycle in bad data.
 func subtreeCTE(root string) string {
-	return `subtree (period_id, code) AS (
+	return `subtree_tree (period_id, code) AS (
 		SELECT p.id, ` + root + `::text FROM p WHERE ` + root + ` <> ''
 		UNION
 		SELECT s.period_id, v.unit_code
-		FROM subtree s
+		FROM subtree_tree s
 		JOIN p ON p.id = s.period_id
 		JOIN unit_versions v ON v.parent_code = s.code
 		     AND v.valid_from <= p.data_to AND (v.valid_until IS NULL OR v.valid_until >= p.data_to)
+	), subtree (period_id, code) AS (
+		SELECT period_id, code FROM subtree_tree
+		UNION
+		SELECT s.period_id, x.from_code
+		FROM subtree s
+		JOIN p ON p.id = s.period_id
+		JOIN unit_successions x ON x.to_code = s.code AND x.effective <= p.data_to
+		WHERE NOT EXISTS (SELECT 1 FROM unit_versions fv
+		                  WHERE fv.unit_code = x.from_code
+		                    AND fv.valid_from <= p.data_to AND (fv.valid_until IS NULL OR fv.valid_until >= p.data_to))
 	)`
 }
 

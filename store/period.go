@@ -146,6 +146,10 @@ type Reconciled struct {
 	Added    int64    // obligations of units active on the cut-off that had none
 	Moved    int64    // obligations moved to their unit's version on the cut-off
 	Departed []string // units no longer active on the cut-off, with nothing filed and not exempt
+	// Restored are units active on the cut-off again (a unit list
+	// corrected) whose obligation the system had released: their latest
+	// exemption is the system's (an exemption given by hand stands).
+	Restored []string
 }
 
 // ReconcilePeriod brings the obligations of stored period p of form, if it
@@ -155,7 +159,9 @@ type Reconciled struct {
 // unit move to the version in effect on the cut-off. It returns, locked for update, the obligations of units no
 // longer active (or no longer of the form's kinds) on the cut-off with nothing filed and no exemption, for
 // the caller to release with a recorded reason — an obligation is never
-// deleted, and one that has a report keeps it. A period not stored, or
+// deleted, and one that has a report keeps it — and those of units
+// active on the cut-off again whose release by the system (the actor of
+// their latest exemption) the caller withdraws. A period not stored, or
 // locked, is left alone (zero Reconciled).
 func (s *Store) ReconcilePeriod(ctx context.Context, form reporting.Form, p reporting.Period, now time.Time) (Reconciled, error) {
 	var r Reconciled
@@ -207,6 +213,25 @@ func (s *Store) ReconcilePeriod(ctx context.Context, form reporting.Form, p repo
 	}
 	if r.Departed, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
 		return r, fmt.Errorf("reconcile %s %s: departed units: %w", form.Code, p.Key, err)
+	}
+	rows, err = s.q.Query(ctx, `
+		SELECT o.unit_code
+		FROM obligations o
+		JOIN units u ON u.code = o.unit_code
+		WHERE o.period_id = $1 AND o.exempt
+		  AND u.active_from <= $2 AND (u.active_until IS NULL OR u.active_until >= $2)
+		  AND EXISTS (SELECT 1 FROM unit_versions v
+		              WHERE v.unit_code = o.unit_code AND v.kind = ANY ($3)
+		                AND v.valid_from <= $2 AND (v.valid_until IS NULL OR v.valid_until >= $2))
+		  AND (SELECT e.actor FROM obligation_events e
+		       WHERE e.period_id = o.period_id AND e.unit_code = o.unit_code AND e.kind = 'exempted'
+		       ORDER BY e.id DESC LIMIT 1) = $4
+		ORDER BY o.unit_code`, r.PeriodID, p.DataTo, kindStrings(form), DefaultAuditActor)
+	if err != nil {
+		return r, fmt.Errorf("reconcile %s %s: units back: %w", form.Code, p.Key, err)
+	}
+	if r.Restored, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
+		return r, fmt.Errorf("reconcile %s %s: units back: %w", form.Code, p.Key, err)
 	}
 	return r, nil
 }

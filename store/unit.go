@@ -28,6 +28,10 @@ type ImportOptions struct {
 	// (Effective, or the file's earliest active_from): every unit active
 	// that day and absent from the list is closed the day before.
 	CloseMissing bool
+	// Reopen lets a row reopen a unit closed by mistake: a row naming a
+	// closed unit with no active_until (or a later one), taking effect by
+	// the day after it closed (see reporting.UnitImportMode.Reopen).
+	Reopen bool
 	// Actor is who imports, for the audit trail; empty is DefaultAuditActor.
 	Actor string
 	// SuccessionBasis is the legal basis recorded with the successions of
@@ -36,6 +40,10 @@ type ImportOptions struct {
 	// territory became a commune), refused otherwise.
 	SuccessionBasis string
 	CrossLevel      bool
+}
+
+func (o ImportOptions) mode() reporting.UnitImportMode {
+	return reporting.UnitImportMode{CloseMissing: o.CloseMissing, Reopen: o.Reopen}
 }
 
 // ImportResult counts what an import did (see reporting.UnitImportCounts).
@@ -144,7 +152,7 @@ func (s *Store) ImportUnits(ctx context.Context, rows []reporting.UnitRow, opts 
 		if err != nil {
 			return err
 		}
-		plan, err := reporting.PlanUnitImport(rows, opts.Effective, opts.CloseMissing, stored)
+		plan, err := reporting.PlanUnitImport(rows, opts.Effective, opts.mode(), stored)
 		if err != nil {
 			return err
 		}
@@ -231,6 +239,10 @@ func (s *Store) applyUnitImport(ctx context.Context, p *reporting.UnitImportPlan
 	for i, c := range p.Closes {
 		closes[i] = unitClose{Code: c.Code, Until: jsonDay(c.Until)}
 	}
+	reopens := make([]unitClose, len(p.Reopens))
+	for i, r := range p.Reopens {
+		reopens[i] = unitClose{Code: r.Code, Until: jsonDay(r.Until)}
+	}
 	replaced, versions := versionRows(p.Replaced), versionRows(p.Versions)
 	steps := []struct {
 		what string
@@ -243,6 +255,18 @@ func (s *Store) applyUnitImport(ctx context.Context, p *reporting.UnitImportPlan
 			SELECT code, active_from, active_until
 			FROM jsonb_to_recordset($1::jsonb) AS x(code text, active_from date, active_until date)`,
 			units, len(units)},
+		// A unit closed by mistake runs on, with the version that ended
+		// when it closed, before the rows' versions and closures apply.
+		{"reopen units", `
+			UPDATE units u SET active_until = NULL
+			FROM jsonb_to_recordset($1::jsonb) AS x(code text, until date)
+			WHERE u.code = x.code AND u.active_until = x.until`,
+			reopens, len(reopens)},
+		{"reopen unit versions", `
+			UPDATE unit_versions v SET valid_until = NULL
+			FROM jsonb_to_recordset($1::jsonb) AS x(code text, until date)
+			WHERE v.unit_code = x.code AND v.valid_until = x.until`,
+			reopens, len(reopens)},
 		{"end replaced unit versions", `
 			UPDATE unit_versions v SET valid_until = x.valid_until
 			FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, valid_until date)
@@ -353,6 +377,8 @@ func (s *Store) auditUnitImport(ctx context.Context, opts ImportOptions, p *repo
 			"versioned":     p.Result.Versioned,
 			"unchanged":     p.Result.Unchanged,
 			"closed":        p.Result.Closed,
+			"reopened":      p.Result.Reopened,
+			"reopen":        opts.Reopen,
 		},
 	})
 }
@@ -587,7 +613,7 @@ func (s *Store) PlanUnitImport(ctx context.Context, rows []reporting.UnitRow, op
 	if err != nil {
 		return nil, nil, err
 	}
-	plan, err := reporting.PlanUnitImport(rows, opts.Effective, opts.CloseMissing, stored)
+	plan, err := reporting.PlanUnitImport(rows, opts.Effective, opts.mode(), stored)
 	if err != nil {
 		return nil, nil, err
 	}

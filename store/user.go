@@ -252,6 +252,45 @@ func (s *Store) UnitAncestors(ctx context.Context, unitCode string, day time.Tim
 	return chain[1:], nil
 }
 
+// ObligationAncestors is the chain that decides who may see and act on
+// obligation o (reporting.CanFileFor and friends): its unit's ancestors on
+// o.TreeDay() and, for a unit that closed before its period's cut-off
+// (its report kept), each unit it continues as on the cut-off (through
+// unit_successions in effect by then, over units closed too) with that
+// unit's ancestors that day. The territory a closed unit merged into is
+// the successor's, in permissions as in the scoped views (subtreeCTE).
+func (s *Store) ObligationAncestors(ctx context.Context, o Obligation) ([]string, error) {
+	chain, err := s.UnitAncestors(ctx, o.UnitCode, o.TreeDay())
+	if err != nil || !o.TreeDay().Before(o.DataTo) {
+		return chain, err
+	}
+	rows, err := s.q.Query(ctx, `
+		WITH RECURSIVE succ (code) AS (
+			SELECT to_code FROM unit_successions WHERE from_code = $1 AND effective <= $2
+			UNION
+			SELECT x.to_code FROM succ JOIN unit_successions x ON x.from_code = succ.code AND x.effective <= $2
+		)
+		SELECT code FROM succ
+		WHERE EXISTS (SELECT 1 FROM unit_versions v WHERE v.unit_code = succ.code
+		              AND v.valid_from <= $2 AND (v.valid_until IS NULL OR v.valid_until >= $2))
+		ORDER BY code`, o.UnitCode, o.DataTo)
+	if err != nil {
+		return nil, fmt.Errorf("successors of unit %s: %w", o.UnitCode, err)
+	}
+	successors, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("successors of unit %s: %w", o.UnitCode, err)
+	}
+	for _, c := range successors {
+		up, err := s.UnitAncestors(ctx, c, o.DataTo)
+		if err != nil {
+			return nil, err
+		}
+		chain = append(append(chain, c), up...)
+	}
+	return chain, nil
+}
+
 // argon2id parameters for new hashes: OWASP's minimum of 19 MiB, two passes,
 // one lane. A sign-in costs tens of milliseconds and 19 MiB; stored hashes
 // carry their own parameters, so raising these later rehashes each user at

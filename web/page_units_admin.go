@@ -116,11 +116,12 @@ func (s *Server) unitTree(r *http.Request, u reporting.User) (ui.UnitTreeView, i
 	return t, http.StatusOK, nil
 }
 
-// unitImportOptions reads the form's effective day, full-list choice and
-// legal basis.
+// unitImportOptions reads the form's effective day, full-list and reopen
+// choices and legal basis.
 func unitImportOptions(get func(string) string, actor string) (store.ImportOptions, ui.UnitsImportPage, error) {
-	p := ui.UnitsImportPage{Effective: strings.TrimSpace(get("effective")), CloseMissing: get("close_missing") != "", Basis: strings.TrimSpace(get("basis"))}
-	opts := store.ImportOptions{CloseMissing: p.CloseMissing, Actor: actor, SuccessionBasis: p.Basis}
+	p := ui.UnitsImportPage{Effective: strings.TrimSpace(get("effective")), CloseMissing: get("close_missing") != "", Reopen: get("reopen") != "",
+		Basis: strings.TrimSpace(get("basis"))}
+	opts := store.ImportOptions{CloseMissing: p.CloseMissing, Reopen: p.Reopen, Actor: actor, SuccessionBasis: p.Basis}
 	if p.Effective != "" {
 		d, err := time.Parse(time.DateOnly, p.Effective)
 		if err != nil {

@@ -189,3 +189,44 @@ func TestAdminRecordsASuccession(t *testing.T) {
 		t.Errorf("an inspector records a succession: %d", w.Code)
 	}
 }
+
+// TestAdminReopensAUnitClosedByMistake: a list closing a commune before
+// the open period's cut-off, applied from the page, releases it; the
+// corrected list, previewed with the reopen choice, says the commune is
+// reopened and owes the period again, and applied (the choice carried
+// through the preview) makes it owe the period again.
+func TestAdminReopensAUnitClosedByMistake(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil)
+	admin := e.token(t, "admin")
+	head := "code,name,kind,parent_code,email,active_from,active_until\n"
+	apply := func(csv string, fields map[string]string, want string) {
+		t.Helper()
+		pre := e.unitListPost(t, admin, csv, fields)
+		if pre.code != http.StatusOK || !strings.Contains(pre.body, want) {
+			t.Fatalf("preview: %d, want %q in %s", pre.code, want, excerpt(pre.body, "units-preview"))
+		}
+		form := url.Values{"key": {hiddenValue(pre.body, "key")}, "fingerprint": {hiddenValue(pre.body, "fingerprint")},
+			"effective": {fields["effective"]}, "reopen": {hiddenValue(pre.body, "reopen")}}
+		w := e.do(t, request{method: http.MethodPost, target: "/admin/units/apply", cookie: admin, body: form.Encode(),
+			header: map[string]string{"Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "same-origin"}})
+		if w.Code != http.StatusSeeOther {
+			t.Fatalf("apply: %d %s", w.Code, excerpt(w.Body.String(), "alert"))
+		}
+	}
+	exempt := func() bool {
+		var ex bool
+		if err := e.st.Pool().QueryRow(t.Context(), `SELECT exempt FROM obligations WHERE period_id = $1 AND unit_code = $2`, e.periodID, e.c2).Scan(&ex); err != nil {
+			t.Fatal(err)
+		}
+		return ex
+	}
+	apply(head+e.c2+",UBND xã Tiến Hưng,commune_pc,"+e.d1+",,,2026-02-28\n", map[string]string{"effective": "2026-01-01"}, "ngừng sau ngày 28/02/2026")
+	if !exempt() {
+		t.Fatal("the commune closed before the cut-off still owes the period")
+	}
+	apply(head+e.c2+",UBND xã Tiến Hưng,commune_pc,"+e.d1+",,,\n", map[string]string{"effective": "2026-03-01", "reopen": "on"}, "1 đơn vị đóng nhầm được mở lại")
+	if exempt() {
+		t.Fatal("the commune reopened from the page does not owe the period again")
+	}
+}

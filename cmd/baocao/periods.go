@@ -68,6 +68,6 @@ func (a *app) printReconciled(r ops.ReconcileResult) {
 	if r.Periods == 0 {
 		return
 	}
-	fmt.Fprintf(a.out, "open periods reconciled with the unit list: %d periods, %d obligations added, %d moved to the units' new versions, %d released (units closed before the cut-off)\n",
-		r.Periods, r.Added, r.Moved, r.Released)
+	fmt.Fprintf(a.out, "open periods reconciled with the unit list: %d periods, %d obligations added, %d moved to the units' new versions, %d released (units closed before the cut-off), %d owed again (units reopened)\n",
+		r.Periods, r.Added, r.Moved, r.Released, r.Restored)
 }

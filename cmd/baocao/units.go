@@ -20,7 +20,7 @@ func newUnitsCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{Use: "units", Short: "Import, list and merge reporting units"}
 
 	var effective string
-	var closeMissing bool
+	var closeMissing, reopen bool
 	var importAt, importBasis string
 	var importCrossLevel bool
 	imp := &cobra.Command{
@@ -30,7 +30,11 @@ func newUnitsCmd(a *app) *cobra.Command {
 A new code creates a unit; a known code whose name, kind, parent or e-mails
 differ gets a new version from --effective (history is kept). With
 --close-missing, units active on --effective that the file does not list are
-closed the day before. An optional predecessors column lists, ";"-separated,
+closed the day before. With --reopen, a row naming a unit closed by mistake,
+with no active_until (or a later one) and taking effect by the day after it
+closed, reopens it; the open periods it owes again are reconciled (a release
+the system recorded is withdrawn, an exemption given by hand stays). Without
+--reopen a closed unit stays closed. An optional predecessors column lists, ";"-separated,
 the codes of the units a row's unit was formed from: each is recorded as a
 succession from the unit's first day, with --basis as its legal basis (a
 predecessor of another kind is refused unless --allow-level-change). Any bad row
@@ -64,19 +68,20 @@ stored then. Units are never deleted.`,
 				return err
 			}
 			defer st.Close()
-			res, err := a.ops(st).ImportUnits(ctx, ops.CLIAdmin, now, rows, store.ImportOptions{Effective: eff, CloseMissing: closeMissing,
+			res, err := a.ops(st).ImportUnits(ctx, ops.CLIAdmin, now, rows, store.ImportOptions{Effective: eff, CloseMissing: closeMissing, Reopen: reopen,
 				SuccessionBasis: importBasis, CrossLevel: importCrossLevel})
 			if err != nil {
 				return userError(err)
 			}
-			fmt.Fprintf(a.out, "%s: %d rows; %d created, %d new versions, %d unchanged, %d closed, %d successions recorded\n",
-				args[0], len(rows), res.Created, res.Versioned, res.Unchanged, res.Closed, res.Successions)
+			fmt.Fprintf(a.out, "%s: %d rows; %d created, %d new versions, %d unchanged, %d closed, %d reopened, %d successions recorded\n",
+				args[0], len(rows), res.Created, res.Versioned, res.Unchanged, res.Closed, res.Reopened, res.Successions)
 			a.printReconciled(res.Reconciled)
 			return nil
 		},
 	}
 	imp.Flags().StringVar(&effective, "effective", "", "date the rows take effect, YYYY-MM-DD (default: the file's active_from)")
 	imp.Flags().BoolVar(&closeMissing, "close-missing", false, "the file is the full list: close units it does not name")
+	imp.Flags().BoolVar(&reopen, "reopen", false, "reopen units closed by mistake that the file lists without active_until (or with a later one)")
 	imp.Flags().StringVar(&importBasis, "basis", "", "legal basis of the successions in the predecessors column, e.g. Nghị quyết 1662/NQ-UBTVQH15")
 	levelChangeFlags(imp, &importCrossLevel, "allow predecessors of another kind than their successor (a district whose territory became a commune)")
 	imp.Flags().StringVar(&importAt, "at", "", "the moment of the import, for reconciling the periods open then (default now)")

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"crypto/sha256"
 	"fmt"
 	"testing"
@@ -35,7 +36,16 @@ func OpenDue(t testing.TB, st *store.Store, now time.Time, loc *time.Location) s
 // tests of what happens after an upload.
 func Upload(t testing.TB, st *store.Store, periodID int64, unit string, at time.Time) store.Submission {
 	t.Helper()
-	ctx := t.Context()
+	sub, err := TryUpload(t.Context(), st, periodID, unit, at)
+	if err != nil {
+		t.Fatalf("storetest.Upload %d/%s: %v", periodID, unit, err)
+	}
+	return sub
+}
+
+// TryUpload is Upload returning its error, for uploads racing other
+// writers (from goroutines, where a test cannot stop).
+func TryUpload(ctx context.Context, st *store.Store, periodID int64, unit string, at time.Time) (store.Submission, error) {
 	var sub store.Submission
 	err := st.InTx(ctx, func(tx *store.Store) error {
 		o, err := tx.LockObligation(ctx, periodID, unit)
@@ -51,10 +61,7 @@ func Upload(t testing.TB, st *store.Store, periodID int64, unit string, at time.
 		return tx.RecordEvents(ctx, []store.ObligationEvent{{PeriodID: periodID, UnitCode: unit, Event: reporting.Event{
 			At: at, Kind: reporting.EventUploaded, Actor: "storetest", SubmissionID: sub.ID, Version: sub.Version, Late: late}}})
 	})
-	if err != nil {
-		t.Fatalf("storetest.Upload %d/%s: %v", periodID, unit, err)
-	}
-	return sub
+	return sub, err
 }
 
 // Record appends e to (period, unit)'s history as it stands, without the

@@ -279,6 +279,7 @@ type UnitsImportPage struct {
 	// The form, echoed.
 	Effective    string
 	CloseMissing bool
+	Reopen       bool
 	Basis        string
 	// Problems are the list's row errors (nothing stored); Error a
 	// refusal of the whole (a stale preview, an unreadable file).
