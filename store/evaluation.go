@@ -346,10 +346,15 @@ func (s *Store) DisciplineOf(ctx context.Context, forms []string, year int, at t
 		       count(*) FILTER (WHERE status <> 'exempt' AND first_at <= $3 AND first_at > deadline),
 		       count(*) FILTER (WHERE status IN ('submitted', 'late', 'accepted')),
 		       count(*) FILTER (WHERE status = 'missing'),
-		       COALESCE(sum((SELECT count(*) FROM obligation_events e
-		                     WHERE e.period_id = yo.period_id AND e.unit_code = yo.unit_code
-		                       AND e.kind = 'returned' AND e.at <= $3)) FILTER (WHERE status <> 'exempt'), 0)
-		FROM yo GROUP BY yo.unit_code`, forms, year, at)
+		       COALESCE(sum(ret.n) FILTER (WHERE status <> 'exempt'), 0)
+		FROM yo
+		LEFT JOIN (
+			SELECT e.period_id, e.unit_code, count(*) AS n
+			FROM obligation_events e JOIN periods p ON p.id = e.period_id
+			WHERE e.kind = 'returned' AND e.at <= $3 AND p.form_code = ANY ($1) AND extract(year FROM p.data_to) = $2
+			GROUP BY 1, 2
+		) ret ON ret.period_id = yo.period_id AND ret.unit_code = yo.unit_code
+		GROUP BY yo.unit_code`, forms, year, at)
 	if err != nil {
 		return nil, fmt.Errorf("reporting discipline %d: %w", year, err)
 	}
