@@ -26,6 +26,10 @@ type ConsolidationQuery struct {
 	At time.Time
 	// Scope is the units the reader may see.
 	Scope reporting.UnitScope
+	// GroupsOnly leaves out what a page of totals does not show: each
+	// unit's values and the comparisons with earlier periods (the public
+	// page).
+	GroupsOnly bool
 }
 
 // Messages a user sees.
@@ -113,8 +117,10 @@ func (s *Store) Consolidate(ctx context.Context, q ConsolidationQuery) (*reporti
 			return err
 		}
 		reporting.SortUnits(c.Units, vi.NewKeyer().Key)
-		if err := tx.consolidationValues(ctx, q, c); err != nil {
-			return err
+		if !q.GroupsOnly {
+			if err := tx.consolidationValues(ctx, q, c); err != nil {
+				return err
+			}
 		}
 		groups, err := tx.consolidationGroups(ctx, q, p.ID, c.Fields, form.Levels)
 		if err != nil {
@@ -122,6 +128,9 @@ func (s *Store) Consolidate(ctx context.Context, q ConsolidationQuery) (*reporti
 		}
 		c.Total = groups.take(reporting.LevelProvince, "", "", len(c.Fields))
 		c.Groups = groups.ordered(c.Units, len(c.Fields))
+		if q.GroupsOnly {
+			return nil
+		}
 		c.Previous, err = tx.baseline(ctx, q, c, `
 			SELECT id, key, label FROM periods
 			WHERE form_code = $1 AND periodicity = $2 AND data_to < $3

@@ -43,6 +43,49 @@ sections:
 //
 //	go test -run '^$' -bench Pages10k -benchtime 20x ./web/
 func BenchmarkPages10k(b *testing.B) {
+	st, svc, period, token, now := seedProvince10k(b)
+	srv := web.New(web.Options{Store: st, Ops: svc, Logger: slog.New(slog.DiscardHandler), Now: func() time.Time { return now }})
+	h := srv.Handler()
+	get := func(path string) time.Duration {
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		req.AddCookie(&http.Cookie{Name: web.SessionCookie, Value: token})
+		rec := httptest.NewRecorder()
+		start := time.Now()
+		h.ServeHTTP(rec, req)
+		d := time.Since(start)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("GET %s: %d %s", path, rec.Code, rec.Body.String()[:min(rec.Body.Len(), 300)])
+		}
+		io.Copy(io.Discard, rec.Body) //nolint:errcheck
+		return d
+	}
+	pages := []struct{ name, page, json string }{
+		{"dashboard", "/dashboard", fmt.Sprintf("/api/v1/periods/%d/compliance", period)},
+		{"period", fmt.Sprintf("/periods/%d", period), fmt.Sprintf("/api/v1/periods/%d/compliance", period)},
+		{"period-search", fmt.Sprintf("/periods/%d?q=xa%%20thu%%2099&status=pending", period), fmt.Sprintf("/api/v1/periods/%d/compliance", period)},
+		{"matrix", "/forms/BENCH-Q/matrix?page=50", "/api/v1/forms/BENCH-Q/matrix"},
+	}
+	for _, p := range pages {
+		b.Run(p.name, func(b *testing.B) {
+			var pageTimes, jsonTimes []time.Duration
+			for b.Loop() {
+				pageTimes = append(pageTimes, get(p.page))
+				jsonTimes = append(jsonTimes, get(p.json))
+			}
+			pp, jp := p95(pageTimes), p95(jsonTimes)
+			b.ReportMetric(float64(pp.Microseconds())/1000, "p95-ms")
+			b.ReportMetric(float64(jp.Microseconds())/1000, "json-p95-ms")
+			b.ReportMetric(float64(pp)/float64(jp), "x-json")
+		})
+	}
+}
+
+// seedProvince10k stores a province of 100 districts of 100 communes
+// each, form BENCH-Q's quarters opened as at 20/12/2026, and an
+// inspector's session; it returns the store, the service, the latest
+// quarter, the session's token and that moment.
+func seedProvince10k(b *testing.B) (*store.Store, *ops.Service, int64, string, time.Time) {
+	b.Helper()
 	ctx := context.Background()
 	st := storetest.Open(b)
 	storetest.SyncFormYAML(b, st, "bench.yaml", benchFormYAML)
@@ -81,40 +124,7 @@ func BenchmarkPages10k(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv := web.New(web.Options{Store: st, Ops: svc, Logger: slog.New(slog.DiscardHandler), Now: func() time.Time { return now }})
-	h := srv.Handler()
-	get := func(path string) time.Duration {
-		req := httptest.NewRequest(http.MethodGet, path, nil)
-		req.AddCookie(&http.Cookie{Name: web.SessionCookie, Value: token})
-		rec := httptest.NewRecorder()
-		start := time.Now()
-		h.ServeHTTP(rec, req)
-		d := time.Since(start)
-		if rec.Code != http.StatusOK {
-			b.Fatalf("GET %s: %d %s", path, rec.Code, rec.Body.String()[:min(rec.Body.Len(), 300)])
-		}
-		io.Copy(io.Discard, rec.Body) //nolint:errcheck
-		return d
-	}
-	pages := []struct{ name, page, json string }{
-		{"dashboard", "/dashboard", fmt.Sprintf("/api/v1/periods/%d/compliance", period)},
-		{"period", fmt.Sprintf("/periods/%d", period), fmt.Sprintf("/api/v1/periods/%d/compliance", period)},
-		{"period-search", fmt.Sprintf("/periods/%d?q=xa%%20thu%%2099&status=pending", period), fmt.Sprintf("/api/v1/periods/%d/compliance", period)},
-		{"matrix", "/forms/BENCH-Q/matrix?page=50", "/api/v1/forms/BENCH-Q/matrix"},
-	}
-	for _, p := range pages {
-		b.Run(p.name, func(b *testing.B) {
-			var pageTimes, jsonTimes []time.Duration
-			for b.Loop() {
-				pageTimes = append(pageTimes, get(p.page))
-				jsonTimes = append(jsonTimes, get(p.json))
-			}
-			pp, jp := p95(pageTimes), p95(jsonTimes)
-			b.ReportMetric(float64(pp.Microseconds())/1000, "p95-ms")
-			b.ReportMetric(float64(jp.Microseconds())/1000, "json-p95-ms")
-			b.ReportMetric(float64(pp)/float64(jp), "x-json")
-		})
-	}
+	return st, svc, period, token, now
 }
 
 func p95(ds []time.Duration) time.Duration {

@@ -79,6 +79,15 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /evaluations/{id}/units/{code}/judgements", s.handleEvaluationJudge)
 	mux.HandleFunc("POST /evaluations/{id}/units/{code}/comments", s.handleEvaluationComment)
 	mux.HandleFunc("GET /evaluations/{id}/units/{code}/evidence/{criterion}", s.handleEvaluationEvidence)
+	// The public page (issue 17): no sign-in, cached.
+	mux.HandleFunc("GET /cong-khai", s.handlePublicIndex)
+	mux.HandleFunc("GET /cong-khai/feed.json", s.handlePublicFeed)
+	mux.HandleFunc("GET /cong-khai/ky/{id}", s.handlePublicPeriod)
+	mux.HandleFunc("GET /cong-khai/ky/{id}/{file}", s.handlePublicPeriod)
+	mux.HandleFunc("GET /cong-khai/danh-gia/{id}", s.handlePublicRound)
+	mux.HandleFunc("GET /cong-khai/danh-gia/{id}/{file}", s.handlePublicRound)
+	mux.HandleFunc("GET /admin/publications", s.handleAdminPublications)
+	mux.HandleFunc("POST /admin/publications", s.handleAdminPublish)
 	mux.HandleFunc("/", s.handleNotFound)
 
 	// The JSON API. Each API path also answers its other methods with a

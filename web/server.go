@@ -99,6 +99,8 @@ type Server struct {
 	// one (see hashSlot).
 	hashSlots   chan struct{}
 	hashWaiting atomic.Int64
+	// public caches the answers of /cong-khai, the same for everyone.
+	public publicCache
 }
 
 // New builds a server; call Listen then Serve, or ListenAndServe.

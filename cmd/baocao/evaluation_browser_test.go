@@ -163,6 +163,37 @@ func TestInspectorRunsTheDemos2025Evaluation(t *testing.T) {
 			t.Errorf("the PDF lacks %q", want)
 		}
 	}
+
+	// The administrator publishes the round and the DCCS-XA 2025 annual
+	// period's first total; anyone reads them without signing in.
+	admin := storetest.IsolatedTab(t)
+	signIn(admin, "admin@demo.baocao.vn")
+	storetest.Navigate(t, admin, site+"/admin/publications")
+	storetest.ClickAndLoad(t, admin, `section[aria-labelledby=pub-rounds] button[type=submit]`)
+	annual, err := st.Periods(ctx, store.PeriodFilter{FormCode: "DCCS-XA", Key: "2025"})
+	if err != nil || len(annual) != 1 {
+		t.Fatalf("DCCS-XA 2025: %v, %v", annual, err)
+	}
+	form := fmt.Sprintf(`form input[name=period][value="%d"]`, annual[0].ID)
+	if got := storetest.Eval[bool](t, admin, fmt.Sprintf(`(() => { const f = document.querySelector(%q).form; f.closest("details").open = true;
+		f.querySelector("input[name=field]").checked = true; return true; })()`, form)); !got {
+		t.Fatal("could not tick a field to publish")
+	}
+	storetest.ClickAndLoad(t, admin, form+` ~ button[type=submit]`)
+	look(admin, "admin-publications")
+	anyone := storetest.IsolatedTab(t)
+	storetest.Navigate(t, anyone, site+"/cong-khai")
+	look(anyone, "public-index")
+	if n := storetest.Eval[int](t, anyone, `document.querySelectorAll("table.data tbody tr").length`); n != 2 {
+		t.Errorf("the public index lists %d items, want 2", n)
+	}
+	storetest.Navigate(t, anyone, fmt.Sprintf("%s/cong-khai/ky/%d", site, annual[0].ID))
+	look(anyone, "public-period")
+	storetest.Navigate(t, anyone, fmt.Sprintf("%s/cong-khai/danh-gia/%d", site, round.ID))
+	look(anyone, "public-round")
+	if got := storetest.Text(t, anyone, "main"); !strings.Contains(got, "UBND phường Bình Phước") || strings.Contains(got, "Biên bản kiểm tra số 12") {
+		t.Error("the public round page lacks the commune or shows the inspector's justification")
+	}
 }
 
 // setValues sets form fields' values, by CSS selector (an empty textarea

@@ -120,7 +120,32 @@ func evaluationPageFixtures() map[string][]Page {
 	refused := card(1, true, false)
 	refused.Form, refused.Error = JudgeForm{Criterion: "kiem_tra_thuc_te", Points: "25", Justification: "Biên bản"}, "Điểm của tiêu chí Kết quả kiểm tra thực tế phải từ 0 đến 20."
 
+	pub := store.Publication{ID: 1, PeriodID: 12, Fields: []string{"giam_sat"}, PublishedBy: "quantri@snv.gov.vn", PublishedAt: fxFirst,
+		Title: "Báo cáo kết quả thực hiện dân chủ ở cơ sở (cấp xã)", Label: "6 tháng đầu năm 2026"}
+	pubRound := store.Publication{ID: 2, RoundID: 3, PublishedAt: fxFirst, Title: fxScorecard().Title, Label: "Năm 2025"}
+	period := ops.PublicPeriod{Publication: pub, FormCode: "DCCS-XA", FormTitle: pub.Title, Period: "2026-H1", Label: pub.Label,
+		DataFrom: reporting.Day(2025, time.December, 15), DataTo: reporting.Day(2026, time.June, 14), At: fxDeadline, Province: "tỉnh Đồng Nai",
+		Total:    ops.PublicCounts{Obliged: 95, Filed: 80, OnTime: 70, Late: 10, Missing: 15, OnTimeAll: 70.0 / 95},
+		ByKind:   []ops.PublicCounts{{Group: "UBND cấp xã", Obliged: 95, Filed: 80, OnTime: 70, Late: 10, Missing: 15, OnTimeAll: 70.0 / 95}},
+		ByParent: []ops.PublicCounts{{Group: "UBND tỉnh Đồng Nai", Obliged: 95, Filed: 80, OnTime: 70, Late: 10, Missing: 15, OnTimeAll: 70.0 / 95}},
+		Fields:   []ops.PublicField{{Code: "giam_sat", Label: "Số cuộc giám sát", Unit: "cuộc", Aggregate: "tổng"}},
+		Totals:   []ops.PublicTotal{{Group: "TỔNG CỘNG TOÀN TỈNH", Level: "province", Reported: 80, Obliged: 95, Values: []string{"1.234"}}, {Group: "UBND tỉnh Đồng Nai", Level: "parent", Reported: 80, Obliged: 95, Values: []string{"1.234"}}}}
+	round := ops.PublicRound{Publication: pubRound, Scorecard: "DGDC-XA", Title: fxScorecard().Title, Year: 2025, Province: "tỉnh Đồng Nai", ClosedAt: fxFirst,
+		Ratings: []string{"Tốt", "Khá", "Đạt", "Chưa đạt"}, Total: []int{1, 0, 0, 1},
+		ByKind: []ops.PublicRatings{{Group: "UBND cấp xã", Units: 2, Mean: 58, Counts: []int{1, 0, 0, 1}}},
+		Units:  []ops.PublicScore{{Code: "25195", Name: "UBND phường Bình Phước", Kind: "UBND cấp xã", Parent: "UBND tỉnh Đồng Nai", Score: 96, Rating: "Tốt", RankKind: 1, RankParent: 1}}}
 	return map[string][]Page{
+		"public-index": {
+			{Title: "Công khai", Nav: "public", Content: PublicIndexPage{Publications: []store.Publication{pub, pubRound}}},
+			{Title: "Công khai", Nav: "public", Content: PublicIndexPage{}},
+		},
+		"public-period": {{Title: "Công khai", Nav: "public", Content: PublicPeriodPage{PublicPeriod: period, Base: "/cong-khai/ky/12",
+			ByKindChart: BarChart{Title: "Tỷ lệ", Bars: []Bar{{Label: "UBND cấp xã", Value: "70/95", Rate: .74}}}}}},
+		"public-round": {{Title: "Công khai", Nav: "public", Content: PublicRoundPage{PublicRound: round, Base: "/cong-khai/danh-gia/3",
+			Chart: BarChart{Title: "Xếp loại năm 2025", Bars: []Bar{{Label: "Tốt", Value: "1 đơn vị", Rate: .5}}}}}},
+		"admin-publications": {{Title: "Công khai", Nav: "admin-publications", User: fixtureAdmin, CSRF: fixtureCSRF, Content: PublicationsAdminPage{
+			PublicationsAdmin: ops.PublicationsAdmin{Publications: []store.Publication{pub}, Rounds: []store.Round{fxRound(true)},
+				Periods: []ops.PublishablePeriod{{PeriodRow: store.PeriodRow{ID: 12, Label: "6 tháng đầu năm 2026"}, FormTitle: pub.Title, Fields: fxForm().Sections[0].Fields, Published: true}}}}}},
 		"evaluations": {
 			{Title: "Đánh giá", Nav: "evaluations", User: fixtureInspector, CSRF: fixtureCSRF, Content: EvaluationsPage{Open: true,
 				Rounds: []store.Round{fxRound(false), fxRound(true)}, Scorecards: []Option{{Value: "DGDC-XA", Label: "Bộ tiêu chí xã (DGDC-XA)", Selected: true}},

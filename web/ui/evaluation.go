@@ -99,3 +99,27 @@ type EvalCriterionRow struct {
 type JudgeForm struct {
 	Criterion, Points, Justification string
 }
+
+// PublicIndexPage is the data of the "public-index" page.
+type PublicIndexPage struct {
+	Publications []store.Publication
+}
+
+// PublicPeriodPage is the data of the "public-period" page.
+type PublicPeriodPage struct {
+	ops.PublicPeriod
+	Base                       string
+	ByKindChart, ByParentChart BarChart
+}
+
+// PublicRoundPage is the data of the "public-round" page.
+type PublicRoundPage struct {
+	ops.PublicRound
+	Base  string
+	Chart BarChart
+}
+
+// PublicationsAdminPage is the data of the "admin-publications" page.
+type PublicationsAdminPage struct {
+	ops.PublicationsAdmin
+}

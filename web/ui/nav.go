@@ -39,6 +39,7 @@ var navByRole = map[reporting.Role][]NavItem{
 		{"admin-units", navAdminUnits, "/admin/units"},
 		{"admin-users", navAdminUsers, "/admin/users"},
 		{"admin-forms", navAdminForms, "/admin/forms"},
+		{"admin-publications", navAdminPublications, "/admin/publications"},
 		{"admin-audit", navAdminAudit, "/admin/audit"},
 		{"admin-system", navAdminSystem, "/admin/system"},
 	},
