@@ -204,8 +204,7 @@ type SignalDetector struct {
 // field is compared on.
 type spread struct {
 	n              int
-	median         float64 // on the comparison scale
-	mad, meanAbs   float64
+	median, mad    float64 // on the comparison scale
 	medianOriginal float64 // the median of the values themselves
 }
 
@@ -357,29 +356,28 @@ func spreadOf(f Field, xs []float64) spread {
 	dev := make([]float64, len(scaled))
 	for i, y := range scaled {
 		dev[i] = math.Abs(y - sp.median)
-		sp.meanAbs += dev[i]
 	}
-	sp.meanAbs /= float64(len(dev))
 	slices.Sort(dev)
 	sp.mad = median(dev)
 	return sp
 }
 
-// z is x's robust z-score against sp: 0.6745 (x − median) / MAD; when
-// more than half the values are equal (MAD = 0), the mean absolute
-// deviation stands in (× 1.2533, the same scale); when all are, any other
-// value is infinitely far.
+// z is x's robust z-score against sp: 0.6745 (x − median) / MAD, the MAD
+// taken as at least minSpread: over a unit's four to six periods, or when
+// more than half the units give the same figure (most report 0
+// violations), the MAD can be tiny or 0, and any difference would then
+// look infinitely far.
 func (sp spread) z(f Field, x float64) float64 {
-	dx := scale(f, x) - sp.median
-	switch {
-	case sp.mad > 0:
-		return 0.6745 * dx / sp.mad
-	case sp.meanAbs > 0:
-		return dx / (1.2533 * sp.meanAbs)
-	case dx == 0:
-		return 0
+	return 0.6745 * (scale(f, x) - sp.median) / max(sp.mad, minSpread(f))
+}
+
+// minSpread is the least MAD a comparison assumes: figures vary by 10%
+// (log 1.1) between periods or units, percentages by 2 points.
+func minSpread(f Field) float64 {
+	if f.Type == TypePercent {
+		return 2
 	}
-	return math.Copysign(math.Inf(1), dx)
+	return math.Log(1.1)
 }
 
 // history compares x with the unit's previous periods.
@@ -471,7 +469,7 @@ func (d *SignalDetector) peer(f Field, x float64, shown string, kind UnitKind, s
 	med := withUnitText(formatFloat(sp.medianOriginal), f.Unit)
 	return Signal{Kind: SignalPeers, Key: string(SignalPeers) + ":" + f.Code, Field: f.Code, Label: f.Label,
 		Value: withUnitText(shown, f.Unit), Reference: fmt.Sprintf(msgSignalRefPeers, sp.n, med),
-		Reason: fmt.Sprintf(msg, sp.n, kind.Label(), med, formatZ(z)), Score: math.Min(math.Abs(z), 1e6) / d.o.ZScore}, true
+		Reason: fmt.Sprintf(msg, sp.n, kind.Label(), med, formatZ(z)), Score: math.Abs(z) / d.o.ZScore}, true
 }
 
 // ratio checks a ratio field against its parts: the numerator not above
@@ -607,13 +605,8 @@ func formatFloat(x float64) string {
 	return FormatNumber(strconv.FormatFloat(math.Round(x*10)/10, 'f', -1, 64))
 }
 
-// formatZ writes a z-score with one decimal, "rất lớn" for an infinite one.
-func formatZ(z float64) string {
-	if math.IsInf(z, 0) || math.Abs(z) > 1e6 {
-		return "rất lớn"
-	}
-	return formatFloat(math.Abs(z))
-}
+// formatZ writes a z-score's size with one decimal.
+func formatZ(z float64) string { return formatFloat(math.Abs(z)) }
 
 // FieldValues puts a submission's values (by field code) in fields'
 // order, as a consolidation holds them.

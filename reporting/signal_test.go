@@ -120,8 +120,8 @@ func TestSignalPeers(t *testing.T) {
 }
 
 // TestSignalPeersWhenMostAreEqual: most communes report no violation, so
-// the MAD is 0; one with 12 still stands out (the mean absolute deviation
-// stands in), one with 3 is within MinDifference of the median 0.
+// the MAD is 0; one with 12 still stands out (the MAD is taken as at
+// least 10%), one with 3 is within MinDifference of the median 0.
 func TestSignalPeersWhenMostAreEqual(t *testing.T) {
 	t.Parallel()
 	c := province(20,
@@ -139,7 +139,7 @@ func TestSignalPeersWhenMostAreEqual(t *testing.T) {
 // TestSignalHistory: with one previous period, a jump of ×4 or more
 // beyond MinDifference fires — 4 → 38 is +850%; 1 → 4 is not; with four
 // or more previous periods the robust z-score over them decides: 60
-// after 10, 12, 11, 13 fires, 14 does not.
+// after 10, 12, 11, 13 fires, 14 does not, nor 125 after 100 four times.
 func TestSignalHistory(t *testing.T) {
 	t.Parallel()
 	c := province(3,
@@ -147,7 +147,8 @@ func TestSignalHistory(t *testing.T) {
 		unit("TINY", "D1", reporting.KindCommunePC, "4", "25", "20", "80", "0", "0"),
 		unit("DROP", "D1", reporting.KindCommunePC, "5", "25", "20", "80", "0", "0"),
 		unit("STEADY", "D1", reporting.KindCommunePC, "60", "25", "20", "80", "0", "0"),
-		unit("CALM", "D1", reporting.KindCommunePC, "14", "25", "20", "80", "0", "0"))
+		unit("CALM", "D1", reporting.KindCommunePC, "14", "25", "20", "80", "0", "0"),
+		unit("TIGHT", "D1", reporting.KindCommunePC, "125", "25", "20", "80", "0", "0"))
 	nan := math.NaN()
 	d := reporting.NewSignalDetector(basis(c, map[string][][]float64{
 		"JUMP":   {{4, nan, nan, nan}},
@@ -155,6 +156,7 @@ func TestSignalHistory(t *testing.T) {
 		"DROP":   {{nan, 40, nan, nan}},
 		"STEADY": {{10, 12, 11, 13}},
 		"CALM":   {{10, 12, 11, 13}},
+		"TIGHT":  {{100, 100, 100, 100}},
 	}), reporting.SignalOptions{})
 	jump := signalsOf(d, "JUMP")
 	if len(jump) != 1 || jump[0].Reason != "Tăng 850% so với kỳ trước (Quý 4) (4 cuộc → 38 cuộc)" {
@@ -173,6 +175,10 @@ func TestSignalHistory(t *testing.T) {
 	}
 	if got := signalsOf(d, "CALM"); got != nil {
 		t.Errorf("CALM: %+v", got)
+	}
+	// Four equal periods have a MAD of 0: +25% is still no outlier.
+	if got := signalsOf(d, "TIGHT"); got != nil {
+		t.Errorf("TIGHT: %+v", got)
 	}
 }
 

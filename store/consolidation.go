@@ -86,42 +86,9 @@ func (s *Store) Consolidate(ctx context.Context, q ConsolidationQuery) (*reporti
 		if err != nil {
 			return err
 		}
-		form, err := tx.FormVersion(ctx, p.FormVersionID)
-		if err != nil {
+		if c, err = tx.consolidatePeriod(ctx, q, p); err != nil {
 			return err
 		}
-		c = &reporting.Consolidation{
-			Form: form, Fields: form.Fields(), PeriodID: p.ID,
-			Period: reporting.Period{
-				Periodicity: p.Periodicity, Key: p.Key, Label: p.Label, DataFrom: p.DataFrom, DataTo: p.DataTo,
-				OpensAt: p.OpensAt, Deadline: p.Deadline, LocksAt: p.LocksAt,
-			},
-			AcceptedOnly: q.AcceptedOnly, Scope: q.Scope,
-		}
-		// Today's root issues the report, whatever the period's was: a
-		// 2025-H2 report made after the provinces merged comes from the
-		// merged province. Before any root existed, the period's.
-		if c.Province, err = tx.provinceName(ctx, q.At); err != nil {
-			return err
-		}
-		if c.Province == "" {
-			if c.Province, err = tx.provinceName(ctx, p.DataTo); err != nil {
-				return err
-			}
-		}
-		if c.Units, err = tx.consolidationUnits(ctx, q, p); err != nil {
-			return err
-		}
-		reporting.SortUnits(c.Units, vi.NewKeyer().Key)
-		if err := tx.consolidationValues(ctx, q, c); err != nil {
-			return err
-		}
-		groups, err := tx.consolidationGroups(ctx, q, p.ID, c.Fields, form.Levels)
-		if err != nil {
-			return err
-		}
-		c.Total = groups.take(reporting.LevelProvince, "", "", len(c.Fields))
-		c.Groups = groups.ordered(c.Units, len(c.Fields))
 		c.Previous, err = tx.baseline(ctx, q, c, `
 			SELECT id, key, label FROM periods
 			WHERE form_code = $1 AND periodicity = $2 AND data_to < $3
@@ -154,6 +121,48 @@ func (s *Store) snapshot(ctx context.Context, fn func(tx *Store) error) error {
 	}
 	defer tx.Rollback(ctx) //nolint:errcheck // read-only
 	return fn(&Store{pool: s.pool, q: tx})
+}
+
+// consolidatePeriod is Consolidate without the earlier periods: the
+// period's units with their counting values and the groups' aggregates.
+func (s *Store) consolidatePeriod(ctx context.Context, q ConsolidationQuery, p PeriodRow) (*reporting.Consolidation, error) {
+	form, err := s.FormVersion(ctx, p.FormVersionID)
+	if err != nil {
+		return nil, err
+	}
+	c := &reporting.Consolidation{
+		Form: form, Fields: form.Fields(), PeriodID: p.ID,
+		Period: reporting.Period{
+			Periodicity: p.Periodicity, Key: p.Key, Label: p.Label, DataFrom: p.DataFrom, DataTo: p.DataTo,
+			OpensAt: p.OpensAt, Deadline: p.Deadline, LocksAt: p.LocksAt,
+		},
+		AcceptedOnly: q.AcceptedOnly, Scope: q.Scope,
+	}
+	// Today's root issues the report, whatever the period's was: a
+	// 2025-H2 report made after the provinces merged comes from the
+	// merged province. Before any root existed, the period's.
+	if c.Province, err = s.provinceName(ctx, q.At); err != nil {
+		return nil, err
+	}
+	if c.Province == "" {
+		if c.Province, err = s.provinceName(ctx, p.DataTo); err != nil {
+			return nil, err
+		}
+	}
+	if c.Units, err = s.consolidationUnits(ctx, q, p); err != nil {
+		return nil, err
+	}
+	reporting.SortUnits(c.Units, vi.NewKeyer().Key)
+	if err := s.consolidationValues(ctx, q, c); err != nil {
+		return nil, err
+	}
+	groups, err := s.consolidationGroups(ctx, q, p.ID, c.Fields, form.Levels)
+	if err != nil {
+		return nil, err
+	}
+	c.Total = groups.take(reporting.LevelProvince, "", "", len(c.Fields))
+	c.Groups = groups.ordered(c.Units, len(c.Fields))
+	return c, nil
 }
 
 // consolidationPeriod finds a form's period by key or id.

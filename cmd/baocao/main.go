@@ -215,5 +215,13 @@ func (a *app) opsOptions() ops.Options {
 		ParseLimit: a.cfg.Upload.ParseLimit, ParseWait: a.cfg.Upload.ParseWait, HeldUploadBytes: a.cfg.Upload.MemoryBudget,
 		AuditRetention: time.Duration(a.cfg.Audit.RetentionDays) * 24 * time.Hour, Location: a.cfg.Location,
 		BaseURL: a.cfg.BaseURLOr(), Outbox: ops.OutboxOptions{From: a.cfg.SMTP.From, ReplyTo: a.cfg.SMTP.ReplyTo, Workers: a.cfg.SMTP.Workers}, Logger: a.log,
+		Signals: signalOptions(a.cfg.Signals),
 	}
+}
+
+// signalOptions are the data-quality signals' thresholds from the
+// configuration.
+func signalOptions(c config.Signals) reporting.SignalOptions {
+	return reporting.SignalOptions{JumpFactor: c.JumpFactor, PercentJump: c.PercentJump, MinDifference: c.MinDifference,
+		HistoryPeriods: c.HistoryPeriods, HistoryMinimum: c.HistoryMinimum, ZScore: c.ZScore, PeersMinimum: c.PeersMinimum}
 }
