@@ -36,19 +36,19 @@ import (
 
 // Vietnamese texts of signals, kept together for review.
 const (
-	msgSignalUp         = "Tăng %s%% so với %s (%s → %s)"
-	msgSignalDown       = "Giảm %s%% so với %s (%s → %s)"
-	msgSignalFromZero   = "Tăng từ 0 lên %s so với %s"
-	msgSignalPointsUp   = "Tăng %s điểm phần trăm so với %s (%s → %s)"
-	msgSignalPointsDown = "Giảm %s điểm phần trăm so với %s (%s → %s)"
-	msgSignalHistHigh   = "Cao bất thường so với %d kỳ trước của chính đơn vị (trung vị %s, mức lệch %s)"
-	msgSignalHistLow    = "Thấp bất thường so với %d kỳ trước của chính đơn vị (trung vị %s, mức lệch %s)"
-	msgSignalPeerHigh   = "Cao bất thường so với %d đơn vị cùng loại (%s) trong kỳ: trung vị %s, mức lệch %s"
-	msgSignalPeerLow    = "Thấp bất thường so với %d đơn vị cùng loại (%s) trong kỳ: trung vị %s, mức lệch %s"
-	msgSignalRatioParts = "“%s” (%s) lớn hơn “%s” (%s)"
-	msgSignalRatioOff   = "“%s” là %s nhưng %s/%s = %s"
-	msgSignalBelowSum   = "Nhỏ hơn tổng của %d/%d đơn vị trực thuộc đã báo cáo (%s), trong khi báo cáo của đơn vị cấp trên phải gồm số liệu của các đơn vị trực thuộc"
-	msgSignalAboveSum   = "Gấp %s lần tổng của cả %d đơn vị trực thuộc (%s)"
+	msgSignalUp         = "Tăng %s%% so với %s (%s → %s)."
+	msgSignalDown       = "Giảm %s%% so với %s (%s → %s)."
+	msgSignalFromZero   = "Tăng từ 0 lên %s so với %s."
+	msgSignalPointsUp   = "Tăng %s điểm phần trăm so với %s (%s → %s)."
+	msgSignalPointsDown = "Giảm %s điểm phần trăm so với %s (%s → %s)."
+	msgSignalHistHigh   = "Cao bất thường so với %d kỳ trước của chính đơn vị (trung vị %s, chỉ số lệch %s, ngưỡng %s)."
+	msgSignalHistLow    = "Thấp bất thường so với %d kỳ trước của chính đơn vị (trung vị %s, chỉ số lệch %s, ngưỡng %s)."
+	msgSignalPeerHigh   = "Cao bất thường so với %d đơn vị cùng loại (%s) trong kỳ: trung vị %s, chỉ số lệch %s (ngưỡng %s)."
+	msgSignalPeerLow    = "Thấp bất thường so với %d đơn vị cùng loại (%s) trong kỳ: trung vị %s, chỉ số lệch %s (ngưỡng %s)."
+	msgSignalRatioParts = "“%s” (%s) lớn hơn “%s” (%s)."
+	msgSignalRatioOff   = "“%s” là %s nhưng %s/%s = %s."
+	msgSignalBelowSum   = "Nhỏ hơn tổng của %d/%d đơn vị trực thuộc đã báo cáo (%s), trong khi báo cáo của đơn vị cấp trên phải gồm số liệu của các đơn vị trực thuộc."
+	msgSignalAboveSum   = "Gấp %s lần tổng của cả %d đơn vị trực thuộc (%s)."
 	msgSignalRefPrev    = "%s: %s"
 	msgSignalRefHist    = "trung vị %d kỳ trước: %s"
 	msgSignalRefPeers   = "trung vị %d đơn vị: %s"
@@ -411,7 +411,7 @@ func (d *SignalDetector) history(f Field, fi int, x float64, shown string, hist 
 			msg = msgSignalHistLow
 		}
 		med := withUnitText(formatFloat(sp.medianOriginal), f.Unit)
-		s.Reason = fmt.Sprintf(msg, len(past), med, formatZ(z))
+		s.Reason = fmt.Sprintf(msg, len(past), med, formatZ(z), formatFloat(d.o.ZScore))
 		s.Reference = fmt.Sprintf(msgSignalRefHist, len(past), med)
 		s.Score = math.Abs(z) / d.o.ZScore
 		return s, true
@@ -469,7 +469,7 @@ func (d *SignalDetector) peer(f Field, x float64, shown string, kind UnitKind, s
 	med := withUnitText(formatFloat(sp.medianOriginal), f.Unit)
 	return Signal{Kind: SignalPeers, Key: string(SignalPeers) + ":" + f.Code, Field: f.Code, Label: f.Label,
 		Value: withUnitText(shown, f.Unit), Reference: fmt.Sprintf(msgSignalRefPeers, sp.n, med),
-		Reason: fmt.Sprintf(msg, sp.n, kind.Label(), med, formatZ(z)), Score: math.Abs(z) / d.o.ZScore}, true
+		Reason: fmt.Sprintf(msg, sp.n, kind.Label(), med, formatZ(z), formatFloat(d.o.ZScore)), Score: math.Abs(z) / d.o.ZScore}, true
 }
 
 // ratio checks a ratio field against its parts: the numerator not above

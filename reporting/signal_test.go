@@ -159,11 +159,11 @@ func TestSignalHistory(t *testing.T) {
 		"TIGHT":  {{100, 100, 100, 100}},
 	}), reporting.SignalOptions{})
 	jump := signalsOf(d, "JUMP")
-	if len(jump) != 1 || jump[0].Reason != "Tăng 850% so với kỳ trước (Quý 4) (4 cuộc → 38 cuộc)" {
+	if len(jump) != 1 || jump[0].Reason != "Tăng 850% so với kỳ trước (Quý 4) (4 cuộc → 38 cuộc)." {
 		t.Errorf("JUMP: %+v", jump)
 	}
 	drop := signalsOf(d, "DROP")
-	if len(drop) != 1 || drop[0].Reason != "Giảm 88% so với kỳ Quý 3 (40 cuộc → 5 cuộc)" {
+	if len(drop) != 1 || drop[0].Reason != "Giảm 88% so với kỳ Quý 3 (40 cuộc → 5 cuộc)." {
 		t.Errorf("DROP: %+v", drop)
 	}
 	if got := signalsOf(d, "TINY"); got != nil {
@@ -198,11 +198,11 @@ func TestSignalCombinations(t *testing.T) {
 	if got := keys(over); !slices.Equal(got, []string{"ratio:da", "ratio:ty_le"}) {
 		t.Fatalf("OVER: %v", got)
 	}
-	if over[0].Reason != "“Số nội dung đã công khai” (25) lớn hơn “Số nội dung phải công khai” (20)" {
+	if over[0].Reason != "“Số nội dung đã công khai” (25) lớn hơn “Số nội dung phải công khai” (20)." {
 		t.Errorf("OVER: %q", over[0].Reason)
 	}
 	off := signalsOf(d, "OFF")
-	if len(off) != 1 || off[0].Reason != "“Tỷ lệ đã công khai” là 80% nhưng 10/20 = 50%" {
+	if len(off) != 1 || off[0].Reason != "“Tỷ lệ đã công khai” là 80% nhưng 10/20 = 50%." {
 		t.Errorf("OFF: %+v", off)
 	}
 	check := signalsOf(d, "CHECK")
@@ -235,7 +235,7 @@ func TestSignalLevels(t *testing.T) {
 	c.Groups = []reporting.Group{sum("D1", "30", 2), sum("D2", "30", 1), sum("D3", "30", 1)}
 	d := reporting.NewSignalDetector(basis(c, nil), reporting.SignalOptions{})
 	d1 := signalsOf(d, "D1")
-	if len(d1) != 1 || d1[0].Reason != "Nhỏ hơn tổng của 2/2 đơn vị trực thuộc đã báo cáo (30 cuộc), trong khi báo cáo của đơn vị cấp trên phải gồm số liệu của các đơn vị trực thuộc" {
+	if len(d1) != 1 || d1[0].Reason != "Nhỏ hơn tổng của 2/2 đơn vị trực thuộc đã báo cáo (30 cuộc), trong khi báo cáo của đơn vị cấp trên phải gồm số liệu của các đơn vị trực thuộc." {
 		t.Errorf("D1: %+v", d1)
 	}
 	if got := signalsOf(d, "D2"); got != nil {

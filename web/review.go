@@ -164,3 +164,31 @@ func (s *Server) handleExtend(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"period_id": id, "deadline": deadline, "extended": res})
 }
+
+type explainRequest struct {
+	Key  string `json:"key"`
+	Note string `json:"note"`
+}
+
+// handleExplainSignal answers POST /api/v1/submissions/{id}/signals.
+func (s *Server) handleExplainSignal(w http.ResponseWriter, r *http.Request) {
+	u, ok := s.requireUser(w, r)
+	if !ok {
+		return
+	}
+	id, ok := s.submissionID(w, r)
+	if !ok {
+		return
+	}
+	var req explainRequest
+	if err := readJSON(w, r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	sg, err := s.opts.Ops.ExplainSignal(r.Context(), u, s.now(), ops.ExplainInput{SubmissionID: id, Key: req.Key, Note: req.Note})
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, sg)
+}

@@ -371,7 +371,15 @@ func (s *Server) handleSubmission(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"submission": sub, "values": values, "notes": notes})
+	signals, err := s.opts.Ops.SubmissionSignals(r.Context(), u, s.now(), id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if signals == nil {
+		signals = []reporting.Signal{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"submission": sub, "values": values, "notes": notes, "signals": signals})
 }
 
 // handleSubmissionFile serves a submission's original file, byte for byte.
