@@ -273,3 +273,34 @@ func (s *Service) unexplainedSignals(ctx context.Context, c *reporting.Consolida
 	}
 	return nil
 }
+
+// SignalStats counts a period's signals: over its counting submissions
+// (every unit, whoever asks), how many raise any, and the signals by kind
+// and by field — what the README's false-positive figure is made of.
+type SignalStats struct {
+	Submissions, WithSignals, Signals int
+	ByKind                            map[reporting.SignalKind]int
+	ByField                           map[string]int // by field label
+}
+
+// PeriodSignalStats counts period periodID's signals at moment at, for
+// inspectors and administrators.
+func (s *Service) PeriodSignalStats(ctx context.Context, u reporting.User, at time.Time, periodID int64) (SignalStats, error) {
+	if err := reporting.AuthorizeRole(u, reporting.RoleAdmin, reporting.RoleInspector); err != nil {
+		return SignalStats{}, reporting.Errorf(reporting.EFORBIDDEN, msgPeriodPageForbidden)
+	}
+	e, err := s.periodSignals(ctx, periodID, at, false)
+	if err != nil {
+		return SignalStats{}, err
+	}
+	st := SignalStats{Submissions: len(e.counting), ByKind: map[reporting.SignalKind]int{}, ByField: map[string]int{}}
+	for _, us := range e.det.Counting() {
+		st.WithSignals++
+		for _, sg := range us.Signals {
+			st.Signals++
+			st.ByKind[sg.Kind]++
+			st.ByField[sg.Label]++
+		}
+	}
+	return st, nil
+}

@@ -454,8 +454,12 @@ func (d *SignalDetector) history(f Field, fi int, x float64, shown string, hist 
 }
 
 // peer compares x with the same field of the units of the same kind.
+//
+// A zero is not compared: among peers it says that nothing happened in
+// the unit (no petition, no violation), which is no typing mistake; a
+// zero after non-zero periods is the history detector's to raise.
 func (d *SignalDetector) peer(f Field, x float64, shown string, kind UnitKind, sp spread) (Signal, bool) {
-	if sp.n < d.o.PeersMinimum || math.Abs(x-sp.medianOriginal) < d.o.MinDifference {
+	if sp.n < d.o.PeersMinimum || x == 0 || math.Abs(x-sp.medianOriginal) < d.o.MinDifference {
 		return Signal{}, false
 	}
 	z := sp.z(f, x)

@@ -430,11 +430,12 @@ func (s *Server) handleSubmissionPage(w http.ResponseWriter, r *http.Request) {
 	s.page(w, r, "submission", fmt.Sprintf("%s — lần gửi thứ %d", v.Obligation.UnitName, v.Submission.Version), "periods", p)
 }
 
-// handleSubmissionReview records a reviewer's decision from the form.
-func (s *Server) handleSubmissionReview(w http.ResponseWriter, r *http.Request) {
+// submissionAction reads the form of an action on the submission the
+// path names ({id}); false after answering.
+func (s *Server) submissionAction(w http.ResponseWriter, r *http.Request) (reporting.User, int64, bool) {
 	u, ok := s.signedIn(w, r)
 	if !ok {
-		return
+		return u, 0, false
 	}
 	id, err := pathID(r, "id", msgBadSubmissionID)
 	if err == nil {
@@ -445,6 +446,15 @@ func (s *Server) handleSubmissionReview(w http.ResponseWriter, r *http.Request) 
 	}
 	if err != nil {
 		s.pageError(w, r, err)
+		return u, 0, false
+	}
+	return u, id, true
+}
+
+// handleSubmissionReview records a reviewer's decision from the form.
+func (s *Server) handleSubmissionReview(w http.ResponseWriter, r *http.Request) {
+	u, id, ok := s.submissionAction(w, r)
+	if !ok {
 		return
 	}
 	back := fmt.Sprintf("/submissions/%d", id)
@@ -460,19 +470,8 @@ func (s *Server) handleSubmissionReview(w http.ResponseWriter, r *http.Request) 
 // handleSignalExplain records a reviewer's explanation of one of a
 // submission's signals (fields key and note) from its page.
 func (s *Server) handleSignalExplain(w http.ResponseWriter, r *http.Request) {
-	u, ok := s.signedIn(w, r)
+	u, id, ok := s.submissionAction(w, r)
 	if !ok {
-		return
-	}
-	id, err := pathID(r, "id", msgBadSubmissionID)
-	if err == nil {
-		r.Body = http.MaxBytesReader(w, r.Body, maxActionBody)
-		if perr := r.ParseForm(); perr != nil {
-			err = reporting.Errorf(reporting.EINVALID, msgBadForm)
-		}
-	}
-	if err != nil {
-		s.pageError(w, r, err)
 		return
 	}
 	sg, err := s.opts.Ops.ExplainSignal(r.Context(), u, s.now(), ops.ExplainInput{SubmissionID: id, Key: r.PostForm.Get("key"), Note: r.PostForm.Get("note")})

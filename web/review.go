@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -48,13 +47,8 @@ type reviewRequest struct {
 
 // handleReview answers POST /api/v1/submissions/{id}/review.
 func (s *Server) handleReview(w http.ResponseWriter, r *http.Request) {
-	u, ok := s.requireUser(w, r)
+	u, id, ok := s.userAndSubmission(w, r)
 	if !ok {
-		return
-	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		s.writeError(w, r, reporting.Errorf(reporting.EINVALID, msgBadSubmission, r.PathValue("id")))
 		return
 	}
 	var req reviewRequest
@@ -172,11 +166,7 @@ type explainRequest struct {
 
 // handleExplainSignal answers POST /api/v1/submissions/{id}/signals.
 func (s *Server) handleExplainSignal(w http.ResponseWriter, r *http.Request) {
-	u, ok := s.requireUser(w, r)
-	if !ok {
-		return
-	}
-	id, ok := s.submissionID(w, r)
+	u, id, ok := s.userAndSubmission(w, r)
 	if !ok {
 		return
 	}

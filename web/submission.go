@@ -356,13 +356,20 @@ func (s *Server) submissionID(w http.ResponseWriter, r *http.Request) (int64, bo
 	return id, true
 }
 
-// handleSubmission answers one submission's record and values.
-func (s *Server) handleSubmission(w http.ResponseWriter, r *http.Request) {
+// userAndSubmission is the user signed in and the submission the path
+// names ({id}), or false after answering.
+func (s *Server) userAndSubmission(w http.ResponseWriter, r *http.Request) (reporting.User, int64, bool) {
 	u, ok := s.requireUser(w, r)
 	if !ok {
-		return
+		return u, 0, false
 	}
 	id, ok := s.submissionID(w, r)
+	return u, id, ok
+}
+
+// handleSubmission answers one submission's record and values.
+func (s *Server) handleSubmission(w http.ResponseWriter, r *http.Request) {
+	u, id, ok := s.userAndSubmission(w, r)
 	if !ok {
 		return
 	}
@@ -384,11 +391,7 @@ func (s *Server) handleSubmission(w http.ResponseWriter, r *http.Request) {
 
 // handleSubmissionFile serves a submission's original file, byte for byte.
 func (s *Server) handleSubmissionFile(w http.ResponseWriter, r *http.Request) {
-	u, ok := s.requireUser(w, r)
-	if !ok {
-		return
-	}
-	id, ok := s.submissionID(w, r)
+	u, id, ok := s.userAndSubmission(w, r)
 	if !ok {
 		return
 	}

@@ -77,7 +77,7 @@ Configuration comes from baocao.yaml, BAOCAO_* environment variables and flags
 	root.AddCommand(
 		newServeCmd(a), newVersionCmd(a), newDemoCmd(a), newMigrateCmd(a), newConfigCmd(a),
 		newUnitsCmd(a), newFormsCmd(a), newPeriodsCmd(a), newHolidaysCmd(a), newDBCmd(a), newUsersCmd(a), newTemplateCmd(a), newSubmitCmd(a), newRemindCmd(a), newOutboxCmd(a),
-		newComplianceCmd(a), newDeadlinesCmd(a), newReviewCmd(a), newExemptCmd(a), newExtendCmd(a), newReportCmd(a),
+		newComplianceCmd(a), newDeadlinesCmd(a), newReviewCmd(a), newExemptCmd(a), newExtendCmd(a), newReportCmd(a), newSignalsCmd(a),
 	)
 	return root
 }
