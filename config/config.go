@@ -7,6 +7,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/mail"
 	"net/netip"
@@ -36,6 +37,7 @@ type Config struct {
 	Scheduler Scheduler `mapstructure:"scheduler" yaml:"scheduler"`
 	Upload    Upload    `mapstructure:"upload" yaml:"upload"`
 	Audit     Audit     `mapstructure:"audit" yaml:"audit"`
+	Signals   Signals   `mapstructure:"signals" yaml:"signals"`
 	Log       Log       `mapstructure:"log" yaml:"log"`
 
 	// Location is TimeZone, loaded by Validate.
@@ -136,6 +138,57 @@ type Audit struct {
 	// RetentionDays is how long audit events are kept; 0 keeps them for
 	// good (the default: they are the legal trail).
 	RetentionDays int `mapstructure:"retention_days" yaml:"retention_days"`
+}
+
+// Signals are the thresholds of the data-quality signals (see
+// reporting.SignalOptions, whose fields these are).
+type Signals struct {
+	JumpFactor     float64 `mapstructure:"jump_factor" yaml:"jump_factor"`
+	PercentJump    float64 `mapstructure:"percent_jump" yaml:"percent_jump"`
+	MinDifference  float64 `mapstructure:"min_difference" yaml:"min_difference"`
+	HistoryPeriods int     `mapstructure:"history_periods" yaml:"history_periods"`
+	HistoryMinimum int     `mapstructure:"history_minimum" yaml:"history_minimum"`
+	ZScore         float64 `mapstructure:"z_score" yaml:"z_score"`
+	PeersMinimum   int     `mapstructure:"peers_minimum" yaml:"peers_minimum"`
+}
+
+// signalDefaults are Signals' defaults (reporting.DefaultSignalOptions'
+// values), part of defaults.
+var signalDefaults = map[string]any{
+	"signals.jump_factor":     4.0,
+	"signals.percent_jump":    30.0,
+	"signals.min_difference":  10.0,
+	"signals.history_periods": 6,
+	"signals.history_minimum": 4,
+	"signals.z_score":         3.5,
+	"signals.peers_minimum":   10,
+}
+
+func init() { maps.Copy(defaults, signalDefaults) }
+
+// validate reports each threshold out of its range.
+func (sg Signals) validate(bad func(key, format string, args ...any)) {
+	if sg.JumpFactor < 1.5 || sg.JumpFactor > 100 {
+		bad("signals.jump_factor", "%g is outside 1.5..100", sg.JumpFactor)
+	}
+	if sg.PercentJump <= 0 || sg.PercentJump > 100 {
+		bad("signals.percent_jump", "%g is outside 0..100 percentage points", sg.PercentJump)
+	}
+	if sg.MinDifference < 0 {
+		bad("signals.min_difference", "%g is negative", sg.MinDifference)
+	}
+	if sg.HistoryPeriods < 1 || sg.HistoryPeriods > 24 {
+		bad("signals.history_periods", "%d is outside 1..24", sg.HistoryPeriods)
+	}
+	if sg.HistoryMinimum < 3 || sg.HistoryMinimum > sg.HistoryPeriods {
+		bad("signals.history_minimum", "%d is outside 3..signals.history_periods (%d)", sg.HistoryMinimum, sg.HistoryPeriods)
+	}
+	if sg.ZScore < 2 || sg.ZScore > 20 {
+		bad("signals.z_score", "%g is outside 2..20", sg.ZScore)
+	}
+	if sg.PeersMinimum < 5 || sg.PeersMinimum > 1000 {
+		bad("signals.peers_minimum", "%d is outside 5..1000", sg.PeersMinimum)
+	}
 }
 
 // Log settings.
@@ -377,6 +430,7 @@ func (c *Config) Validate() error {
 	if c.Audit.RetentionDays < 0 || c.Audit.RetentionDays > 0 && c.Audit.RetentionDays < 365 {
 		bad("audit.retention_days", "%d: 0 keeps the trail for good, else at least 365 days", c.Audit.RetentionDays)
 	}
+	c.Signals.validate(bad)
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":
 	default:

@@ -72,6 +72,9 @@ type Options struct {
 	// Observer, when set, is told what the actions did, for metrics
 	// (package metrics implements it).
 	Observer Observer
+	// Signals are the data-quality signals' thresholds (signals.*); zero
+	// fields take reporting.DefaultSignalOptions'.
+	Signals reporting.SignalOptions
 }
 
 // Observer is told the outcome of every upload. ops keeps to this one
@@ -118,6 +121,8 @@ type Service struct {
 	// held weighs the uploads' bytes held between parse and store
 	// (HeldUploadBytes).
 	held *semaphore.Weighted
+	// signals keeps each period's signal detector until its data change.
+	signals signalCache
 }
 
 // New builds a Service on st.

@@ -176,6 +176,9 @@ func (s *Service) Report(ctx context.Context, u reporting.User, now time.Time, i
 	if err != nil {
 		return nil, err
 	}
+	if err := s.unexplainedSignals(ctx, c, now); err != nil {
+		return nil, fmt.Errorf("report %s %s: %w", in.FormCode, in.Period, err)
+	}
 	loc := s.opts.Location
 	if in.Format == ReportXLSX {
 		err = xlsx.Write(ctx, w, c, xlsx.Options{Now: now, Location: loc, Progress: in.Progress})

@@ -97,6 +97,10 @@ type SubmissionView struct {
 	// CanReview: u may accept or return it (now).
 	CanReview bool
 	Reviews   []store.Review
+	// Signals are its data-quality signals, explained or not; CanExplain:
+	// u may explain them (a reviewer of the unit).
+	Signals    []reporting.Signal
+	CanExplain bool
 }
 
 // SubmissionView gathers the page of version id at now for u.
@@ -119,6 +123,7 @@ func (s *Service) SubmissionView(ctx context.Context, u reporting.User, now time
 	v := SubmissionView{Submission: sub, Obligation: o, Status: o.Status(now), Latest: sub.Version == o.LatestVersion}
 	v.CanReview = v.Latest && reporting.CanReview(u, sub.UnitCode, ancestors) && v.Status != reporting.StatusExempt &&
 		!(v.Status == reporting.StatusAccepted && !now.Before(o.LocksAt))
+	v.CanExplain = reporting.CanReview(u, sub.UnitCode, ancestors)
 	if v.Form, err = s.st.FormVersion(ctx, sub.FormVersionID); err != nil {
 		return v, err
 	}
@@ -130,6 +135,9 @@ func (s *Service) SubmissionView(ctx context.Context, u reporting.User, now time
 		if p.Severity == reporting.SeverityWarning {
 			v.Warnings = append(v.Warnings, p)
 		}
+	}
+	if v.Signals, err = s.submissionSignals(ctx, sub, o.UnitKind, values, now); err != nil {
+		return v, err
 	}
 	var previous, lastPeriod map[string]reporting.Value
 	if sub.Version > 1 {
@@ -264,6 +272,9 @@ type PeriodPage struct {
 	CanDecide bool
 	// CanReport: u may download the consolidated reports.
 	CanReport bool
+	// Signals are the units in scope whose counting report raises
+	// data-quality signals, the most unexplained first (PeriodSignals).
+	Signals []SignalRow
 }
 
 // OwingShown is how many units still owing a period's page lists; the
@@ -290,6 +301,10 @@ func (s *Service) PeriodPage(ctx context.Context, u reporting.User, at time.Time
 	})
 	g.Go(func() (err error) {
 		v.Owing, err = s.st.PeriodUnits(gctx, periodID, at, scope, store.PeriodUnitFilter{Statuses: reporting.OwingStatuses, Limit: OwingShown})
+		return err
+	})
+	g.Go(func() (err error) {
+		v.Signals, err = s.PeriodSignals(gctx, u, at, periodID)
 		return err
 	})
 	if err := g.Wait(); err != nil {

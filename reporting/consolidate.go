@@ -416,6 +416,11 @@ type Consolidation struct {
 	// YearAgo the same period a year earlier; nil when not stored.
 	Previous *Baseline
 	YearAgo  *Baseline
+	// Unexplained are the data-quality signals of the counting
+	// submissions that no reviewer explained (see signal.go), by unit in
+	// Units order, for the report's annex; set by the caller that knows
+	// the explanations.
+	Unexplained []UnitSignals
 }
 
 // TotalLabel names the row of the whole territory after its type: "TỔNG

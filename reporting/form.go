@@ -72,6 +72,10 @@ type Form struct {
 	Schedules   []Schedule `yaml:"schedules" json:"schedules"`
 	Sections    []Section  `yaml:"sections" json:"sections"`
 	Rules       []Rule     `yaml:"rules" json:"rules,omitempty"`
+	// Checks are non-blocking: a report that fails one is stored as it
+	// is, and the check becomes a data-quality signal for its reviewers
+	// (see signal.go).
+	Checks []Check `yaml:"checks" json:"checks,omitempty"`
 	// Levels says how the reports of units at different levels combine
 	// into a total: LevelsOwn (default) or LevelsConsolidated.
 	Levels Levels `yaml:"levels" json:"levels,omitempty"`
@@ -111,6 +115,15 @@ type Rule struct {
 	Expr     string   `yaml:"expr" json:"expr"`
 	Message  string   `yaml:"message" json:"message"`
 	Severity Severity `yaml:"severity" json:"severity,omitempty"`
+}
+
+// Check is a cross-field check that never blocks an upload: an
+// expression over field codes that should be true, and the Vietnamese
+// message a reviewer reads when it is not ("Có người vi phạm bị xử lý
+// nhưng không có vụ vi phạm nào"). Written and compiled as rules are.
+type Check struct {
+	Expr    string `yaml:"expr" json:"expr"`
+	Message string `yaml:"message" json:"message"`
 }
 
 // Fields lists every field in order.

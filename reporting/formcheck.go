@@ -158,6 +158,7 @@ func (f *Form) Validate() error {
 	errs = append(errs, f.validateSchedules()...)
 	errs = append(errs, f.validateFields()...)
 	errs = append(errs, f.validateRules()...)
+	errs = append(errs, f.validateChecks()...)
 	return errors.Join(errs...)
 }
 
@@ -395,6 +396,28 @@ func (f *Form) validateRules() []error {
 		case len(c.fields) == 0:
 			// Always true or always false: either way not a check of the report.
 			errs = append(errs, ruleError(i, r, errors.New("reads no field")))
+		}
+	}
+	return errs
+}
+
+// validateChecks checks the non-blocking checks as validateRules does the
+// rules: a message, an expression that compiles and reads a field.
+func (f *Form) validateChecks() []error {
+	var errs []error
+	env := ruleEnv(f)
+	for i, ch := range f.Checks {
+		where := func(err error) error { return fmt.Errorf("check %d (%s): %w", i+1, ch.Expr, err) }
+		if strings.TrimSpace(ch.Message) == "" {
+			errs = append(errs, where(errors.New("message is missing: say in Vietnamese what looks wrong to a reviewer")))
+		}
+		c, err := compileRule(f, env, Rule{Expr: ch.Expr, Message: ch.Message})
+		switch {
+		case err != nil && readsUntypedField(f, ch.Expr):
+		case err != nil:
+			errs = append(errs, where(err))
+		case len(c.fields) == 0:
+			errs = append(errs, where(errors.New("reads no field")))
 		}
 	}
 	return errs

@@ -90,44 +90,9 @@ func (s *Store) Consolidate(ctx context.Context, q ConsolidationQuery) (*reporti
 		if err != nil {
 			return err
 		}
-		form, err := tx.FormVersion(ctx, p.FormVersionID)
-		if err != nil {
+		if c, err = tx.consolidatePeriod(ctx, q, p); err != nil {
 			return err
 		}
-		c = &reporting.Consolidation{
-			Form: form, Fields: form.Fields(), PeriodID: p.ID,
-			Period: reporting.Period{
-				Periodicity: p.Periodicity, Key: p.Key, Label: p.Label, DataFrom: p.DataFrom, DataTo: p.DataTo,
-				OpensAt: p.OpensAt, Deadline: p.Deadline, LocksAt: p.LocksAt,
-			},
-			AcceptedOnly: q.AcceptedOnly, Scope: q.Scope,
-		}
-		// Today's root issues the report, whatever the period's was: a
-		// 2025-H2 report made after the provinces merged comes from the
-		// merged province. Before any root existed, the period's.
-		if c.Province, err = tx.ProvinceName(ctx, q.At); err != nil {
-			return err
-		}
-		if c.Province == "" {
-			if c.Province, err = tx.ProvinceName(ctx, p.DataTo); err != nil {
-				return err
-			}
-		}
-		if c.Units, err = tx.consolidationUnits(ctx, q, p); err != nil {
-			return err
-		}
-		reporting.SortUnits(c.Units, vi.NewKeyer().Key)
-		if !q.GroupsOnly {
-			if err := tx.consolidationValues(ctx, q, c); err != nil {
-				return err
-			}
-		}
-		groups, err := tx.consolidationGroups(ctx, q, p.ID, c.Fields, form.Levels)
-		if err != nil {
-			return err
-		}
-		c.Total = groups.take(reporting.LevelProvince, "", "", len(c.Fields))
-		c.Groups = groups.ordered(c.Units, len(c.Fields))
 		if q.GroupsOnly {
 			return nil
 		}
@@ -163,6 +128,50 @@ func (s *Store) snapshot(ctx context.Context, fn func(tx *Store) error) error {
 	}
 	defer tx.Rollback(ctx) //nolint:errcheck // read-only
 	return fn(&Store{pool: s.pool, q: tx})
+}
+
+// consolidatePeriod is Consolidate without the earlier periods: the
+// period's units with their counting values and the groups' aggregates.
+func (s *Store) consolidatePeriod(ctx context.Context, q ConsolidationQuery, p PeriodRow) (*reporting.Consolidation, error) {
+	form, err := s.FormVersion(ctx, p.FormVersionID)
+	if err != nil {
+		return nil, err
+	}
+	c := &reporting.Consolidation{
+		Form: form, Fields: form.Fields(), PeriodID: p.ID,
+		Period: reporting.Period{
+			Periodicity: p.Periodicity, Key: p.Key, Label: p.Label, DataFrom: p.DataFrom, DataTo: p.DataTo,
+			OpensAt: p.OpensAt, Deadline: p.Deadline, LocksAt: p.LocksAt,
+		},
+		AcceptedOnly: q.AcceptedOnly, Scope: q.Scope,
+	}
+	// Today's root issues the report, whatever the period's was: a
+	// 2025-H2 report made after the provinces merged comes from the
+	// merged province. Before any root existed, the period's.
+	if c.Province, err = s.ProvinceName(ctx, q.At); err != nil {
+		return nil, err
+	}
+	if c.Province == "" {
+		if c.Province, err = s.ProvinceName(ctx, p.DataTo); err != nil {
+			return nil, err
+		}
+	}
+	if c.Units, err = s.consolidationUnits(ctx, q, p); err != nil {
+		return nil, err
+	}
+	reporting.SortUnits(c.Units, vi.NewKeyer().Key)
+	if !q.GroupsOnly {
+		if err := s.consolidationValues(ctx, q, c); err != nil {
+			return nil, err
+		}
+	}
+	groups, err := s.consolidationGroups(ctx, q, p.ID, c.Fields, form.Levels)
+	if err != nil {
+		return nil, err
+	}
+	c.Total = groups.take(reporting.LevelProvince, "", "", len(c.Fields))
+	c.Groups = groups.ordered(c.Units, len(c.Fields))
+	return c, nil
 }
 
 // consolidationPeriod finds a form's period by key or id.
@@ -626,9 +635,17 @@ func (s *Store) likeForLike(ctx context.Context, q ConsolidationQuery, c *report
 	if err != nil {
 		return nil, fmt.Errorf("units then: %w", err)
 	}
-	successors, err := s.Successors(ctx)
+	rows, err = s.q.Query(ctx, `SELECT from_code, to_code FROM unit_successions ORDER BY from_code, to_code`)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("successions: %w", err)
+	}
+	successors := map[string][]string{}
+	var from, to string
+	if _, err := pgx.ForEachRow(rows, []any{&from, &to}, func() error {
+		successors[from] = append(successors[from], to)
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("successions: %w", err)
 	}
 	return reporting.CompareLikeForLike(c, then, successors), nil
 }

@@ -40,6 +40,8 @@ const (
 	msgSeriesOnTime    = "Đúng hạn"
 	msgSeriesFiled     = "Đã nộp (kể cả muộn)"
 	msgUnitsOf         = "%d/%d đơn vị"
+	msgWithSignals     = "Có dấu hiệu bất thường"
+	msgExplained       = "Đã lưu giải trình cho dấu hiệu “%s”."
 )
 
 // pageSize is how many rows a long table shows a page.
@@ -184,6 +186,20 @@ func (s *Server) handlePeriod(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Shown = v.Units.Units
+	p.SignalsOnly = q.Get("signals") == "1"
+	needle := vi.Fold(f.Q)
+	for _, row := range v.Signals {
+		if !keeps(f, needle, row.ParentCode, row.Kind, row.UnitName, row.UnitCode) {
+			continue
+		}
+		p.Signals = append(p.Signals, row)
+	}
+	p.SignalOf = map[string]*ops.SignalRow{}
+	for i := range v.Signals {
+		p.SignalOf[v.Signals[i].UnitCode] = &v.Signals[i]
+	}
+	p.SignalOptions = []ui.Option{{Value: "", Label: msgAllUnits, Selected: !p.SignalsOnly},
+		{Value: "1", Label: msgWithSignals, Selected: p.SignalsOnly}}
 	s.page(w, r, "period", per.Label+" — "+per.FormCode, "periods", p)
 }
 
@@ -371,8 +387,7 @@ func (s *Server) handleMatrix(w http.ResponseWriter, r *http.Request) {
 	var rows []store.MatrixRow
 	for _, row := range m.Rows {
 		parents[row.ParentCode], kinds[string(row.Kind)] = row.ParentName, row.Kind.Label()
-		if f.Parent != "" && row.ParentCode != f.Parent || f.Kind != "" && string(row.Kind) != f.Kind ||
-			needle != "" && !strings.Contains(vi.Fold(row.UnitName), needle) && !strings.Contains(strings.ToLower(row.UnitCode), needle) {
+		if !keeps(f, needle, row.ParentCode, row.Kind, row.UnitName, row.UnitCode) {
 			continue
 		}
 		rows = append(rows, row)
@@ -384,6 +399,13 @@ func (s *Server) handleMatrix(w http.ResponseWriter, r *http.Request) {
 	start := (p.Pager.Page - 1) * pageSize
 	p.Rows = rows[min(start, len(rows)):min(start+pageSize, len(rows))]
 	s.page(w, r, "matrix", "Bảng theo dõi "+code, "dashboard", p)
+}
+
+// keeps tells whether filter f (needle its search, folded) keeps a unit
+// of kind under parent, named name, of code.
+func keeps(f ui.PeriodFilter, needle, parent string, kind reporting.UnitKind, name, code string) bool {
+	return (f.Parent == "" || parent == f.Parent) && (f.Kind == "" || string(kind) == f.Kind) &&
+		(needle == "" || strings.Contains(vi.Fold(name), needle) || strings.Contains(strings.ToLower(code), needle))
 }
 
 // handleSubmissionPage shows one version: values beside labels, changes,
@@ -403,16 +425,17 @@ func (s *Server) handleSubmissionPage(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
-	p := ui.SubmissionPage{SubmissionView: v, ReviewURL: fmt.Sprintf("/submissions/%d/review", id),
+	p := ui.SubmissionPage{SubmissionView: v, ReviewURL: fmt.Sprintf("/submissions/%d/review", id), ExplainURL: fmt.Sprintf("/submissions/%d/signals", id),
 		FileURL: fmt.Sprintf("/api/v1/submissions/%d/file", id), UnitHref: unitPeriodPath(v.Submission.UnitCode, v.Submission.PeriodID)}
 	s.page(w, r, "submission", fmt.Sprintf("%s — lần gửi thứ %d", v.Obligation.UnitName, v.Submission.Version), "periods", p)
 }
 
-// handleSubmissionReview records a reviewer's decision from the form.
-func (s *Server) handleSubmissionReview(w http.ResponseWriter, r *http.Request) {
+// submissionAction reads the form of an action on the submission the
+// path names ({id}); false after answering.
+func (s *Server) submissionAction(w http.ResponseWriter, r *http.Request) (reporting.User, int64, bool) {
 	u, ok := s.signedIn(w, r)
 	if !ok {
-		return
+		return u, 0, false
 	}
 	id, err := pathID(r, "id", msgBadSubmissionID)
 	if err == nil {
@@ -423,6 +446,15 @@ func (s *Server) handleSubmissionReview(w http.ResponseWriter, r *http.Request) 
 	}
 	if err != nil {
 		s.pageError(w, r, err)
+		return u, 0, false
+	}
+	return u, id, true
+}
+
+// handleSubmissionReview records a reviewer's decision from the form.
+func (s *Server) handleSubmissionReview(w http.ResponseWriter, r *http.Request) {
+	u, id, ok := s.submissionAction(w, r)
+	if !ok {
 		return
 	}
 	back := fmt.Sprintf("/submissions/%d", id)
@@ -433,6 +465,17 @@ func (s *Server) handleSubmissionReview(w http.ResponseWriter, r *http.Request) 
 	}
 	res, err := s.opts.Ops.Review(r.Context(), u, s.now(), ops.ReviewInput{SubmissionID: id, Decision: d, Reason: r.PostForm.Get("reason")})
 	s.actionDone(w, r, back, err, fmt.Sprintf(msgReviewed, d.Label(), res.Submission.Version, res.Submission.UnitCode))
+}
+
+// handleSignalExplain records a reviewer's explanation of one of a
+// submission's signals (fields key and note) from its page.
+func (s *Server) handleSignalExplain(w http.ResponseWriter, r *http.Request) {
+	u, id, ok := s.submissionAction(w, r)
+	if !ok {
+		return
+	}
+	sg, err := s.opts.Ops.ExplainSignal(r.Context(), u, s.now(), ops.ExplainInput{SubmissionID: id, Key: r.PostForm.Get("key"), Note: r.PostForm.Get("note")})
+	s.actionDone(w, r, fmt.Sprintf("/submissions/%d", id), err, fmt.Sprintf(msgExplained, sg.Label))
 }
 
 // handleOutboxPage lists the e-mails queued, sent, failed and skipped.

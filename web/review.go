@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -48,13 +47,8 @@ type reviewRequest struct {
 
 // handleReview answers POST /api/v1/submissions/{id}/review.
 func (s *Server) handleReview(w http.ResponseWriter, r *http.Request) {
-	u, ok := s.requireUser(w, r)
+	u, id, ok := s.userAndSubmission(w, r)
 	if !ok {
-		return
-	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		s.writeError(w, r, reporting.Errorf(reporting.EINVALID, msgBadSubmission, r.PathValue("id")))
 		return
 	}
 	var req reviewRequest
@@ -163,4 +157,28 @@ func (s *Server) handleExtend(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"period_id": id, "deadline": deadline, "extended": res})
+}
+
+type explainRequest struct {
+	Key  string `json:"key"`
+	Note string `json:"note"`
+}
+
+// handleExplainSignal answers POST /api/v1/submissions/{id}/signals.
+func (s *Server) handleExplainSignal(w http.ResponseWriter, r *http.Request) {
+	u, id, ok := s.userAndSubmission(w, r)
+	if !ok {
+		return
+	}
+	var req explainRequest
+	if err := readJSON(w, r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	sg, err := s.opts.Ops.ExplainSignal(r.Context(), u, s.now(), ops.ExplainInput{SubmissionID: id, Key: req.Key, Note: req.Note})
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, sg)
 }

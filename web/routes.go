@@ -39,6 +39,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /forms/{code}/matrix", s.handleMatrix)
 	mux.HandleFunc("GET /submissions/{id}", s.handleSubmissionPage)
 	mux.HandleFunc("POST /submissions/{id}/review", s.handleSubmissionReview)
+	// Data-quality signals (issue 17): a reviewer explains one.
+	mux.HandleFunc("POST /submissions/{id}/signals", s.handleSignalExplain)
 	mux.HandleFunc("GET /outbox", s.handleOutboxPage)
 	mux.HandleFunc("GET /outbox/{id}", s.handleOutboxMessage)
 	mux.HandleFunc("POST /outbox/{id}/retry", s.handleOutboxRetry)
@@ -152,6 +154,8 @@ func (s *Server) apiRoutes() []apiRoute {
 		{"GET", "/api/v1/reports/{form}/{file}", s.handleReportRequest},
 		{"GET", "/api/v1/outbox", s.handleOutbox},
 		{"GET", "/api/v1/audit", s.handleAudit},
+		// Data-quality signals (issue 17).
+		{"POST", "/api/v1/submissions/{id}/signals", s.handleExplainSignal},
 	}
 }
 

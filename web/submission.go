@@ -367,13 +367,20 @@ func (s *Server) submissionID(w http.ResponseWriter, r *http.Request) (int64, bo
 	return id, true
 }
 
-// handleSubmission answers one submission's record and values.
-func (s *Server) handleSubmission(w http.ResponseWriter, r *http.Request) {
+// userAndSubmission is the user signed in and the submission the path
+// names ({id}), or false after answering.
+func (s *Server) userAndSubmission(w http.ResponseWriter, r *http.Request) (reporting.User, int64, bool) {
 	u, ok := s.requireUser(w, r)
 	if !ok {
-		return
+		return u, 0, false
 	}
 	id, ok := s.submissionID(w, r)
+	return u, id, ok
+}
+
+// handleSubmission answers one submission's record and values.
+func (s *Server) handleSubmission(w http.ResponseWriter, r *http.Request) {
+	u, id, ok := s.userAndSubmission(w, r)
 	if !ok {
 		return
 	}
@@ -382,16 +389,20 @@ func (s *Server) handleSubmission(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"submission": sub, "values": values, "notes": notes})
+	signals, err := s.opts.Ops.SubmissionSignals(r.Context(), u, s.now(), id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if signals == nil {
+		signals = []reporting.Signal{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"submission": sub, "values": values, "notes": notes, "signals": signals})
 }
 
 // handleSubmissionFile serves a submission's original file, byte for byte.
 func (s *Server) handleSubmissionFile(w http.ResponseWriter, r *http.Request) {
-	u, ok := s.requireUser(w, r)
-	if !ok {
-		return
-	}
-	id, ok := s.submissionID(w, r)
+	u, id, ok := s.userAndSubmission(w, r)
 	if !ok {
 		return
 	}

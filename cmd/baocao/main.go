@@ -77,7 +77,7 @@ Configuration comes from baocao.yaml, BAOCAO_* environment variables and flags
 	root.AddCommand(
 		newServeCmd(a), newVersionCmd(a), newDemoCmd(a), newMigrateCmd(a), newConfigCmd(a),
 		newUnitsCmd(a), newFormsCmd(a), newPeriodsCmd(a), newHolidaysCmd(a), newDBCmd(a), newUsersCmd(a), newTemplateCmd(a), newSubmitCmd(a), newRemindCmd(a), newOutboxCmd(a),
-		newComplianceCmd(a), newDeadlinesCmd(a), newReviewCmd(a), newExemptCmd(a), newExtendCmd(a), newReportCmd(a), newEvaluationsCmd(a), newPublishCmd(a),
+		newComplianceCmd(a), newDeadlinesCmd(a), newReviewCmd(a), newExemptCmd(a), newExtendCmd(a), newReportCmd(a), newEvaluationsCmd(a), newPublishCmd(a), newSignalsCmd(a),
 	)
 	return root
 }
@@ -215,5 +215,13 @@ func (a *app) opsOptions() ops.Options {
 		ParseLimit: a.cfg.Upload.ParseLimit, ParseWait: a.cfg.Upload.ParseWait, HeldUploadBytes: a.cfg.Upload.MemoryBudget,
 		AuditRetention: time.Duration(a.cfg.Audit.RetentionDays) * 24 * time.Hour, Location: a.cfg.Location,
 		BaseURL: a.cfg.BaseURLOr(), Outbox: ops.OutboxOptions{From: a.cfg.SMTP.From, ReplyTo: a.cfg.SMTP.ReplyTo, Workers: a.cfg.SMTP.Workers}, Logger: a.log,
+		Signals: signalOptions(a.cfg.Signals),
 	}
+}
+
+// signalOptions are the data-quality signals' thresholds from the
+// configuration.
+func signalOptions(c config.Signals) reporting.SignalOptions {
+	return reporting.SignalOptions{JumpFactor: c.JumpFactor, PercentJump: c.PercentJump, MinDifference: c.MinDifference,
+		HistoryPeriods: c.HistoryPeriods, HistoryMinimum: c.HistoryMinimum, ZScore: c.ZScore, PeersMinimum: c.PeersMinimum}
 }

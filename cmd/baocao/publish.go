@@ -118,4 +118,3 @@ func newPublishCmd(a *app) *cobra.Command {
 	cmd.AddCommand(periodCmd, roundCmd, withdrawCmd, listCmd)
 	return cmd
 }
-

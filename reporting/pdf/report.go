@@ -49,7 +49,37 @@ func (r *report) write(ctx context.Context) error {
 	if err := r.appendixGroups(ctx); err != nil {
 		return err
 	}
-	return r.appendixUnits(ctx)
+	if err := r.appendixUnits(ctx); err != nil {
+		return err
+	}
+	return r.appendixSignals(ctx)
+}
+
+// appendixSignals is Phụ lục IV: the counting reports' data-quality
+// signals no reviewer explained, unit by unit.
+func (r *report) appendixSignals(ctx context.Context) error {
+	c := r.c
+	r.appendixHead("IV", fmt.Sprintf(txtApp4Title, strings.ToUpper(c.Period.Label)))
+	if len(c.Unexplained) == 0 {
+		r.d.paragraph(txtSignalsNone, body)
+		return nil
+	}
+	cols := []column{{txtColNo, 12, "C"}, {txtColUnit, 56, "L"}, {txtColField, 70, "L"}, {txtColValue, 26, "R"}, {txtColSignal, 83, "L"}}
+	var rows []tableRow
+	for _, us := range c.Unexplained {
+		for _, sg := range us.Signals {
+			rows = append(rows, tableRow{cells: []string{strconv.Itoa(len(rows) + 1), us.UnitName, sg.Label, sg.Value, sg.Reason}})
+		}
+	}
+	return r.d.table(ctx, cols, rows, func(int) {})
+}
+
+// signalCounts counts the unexplained signals and the units raising them.
+func signalCounts(c *reporting.Consolidation) (signals, units int) {
+	for _, us := range c.Unexplained {
+		signals += len(us.Signals)
+	}
+	return signals, len(c.Unexplained)
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
@@ -229,6 +259,9 @@ func (r *report) results() {
 			note += " " + fmt.Sprintf(txtLevelsDiffer, len(units))
 		}
 		d.paragraph(note, body)
+	}
+	if n, units := signalCounts(c); n > 0 {
+		d.paragraph(fmt.Sprintf(txtSignalsLeft, n, units), body)
 	}
 	d.paragraph(txtSec2Refs, body)
 }

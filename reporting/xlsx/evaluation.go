@@ -44,7 +44,7 @@ const (
 	txtColCriterion    = "Tiêu chí"
 	txtColPoints       = "Điểm"
 	txtColMax          = "Điểm tối đa"
-	txtColValue        = "Kết quả đo"
+	txtColMeasured     = "Kết quả đo"
 	txtColApplies      = "Áp dụng"
 	txtColHow          = "Cách chấm"
 	txtColBasis        = "Căn cứ"
@@ -150,7 +150,7 @@ func (e *evalBook) results(ctx context.Context, sw *excelize.StreamWriter) error
 func (e *evalBook) reasons(ctx context.Context, sw *excelize.StreamWriter) error {
 	crits := e.r.Scorecard.Criteria()
 	cols := []column{{txtColCode, 10, fmtText}, {txtColUnit, 30, fmtText}, {txtColCriterion, 34, fmtText}, {txtColPoints, 8, fmtDec},
-		{txtColMax, 8, fmtDec}, {txtColApplies, 9, fmtText}, {txtColValue, 12, fmtText}, {txtColReason, 70, fmtText}}
+		{txtColMax, 8, fmtDec}, {txtColApplies, 9, fmtText}, {txtColMeasured, 12, fmtText}, {txtColReason, 70, fmtText}}
 	var all [][]any
 	for _, u := range e.units {
 		for i, c := range u.Criteria {

@@ -201,3 +201,31 @@ func (b *book) levels(ctx context.Context, sw *excelize.StreamWriter) error {
 		return true
 	}, txtLevelsNote)
 }
+
+// signals lists the counting reports' data-quality signals no reviewer
+// explained: unit, field, value, what it was compared with and why.
+func (b *book) signals(ctx context.Context, sw *excelize.StreamWriter) error {
+	cols := []column{
+		{txtColNo, 6, fmtInt}, {txtColCode, 10, fmtText}, {txtColUnit, 30, fmtText}, {txtColField, 40, fmtText},
+		{txtColValue, 14, fmtText}, {txtColSignal, 22, fmtText}, {txtColVsWhat, 26, fmtText}, {txtColReason, 70, fmtText},
+	}
+	ui, k, n := 0, 0, 0
+	note := txtSignalsNote
+	if len(b.c.Unexplained) == 0 {
+		note = txtSignalsNone
+	}
+	return b.simpleTable(ctx, sw, sheetSignals, fmt.Sprintf(txtSignalsHead, strings.ToUpper(b.c.Period.Label)), cols, func(row []any) bool {
+		for ; ui < len(b.c.Unexplained); ui, k = ui+1, 0 {
+			us := &b.c.Unexplained[ui]
+			if k < len(us.Signals) {
+				sg := us.Signals[k]
+				n++
+				k++
+				row[0], row[1], row[2], row[3] = n, us.UnitCode, us.UnitName, sg.Label
+				row[4], row[5], row[6], row[7] = sg.Value, sg.Kind.Label(), sg.Reference, sg.Reason
+				return true
+			}
+		}
+		return false
+	}, note)
+}

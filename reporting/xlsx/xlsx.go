@@ -34,6 +34,14 @@ const (
 	sheetChoices    = "Thống kê lựa chọn"
 	sheetTexts      = "Ý kiến của đơn vị"
 	sheetLevels     = "Đối chiếu các cấp"
+	sheetSignals    = "Số liệu bất thường"
+
+	txtSignalsHead = "PHỤ LỤC: SỐ LIỆU BẤT THƯỜNG CHƯA ĐƯỢC GIẢI TRÌNH — %s"
+	txtSignalsNote = "Số liệu trong báo cáo được tính của đơn vị khác xa các kỳ trước của đơn vị, các đơn vị cùng loại trong kỳ, không khớp giữa các chỉ tiêu hoặc với tổng của đơn vị trực thuộc, mà người duyệt chưa ghi giải trình. Dấu hiệu không làm báo cáo bị từ chối."
+	txtSignalsNone = "Không có số liệu bất thường nào chưa được giải trình."
+	txtColValue    = "Số liệu"
+	txtColSignal   = "Dấu hiệu"
+	txtColVsWhat   = "So với"
 
 	txtLevelsHead     = "ĐỐI CHIẾU SỐ LIỆU CỦA ĐƠN VỊ CẤP TRÊN VỚI TỔNG CỦA CÁC ĐƠN VỊ TRỰC THUỘC — %s"
 	txtLevelsNote     = "Báo cáo của đơn vị cấp trên đã gồm số liệu của các đơn vị trực thuộc, nên dòng tổng cộng chỉ cộng các đơn vị không có đơn vị trực thuộc báo cáo. Chênh lệch khác 0 cần được kiểm tra."
@@ -148,6 +156,7 @@ func Write(ctx context.Context, w io.Writer, c *reporting.Consolidation, opts Op
 		{sheetCompare, b.compare},
 		{sheetChoices, b.choices},
 		{sheetTexts, b.texts},
+		{sheetSignals, b.signals},
 	}
 	if c.Form.Levels == reporting.LevelsConsolidated {
 		// Higher units' own figures beside their children's, after the

@@ -279,7 +279,7 @@ func TestWorkbookLayout(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if got := f.GetSheetList(); !slices.Equal(got, []string{sheetSummary, sheetCompliance, sheetMissing, sheetCompare, sheetChoices, sheetTexts}) {
+	if got := f.GetSheetList(); !slices.Equal(got, []string{sheetSummary, sheetCompliance, sheetMissing, sheetCompare, sheetChoices, sheetTexts, sheetSignals}) {
 		t.Fatalf("sheets %q", got)
 	}
 	props, err := f.GetDocProps()

@@ -143,6 +143,7 @@ func partialFixtures() map[string]any {
 		"bar-chart":     fixtureBars(),
 		"line-chart":    fixtureLines(),
 		"values":        fxSubmissionView(),
+		"signals":       map[string]any{"Signals": fxSignals(), "CanExplain": true, "URL": "/submissions/41/signals", "CSRF": fixtureCSRF},
 		"value":         reporting.Value{Raw: "1234.5", Num: "1234.5"},
 		"form-spec":     fxFormSpec(),
 		"form-diff":     fxDiff(),

@@ -110,8 +110,17 @@ type PeriodPage struct {
 	MissingCSV      string             // the link to all of them as CSV
 	Path            string
 	XLSXURL, PDFURL string
-	MatrixHref      string
-	Bars            BarChart
+	// Signals are the units whose counting report raises data-quality
+	// signals, the most unexplained first (shown before the units unless
+	// the filter asks for them alone); SignalOf finds a unit's among them
+	// for the units' table; SignalsOnly is the filter "có dấu hiệu bất
+	// thường".
+	Signals       []ops.SignalRow
+	SignalOf      map[string]*ops.SignalRow
+	SignalsOnly   bool
+	SignalOptions []Option
+	MatrixHref    string
+	Bars          BarChart
 }
 
 // MatrixPage is the data of the "matrix" page: units × periods, paged.
@@ -131,6 +140,8 @@ type SubmissionPage struct {
 	ReviewURL string
 	FileURL   string
 	UnitHref  string
+	// ExplainURL takes a reviewer's explanation of a signal.
+	ExplainURL string
 }
 
 // OutboxPage is the data of the "outbox" page.

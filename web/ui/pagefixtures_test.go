@@ -59,6 +59,18 @@ func fxSubmissionView() ops.SubmissionView {
 			Message: "Hơn 50 cuộc giám sát trong 6 tháng là bất thường", Note: "Có đợt giám sát chuyên đề"}},
 		Reviews: []store.Review{{ID: 3, SubmissionID: 40, Version: 1, Reviewer: "Trần Đức Thắng", Decision: reporting.DecisionReturned,
 			Reason: "Thiếu mục IV", At: fxFirst.Add(90 * time.Minute)}},
+		Signals: fxSignals(), CanExplain: true,
+	}
+}
+
+// fxSignals are a submission's signals, one explained.
+func fxSignals() []reporting.Signal {
+	return []reporting.Signal{
+		{Kind: reporting.SignalHistory, Key: "history:giam_sat", Field: "giam_sat", Label: "Số cuộc giám sát", Value: "60 cuộc",
+			Reference: "kỳ trước (6 tháng cuối năm 2025): 8 cuộc", Reason: "Tăng 650% so với kỳ trước (6 tháng cuối năm 2025) (8 cuộc → 60 cuộc)."},
+		{Kind: reporting.SignalPeers, Key: "peers:giam_sat", Field: "giam_sat", Label: "Số cuộc giám sát", Value: "60 cuộc",
+			Reference: "trung vị 95 đơn vị: 9 cuộc", Reason: "Cao bất thường so với 95 đơn vị cùng loại (UBND cấp xã) trong kỳ: trung vị 9 cuộc, chỉ số lệch 12,4 (ngưỡng 3,5).",
+			Explanation: &reporting.SignalExplanation{Note: "Đã xác nhận với xã: có đợt giám sát chuyên đề.", By: "Trần Đức Thắng", At: fxFirst.Add(2 * time.Hour)}},
 	}
 }
 
@@ -191,8 +203,11 @@ func fxPeriodPage(canDecide bool) PeriodPage {
 			Emails: []string{"vanthu@dongtam.gov.vn"}, Status: reporting.StatusMissing, Deadline: fxDeadline, DaysLate: 3},
 	}
 	all := []Option{{Value: "", Label: "Tất cả", Selected: true}}
+	signals := []ops.SignalRow{{UnitCode: "25195", UnitName: "Phường Bình Phước", ParentCode: "75", ParentName: "UBND tỉnh Đồng Nai",
+		Kind: reporting.KindCommunePC, SubmissionID: 41, Version: 2, Signals: fxSignals(), Unexplained: 1}}
 	return PeriodPage{PeriodPage: ops.PeriodPage{Compliance: fxCompliance(), Units: store.PeriodUnitList{Units: units, Total: len(units)},
-		Owing: store.PeriodUnitList{Units: units[1:], Total: 1}, CanDecide: canDecide, CanReport: true},
+		Owing: store.PeriodUnitList{Units: units[1:], Total: 1}, CanDecide: canDecide, CanReport: true, Signals: signals},
+		Signals: signals, SignalOf: map[string]*ops.SignalRow{"25195": &signals[0]}, SignalOptions: all,
 		Shown: units, Missing: units[1:], MissingCount: 1, MissingEmails: "vanthu@dongtam.gov.vn", MissingCSV: "/periods/12/missing.csv", StatusOptions: all, ParentOptions: all, KindOptions: all,
 		Filter: PeriodFilter{Q: "dong tam"}, Pager: fixturePager(), Path: "/periods/12", XLSXURL: "/api/v1/reports/DCCS-XA/2026-H1.xlsx",
 		PDFURL: "/api/v1/reports/DCCS-XA/2026-H1.pdf", MatrixHref: "/forms/DCCS-XA/matrix", Bars: fixtureBars()}
