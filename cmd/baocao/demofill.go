@@ -7,6 +7,7 @@ import (
 
 	"context"
 	"fmt"
+	"hash/fnv"
 	"math"
 	"math/rand/v2"
 	"time"
@@ -20,18 +21,19 @@ import (
 )
 
 // sampleValues makes plausible values for every field of form that satisfy
-// its error rules: values are drawn at random, then, while a rule fails,
+// its error rules: values are drawn for the unit (see unitValue), then,
+// while a rule fails,
 // each of its fields is tried with a few candidates — zero, the other
 // fields' values, their percentage ratios, fresh draws — keeping the one
 // that leaves the fewest rules failing. A warning still failing at the end
 // gets an explanation in its note, as a clerk would write. Values come as a
 // spreadsheet holds them (numbers, strings, times), keyed by field code.
-func sampleValues(form reporting.Form, rules *reporting.RuleSet, rng *rand.Rand) (map[string]any, map[string]string) {
+func sampleValues(form reporting.Form, rules *reporting.RuleSet, unit string, rng *rand.Rand) (map[string]any, map[string]string) {
 	fields := map[string]reporting.Field{}
 	cell := map[string]any{}
 	for _, f := range form.Fields() {
 		fields[f.Code] = f
-		cell[f.Code] = drawValue(f, rng)
+		cell[f.Code] = unitValue(f, unit, rng)
 	}
 	errorsFailing := func() []reporting.RuleResult {
 		var out []reporting.RuleResult
@@ -129,6 +131,41 @@ func candidates(f reporting.Field, fields []string, cell map[string]any, rng *ra
 		}
 	}
 	return out
+}
+
+// unitValue is a field's value for a unit in one period, as real reports
+// behave: each unit has its own size for each figure (drawn once, from the
+// unit's and the field's codes) that moves by ±10% between periods, and
+// mostly gives the same answer to a question; dates and texts are drawn
+// afresh.
+func unitValue(f reporting.Field, unit string, rng *rand.Rand) any {
+	h := fnv.New64a()
+	h.Write([]byte(unit + "\x00" + f.Code)) //nolint:errcheck // a hash does not fail
+	base := drawValue(f, rand.New(rand.NewPCG(h.Sum64(), 2026)))
+	noise := 0.9 + 0.2*rng.Float64()
+	clamp := func(x float64) float64 {
+		if f.Min != nil {
+			x = math.Max(x, *f.Min)
+		}
+		if f.Max != nil {
+			x = math.Min(x, *f.Max)
+		}
+		return x
+	}
+	switch b := base.(type) {
+	case int:
+		return int(clamp(math.Round(float64(b) * noise)))
+	case float64:
+		return clamp(math.Round(b*noise*10) / 10)
+	case string:
+		if f.Type == reporting.TypeChoice && rng.Float64() < 0.15 {
+			return drawValue(f, rng)
+		}
+		if f.Type == reporting.TypeChoice {
+			return b
+		}
+	}
+	return drawValue(f, rng)
 }
 
 // drawValue draws one field's value: small counts, mostly zero for rare
@@ -281,7 +318,7 @@ func (a *app) fillDemoSubmissions(ctx context.Context, st *store.Store, now time
 					if err != nil {
 						return err
 					}
-					values, notes := sampleValues(forms[j.form], ruleSets[j.form], rand.New(rand.NewPCG(j.seed, 1)))
+					values, notes := sampleValues(forms[j.form], ruleSets[j.form], j.unit, rand.New(rand.NewPCG(j.seed, 1)))
 					file, err := templates.FillValues(tp.Data, values, notes)
 					if err != nil {
 						return err
