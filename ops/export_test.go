@@ -6,3 +6,7 @@ func SetBeforeStore(s *Service, f func()) { s.beforeStore = f }
 
 // SetParsing makes s call f while an upload holds its parse slot.
 func SetParsing(s *Service, f func()) { s.parsing = f }
+
+// SetSignalRead makes s call f as each fresh read of a period's signals
+// starts: a test holds the read there.
+func SetSignalRead(s *Service, f func()) { s.signalRead = f }

@@ -121,8 +121,10 @@ type Service struct {
 	// held weighs the uploads' bytes held between parse and store
 	// (HeldUploadBytes).
 	held *semaphore.Weighted
-	// signals keeps each period's signal detector until its data change.
-	signals signalCache
+	// signals keeps each period's signal detector until its data change;
+	// signalRead, set by tests, is called as a fresh read starts.
+	signals    signalCache
+	signalRead func()
 }
 
 // New builds a Service on st.

@@ -31,10 +31,12 @@ const (
 // MaxExplanation is the longest explanation of a signal, in characters.
 const MaxExplanation = 2000
 
-// signalCache holds the latest detector of each (period, accepted only).
+// signalCache holds the latest detector of each (period, accepted only),
+// and the refreshes under way.
 type signalCache struct {
-	mu sync.Mutex
-	m  map[signalCacheKey]*signalEntry
+	mu         sync.Mutex
+	m          map[signalCacheKey]*signalEntry
+	refreshing map[signalCacheKey]chan struct{}
 }
 
 type signalCacheKey struct {
@@ -48,20 +50,92 @@ type signalEntry struct {
 	counting map[string]int64 // unit → its counting submission
 }
 
+// staleAfter is how long a period page waits for its signals to be read
+// afresh after the period's data changed before it shows the previous
+// ones (the refresh goes on; the next view has it). At 10,000 units a
+// fresh read takes seconds, and during a deadline rush the data change
+// every second.
+const staleAfter = 300 * time.Millisecond
+
 // periodSignals is the detector over period periodID as at moment at,
-// from the cache when nothing it read has changed since.
-func (s *Service) periodSignals(ctx context.Context, periodID int64, at time.Time, acceptedOnly bool) (*signalEntry, error) {
+// from the cache when nothing it read has changed since; otherwise read
+// afresh, one read per period at a time. With stale, a cached detector
+// whose data changed is returned when the fresh read takes longer than
+// staleAfter.
+func (s *Service) periodSignals(ctx context.Context, periodID int64, at time.Time, acceptedOnly, stale bool) (*signalEntry, error) {
 	history := s.opts.Signals.WithDefaults().HistoryPeriods
 	stamp, err := s.st.SignalStamp(ctx, periodID, at, history)
 	if err != nil {
 		return nil, err
 	}
 	key := signalCacheKey{periodID, acceptedOnly}
-	s.signals.mu.Lock()
-	e := s.signals.m[key]
-	s.signals.mu.Unlock()
-	if e != nil && e.stamp == stamp {
-		return e, nil
+	c := &s.signals
+	for {
+		c.mu.Lock()
+		e := c.m[key]
+		if e != nil && e.stamp == stamp {
+			c.mu.Unlock()
+			return e, nil
+		}
+		done, inFlight := c.refreshing[key]
+		if !inFlight {
+			// This request reads; others wait for it (or, stale, show
+			// the previous detector meanwhile).
+			done = make(chan struct{})
+			if c.refreshing == nil {
+				c.refreshing = map[signalCacheKey]chan struct{}{}
+			}
+			c.refreshing[key] = done
+			c.mu.Unlock()
+			result := make(chan error, 1)
+			go func() {
+				fresh, err := s.readSignals(context.WithoutCancel(ctx), periodID, at, acceptedOnly, history, stamp)
+				c.mu.Lock()
+				if err == nil {
+					if c.m == nil || len(c.m) >= maxCachedPeriods {
+						c.m = map[signalCacheKey]*signalEntry{}
+					}
+					c.m[key] = fresh
+				}
+				delete(c.refreshing, key)
+				close(done)
+				c.mu.Unlock()
+				result <- err
+			}()
+			if stale && e != nil {
+				select {
+				case err := <-result:
+					if err != nil {
+						return nil, err
+					}
+				case <-time.After(staleAfter):
+					return e, nil
+				}
+				continue
+			}
+			if err := <-result; err != nil {
+				return nil, err
+			}
+			continue
+		}
+		c.mu.Unlock()
+		if stale && e != nil {
+			return e, nil
+		}
+		select {
+		case <-done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		// The read this request waited for may be of an older stamp;
+		// the loop reads the cache again and, if need be, afresh.
+	}
+}
+
+// readSignals reads a period's detector afresh.
+func (s *Service) readSignals(ctx context.Context, periodID int64, at time.Time, acceptedOnly bool, history int, stamp string) (*signalEntry, error) {
+	if s.signalRead != nil {
+		s.signalRead()
 	}
 	started := time.Now()
 	b, err := s.st.SignalBasis(ctx, periodID, at, acceptedOnly, history)
@@ -72,15 +146,8 @@ func (s *Service) periodSignals(ctx context.Context, periodID int64, at time.Tim
 	if err != nil {
 		return nil, err
 	}
-	e = &signalEntry{stamp: stamp, det: reporting.NewSignalDetector(b, s.opts.Signals), counting: counting}
 	s.log.DebugContext(ctx, "signals read", "period", periodID, "units", len(b.Period.Units), "took", time.Since(started))
-	s.signals.mu.Lock()
-	if s.signals.m == nil || len(s.signals.m) >= maxCachedPeriods {
-		s.signals.m = map[signalCacheKey]*signalEntry{}
-	}
-	s.signals.m[key] = e
-	s.signals.mu.Unlock()
-	return e, nil
+	return &signalEntry{stamp: stamp, det: reporting.NewSignalDetector(b, s.opts.Signals), counting: counting}, nil
 }
 
 // maxCachedPeriods bounds the periods whose detectors are kept: a
@@ -90,7 +157,7 @@ const maxCachedPeriods = 16
 // submissionSignals are the signals of submission sub of unit (kind
 // kind) with values, with their explanations.
 func (s *Service) submissionSignals(ctx context.Context, sub store.Submission, kind reporting.UnitKind, values map[string]reporting.Value, at time.Time) ([]reporting.Signal, error) {
-	e, err := s.periodSignals(ctx, sub.PeriodID, at, false)
+	e, err := s.periodSignals(ctx, sub.PeriodID, at, false, false)
 	if err != nil {
 		return nil, err
 	}
@@ -208,7 +275,7 @@ func (s *Service) PeriodSignals(ctx context.Context, u reporting.User, at time.T
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.signalRows(ctx, periodID, at, false, scope)
+	rows, err := s.signalRows(ctx, periodID, at, false, true, scope)
 	if err != nil {
 		return nil, err
 	}
@@ -220,8 +287,8 @@ func (s *Service) PeriodSignals(ctx context.Context, u reporting.User, at time.T
 
 // signalRows are the units in scope with signals, in the period's unit
 // order, with their explanations.
-func (s *Service) signalRows(ctx context.Context, periodID int64, at time.Time, acceptedOnly bool, scope reporting.UnitScope) ([]SignalRow, error) {
-	e, err := s.periodSignals(ctx, periodID, at, acceptedOnly)
+func (s *Service) signalRows(ctx context.Context, periodID int64, at time.Time, acceptedOnly, stale bool, scope reporting.UnitScope) ([]SignalRow, error) {
+	e, err := s.periodSignals(ctx, periodID, at, acceptedOnly, stale)
 	if err != nil {
 		return nil, err
 	}
@@ -250,7 +317,7 @@ func (s *Service) signalRows(ctx context.Context, periodID int64, at time.Time, 
 // unexplainedSignals sets on c, for its report's annex, the signals of
 // its units' counting submissions that no reviewer explained.
 func (s *Service) unexplainedSignals(ctx context.Context, c *reporting.Consolidation, at time.Time) error {
-	rows, err := s.signalRows(ctx, c.PeriodID, at, c.AcceptedOnly, reporting.AllUnits)
+	rows, err := s.signalRows(ctx, c.PeriodID, at, c.AcceptedOnly, false, reporting.AllUnits)
 	if err != nil {
 		return err
 	}
@@ -289,7 +356,7 @@ func (s *Service) PeriodSignalStats(ctx context.Context, u reporting.User, at ti
 	if err := reporting.AuthorizeRole(u, reporting.RoleAdmin, reporting.RoleInspector); err != nil {
 		return SignalStats{}, reporting.Errorf(reporting.EFORBIDDEN, msgPeriodPageForbidden)
 	}
-	e, err := s.periodSignals(ctx, periodID, at, false)
+	e, err := s.periodSignals(ctx, periodID, at, false, false)
 	if err != nil {
 		return SignalStats{}, err
 	}
