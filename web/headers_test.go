@@ -44,7 +44,8 @@ func pathOf(pattern, value string) string {
 // TestSecurityHeadersOnEveryAnswer: every route, as nobody and as an
 // administrator, answers — whatever its status — with the strict CSP,
 // nosniff, no framing, same-origin referrers and no-store (static files
-// aside, which are cached), and no HSTS on a plain-http service.
+// and the public page's answers aside, which are cached), and no HSTS on
+// a plain-http service.
 func TestSecurityHeadersOnEveryAnswer(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, &envOptions{BaseURL: "http://baocao.test"})
@@ -71,7 +72,13 @@ func TestSecurityHeadersOnEveryAnswer(t *testing.T) {
 			if !strings.Contains(csp, "script-src 'self';") || !strings.Contains(csp, "frame-ancestors 'none'") || strings.Contains(csp, "unsafe-inline") {
 				t.Errorf("%s %s as %q: CSP %q", rq.method, rq.target, who, csp)
 			}
-			if cc := h.Get("Cache-Control"); !strings.HasPrefix(rq.target, "/static/") && cc != "no-store" && rt[1] != "/api/v1/openapi.yaml" {
+			// The public page's answers are the same for everyone and
+			// cached; what it refuses is not.
+			public := strings.HasPrefix(rq.target, "/cong-khai") && w.Code == http.StatusOK
+			switch cc := h.Get("Cache-Control"); {
+			case public && cc != "public, max-age=60":
+				t.Errorf("%s %s as %q (%d): Cache-Control %q, want public", rq.method, rq.target, who, w.Code, cc)
+			case !public && !strings.HasPrefix(rq.target, "/static/") && cc != "no-store" && rt[1] != "/api/v1/openapi.yaml":
 				t.Errorf("%s %s as %q (%d): Cache-Control %q", rq.method, rq.target, who, w.Code, cc)
 			}
 			if h.Get("Strict-Transport-Security") != "" {
