@@ -43,6 +43,7 @@ const (
 	msgEvalCommentClosed  = "Đã hết hạn góp ý (%s)."
 	msgEvalCommentNotUnit = "Chỉ đơn vị được đánh giá (và đơn vị quản lý cấp trên) được góp ý về kết quả của %s."
 	msgEvalPending        = "Còn %d tiêu chí do đoàn đánh giá chấm chưa có điểm (ví dụ: %s). Chấm đủ trước khi kết thúc, hoặc xác nhận kết thúc với 0 điểm cho các tiêu chí chưa chấm."
+	msgEvalLine           = "Dòng %d: %s"
 	msgEvalResultsForbid  = "Chỉ thanh tra và quản trị viên được xem kết quả của mọi đơn vị; đơn vị xem phiếu điểm của mình."
 	msgEvalCardForbidden  = "Bạn không có quyền xem phiếu điểm của %s."
 	msgEvalUnitNotInRound = "Đơn vị %s không thuộc đợt đánh giá này."
@@ -280,6 +281,53 @@ func (s *Service) Judge(ctx context.Context, u reporting.User, now time.Time, in
 	if err := reporting.AuthorizeRole(u, reporting.RoleAdmin, reporting.RoleInspector); err != nil {
 		return reporting.UnitScore{}, err
 	}
+	var card reporting.UnitScore
+	err := s.st.InTx(ctx, func(tx *store.Store) error {
+		r, err := s.openRound(ctx, tx, in.RoundID)
+		if err != nil {
+			return err
+		}
+		sc, err := tx.ScorecardVersion(ctx, r.ScorecardVersionID)
+		if err != nil {
+			return err
+		}
+		card, err = s.judge(ctx, tx, u, now, sc, in)
+		return err
+	})
+	return card, err
+}
+
+// JudgeAll records many judgements of round id at once — an inspection's
+// scores from a file — all or none: the first refusal names its line
+// (lines counted from 2, after a header) and nothing is stored.
+func (s *Service) JudgeAll(ctx context.Context, u reporting.User, now time.Time, id int64, ins []JudgeInput) error {
+	if err := reporting.AuthorizeRole(u, reporting.RoleAdmin, reporting.RoleInspector); err != nil {
+		return err
+	}
+	return s.st.InTx(ctx, func(tx *store.Store) error {
+		r, err := s.openRound(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		sc, err := tx.ScorecardVersion(ctx, r.ScorecardVersionID)
+		if err != nil {
+			return err
+		}
+		for i, in := range ins {
+			in.RoundID = id
+			if _, err := s.judge(ctx, tx, u, now, sc, in); err != nil {
+				if code := reporting.ErrorCode(err); code != reporting.EINTERNAL {
+					return reporting.Errorf(code, msgEvalLine, i+2, reporting.ErrorMessage(err))
+				}
+				return fmt.Errorf("judgement on line %d: %w", i+2, err)
+			}
+		}
+		return nil
+	})
+}
+
+// judge checks and records one judgement in tx and rescores its unit.
+func (s *Service) judge(ctx context.Context, tx *store.Store, u reporting.User, now time.Time, sc reporting.Scorecard, in JudgeInput) (reporting.UnitScore, error) {
 	in.Justification = strings.TrimSpace(in.Justification)
 	switch {
 	case in.Justification == "":
@@ -294,54 +342,42 @@ func (s *Service) Judge(ctx context.Context, u reporting.User, now time.Time, in
 	} else {
 		in.EvidenceName = CleanFileName(in.EvidenceName)
 	}
-	var card reporting.UnitScore
-	err := s.st.InTx(ctx, func(tx *store.Store) error {
-		r, err := s.openRound(ctx, tx, in.RoundID)
-		if err != nil {
-			return err
-		}
-		sc, err := tx.ScorecardVersion(ctx, r.ScorecardVersionID)
-		if err != nil {
-			return err
-		}
-		c, ok := sc.Criterion(in.Criterion)
-		switch {
-		case !ok:
-			return reporting.Errorf(reporting.EINVALID, msgEvalNoCriterion, in.Criterion)
-		case c.Inspector == nil:
-			return reporting.Errorf(reporting.EINVALID, msgEvalNotInspector, c.Title)
-		case in.Points < 0 || in.Points > c.Max || in.Points != in.Points:
-			return reporting.Errorf(reporting.EINVALID, msgEvalPointsRange, c.Title, reporting.FormatPoints(c.Max))
-		}
-		current, _, _, err := tx.RoundCard(ctx, r.ID, in.Unit)
-		if err != nil {
-			return err
-		}
-		in.By, in.At = u.Email, now
-		prev, err := tx.SetJudgement(ctx, in)
-		if err != nil {
-			return err
-		}
-		judged, err := tx.Judgements(ctx, r.ID, in.Unit)
-		if err != nil {
-			return err
-		}
-		card = sc.Rejudge(current.UnitScore, judged[in.Unit])
-		if err := tx.UpdateCard(ctx, r.ID, in.Unit, card); err != nil {
-			return err
-		}
-		details := map[string]any{"unit": in.Unit, "criterion": in.Criterion, "points": in.Points, "justification": in.Justification,
-			"score": card.Score, "rating": card.Rating}
-		if prev != nil {
-			details["points_before"], details["justification_before"] = prev.Points, prev.Justification
-		}
-		if in.EvidenceName != "" {
-			details["evidence"] = in.EvidenceName
-		}
-		return tx.Audit(ctx, store.AuditEvent{At: now, Actor: u.Email, Action: "evaluation.judge", ObjectType: "evaluation_round",
-			ObjectID: strconv.FormatInt(r.ID, 10), Details: details})
-	})
-	return card, err
+	c, ok := sc.Criterion(in.Criterion)
+	switch {
+	case !ok:
+		return reporting.UnitScore{}, reporting.Errorf(reporting.EINVALID, msgEvalNoCriterion, in.Criterion)
+	case c.Inspector == nil:
+		return reporting.UnitScore{}, reporting.Errorf(reporting.EINVALID, msgEvalNotInspector, c.Title)
+	case in.Points < 0 || in.Points > c.Max || in.Points != in.Points:
+		return reporting.UnitScore{}, reporting.Errorf(reporting.EINVALID, msgEvalPointsRange, c.Title, reporting.FormatPoints(c.Max))
+	}
+	current, _, _, err := tx.RoundCard(ctx, in.RoundID, in.Unit)
+	if err != nil {
+		return reporting.UnitScore{}, err
+	}
+	in.By, in.At = u.Email, now
+	prev, err := tx.SetJudgement(ctx, in)
+	if err != nil {
+		return reporting.UnitScore{}, err
+	}
+	judged, err := tx.Judgements(ctx, in.RoundID, in.Unit)
+	if err != nil {
+		return reporting.UnitScore{}, err
+	}
+	card := sc.Rejudge(current.UnitScore, judged[in.Unit])
+	if err := tx.UpdateCard(ctx, in.RoundID, in.Unit, card); err != nil {
+		return reporting.UnitScore{}, err
+	}
+	details := map[string]any{"unit": in.Unit, "criterion": in.Criterion, "points": in.Points, "justification": in.Justification,
+		"score": card.Score, "rating": card.Rating}
+	if prev != nil {
+		details["points_before"], details["justification_before"] = prev.Points, prev.Justification
+	}
+	if in.EvidenceName != "" {
+		details["evidence"] = in.EvidenceName
+	}
+	return card, tx.Audit(ctx, store.AuditEvent{At: now, Actor: u.Email, Action: "evaluation.judge", ObjectType: "evaluation_round",
+		ObjectID: strconv.FormatInt(in.RoundID, 10), Details: details})
 }
 
 // Comment records a unit's comment on its provisional scorecard (on one

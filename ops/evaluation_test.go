@@ -433,3 +433,38 @@ func TestEvaluationReports(t *testing.T) {
 		t.Errorf("a clerk downloading the province's results: %v", err)
 	}
 }
+
+// An inspection's scores from a file: all stored, or none, the refusal
+// naming its line.
+func TestEvaluationJudgeAllOrNone(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	fx := newEvalFixture(t)
+	now := at(2026, time.January, 15, 9)
+	round := fx.open(t, now, time.Time{})
+	rows := []ops.JudgeInput{
+		{Unit: "C1", Criterion: "kiem_tra", Points: 9, Justification: "Biên bản 1"},
+		{Unit: "C2", Criterion: "kiem_tra", Points: 12, Justification: "Biên bản 2"}, // over the maximum of 10
+		{Unit: "C3", Criterion: "kiem_tra", Points: 6, Justification: "Biên bản 3"},
+	}
+	err := fx.svc.JudgeAll(ctx, fx.inspector, now, round.ID, rows)
+	if reporting.ErrorCode(err) != reporting.EINVALID || !strings.HasPrefix(reporting.ErrorMessage(err), "Dòng 3: ") {
+		t.Fatalf("a file with a bad line 3: %v", err)
+	}
+	var n int
+	if err := fx.st.Pool().QueryRow(ctx, `SELECT count(*) FROM evaluation_judgements`).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("%d judgements stored from a refused file (%v)", n, err)
+	}
+	rows[1].Points = 7
+	if err := fx.svc.JudgeAll(ctx, fx.inspector, now, round.ID, rows); err != nil {
+		t.Fatal(err)
+	}
+	v, err := fx.svc.RoundResults(ctx, fx.inspector, round.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := scoresOf(t, v)
+	if p := pointsOf(got["C1"]); p["kiem_tra"] != 9 || pointsOf(got["C3"])["kiem_tra"] != 6 || got["C4"].Pending != 1 {
+		t.Errorf("after the file: C1 %v, C3 %v, C4 pending %d", p, pointsOf(got["C3"]), got["C4"].Pending)
+	}
+}

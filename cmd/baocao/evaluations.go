@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"context"
+	"encoding/csv"
 	"fmt"
 	"io"
 	"os"
@@ -288,18 +289,34 @@ func printUnitCard(w io.Writer, c ops.UnitCardView) {
 
 func newEvalJudgeCmd(a *app) *cobra.Command {
 	var (
-		as, evidence string
-		in           ops.JudgeInput
+		as, evidence, file string
+		in                 ops.JudgeInput
 	)
 	cmd := &cobra.Command{
-		Use:     "judge ROUND --unit CODE --criterion CODE --points N --justification TEXT [--evidence FILE]",
-		Short:   "Record an inspector's points on a judgement criterion, with why",
-		Example: `  baocao evaluations judge 1 --unit 25195 --criterion kiem_tra_thuc_te --points 17 --justification "Biên bản kiểm tra số 12/BB-ĐKT ngày 05/01/2026"`,
-		Args:    cobra.ExactArgs(1),
+		Use:   "judge ROUND (--unit CODE --criterion CODE --points N --justification TEXT [--evidence FILE] | --file SCORES.csv)",
+		Short: "Record an inspector's points on a judgement criterion, with why; or a whole inspection's from a CSV file",
+		Long: `judge records one judgement, or with --file every line of a CSV file with the
+header ma_don_vi,tieu_chi,diem,can_cu (unit code, criterion code, points with a
+point or a comma, justification): all of them or, when one line is refused, none,
+the refusal naming its line.`,
+		Example: `  baocao evaluations judge 1 --unit 25195 --criterion kiem_tra_thuc_te --points 17 --justification "Biên bản kiểm tra số 12/BB-ĐKT ngày 05/01/2026"
+  baocao evaluations judge 1 --file diem-kiem-tra.csv`,
+		Args: cobra.ExactArgs(1),
 		RunE: a.withStore(func(ctx context.Context, st *store.Store, args []string) error {
 			id, u, err := roundAndUser(ctx, st, args[0], as)
 			if err != nil {
 				return err
+			}
+			if file != "" {
+				ins, err := readJudgements(file)
+				if err != nil {
+					return err
+				}
+				if err := a.ops(st).JudgeAll(ctx, u, a.now(), id, ins); err != nil {
+					return userError(err)
+				}
+				fmt.Fprintf(a.out, "round %d: %d judgements recorded\n", id, len(ins))
+				return nil
 			}
 			in.RoundID = id
 			if evidence != "" {
@@ -322,11 +339,40 @@ func newEvalJudgeCmd(a *app) *cobra.Command {
 	cmd.Flags().Float64Var(&in.Points, "points", 0, "points, from 0 to the criterion's maximum")
 	cmd.Flags().StringVar(&in.Justification, "justification", "", "why (required; the unit reads it)")
 	cmd.Flags().StringVar(&evidence, "evidence", "", "a file of evidence (at most 5 MB)")
+	cmd.Flags().StringVar(&file, "file", "", "a CSV file of judgements (header ma_don_vi,tieu_chi,diem,can_cu)")
 	cmd.Flags().StringVar(&as, "as", BuiltinAdmin, "act as this user's e-mail, or admin")
-	for _, n := range []string{"unit", "criterion", "points", "justification"} {
-		_ = cmd.MarkFlagRequired(n)
-	}
+	cmd.MarkFlagsRequiredTogether("unit", "criterion", "points", "justification")
+	cmd.MarkFlagsOneRequired("unit", "file")
+	cmd.MarkFlagsMutuallyExclusive("unit", "file")
 	return cmd
+}
+
+// readJudgements reads a CSV file of judgements: header
+// ma_don_vi,tieu_chi,diem,can_cu, then one judgement a line.
+func readJudgements(name string) ([]ops.JudgeInput, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.FieldsPerRecord = 4
+	rows, err := r.ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if len(rows) == 0 || strings.TrimPrefix(strings.Join(rows[0], ","), "\ufeff") != "ma_don_vi,tieu_chi,diem,can_cu" {
+		return nil, fmt.Errorf("%s: the first line must be the header ma_don_vi,tieu_chi,diem,can_cu", name)
+	}
+	var out []ops.JudgeInput
+	for i, row := range rows[1:] {
+		points, err := strconv.ParseFloat(strings.Replace(strings.TrimSpace(row[2]), ",", ".", 1), 64)
+		if err != nil {
+			return nil, fmt.Errorf("%s line %d: points %q are not a number", name, i+2, row[2])
+		}
+		out = append(out, ops.JudgeInput{Unit: strings.TrimSpace(row[0]), Criterion: strings.TrimSpace(row[1]), Points: points, Justification: row[3]})
+	}
+	return out, nil
 }
 
 func newEvalRecomputeCmd(a *app) *cobra.Command {
