@@ -57,6 +57,10 @@ type signalEntry struct {
 // every second.
 const staleAfter = 300 * time.Millisecond
 
+// signalReadTimeout bounds a read of a period's signals, which may outlive
+// the request that started it.
+const signalReadTimeout = 2 * time.Minute
+
 // periodSignals is the detector over period periodID as at moment at,
 // from the cache when nothing it read has changed since; otherwise read
 // afresh, one read per period at a time. With stale, a cached detector
@@ -88,8 +92,12 @@ func (s *Service) periodSignals(ctx context.Context, periodID int64, at time.Tim
 			c.refreshing[key] = done
 			c.mu.Unlock()
 			result := make(chan error, 1)
+			// The read outlives this request if need be (the next view
+			// uses it), bounded by signalReadTimeout.
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), signalReadTimeout)
 			go func() {
-				fresh, err := s.readSignals(context.WithoutCancel(ctx), periodID, at, acceptedOnly, history, stamp)
+				defer cancel()
+				fresh, err := s.readSignals(rctx, periodID, at, acceptedOnly, history, stamp)
 				c.mu.Lock()
 				if err == nil {
 					if c.m == nil || len(c.m) >= maxCachedPeriods {
@@ -102,19 +110,19 @@ func (s *Service) periodSignals(ctx context.Context, periodID int64, at time.Tim
 				c.mu.Unlock()
 				result <- err
 			}()
+			var wait <-chan time.Time
 			if stale && e != nil {
-				select {
-				case err := <-result:
-					if err != nil {
-						return nil, err
-					}
-				case <-time.After(staleAfter):
-					return e, nil
-				}
-				continue
+				wait = time.After(staleAfter)
 			}
-			if err := <-result; err != nil {
-				return nil, err
+			select {
+			case err := <-result:
+				if err != nil {
+					return nil, err
+				}
+			case <-wait:
+				return e, nil
+			case <-ctx.Done():
+				return nil, ctx.Err()
 			}
 			continue
 		}
