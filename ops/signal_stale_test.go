@@ -1,6 +1,8 @@
 package ops_test
 
 import (
+	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -63,5 +65,31 @@ func TestPeriodPageShowsPreviousSignalsWhileTheyAreRead(t *testing.T) {
 	}
 	if rows, err := svc.PeriodSignals(ctx, p.inspector, now, p.last.ID); err != nil || len(rows) != 3 {
 		t.Errorf("signals after the read: %d rows, %v", len(rows), err)
+	}
+}
+
+// A request waiting for a period's signals gives up when it is cancelled
+// (the reader went away, the database hangs), even when no earlier read
+// could stand in.
+func TestSignalsWaitEndsWithTheRequest(t *testing.T) {
+	t.Parallel()
+	p := seedSignalProvince(t)
+	release := make(chan struct{})
+	defer close(release)
+	ops.SetSignalRead(p.svc, func() { <-release })
+	ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		_, err := p.svc.PeriodSignals(ctx, p.inspector, p.now, p.last.ID)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("a cancelled wait answered %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the request still waits for a held read after it was cancelled")
 	}
 }
