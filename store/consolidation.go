@@ -635,17 +635,9 @@ func (s *Store) likeForLike(ctx context.Context, q ConsolidationQuery, c *report
 	if err != nil {
 		return nil, fmt.Errorf("units then: %w", err)
 	}
-	rows, err = s.q.Query(ctx, `SELECT from_code, to_code FROM unit_successions ORDER BY from_code, to_code`)
+	successors, err := s.Successors(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("successions: %w", err)
-	}
-	successors := map[string][]string{}
-	var from, to string
-	if _, err := pgx.ForEachRow(rows, []any{&from, &to}, func() error {
-		successors[from] = append(successors[from], to)
-		return nil
-	}); err != nil {
-		return nil, fmt.Errorf("successions: %w", err)
+		return nil, err
 	}
 	return reporting.CompareLikeForLike(c, then, successors), nil
 }

@@ -42,21 +42,7 @@ func TestEvaluationPagesWhoMayDoWhat(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
 	e := newEnv(t, nil)
-	forms, err := e.st.CurrentForms(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	byCode := map[string]*reporting.Form{}
-	for i := range forms {
-		byCode[forms[i].Code] = &forms[i]
-	}
-	sf, err := templates.ParseScorecard("dg-web.yaml", []byte(evalYAML), byCode)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.st.SyncShippedScorecards(ctx, []store.ScorecardSource{{Definition: sf.Scorecard, Source: evalYAML, Checksum: sf.Checksum}}); err != nil {
-		t.Fatal(err)
-	}
+	syncScorecardYAML(t, e, "dg-web.yaml", evalYAML)
 	tok := func(who string) string { return e.token(t, who) }
 	open := url.Values{"scorecard": {"DG-WEB"}, "year": {"2026"}, "until": {"30/06/2026"}}
 
@@ -178,5 +164,27 @@ func TestEvaluationPagesWhoMayDoWhat(t *testing.T) {
 	}
 	if w := e.do(t, formPost(card(e.c1)+"/comments", tok("clerk-c1"), comment)); !strings.Contains(flashOf(w), "đã kết thúc") {
 		t.Errorf("commenting in a closed round: %q", flashOf(w))
+	}
+}
+
+// syncScorecardYAML parses a scorecard against the env's forms and loads
+// it.
+func syncScorecardYAML(t *testing.T, e *env, name, src string) {
+	t.Helper()
+	ctx := t.Context()
+	forms, err := e.st.CurrentForms(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byCode := map[string]*reporting.Form{}
+	for i := range forms {
+		byCode[forms[i].Code] = &forms[i]
+	}
+	sf, err := templates.ParseScorecard(name, []byte(src), byCode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.st.SyncShippedScorecards(ctx, []store.ScorecardSource{{Definition: sf.Scorecard, Source: src, Checksum: sf.Checksum}}); err != nil {
+		t.Fatal(err)
 	}
 }

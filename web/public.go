@@ -209,21 +209,27 @@ func jsonBody(v any) ([]byte, string, error) {
 	return b, "application/json; charset=utf-8", nil
 }
 
-// publicID is the published period's or round's number in the path.
-func (s *Server) publicID(w http.ResponseWriter, r *http.Request) (int64, bool) {
-	return s.pathID(w, r)
+// publicItem is the published period's or round's number in the path and
+// the file asked for ("" for its page, du-lieu.csv, du-lieu.json); the
+// 404 page and false for anything else.
+func (s *Server) publicItem(w http.ResponseWriter, r *http.Request) (int64, string, bool) {
+	id, ok := s.pathID(w, r)
+	if !ok {
+		return 0, "", false
+	}
+	file := r.PathValue("file")
+	if file != "" && file != "du-lieu.csv" && file != "du-lieu.json" {
+		s.handleNotFound(w, r)
+		return 0, "", false
+	}
+	return id, file, true
 }
 
 // handlePublicPeriod answers a published period: its page, or its data
 // (/du-lieu.csv, /du-lieu.json).
 func (s *Server) handlePublicPeriod(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.publicID(w, r)
+	id, file, ok := s.publicItem(w, r)
 	if !ok {
-		return
-	}
-	file := r.PathValue("file")
-	if file != "" && file != "du-lieu.csv" && file != "du-lieu.json" {
-		s.handleNotFound(w, r)
 		return
 	}
 	s.servePublic(w, r, func(ctx context.Context) ([]byte, string, error) {
@@ -291,13 +297,8 @@ func periodCSV(v ops.PublicPeriod) ([]byte, string, error) {
 // handlePublicRound answers a published evaluation round: its page, or
 // its data.
 func (s *Server) handlePublicRound(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.publicID(w, r)
+	id, file, ok := s.publicItem(w, r)
 	if !ok {
-		return
-	}
-	file := r.PathValue("file")
-	if file != "" && file != "du-lieu.csv" && file != "du-lieu.json" {
-		s.handleNotFound(w, r)
 		return
 	}
 	s.servePublic(w, r, func(ctx context.Context) ([]byte, string, error) {

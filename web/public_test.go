@@ -8,10 +8,7 @@ import (
 	"testing"
 
 	"baocao/ops"
-	"baocao/reporting"
-	"baocao/store"
 	"baocao/store/storetest"
-	"baocao/templates"
 )
 
 // privateTexts is everything of the database that must never reach the
@@ -75,21 +72,7 @@ func TestPublicPageShowsOnlyWhatWasPublished(t *testing.T) {
 	e.user(t, "inspector")
 
 	// A closed round with a judgement and a comment, both free text.
-	forms, err := e.st.CurrentForms(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	byCode := map[string]*reporting.Form{}
-	for i := range forms {
-		byCode[forms[i].Code] = &forms[i]
-	}
-	sf, err := templates.ParseScorecard("dg-web.yaml", []byte(evalYAML), byCode)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.st.SyncShippedScorecards(ctx, []store.ScorecardSource{{Definition: sf.Scorecard, Source: evalYAML, Checksum: sf.Checksum}}); err != nil {
-		t.Fatal(err)
-	}
+	syncScorecardYAML(t, e, "dg-web.yaml", evalYAML)
 	now := e.clock.Now()
 	round, err := e.svc.OpenRound(ctx, e.user(t, "inspector"), now, ops.OpenRoundInput{Scorecard: "DG-WEB", Year: 2026})
 	if err != nil {
