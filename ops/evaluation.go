@@ -639,21 +639,7 @@ func (s *Service) MyRounds(ctx context.Context, u reporting.User) ([]store.Round
 	if u.UnitCode == "" {
 		return nil, nil
 	}
-	rounds, err := s.st.Rounds(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var out []store.Round
-	for _, r := range rounds {
-		in, err := s.st.InRound(ctx, r.ID, u.UnitCode)
-		if err != nil {
-			return nil, err
-		}
-		if in {
-			out = append(out, r)
-		}
-	}
-	return out, nil
+	return s.st.RoundsOf(ctx, u.UnitCode)
 }
 
 // Evidence is the evidence file of a judgement, for inspectors and the

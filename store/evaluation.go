@@ -459,14 +459,19 @@ func (s *Store) UpdateCard(ctx context.Context, id int64, unit string, card repo
 	return roundWriteError(err, "save scorecard")
 }
 
-// InRound reports whether unit is evaluated in round id.
-func (s *Store) InRound(ctx context.Context, id int64, unit string) (bool, error) {
-	var in bool
-	err := s.q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM evaluation_units WHERE round_id = $1 AND unit_code = $2)`, id, unit).Scan(&in)
+// RoundsOf lists the rounds that evaluate unit, newest year first.
+func (s *Store) RoundsOf(ctx context.Context, unit string) ([]Round, error) {
+	rows, err := s.q.Query(ctx, roundSelect+`
+		WHERE EXISTS (SELECT 1 FROM evaluation_units x WHERE x.round_id = r.id AND x.unit_code = $1)
+		ORDER BY r.year DESC, r.scorecard_code`, unit)
 	if err != nil {
-		return false, fmt.Errorf("unit %s in round %d: %w", unit, id, err)
+		return nil, fmt.Errorf("rounds of %s: %w", unit, err)
 	}
-	return in, nil
+	out, err := pgx.CollectRows(rows, scanRound)
+	if err != nil {
+		return nil, fmt.Errorf("rounds of %s: %w", unit, err)
+	}
+	return out, nil
 }
 
 // Judgements is every inspector's score in round id, by unit then

@@ -259,17 +259,7 @@ func look(t *testing.T, ctx context.Context, name string) {
 // share a session.
 func isolatedTab(t *testing.T) context.Context {
 	t.Helper()
-	tab, closeTab := chromedp.NewContext(storetest.Browser(t), chromedp.WithNewBrowserContext())
-	if err := chromedp.Do(tab); err != nil {
-		closeTab()
-		t.Fatalf("open a browser tab: %v", err)
-	}
-	ctx, cancel := context.WithTimeout(tab, storetest.TabTimeout)
-	t.Cleanup(func() { cancel(); closeTab() })
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(storetest.Laptop.Width, storetest.Laptop.Height)); err != nil {
-		t.Fatal(err)
-	}
-	return ctx
+	return storetest.IsolatedTab(t)
 }
 
 // navigate loads u and checks the document's status.

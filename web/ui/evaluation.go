@@ -50,7 +50,6 @@ type EvaluationPage struct {
 	// CanChange: the user may recompute and close (an inspector or
 	// administrator, the round open).
 	CanChange bool
-	Now       string
 }
 
 // EvalCriterionHead is a criterion as a ranking column.
